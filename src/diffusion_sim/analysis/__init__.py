@@ -1,0 +1,1 @@
+"""Analysis of results: summaries and paired comparisons."""

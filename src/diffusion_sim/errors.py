@@ -1,0 +1,31 @@
+"""Errors the library raises; only the command line turns them into exit statuses."""
+
+
+class DiffusionSimError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    exit_code = 1
+
+
+class ScenarioError(DiffusionSimError):
+    """A scenario file or parameter set that cannot be used as given (bad input)."""
+
+    exit_code = 2
+
+
+class ResultsError(DiffusionSimError):
+    """A results folder that is missing, incomplete or would be overwritten."""
+
+    exit_code = 2
+
+
+class RegionError(DiffusionSimError):
+    """A region that cannot be built from the shipped data (unknown name or code)."""
+
+    exit_code = 2
+
+
+class Interrupted(DiffusionSimError):
+    """The user stopped a run (Ctrl-C); nothing was written."""
+
+    exit_code = 130

@@ -1,0 +1,6 @@
+"""The agent-based model: states, vectorised mechanisms, Mesa agents and the model class."""
+
+from diffusion_sim.model.model import DiffusionModel
+from diffusion_sim.model.state import STATE_NAMES, OrgState
+
+__all__ = ["STATE_NAMES", "DiffusionModel", "OrgState"]

@@ -1,0 +1,201 @@
+"""Mesa agents: care organisations as readable views over the model's arrays, and the stakeholders.
+
+An :class:`Organisation` holds only its slot ``index``; every attribute is a property over the arrays,
+so there is one truth and two ways to read it. Stakeholders keep their decisions in plain methods
+that the model calls once a month.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from diffusion_sim.model.state import BARRIER_NAMES, NOT_YET, STATE_NAMES, OrgState
+from diffusion_sim.params import ORG_TYPES
+
+if TYPE_CHECKING:
+    from diffusion_sim.model.model import DiffusionModel
+
+
+class Organisation(mesa.Agent):
+    """A care organisation (hospital, GP practice, elderly care, home care, mental health care, pharmacy)."""
+
+    def __init__(self, model: DiffusionModel, index: int) -> None:
+        super().__init__(model)
+        self.index = int(index)
+
+    @property
+    def org_type(self) -> str:
+        """Type of care organisation."""
+        return ORG_TYPES[self.model.region.org_type[self.index]]
+
+    @property
+    def state(self) -> str:
+        """Current step of the innovation-decision process."""
+        return STATE_NAMES[self.model.orgs.state[self.index]]
+
+    @property
+    def municipality(self) -> str:
+        """Name of the municipality the organisation is in."""
+        region = self.model.region
+        return str(region.municipalities["name"].iloc[region.municipality[self.index]])
+
+    @property
+    def coordinates(self) -> tuple[float, float]:
+        """(longitude, latitude) in WGS84."""
+        return float(self.model.region.lon[self.index]), float(self.model.region.lat[self.index])
+
+    @property
+    def patients(self) -> float:
+        """Patients or clients the organisation serves."""
+        return float(self.model.region.patients[self.index])
+
+    @property
+    def target_patients(self) -> float:
+        """Patients it would have on the innovation at full use."""
+        return float(self.model.orgs.target_patients[self.index])
+
+    @property
+    def eligible(self) -> bool:
+        """Whether it serves the innovation's target group."""
+        return bool(self.model.orgs.eligible[self.index])
+
+    def story(self) -> dict[str, object]:
+        """The months of each event, and why it rejected the innovation if it did."""
+        orgs = self.model.orgs
+        events = {
+            "aware": orgs.month_aware,
+            "deciding": orgs.month_deciding,
+            "implementing": orgs.month_implementing,
+            "adopted": orgs.month_adopted,
+            "rejected": orgs.month_rejected,
+            "failed": orgs.month_failed,
+            "discontinued": orgs.month_discontinued,
+        }
+        story: dict[str, object] = {"type": self.org_type, "municipality": self.municipality, "state": self.state}
+        story.update({k: int(v[self.index]) for k, v in events.items() if v[self.index] != NOT_YET})
+        if orgs.main_barrier[self.index] >= 0:
+            story["main_barrier"] = BARRIER_NAMES[orgs.main_barrier[self.index]]
+        return story
+
+
+class OriginOrganisation(Organisation):
+    """The organisation that already runs the proven innovation and demonstrates it to those nearby."""
+
+    def demonstration_hazard(self) -> np.ndarray:
+        """Yearly awareness hazard its demonstrations add to each organisation (zero once it stops)."""
+        model = self.model
+        if model.orgs.state[self.index] != OrgState.ADOPTED:
+            return model.zeros
+        return model.demonstration_reach
+
+
+class Insurer(mesa.Agent):
+    """The health insurer: arranges reimbursement once there is demand, effective at a contract window."""
+
+    def __init__(self, model: DiffusionModel) -> None:
+        super().__init__(model)
+        self.arranging_since: int = NOT_YET
+        self.reimbursing_since: int = NOT_YET
+
+    @property
+    def reimbursing(self) -> bool:
+        """Whether the innovation's set-up cost is currently (partly) reimbursed."""
+        return self.reimbursing_since != NOT_YET
+
+    def act(self, month: int, adopters_beyond_origin: int) -> None:
+        """Start arranging when demand is shown (or at once if engaged in the team); contract at the window."""
+        p = self.model.params
+        if not p.insurer.reimburses or self.reimbursing:
+            return
+        if self.arranging_since == NOT_YET and (p.facilitation.insurer_engaged or adopters_beyond_origin >= p.insurer.demand_threshold):
+            self.arranging_since = month
+        if self.arranging_since != NOT_YET and month >= self.arranging_since + p.insurer.negotiation_months:
+            if self.model.calendar_month(month) == p.insurer.contract_month:
+                self.reimbursing_since = month
+
+
+class FacilitationTeam(mesa.Agent):
+    """The regional facilitation team: a yearly budget spent on support, meetings and brokered ties.
+
+    Each month it keeps supporting the organisations in its caseload that are still on their way,
+    fills free places by its priority (type order, then most patients, then a random draw), and pays
+    for each supported organisation-month and each meeting while the year's budget lasts.
+    """
+
+    def __init__(self, model: DiffusionModel) -> None:
+        super().__init__(model)
+        f = model.params.facilitation
+        self.budget_left = 0.0
+        self.spent_total = 0.0
+        self.broker_pairs: list[tuple[int, int]] = []
+        rank = {t: i for i, t in enumerate(f.priority_types)}
+        self.type_rank = np.array([rank.get(t, len(rank)) for t in ORG_TYPES])[model.region.org_type]
+        year_months = [int(12 * j / f.events_per_year) for j in range(f.events_per_year)] if f.events_per_year else []
+        self.event_months_of_year = frozenset(year_months)
+
+    def act(self, month: int, u: np.ndarray) -> tuple[float, bool]:
+        """Plan this month's work; returns (cost in EUR, whether a meeting takes place)."""
+        f = self.model.params.facilitation
+        orgs = self.model.orgs
+        if (month - 1) % 12 == 0:
+            self.budget_left = f.budget_eur_per_year
+        cost = 0.0
+        meeting = False
+        if ((month - 1) % 12) in self.event_months_of_year and f.event_cost_eur <= self.budget_left and f.budget_eur_per_year > 0:
+            meeting = True
+            cost += f.event_cost_eur
+            self.budget_left -= f.event_cost_eur
+
+        on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
+        caseload = orgs.supported & on_way
+        affordable = self._affordable(f.support_capacity_per_month)
+        if caseload.sum() > affordable:
+            keep = np.flatnonzero(caseload)[: int(affordable)]
+            caseload = np.zeros_like(caseload)
+            caseload[keep] = True
+        free = int(affordable) - int(caseload.sum())
+        if free > 0:
+            candidates = np.flatnonzero(on_way & ~caseload & ~self.model.is_origin)
+            if candidates.size:
+                order = np.lexsort((u[candidates], -orgs.target_patients[candidates], self.type_rank[candidates]))
+                caseload[candidates[order[:free]]] = True
+        orgs.supported[:] = caseload
+        n_supported = int(caseload.sum())
+        cost += n_supported * f.support_cost_eur_per_month
+        self.budget_left -= n_supported * f.support_cost_eur_per_month
+        if f.broker_ties_per_month and n_supported:
+            self._broker(np.flatnonzero(caseload), f.broker_ties_per_month)
+        self.spent_total += cost
+        return cost, meeting
+
+    def _affordable(self, capacity: int) -> int:
+        per = self.model.params.facilitation.support_cost_eur_per_month
+        if capacity <= 0 or self.model.params.facilitation.budget_eur_per_year <= 0:
+            return 0
+        if per <= 0:
+            return capacity
+        return int(min(capacity, self.budget_left // per))
+
+    def _broker(self, supported: np.ndarray, max_new: int) -> None:
+        """Introduce supported organisations to the nearest adopter they are not yet tied to."""
+        model = self.model
+        adopters = np.flatnonzero(model.orgs.state == OrgState.ADOPTED)
+        if adopters.size == 0:
+            return
+        region = model.region
+        existing = set(self.broker_pairs)
+        made = 0
+        for i in supported:
+            if made >= max_new:
+                break
+            d2 = (region.x_km[adopters] - region.x_km[i]) ** 2 + (region.y_km[adopters] - region.y_km[i]) ** 2
+            for j in adopters[np.argsort(d2, kind="stable")]:
+                tied = region.ties[i, j] > 0 or (int(i), int(j)) in existing
+                if j != i and not tied:
+                    self.broker_pairs.append((int(i), int(j)))
+                    model.add_brokered_tie(int(i), int(j))
+                    made += 1
+                    break

@@ -1,0 +1,300 @@
+"""The parameter schema: every model input, its unit, its allowed range and its source.
+
+One validated place for all parameters (Covasim's discipline, made checkable with pydantic).
+The TOML loader, ``run_model(**params)`` and command-line overrides all go through
+:meth:`Params.model_validate`. Defaults are the Zuidwest *isolated* baseline; the collaborative
+scenario only switches the facilitation team's levers on. Every field's description reads
+``"unit; source"`` and the source is a citation from ``docs/model.md`` or the word ASSUMPTION.
+
+Isolated versus collaborative scaling is a matter of parameter values, never a branch on a name:
+with a zero budget and zero effects the facilitation team changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ORG_TYPES: tuple[str, ...] = (
+    "hospital",
+    "gp_practice",
+    "elderly_care",
+    "home_care",
+    "mental_health",
+    "pharmacy",
+)
+OrgType = Literal["hospital", "gp_practice", "elderly_care", "home_care", "mental_health", "pharmacy"]
+
+
+def P(default: Any, doc: str, **bounds: Any) -> Any:
+    """A parameter field: ``doc`` is "unit; source" and is shown in docs, errors and the explorer."""
+    return Field(default, description=doc, **bounds)
+
+
+class Section(BaseModel):
+    """Strict, immutable block of parameters: unknown keys are errors, values cannot drift."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PerTypeShare(Section):
+    """A share (0..1) for each organisation type."""
+
+    hospital: float = Field(0.0, ge=0, le=1)
+    gp_practice: float = Field(0.0, ge=0, le=1)
+    elderly_care: float = Field(0.0, ge=0, le=1)
+    home_care: float = Field(0.0, ge=0, le=1)
+    mental_health: float = Field(0.0, ge=0, le=1)
+    pharmacy: float = Field(0.0, ge=0, le=1)
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`ORG_TYPES`."""
+        return tuple(getattr(self, t) for t in ORG_TYPES)
+
+
+class PerTypeAmount(Section):
+    """A non-negative amount (euros, months, patients, counts) for each organisation type."""
+
+    hospital: float = Field(0.0, ge=0)
+    gp_practice: float = Field(0.0, ge=0)
+    elderly_care: float = Field(0.0, ge=0)
+    home_care: float = Field(0.0, ge=0)
+    mental_health: float = Field(0.0, ge=0)
+    pharmacy: float = Field(0.0, ge=0)
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`ORG_TYPES`."""
+        return tuple(getattr(self, t) for t in ORG_TYPES)
+
+
+class SimulationParams(Section):
+    """How long and how often to run."""
+
+    months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment (BR/REG-17164)", ge=1, le=600)
+    replications: int = P(200, "count; chosen so that 5-95% intervals of the medians are stable (see docs/model.md)", ge=1, le=1_000_000)
+    seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
+    start_year: int = P(2027, "calendar year of month 0, for labels and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
+    start_month: int = P(1, "calendar month (1-12) of month 0; ASSUMPTION: January", ge=1, le=12)
+
+
+class OrganisationParams(Section):
+    """How many care organisations of each type there are, how large they are and what they can afford."""
+
+    per_100k: PerTypeAmount = P(
+        PerTypeAmount(hospital=0.0, gp_practice=32.9, elderly_care=1.5, home_care=4.0, mental_health=3.0, pharmacy=11.1),
+        "organisations per 100,000 inhabitants; GP practices 5,677 (Nivel 2019 via LHV), pharmacies 1,975 (SFK 2023 via VZinfo); "
+        "elderly care, home care, mental health ASSUMPTION (DOMAIN.md sec. 2); hospitals come from the shipped list, not a rate",
+    )
+    clients_per_100k: PerTypeAmount = P(
+        PerTypeAmount(hospital=100_000, gp_practice=100_000, elderly_care=2_010, home_care=3_300, mental_health=6_000, pharmacy=100_000),
+        "patients or clients per 100,000 inhabitants, shared among the organisations of a type; everyone is listed with a GP, a "
+        "pharmacy and a hospital catchment; Wlz clients 2.01% (CBS 84529NED, 2022); district nursing 579,090 (Monitor Langdurige "
+        "Zorg 2022, DERIVED 3,300); mental health ASSUMPTION",
+    )
+    size_sigma: PerTypeAmount = P(
+        PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
+        "log-normal spread of size within a type; ASSUMPTION: home care very skewed (VWS Kamerstuk 23235-216)",
+    )
+    financial_room_eur: PerTypeAmount = P(
+        PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000, pharmacy=5_000),
+        "EUR a year an organisation can free for an innovation project (median); ASSUMPTION: no source found",
+    )
+    financial_room_sigma: float = P(0.6, "log-normal spread of financial room; ASSUMPTION", ge=0, le=3)
+    staff_capacity: PerTypeShare = P(
+        PerTypeShare(hospital=0.45, gp_practice=0.4, elderly_care=0.35, home_care=0.35, mental_health=0.45, pharmacy=0.5),
+        "mean share (0-1) of the staff time an implementation needs that is free; ASSUMPTION, low because of 4.9 vacancies per 100 "
+        "jobs in care (CBS Q3 2022, DERIVED)",
+    )
+    staff_capacity_concentration: float = P(4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000)
+
+
+class NetworkParams(Section):
+    """Which organisations know each other: ties by distance, same-type peers and referral ties."""
+
+    distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (local networks, Coleman et al. 1957)", ge=0, le=50)
+    peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50)
+    peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500)
+    gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10)
+    home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50)
+    second_hospital_share: float = P(
+        0.2, "share of GP, elderly-care and home-care organisations that also refer to their second-nearest hospital; ASSUMPTION (80/20 catchment, DOMAIN.md sec. 3)", ge=0, le=1
+    )
+
+
+class InnovationParams(Section):
+    """The proven innovation: who it is for, what it costs and how hard it is to sustain.
+
+    Defaults: home telemonitoring for chronic heart failure (DOMAIN.md sec. 7).
+    """
+
+    name: str = P("Home telemonitoring for chronic heart failure", "label")
+    target_share: PerTypeShare = P(
+        PerTypeShare(hospital=0.0069, gp_practice=0.0069, elderly_care=0.0, home_care=0.10, mental_health=0.0, pharmacy=0.0),
+        "share of an organisation's patients in the target group; heart failure 13.8 per 1,000 (Nivel 2021 via VZinfo), half "
+        "followed by hospital cardiology and half by the GP alone (ASSUMPTION); home care 10% of clients (ASSUMPTION 5-20%); "
+        "elderly care, mental health and pharmacies do not run it (ASSUMPTION); 0 makes a type ineligible",
+    )
+    uptake: PerTypeShare = P(
+        PerTypeShare(hospital=0.30, gp_practice=0.20, elderly_care=0.0, home_care=0.25, mental_health=0.0, pharmacy=0.0),
+        "share of the target group enrolled at full use; hospitals 20-40% (ASSUMPTION, DOMAIN.md sec. 7); GP and home care ASSUMPTION",
+    )
+    implementation_cost_eur: PerTypeAmount = P(
+        PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000, pharmacy=3_000),
+        "EUR set-up cost for the first organisation that learns alone; hospital 25-100k, GP/pharmacy/VVT 2-15k (ASSUMPTION, DOMAIN.md sec. 6)",
+    )
+    implementation_months: PerTypeAmount = P(
+        PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
+        "months from decision to routine use; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md sec. 6)",
+    )
+    implementation_months_sigma: float = P(0.3, "log-normal spread of implementation time; ASSUMPTION", ge=0, le=3)
+    implementation_failure: float = P(0.25, "probability an implementation never reaches routine use; 20-30% (ASSUMPTION, DOMAIN.md sec. 5)", ge=0, le=1)
+    discontinuation_per_year: float = P(
+        0.06, "yearly rate at which adopters abandon it; 10-20% within 2-3 years (ASSUMPTION, Wiltsey Stirman 2012, NASSS)", ge=0, le=5
+    )
+    discontinuation_unreimbursed_factor: float = P(
+        1.5, "multiplier on discontinuation while running costs are not reimbursed; ASSUMPTION", ge=0, le=20
+    )
+    ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120)
+    patient_turnover_per_year: float = P(
+        0.33, "share of enrolled patients who leave each year and are replaced by new ones; 33.3% one-year mortality after a first "
+        "heart-failure admission (Hartstichting, hartenvaatcijfers.nl), used as ASSUMPTION for turnover", ge=0, le=5
+    )
+
+
+class DiffusionParams(Section):
+    """How organisations hear of, consider and decide on the innovation (Rogers' innovation-decision process)."""
+
+    p: float = P(0.01, "per year, Bass coefficient of innovation (outside influence); isolated 0.01 (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50)
+    q: float = P(0.20, "per year, Bass coefficient of imitation acting on the share of an organisation's ties that adopted; 0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50)
+    innovativeness_effect: float = P(
+        0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories at +-1 and +-2 SD); ASSUMPTION", ge=0, le=5
+    )
+    consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; ASSUMPTION (about 6 months on average)", ge=0, le=100)
+    decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60)
+    reconsideration_per_year: float = P(0.2, "per year, rate at which an organisation that rejected it becomes open again; ASSUMPTION", ge=0, le=50)
+
+
+class BarrierParams(Section):
+    """Barriers at the decision: P(adopt) = product over barriers of (1 - weight x strength), each strength in 0..1."""
+
+    financial_weight: float = P(0.8, "weight of cost against financial room, cost/(cost+room); ASSUMPTION (Greenhalgh et al. 2004: slack resources)", ge=0, le=1)
+    knowhow_weight: float = P(0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1)
+    knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that adopted; ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
+    staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1)
+    fit_weight: float = P(0.5, "weight of poor fit, exp(-enrolled patients / fit_scale_patients); ASSUMPTION (Greenhalgh et al. 2004: fit)", ge=0, le=1)
+    fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0)
+    own_learning_per_doubling: float = P(
+        0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% (ASSUMPTION, DOMAIN.md sec. 8; Wright 1936)", ge=0, lt=1
+    )
+
+
+class FacilitationParams(Section):
+    """The regional facilitation team (Multinnoveren): its budget and each of its levers.
+
+    All zero in the isolated baseline. Every lever has its own parameter so that a study can switch
+    one on at a time.
+    """
+
+    budget_eur_per_year: float = P(0.0, "EUR a year for facilitation and knowledge sharing; 10,000 (Multinnoveren proposal); 0 when isolated", ge=0)
+    support_capacity_per_month: int = P(0, "organisations the team can actively support at once; ASSUMPTION (about 6 part-time members)", ge=0, le=10_000)
+    support_cost_eur_per_month: float = P(250.0, "EUR per supported organisation-month (facilitator hours, materials); ASSUMPTION", ge=0)
+    support_knowhow: float = P(0.0, "share of a supported organisation's know-how gap the team closes; ASSUMPTION", ge=0, le=1)
+    support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (Wells et al. 2018: 83% of collaboratives improved)", ge=0, le=1)
+    support_time_reduction: float = P(0.0, "relative fall in decision and implementation time with support; ASSUMPTION", ge=0, le=1)
+    events_per_year: int = P(0, "regional knowledge-sharing meetings a year; ASSUMPTION", ge=0, le=52)
+    event_cost_eur: float = P(500.0, "EUR per meeting (venue, demonstration, materials); ASSUMPTION", ge=0)
+    event_awareness: float = P(0.0, "probability that a meeting makes an unaware eligible organisation aware; ASSUMPTION", ge=0, le=1)
+    knowledge_sharing: float = P(
+        0.0, "share (0-1) of the region's cumulative adopters whose experience reaches every organisation (regional learning curve); ASSUMPTION", ge=0, le=1
+    )
+    regional_learning_per_doubling: float = P(
+        0.175, "fall in set-up cost, time and failure per doubling of the region's cumulative adopters; 15-20% (ASSUMPTION, DOMAIN.md sec. 8; Wright 1936)", ge=0, lt=1
+    )
+    broker_ties_per_month: int = P(0, "new ties a month the team brokers between a supported organisation and an adopter; ASSUMPTION", ge=0, le=1000)
+    insurer_engaged: bool = P(False, "the insurer sits in the team and starts arranging reimbursement at month 0; Multinnoveren proposal")
+    priority_types: tuple[OrgType, ...] = P(
+        ("hospital", "home_care", "gp_practice"), "order in which the team approaches organisation types; ASSUMPTION: most patients per contact first"
+    )
+
+
+class InsurerParams(Section):
+    """The health insurer (CZ is the main purchaser in both Zeeland and West-Brabant, ASSUMPTION)."""
+
+    reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; HartWacht reimbursed since 2016 (Skipr 2019)")
+    demand_threshold: int = P(3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0)
+    negotiation_months: int = P(12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120)
+    contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md sec. 6)", ge=1, le=12)
+    cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1)
+
+
+class OriginParams(Section):
+    """The organisation that already runs the proven innovation and demonstrates it."""
+
+    org_type: OrgType = P("hospital", "type of the origin organisation; ASSUMPTION: a hospital heart-failure clinic (DOMAIN.md sec. 7)")
+    municipality: str = P("GM0664", "CBS code of its municipality; ASSUMPTION: Adrz, Goes")
+    demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; ASSUMPTION", ge=0, le=50)
+    demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0)
+
+
+class RegionParams(Section):
+    """Which municipalities form the region."""
+
+    preset: Literal["zuidwest"] = P("zuidwest", "Zeeland (13) + Regio West-Brabant (16) (DOMAIN.md sec. 1)")
+    jitter_km: float = P(3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50)
+
+
+class Params(Section):
+    """All inputs of one scenario."""
+
+    name: str = P("unnamed", "scenario name, used in tables and figures")
+    description: str = P("", "one sentence on what the scenario represents")
+    simulation: SimulationParams = SimulationParams()
+    region: RegionParams = RegionParams()
+    organisations: OrganisationParams = OrganisationParams()
+    network: NetworkParams = NetworkParams()
+    innovation: InnovationParams = InnovationParams()
+    diffusion: DiffusionParams = DiffusionParams()
+    barriers: BarrierParams = BarrierParams()
+    facilitation: FacilitationParams = FacilitationParams()
+    insurer: InsurerParams = InsurerParams()
+    origin: OriginParams = OriginParams()
+
+    @model_validator(mode="after")
+    def _origin_is_eligible(self) -> Params:
+        if getattr(self.innovation.target_share, self.origin.org_type) <= 0:
+            raise ValueError(
+                f"origin.org_type '{self.origin.org_type}' has innovation.target_share 0, so it cannot run the innovation"
+            )
+        return self
+
+
+def with_overrides(params: Params, changes: dict[str, Any]) -> Params:
+    """Return ``params`` with dotted-key ``changes`` applied and the result validated again.
+
+    ``model_copy(update=...)`` would skip validation, so the whole tree is rebuilt.
+    """
+    data = params.model_dump()
+    for dotted, value in changes.items():
+        node = data
+        keys = dotted.split(".")
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                raise KeyError(dotted)
+            node = node[key]
+        if keys[-1] not in node:
+            raise KeyError(dotted)
+        node[keys[-1]] = value
+    return Params.model_validate(data)
+
+
+def flat_fields(model: type[BaseModel] = Params, prefix: str = "") -> dict[str, Any]:
+    """Every leaf field as ``{"section.name": FieldInfo}``, for docs, hints and sweeps."""
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in (PerTypeShare, PerTypeAmount):
+            out.update(flat_fields(ann, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = info
+    return out

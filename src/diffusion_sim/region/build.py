@@ -1,0 +1,285 @@
+"""Build the care organisations of a region and their network, reproducibly from a seed.
+
+Counts per municipality come from national rates per inhabitant (largest-remainder rounding, so the
+regional total is the rounded expected total); hospitals come from the shipped list. Each
+municipality's patients or clients of a type go to that type's organisations in the municipality,
+or to the nearest one where it has none. Ties: each organisation's nearest organisations (distance),
+same-type peers among its nearest of that type, and referral ties (GP practice, elderly care, home
+care and mental health to their hospital; GP practice to pharmacies; home care to GP practices).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from diffusion_sim.errors import RegionError
+from diffusion_sim.params import ORG_TYPES, Params
+from diffusion_sim.rng import REGION_REPLICATION, seed_sequence
+
+KM_PER_DEG_LAT = 110.57
+HOSPITAL = ORG_TYPES.index("hospital")
+GP = ORG_TYPES.index("gp_practice")
+ELDERLY = ORG_TYPES.index("elderly_care")
+HOME = ORG_TYPES.index("home_care")
+MENTAL = ORG_TYPES.index("mental_health")
+PHARMACY = ORG_TYPES.index("pharmacy")
+# Rogers (2003): category boundaries at -1, 0 (not a boundary), +1 and +2 SD of innovativeness.
+ROGERS_CATEGORIES = ("laggard", "late_majority", "early_majority", "early_adopter", "innovator")
+ROGERS_CUTS = (-1.0, 0.0, 1.0, 2.0)
+
+
+@dataclass(frozen=True)
+class Region:
+    """Organisations (one slot each, arrays in the order of ``org_id``) and their ties.
+
+    ``ties`` is a symmetric 0/1 CSR matrix; ``tie_counts`` says how many ties of each kind were drawn
+    before duplicates merged, for the manifest.
+    """
+
+    name: str
+    municipalities: pd.DataFrame
+    org_type: np.ndarray
+    municipality: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    x_km: np.ndarray
+    y_km: np.ndarray
+    patients: np.ndarray
+    financial_room: np.ndarray
+    staff_capacity: np.ndarray
+    innovativeness: np.ndarray
+    ties: sparse.csr_matrix
+    org_name: np.ndarray
+    tie_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Number of organisations."""
+        return int(self.org_type.size)
+
+    @property
+    def rogers_category(self) -> np.ndarray:
+        """Index into :data:`ROGERS_CATEGORIES` for each organisation."""
+        return np.searchsorted(ROGERS_CUTS, self.innovativeness, side="right").astype(np.int8)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per organisation, for results folders and maps."""
+        return pd.DataFrame(
+            {
+                "org_id": np.arange(self.n),
+                "org_type": np.asarray(ORG_TYPES)[self.org_type],
+                "name": self.org_name,
+                "municipality_code": self.municipalities["code"].to_numpy()[self.municipality],
+                "municipality": self.municipalities["name"].to_numpy()[self.municipality],
+                "lat": self.lat.round(5),
+                "lon": self.lon.round(5),
+                "patients": self.patients.round(1),
+                "financial_room_eur": self.financial_room.round(0),
+                "staff_capacity": self.staff_capacity.round(4),
+                "innovativeness": self.innovativeness.round(4),
+                "rogers_category": np.asarray(ROGERS_CATEGORIES)[self.rogers_category],
+                "degree": np.diff(self.ties.indptr),
+            }
+        )
+
+
+@cache
+def _municipality_table() -> pd.DataFrame:
+    with resources.files("diffusion_sim.region.data").joinpath("nl-municipalities.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype={"code": str})
+
+
+@cache
+def _csv_rows(name: str) -> tuple[dict[str, str], ...]:
+    with resources.files("diffusion_sim.region.data").joinpath(name).open(encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def preset_names() -> list[str]:
+    """Region presets shipped with the package."""
+    return sorted({row["preset"] for row in _csv_rows("presets.csv")})
+
+
+def municipalities_for(preset: str) -> pd.DataFrame:
+    """The municipalities of a preset, with population (CBS, 1 Jan 2024) and seat coordinates."""
+    codes = [row["code"] for row in _csv_rows("presets.csv") if row["preset"] == preset]
+    if not codes:
+        raise RegionError(f"unknown region preset '{preset}'; known: {', '.join(preset_names())}")
+    table = _municipality_table()
+    found = table[table["code"].isin(codes)].reset_index(drop=True)
+    return found
+
+
+def build_region(params: Params) -> Region:
+    """Draw the organisations and network of ``params.region`` from the root seed (the same for every replication)."""
+    muni = municipalities_for(params.region.preset)
+    streams = [np.random.default_rng(s) for s in seed_sequence(params.simulation.seed, REGION_REPLICATION, "region").spawn(4)]
+    g_place, g_size, g_attr, g_ties = streams
+    org = params.organisations
+
+    lat0 = float(muni["lat"].mean())
+    km_per_deg_lon = 111.32 * np.cos(np.radians(lat0))
+    mx = muni["lon"].to_numpy() * km_per_deg_lon
+    my = muni["lat"].to_numpy() * KM_PER_DEG_LAT
+    pop = muni["population"].to_numpy(dtype=float)
+
+    types, munis, names, xs, ys = [], [], [], [], []
+    hospitals = [row for row in _csv_rows("hospitals.csv") if row["municipality"] in set(muni["code"])]
+    code_index = {c: i for i, c in enumerate(muni["code"])}
+    for row in hospitals:
+        m = code_index[row["municipality"]]
+        types.append(np.array([HOSPITAL]))
+        munis.append(np.array([m]))
+        names.append(np.array([row["name"]], dtype=object))
+        xs.append(np.array([float(row["lon"]) * km_per_deg_lon]))
+        ys.append(np.array([float(row["lat"]) * KM_PER_DEG_LAT]))
+    spread = params.region.jitter_km * np.sqrt(muni["area_km2"].to_numpy() / 100.0)
+    for t, rate in enumerate(org.per_100k.as_tuple()):
+        if t == HOSPITAL or rate <= 0:
+            continue
+        counts = _largest_remainder(pop * rate / 1e5)
+        m_idx = np.repeat(np.arange(len(muni)), counts)
+        types.append(np.full(m_idx.size, t))
+        munis.append(m_idx)
+        names.append(np.full(m_idx.size, "", dtype=object))
+        xs.append(mx[m_idx] + g_place.normal(0.0, 1.0, m_idx.size) * spread[m_idx])
+        ys.append(my[m_idx] + g_place.normal(0.0, 1.0, m_idx.size) * spread[m_idx])
+    if not types:
+        raise RegionError(f"region '{params.region.preset}' has no organisations with these rates")
+    org_type = np.concatenate(types).astype(np.int8)
+    municipality = np.concatenate(munis).astype(np.int32)
+    x_km, y_km = np.concatenate(xs), np.concatenate(ys)
+    n = org_type.size
+
+    patients = _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, g_size)
+    room_median = np.asarray(org.financial_room_eur.as_tuple())[org_type]
+    financial_room = room_median * np.exp(g_attr.normal(0.0, org.financial_room_sigma, n))
+    mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
+    conc = org.staff_capacity_concentration
+    staff_capacity = g_attr.beta(mean_cap * conc, (1 - mean_cap) * conc)
+    innovativeness = g_attr.standard_normal(n)
+
+    ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties)
+    label = np.concatenate(names)
+    return Region(
+        name=params.region.preset,
+        municipalities=muni,
+        org_type=org_type,
+        municipality=municipality,
+        lat=y_km / KM_PER_DEG_LAT,
+        lon=x_km / km_per_deg_lon,
+        x_km=x_km,
+        y_km=y_km,
+        patients=patients,
+        financial_room=financial_room,
+        staff_capacity=staff_capacity,
+        innovativeness=innovativeness,
+        ties=ties,
+        org_name=label,
+        tie_counts=tie_counts,
+    )
+
+
+def _largest_remainder(expected: np.ndarray) -> np.ndarray:
+    """Integer counts per municipality summing to round(total), each within 1 of its expectation."""
+    floor = np.floor(expected).astype(np.int64)
+    short = int(round(expected.sum())) - int(floor.sum())
+    if short > 0:
+        order = np.argsort(-(expected - floor), kind="stable")
+        floor[order[:short]] += 1
+    return floor
+
+
+def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng) -> np.ndarray:
+    """Give each municipality's clients of a type to its own organisations, else to the nearest one."""
+    patients = np.zeros(org_type.size)
+    clients_rate = np.asarray(org.clients_per_100k.as_tuple())
+    sigma = np.asarray(org.size_sigma.as_tuple())
+    weights = np.exp(rng.normal(0.0, 1.0, org_type.size) * sigma[org_type])
+    for t in range(len(ORG_TYPES)):
+        idx = np.flatnonzero(org_type == t)
+        if idx.size == 0:
+            continue
+        clients = pop * clients_rate[t] / 1e5
+        has_own = np.bincount(municipality[idx], minlength=pop.size) > 0
+        tree = cKDTree(np.column_stack([x_km[idx], y_km[idx]]))
+        _, nearest = tree.query(np.column_stack([mx, my]))
+        # municipalities without an organisation of this type send their clients to the nearest one
+        nearest_clients = np.bincount(nearest[~has_own], weights=clients[~has_own], minlength=idx.size)
+        w = weights[idx]
+        w_sum = np.bincount(municipality[idx], weights=w, minlength=pop.size)
+        own_clients = clients[municipality[idx]] * w / w_sum[municipality[idx]]
+        patients[idx] = own_clients + nearest_clients
+    return patients
+
+
+def _build_ties(org_type, x_km, y_km, params: Params, rng) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    net = params.network
+    n = org_type.size
+    xy = np.column_stack([x_km, y_km])
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    counts: dict[str, int] = {}
+
+    def add(kind: str, a: np.ndarray, b: np.ndarray) -> None:
+        keep = a != b
+        rows.append(a[keep])
+        cols.append(b[keep])
+        counts[kind] = counts.get(kind, 0) + int(keep.sum())
+
+    k = min(net.distance_ties, n - 1)
+    if k > 0:
+        _, nn = cKDTree(xy).query(xy, k=k + 1)
+        add("distance", np.repeat(np.arange(n), k), nn[:, 1:].ravel())
+
+    for t in range(len(ORG_TYPES)):
+        idx = np.flatnonzero(org_type == t)
+        m = min(net.peer_candidates, idx.size - 1)
+        k = min(net.peer_ties, m)
+        if k <= 0:
+            continue
+        _, nn = cKDTree(xy[idx]).query(xy[idx], k=m + 1)
+        candidates = nn.reshape(idx.size, m + 1)[:, 1:]
+        pick = np.argsort(rng.random(candidates.shape), axis=1)[:, :k]
+        chosen = np.take_along_axis(candidates, pick, axis=1)
+        add("peer", np.repeat(idx, k), idx[chosen.ravel()])
+
+    def nearest_of(t: int, sources: np.ndarray, k: int) -> np.ndarray | None:
+        targets = np.flatnonzero(org_type == t)
+        k = min(k, targets.size)
+        if k <= 0 or sources.size == 0:
+            return None
+        _, nn = cKDTree(xy[targets]).query(xy[sources], k=k)
+        return targets[np.asarray(nn).reshape(sources.size, k)]
+
+    referring = np.flatnonzero(np.isin(org_type, (GP, ELDERLY, HOME, MENTAL)))
+    hosp = nearest_of(HOSPITAL, referring, 2)
+    if hosp is not None:
+        add("referral", referring, hosp[:, 0])
+        if hosp.shape[1] > 1:
+            second = rng.random(referring.size) < net.second_hospital_share
+            add("referral", referring[second], hosp[second, 1])
+    gps = np.flatnonzero(org_type == GP)
+    pharm = nearest_of(PHARMACY, gps, net.gp_pharmacies)
+    if pharm is not None:
+        add("referral", np.repeat(gps, pharm.shape[1]), pharm.ravel())
+    homes = np.flatnonzero(org_type == HOME)
+    home_gps = nearest_of(GP, homes, net.home_care_gps)
+    if home_gps is not None:
+        add("referral", np.repeat(homes, home_gps.shape[1]), home_gps.ravel())
+
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    a = sparse.coo_matrix((np.ones(r.size), (r, c)), shape=(n, n)).tocsr()
+    a = ((a + a.T) > 0).astype(np.float64).tocsr()
+    a.sort_indices()
+    counts["unique_undirected"] = int(a.nnz // 2)
+    return a, counts

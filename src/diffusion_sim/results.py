@@ -1,0 +1,271 @@
+"""Tidy result tables, written to a new folder atomically, with a manifest of what produced them.
+
+A results folder holds:
+
+- ``summary.csv``/``.parquet``: one row per (scenario, replication) with the derived outcomes;
+- ``monthly.csv``/``.parquet``: one row per (scenario, replication, month), long format;
+- ``states.parquet``: organisations per (scenario, replication, month, org_type, state), non-zero rows;
+- ``org_events.parquet``: per organisation and replication the month of each event;
+- ``organisations.csv``: the region's organisations (shared by all replications of a scenario);
+- ``paired.csv`` (two or more scenarios): per-replication differences against the first scenario;
+- ``manifest.json``: resolved parameters, seed, versions, command line, time and file hashes.
+
+Everything is written into ``<name>.tmp-<pid>`` beside the target and renamed at the end, so a
+folder is complete or absent; an existing folder is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from diffusion_sim import __version__
+from diffusion_sim.errors import ResultsError
+from diffusion_sim.model.state import BARRIER_NAMES, STATE_NAMES
+from diffusion_sim.params import ORG_TYPES, Params
+from diffusion_sim.region import Region
+from diffusion_sim.runner import EVENT_FIELDS, Replication, summarise
+
+FORMAT_VERSION = 1
+# the long tables (states, org_events) are Parquet only: as CSV they grow to hundreds of MB
+CSV_TABLES = ("summary", "monthly", "paired", "organisations")
+REQUIRED_FILES = ("manifest.json", "summary.parquet", "monthly.parquet", "states.parquet", "org_events.parquet",
+                  "organisations.csv")
+
+
+@dataclass
+class ResultSet:
+    """The tables of one run or comparison, in memory."""
+
+    summary: pd.DataFrame
+    monthly: pd.DataFrame
+    states: pd.DataFrame
+    org_events: pd.DataFrame
+    organisations: pd.DataFrame
+    manifest: dict[str, Any]
+    paired: pd.DataFrame | None = None
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenario names in the order they were given."""
+        return list(self.manifest["scenario_order"])
+
+
+def build_tables(scenarios: list[Params], regions: list[Region], results: list[list[Replication]]) -> dict[str, pd.DataFrame]:
+    """Turn replications into tidy frames, sorted by (scenario, replication, month)."""
+    summary, monthly, states, events, organisations = [], [], [], [], []
+    for params, region, reps in zip(scenarios, regions, results, strict=True):
+        name = params.name
+        s = params.simulation
+        months = np.arange(s.months + 1)
+        cal_index = (s.start_month - 1) + months
+        calendar = [f"{s.start_year + i // 12}-{i % 12 + 1:02d}" for i in cal_index]
+        rows = []
+        for rep in reps:
+            row = {"scenario": name, "replication": rep.replication, "seed": s.seed}
+            row.update(summarise(rep))
+            rows.append(row)
+        summary.append(pd.DataFrame(rows))
+
+        r = len(reps)
+        stack = lambda attr: np.stack([getattr(rep, attr) for rep in reps])  # noqa: E731
+        new_total = stack("new_patients").sum(axis=2)
+        adopted = stack("state_counts")[:, :, :, STATE_NAMES.index("adopted")].sum(axis=2)
+        impl = stack("implementation_cost").sum(axis=2)
+        facil = stack("facilitation_cost")
+        monthly.append(pd.DataFrame({
+            "scenario": name,
+            "replication": np.repeat([rep.replication for rep in reps], months.size),
+            "month": np.tile(months, r),
+            "calendar_month": np.tile(calendar, r),
+            "adopters": adopted.ravel(),
+            "eligible_orgs": np.repeat([rep.n_eligible for rep in reps], months.size),
+            "share_eligible_adopted": stack("share_adopted").ravel(),
+            "patients_enrolled": stack("enrolled").sum(axis=2).ravel(),
+            "patients_new": new_total.ravel(),
+            "patients_reached_additional": stack("reached_additional").ravel(),
+            "implementation_cost_eur": impl.ravel(),
+            "facilitation_cost_eur": facil.ravel(),
+            "cost_cumulative_eur": np.cumsum(impl + facil, axis=1).ravel(),
+            "organisations_supported": stack("supported").ravel(),
+            "reimbursing": stack("reimbursing").ravel(),
+        }))
+
+        counts = stack("state_counts")  # (r, M+1, T, S)
+        ri, mi, ti, si = np.nonzero(counts)
+        states.append(pd.DataFrame({
+            "scenario": name,
+            "replication": np.asarray([rep.replication for rep in reps])[ri],
+            "month": mi.astype(np.int32),
+            "org_type": pd.Categorical.from_codes(ti, ORG_TYPES),
+            "state": pd.Categorical.from_codes(si, STATE_NAMES),
+            "n_orgs": counts[ri, mi, ti, si],
+        }))
+
+        ev = np.stack([rep.events for rep in reps])  # (r, fields, n)
+        n = ev.shape[2]
+        frame = {"scenario": name, "replication": np.repeat([rep.replication for rep in reps], n),
+                 "org_id": np.tile(np.arange(n, dtype=np.int32), r)}
+        for k, f in enumerate(EVENT_FIELDS):
+            frame[f] = ev[:, k, :].ravel()
+        frame["final_state"] = pd.Categorical.from_codes(np.stack([rep.final_state for rep in reps]).ravel(), STATE_NAMES)
+        barrier = np.stack([rep.main_barrier for rep in reps]).ravel()
+        frame["main_barrier"] = pd.Categorical.from_codes(barrier, BARRIER_NAMES)  # -1 becomes missing
+        events.append(pd.DataFrame(frame))
+
+        org = region.to_frame()
+        org.insert(0, "scenario", name)
+        eligible = np.asarray(params.innovation.target_share.as_tuple())[region.org_type] > 0
+        org["eligible"] = eligible
+        org["origin"] = org["org_id"] == reps[0].origin if reps else False
+        organisations.append(org)
+
+    return {
+        "summary": pd.concat(summary, ignore_index=True),
+        "monthly": pd.concat(monthly, ignore_index=True),
+        "states": pd.concat(states, ignore_index=True),
+        "org_events": pd.concat(events, ignore_index=True),
+        "organisations": pd.concat(organisations, ignore_index=True),
+    }
+
+
+def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Per replication, each scenario's outcomes minus the first scenario's (common random numbers)."""
+    from diffusion_sim.analysis.summary import OUTCOMES, months_saved
+
+    ref = summary[summary["scenario"] == order[0]].set_index("replication")
+    frames = []
+    for name in order[1:]:
+        other = summary[summary["scenario"] == name].set_index("replication")
+        diff = pd.DataFrame(index=ref.index)
+        for col in OUTCOMES:
+            diff[col] = other[col] - ref[col]
+        months = int(summary.attrs.get("months", 0)) or None
+        for target in ("months_to_1000_patients", "months_to_70pct"):
+            diff[f"{target}_saved"] = months_saved(ref[target], other[target], months)
+        diff.insert(0, "reference", order[0])
+        diff.insert(0, "scenario", name)
+        frames.append(diff.reset_index())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def manifest(scenarios: list[Params], sources: list[str], regions: list[Region], replications: int,
+             workers: int, command: list[str] | None) -> dict[str, Any]:
+    """What produced a results folder: enough to run it again and get the same numbers."""
+    import mesa
+    import scipy
+
+    return {
+        "format_version": FORMAT_VERSION,
+        "package": "diffusion-sim",
+        "version": __version__,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": command if command is not None else sys.argv,
+        "replications": replications,
+        "seed": scenarios[0].simulation.seed,
+        "months": scenarios[0].simulation.months,
+        "workers": workers,
+        "scenario_order": [p.name for p in scenarios],
+        "scenarios": {
+            p.name: {
+                "file": src,
+                "parameters": p.model_dump(mode="json"),
+                "organisations": int(reg.n),
+                "ties": reg.tie_counts,
+            }
+            for p, src, reg in zip(scenarios, sources, regions, strict=True)
+        },
+        "environment": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+            "scipy": scipy.__version__,
+            "mesa": mesa.__version__,
+        },
+    }
+
+
+def new_results_dir(results_root: Path, stem: str) -> Path:
+    """A fresh folder name under ``results_root`` (a time stamp, with a counter if needed)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = results_root / f"{stem}-{stamp}"
+    path, k = base, 1
+    while path.exists():
+        k += 1
+        path = Path(f"{base}-{k}")
+    return path
+
+
+def write_results(tables: dict[str, pd.DataFrame], meta: dict[str, Any], out: Path) -> Path:
+    """Write every table and the manifest into ``out`` atomically; refuse to overwrite."""
+    out = Path(out)
+    if out.exists():
+        raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        for name, frame in tables.items():
+            if name != "organisations":
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            if name in CSV_TABLES:
+                frame.to_csv(tmp / f"{name}.csv", index=False)
+        meta = dict(meta)
+        meta["files"] = {p.name: _sha256(p) for p in sorted(tmp.iterdir())}
+        (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def read_results(folder: str | Path) -> ResultSet:
+    """Read a results folder back, with a clear error for anything missing or from another format."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsError(f"{folder}: not a results folder (it does not exist)")
+    missing = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
+    if missing:
+        raise ResultsError(f"{folder}: incomplete results folder, missing {', '.join(missing)}")
+    try:
+        meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultsError(f"{folder / 'manifest.json'}: unreadable manifest ({exc})") from None
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ResultsError(f"{folder}: results format {version!r}, this version reads format {FORMAT_VERSION}; run the scenario again")
+    paired = folder / "paired.parquet"
+    summary = pd.read_parquet(folder / "summary.parquet")
+    summary.attrs["months"] = meta.get("months", 0)
+    return ResultSet(
+        summary=summary,
+        monthly=pd.read_parquet(folder / "monthly.parquet"),
+        states=pd.read_parquet(folder / "states.parquet"),
+        org_events=pd.read_parquet(folder / "org_events.parquet"),
+        organisations=pd.read_csv(folder / "organisations.csv"),
+        manifest=meta,
+        paired=pd.read_parquet(paired) if paired.is_file() else None,
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,111 @@
+"""Run replications: pure, picklable functions from parameters to compact arrays and summary outcomes.
+
+``run_replication`` is what every executor calls. It returns plain numpy arrays (small to pickle);
+``tables.py`` turns them into tidy frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from diffusion_sim.model import DiffusionModel
+from diffusion_sim.model.state import OrgState
+from diffusion_sim.params import Params
+from diffusion_sim.region import Region, build_region
+
+PATIENT_TARGET = 1000  # Multinnoveren: +1,000 patients within a year
+ADOPTION_TARGET = 0.70  # Multinnoveren: 70% of the organisations serving the target group
+EVENT_FIELDS = ("month_aware", "month_deciding", "month_implementing", "month_adopted", "month_rejected",
+                "month_failed", "month_discontinued")
+
+
+@dataclass
+class Replication:
+    """What one replication produced: monthly records (month 0..M) and each organisation's events."""
+
+    replication: int
+    state_counts: np.ndarray  # (M+1, types, states)
+    enrolled: np.ndarray  # (M+1, types)
+    new_patients: np.ndarray  # (M+1, types)
+    reached_additional: np.ndarray  # (M+1,)
+    share_adopted: np.ndarray  # (M+1,)
+    implementation_cost: np.ndarray  # (M+1, types)
+    facilitation_cost: np.ndarray  # (M+1,)
+    supported: np.ndarray  # (M+1,)
+    reimbursing: np.ndarray  # (M+1,)
+    events: np.ndarray  # (len(EVENT_FIELDS), n_orgs) int16
+    final_state: np.ndarray  # (n_orgs,) int8
+    main_barrier: np.ndarray  # (n_orgs,) int8
+    n_eligible: int
+    origin: int
+
+
+def run_replication(params: Params, replication: int, region: Region | None = None) -> Replication:
+    """Run one replication to the horizon; the region defaults to the one the seed draws."""
+    region = region if region is not None else build_region(params)
+    m = DiffusionModel(params, replication=replication, region=region, agent_views=False).run()
+    orgs = m.orgs
+    events = np.stack([getattr(orgs, f) for f in EVENT_FIELDS]).astype(np.int16)
+    return Replication(
+        replication=replication,
+        state_counts=m.state_counts,
+        enrolled=m.enrolled.astype(np.float32),
+        new_patients=m.new_patients.astype(np.float32),
+        reached_additional=m.reached_additional,
+        share_adopted=m.share_adopted,
+        implementation_cost=m.implementation_cost.astype(np.float32),
+        facilitation_cost=m.facilitation_cost,
+        supported=m.supported_count,
+        reimbursing=m.reimbursing,
+        events=events,
+        final_state=orgs.state.copy(),
+        main_barrier=orgs.main_barrier.copy(),
+        n_eligible=int(orgs.eligible.sum()),
+        origin=m.origin.index,
+    )
+
+
+def run_chunk(params: Params, replications: list[int]) -> list[Replication]:
+    """Run several replications of one scenario, building its region once (the unit executors ship)."""
+    region = build_region(params)
+    return [run_replication(params, r, region) for r in replications]
+
+
+def first_month(reached: np.ndarray) -> float:
+    """First month (1..M) at which a boolean series is true, or NaN when it never is."""
+    hits = np.flatnonzero(reached[1:])
+    return float(hits[0] + 1) if hits.size else float("nan")
+
+
+def summarise(rep: Replication) -> dict[str, float]:
+    """The derived outcomes of one replication (one summary row)."""
+    months = rep.share_adopted.size - 1
+    final = rep.state_counts[-1].sum(axis=0)
+    impl = float(rep.implementation_cost.sum())
+    facil = float(rep.facilitation_cost.sum())
+    reached = float(rep.reached_additional[-1])
+    adopted_ever = rep.events[EVENT_FIELDS.index("month_adopted")] >= 0
+    adopted_ever[rep.origin] = False
+    reimb = first_month(rep.reimbursing)
+    return {
+        "eligible_orgs": float(rep.n_eligible),
+        "adopters_final": float(final[OrgState.ADOPTED]),
+        "share_adopted_final": float(rep.share_adopted[-1]),
+        "adopted_beyond_origin": float(adopted_ever.sum()),
+        "rejected_final": float(final[OrgState.REJECTED]),
+        "failed": float(final[OrgState.FAILED]),
+        "discontinued": float(final[OrgState.DISCONTINUED]),
+        "patients_12m": float(rep.reached_additional[12]) if months >= 12 else float("nan"),
+        "patients_final": reached,
+        "patients_enrolled_final": float(rep.enrolled[-1].sum()),
+        "months_to_1000_patients": first_month(rep.reached_additional >= PATIENT_TARGET),
+        "months_to_70pct": first_month(rep.share_adopted >= ADOPTION_TARGET),
+        "implementation_cost_eur": impl,
+        "facilitation_cost_eur": facil,
+        "total_cost_eur": impl + facil,
+        "cost_per_patient_eur": (impl + facil) / reached if reached > 0 else float("nan"),
+        "reimbursement_month": reimb,
+        "spread_beyond_origin": float(adopted_ever.any()),
+    }

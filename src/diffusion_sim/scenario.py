@@ -1,0 +1,131 @@
+"""Scenario files: TOML -> validated :class:`Params`.
+
+A scenario may ``extends = "other.toml"`` (a path relative to itself); tables are merged key by key,
+the extending file winning. Every problem becomes one :class:`ScenarioError` line that names the
+file, the field and what is allowed, with a "did you mean" hint for unknown keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.params import Params, PerTypeAmount, PerTypeShare
+
+SCENARIO_KEYS = ("extends", "name", "description")
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Params:
+    """Read a scenario file (following ``extends``), apply dotted ``overrides`` and validate."""
+    path = Path(path)
+    data = _read_chain(path, seen=())
+    data.setdefault("name", path.stem)
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(data, dotted, value)
+    return validate(data, source=str(path))
+
+
+def validate(data: dict[str, Any], source: str = "<parameters>") -> Params:
+    """Validate a nested dict of parameters, turning pydantic's report into one clear line."""
+    try:
+        return Params.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(f"{source}: {_describe(exc, data)}") from None
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(p.name for p in (*seen, resolved))
+        raise ScenarioError(f"{seen[-1]}: field 'extends': circular chain {chain}; a scenario may not extend itself")
+    if not path.is_file():
+        where = f"{seen[-1]}: field 'extends': " if seen else ""
+        raise ScenarioError(f"{where}{path}: file not found; give the path of a scenario .toml file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a UTF-8 text file; a scenario is a TOML file") from None
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: field 'extends': must be a file name in quotes, got {parent!r}")
+    base = _read_chain(path.parent / parent, seen=(*seen, resolved))
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merge(base, data)
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    node = data
+    keys = dotted.split(".")
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ScenarioError(f"--set {dotted}: '{key}' is a value, not a section")
+    node[keys[-1]] = value
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the field at ``loc`` (all but its last part)."""
+    model: type[BaseModel] = Params
+    for part in loc[:-1]:
+        info = model.model_fields.get(str(part))
+        ann = info.annotation if info else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if not isinstance(p, int))
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(loc)
+        allowed = sorted(owner.model_fields) if owner else []
+        if owner is Params:
+            allowed = sorted({*allowed, *SCENARIO_KEYS})
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown field '{field}'{hint} Allowed here: {', '.join(allowed)}"
+    owner = _model_at(loc)
+    info = owner.model_fields.get(str(loc[-1])) if owner and loc else None
+    got = _lookup(data, loc)
+    got_text = f", got {got!r}" if got is not _MISSING else ""
+    unit = ""
+    if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
+        unit = f" ({info.description.split(';')[0]})"
+    return f"field '{field}': {err['msg']}{got_text}{unit}"
+
+
+_MISSING = object()
+
+
+def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node

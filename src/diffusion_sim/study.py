@@ -1,0 +1,68 @@
+"""A study: run one or more scenarios with common random numbers and write one results folder.
+
+This is the one function behind ``diffusion-sim run`` and ``compare``; it owns the order
+scenario -> parameters -> region -> runs -> tables -> folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from diffusion_sim.analysis.summary import difference_table, outcome_table
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.executors import run_all
+from diffusion_sim.params import Params
+from diffusion_sim.region import build_region
+from diffusion_sim.results import build_tables, manifest, paired_differences, write_results
+
+
+@dataclass
+class StudyResult:
+    """Where the results went and the tables to print."""
+
+    folder: Path
+    outcomes: pd.DataFrame
+    differences: pd.DataFrame | None
+
+
+def align(scenarios: list[Params]) -> list[Params]:
+    """Check that scenarios can be compared replication by replication (same seed and horizon, distinct names)."""
+    names = [p.name for p in scenarios]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ScenarioError(f"field 'name': scenarios must have distinct names to be compared, '{dupes[0]}' appears twice")
+    first = scenarios[0].simulation
+    for p in scenarios[1:]:
+        if p.simulation.seed != first.seed or p.simulation.months != first.months:
+            raise ScenarioError(
+                f"{p.name}: field 'simulation.seed'/'simulation.months': compared scenarios need the same seed and horizon "
+                f"({first.seed}, {first.months} months), got ({p.simulation.seed}, {p.simulation.months}); use --seed/--months"
+            )
+    return scenarios
+
+
+def run_study(scenarios: list[Params], sources: list[str], out: Path, replications: int | None = None,
+              workers: int = 1, progress: Callable[[int], None] | None = None,
+              command: list[str] | None = None) -> StudyResult:
+    """Run every scenario ``replications`` times (replication i shares its streams) and write ``out``."""
+    align(scenarios)
+    reps = replications or scenarios[0].simulation.replications
+    regions = [build_region(p) for p in scenarios]
+    results = run_all(scenarios, reps, workers=workers, progress=progress)
+    tables = build_tables(scenarios, regions, results)
+    order = [p.name for p in scenarios]
+    tables["summary"].attrs["months"] = scenarios[0].simulation.months
+    paired = paired_differences(tables["summary"], order) if len(order) > 1 else None
+    if paired is not None:
+        tables["paired"] = paired
+    meta = manifest(scenarios, sources, regions, reps, workers, command)
+    folder = write_results(tables, meta, out)
+    return StudyResult(
+        folder=folder,
+        outcomes=outcome_table(tables["summary"], order),
+        differences=difference_table(paired) if paired is not None else None,
+    )
