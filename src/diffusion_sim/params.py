@@ -170,7 +170,7 @@ class DiffusionParams(Section):
     innovativeness_effect: float = P(
         0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories at +-1 and +-2 SD); ASSUMPTION", ge=0, le=5
     )
-    consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; ASSUMPTION (about 6 months on average)", ge=0, le=100)
+    consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; ASSUMPTION (about 6 months on average)", ge=0, le=10_000)
     decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60)
     reconsideration_per_year: float = P(0.2, "per year, rate at which an organisation that rejected it becomes open again; ASSUMPTION", ge=0, le=50)
 

@@ -25,9 +25,8 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     path = Path(path)
     data = _read_chain(path, seen=())
     data.setdefault("name", path.stem)
-    for dotted, value in (overrides or {}).items():
-        _set_dotted(data, dotted, value)
-    return validate(data, source=str(path))
+    params = validate(data, source=str(path))
+    return override(params, overrides, source="--set") if overrides else params
 
 
 def validate(data: dict[str, Any], source: str = "<parameters>") -> Params:
@@ -71,16 +70,6 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
-    node = data
-    keys = dotted.split(".")
-    for key in keys[:-1]:
-        node = node.setdefault(key, {})
-        if not isinstance(node, dict):
-            raise ScenarioError(f"--set {dotted}: '{key}' is a value, not a section")
-    node[keys[-1]] = value
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -129,3 +118,19 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
         else:
             return _MISSING
     return node
+
+
+def override(params: Params, changes: dict[str, Any], source: str = "--set") -> Params:
+    """Apply dotted-key ``changes`` to ``params``; a wrong name or value is one clear ScenarioError."""
+    from diffusion_sim.params import flat_fields, with_overrides
+
+    try:
+        return with_overrides(params, changes)
+    except KeyError as exc:
+        name = str(exc.args[0])
+        known = list(flat_fields())
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else "; `diffusion-sim params` lists them"
+        raise ScenarioError(f"{source}: unknown parameter '{name}'{hint}") from None
+    except ValidationError as exc:
+        raise ScenarioError(f"{source}: {_describe(exc, params.model_dump())}") from None

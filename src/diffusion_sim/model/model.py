@@ -25,12 +25,14 @@ from typing import Any
 import mesa
 import numpy as np
 
+from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.params import ORG_TYPES, Params
 from diffusion_sim.region import Region, build_region
 from diffusion_sim.rng import seed_sequence, stream
+from diffusion_sim.scenario import override
 
 N_TYPES = len(ORG_TYPES)
 
@@ -54,9 +56,7 @@ class DiffusionModel(mesa.Model):
         if rng is not None and not isinstance(rng, np.random.SeedSequence | np.random.Generator):
             changes["simulation.seed"] = int(rng)
         if changes:
-            from diffusion_sim.params import with_overrides
-
-            params = with_overrides(params, changes)
+            params = override(params, changes, source="DiffusionModel")
         seed = params.simulation.seed
         super().__init__(rng=seed_sequence(seed, replication, "mesa"))
         self.params = params
@@ -120,13 +120,9 @@ class DiffusionModel(mesa.Model):
         codes = region.municipalities["code"].to_numpy()
         where = np.flatnonzero(codes == o.municipality)
         if where.size == 0:
-            from diffusion_sim.errors import ScenarioError
-
             raise ScenarioError(f"field 'origin.municipality': {o.municipality} is not in region '{region.name}'")
         candidates = np.flatnonzero((region.org_type == ORG_TYPES.index(o.org_type)) & self.orgs.eligible)
         if candidates.size == 0:
-            from diffusion_sim.errors import ScenarioError
-
             raise ScenarioError(f"field 'origin.org_type': region '{region.name}' has no {o.org_type} organisation")
         m = where[0]
         seat_x = region.municipalities["lon"].to_numpy()[m]

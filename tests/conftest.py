@@ -1,0 +1,51 @@
+"""Shared fixtures: scenario paths and small synthetic regions with known structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from diffusion_sim.params import ORG_TYPES, Params
+from diffusion_sim.region import Region
+from diffusion_sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture
+def isolated() -> Params:
+    return load_scenario(SCENARIOS / "zuidwest-isolated.toml")
+
+
+@pytest.fixture
+def collaborative() -> Params:
+    return load_scenario(SCENARIOS / "zuidwest-collaborative.toml")
+
+
+def complete_region(n: int, org_type: str = "hospital") -> Region:
+    """n identical organisations in one municipality, everyone tied to everyone (the mean-field limit)."""
+    muni = pd.DataFrame({"code": ["GM0664"], "name": ["Goes"], "population": [n], "lat": [51.5], "lon": [3.9],
+                         "area_km2": [1.0]})
+    ones = np.ones((n, n)) - np.eye(n)
+    zeros = np.zeros(n)
+    return Region(
+        name="complete",
+        municipalities=muni,
+        org_type=np.full(n, ORG_TYPES.index(org_type), dtype=np.int8),
+        municipality=np.zeros(n, dtype=np.int32),
+        lat=np.full(n, 51.5),
+        lon=np.full(n, 3.9),
+        x_km=zeros.copy(),
+        y_km=zeros.copy(),
+        patients=np.full(n, 1000.0),
+        financial_room=np.full(n, 1e9),
+        staff_capacity=np.ones(n),
+        innovativeness=zeros.copy(),
+        ties=sparse.csr_matrix(ones),
+        org_name=np.full(n, "", dtype=object),
+    )

@@ -1,0 +1,186 @@
+"""Invariants, determinism, common random numbers and the isolated/collaborative equivalence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import mesa
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.model import DiffusionModel, OrgState
+from diffusion_sim.model.agents import Organisation
+from diffusion_sim.params import with_overrides
+from diffusion_sim.region import build_region
+from diffusion_sim.runner import run_replication, summarise
+
+ZERO_FACILITATION = {
+    "facilitation.budget_eur_per_year": 0.0,
+    "facilitation.support_capacity_per_month": 0,
+    "facilitation.support_knowhow": 0.0,
+    "facilitation.support_failure_reduction": 0.0,
+    "facilitation.support_time_reduction": 0.0,
+    "facilitation.events_per_year": 0,
+    "facilitation.event_awareness": 0.0,
+    "facilitation.knowledge_sharing": 0.0,
+    "facilitation.broker_ties_per_month": 0,
+    "facilitation.insurer_engaged": False,
+}
+
+
+def same(a, b) -> bool:
+    """Every array of two replications equal, bit for bit."""
+    for field in dataclasses.fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if not np.array_equal(np.asarray(x), np.asarray(y), equal_nan=np.asarray(x).dtype.kind == "f"):
+            return False
+    return True
+
+
+def check_invariants(rep, n_orgs: int) -> None:
+    counts = rep.state_counts  # (months+1, types, states)
+    assert np.all(counts.sum(axis=(1, 2)) == n_orgs), "states must sum to the population every month"
+    eligible_now = counts[:, :, OrgState.UNAWARE:].sum(axis=(1, 2))
+    assert np.all(eligible_now == rep.n_eligible), "eligible organisations never appear or vanish"
+    assert np.all(counts[:, :, OrgState.ADOPTED].sum(axis=1) <= rep.n_eligible)
+    assert np.all(np.diff(rep.reached_additional) >= -1e-9), "cumulative reach never falls"
+    assert np.all(rep.enrolled >= 0) and np.all(rep.new_patients >= 0)
+    assert np.all(rep.implementation_cost >= 0) and np.all(rep.facilitation_cost >= 0)
+    assert np.all((rep.share_adopted >= 0) & (rep.share_adopted <= 1))
+    # an organisation's events happen in the order of the process
+    aware, deciding, implementing, adopted = rep.events[:4]
+    started = implementing >= 0
+    assert np.all(aware[deciding >= 0] <= deciding[deciding >= 0])
+    assert np.all(deciding[started] <= implementing[started])
+    assert np.all(implementing[adopted >= 0] <= adopted[adopted >= 0])
+
+
+def test_invariants_zuidwest(isolated, collaborative):
+    region = build_region(isolated)
+    for params in (isolated, collaborative):
+        for r in range(3):
+            check_invariants(run_replication(params, r, region), region.n)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    p=st.floats(0, 2), q=st.floats(0, 5), budget=st.floats(0, 100_000), capacity=st.integers(0, 20),
+    failure=st.floats(0, 1), discontinuation=st.floats(0, 3), sharing=st.floats(0, 1),
+    decision=st.integers(0, 12), reimburses=st.booleans(), broker=st.integers(0, 5), rep=st.integers(0, 1000),
+)
+def test_invariants_hold_for_any_valid_parameters(collaborative, p, q, budget, capacity, failure, discontinuation,
+                                                   sharing, decision, reimburses, broker, rep):
+    params = with_overrides(collaborative, {
+        "diffusion.p": p, "diffusion.q": q, "facilitation.budget_eur_per_year": budget,
+        "facilitation.support_capacity_per_month": capacity, "innovation.implementation_failure": failure,
+        "innovation.discontinuation_per_year": discontinuation, "facilitation.knowledge_sharing": sharing,
+        "diffusion.decision_months": decision, "insurer.reimburses": reimburses,
+        "facilitation.broker_ties_per_month": broker, "simulation.months": 24,
+    })
+    rep_ = run_replication(params, rep)
+    check_invariants(rep_, build_region(params).n)
+    spent = rep_.facilitation_cost.reshape(-1)[1:]
+    for year in range(2):  # the team never spends more than a year's budget in a year
+        assert spent[12 * year: 12 * (year + 1)].sum() <= budget + 1e-6
+
+
+def test_zero_facilitation_equals_isolated(isolated, collaborative):
+    """Isolated and collaborative differ only in parameter values: with no budget and no effect, nothing differs."""
+    zeroed = with_overrides(collaborative, ZERO_FACILITATION)
+    region = build_region(isolated)
+    for r in range(5):
+        assert same(run_replication(isolated, r, region), run_replication(zeroed, r, region))
+
+
+def test_budget_without_levers_changes_nothing_but_cost(isolated, collaborative):
+    """A budget alone does nothing: only the levers it pays for change outcomes."""
+    budget_only = with_overrides(isolated, {"facilitation.budget_eur_per_year": 10_000.0})
+    region = build_region(isolated)
+    a, b = run_replication(isolated, 0, region), run_replication(budget_only, 0, region)
+    assert same(a, b)
+
+
+def test_same_seed_same_numbers_different_seed_different(isolated):
+    a = run_replication(isolated, 3)
+    b = run_replication(isolated, 3)
+    assert same(a, b)
+    c = run_replication(isolated, 4)
+    assert not same(a, c)
+    other_root = with_overrides(isolated, {"simulation.seed": 7})
+    assert not same(a, run_replication(other_root, 3))
+
+
+def test_collaboration_helps_over_replications(isolated, collaborative):
+    """Paired by replication, the shipped collaborative scenario reaches more patients and organisations."""
+    region = build_region(isolated)
+    iso = [summarise(run_replication(isolated, r, region)) for r in range(30)]
+    col = [summarise(run_replication(collaborative, r, region)) for r in range(30)]
+    diff = np.array([c["patients_final"] - i["patients_final"] for c, i in zip(col, iso, strict=True)])
+    assert diff.mean() > 3 * diff.std(ddof=1) / np.sqrt(diff.size)
+    assert np.median([c["share_adopted_final"] for c in col]) > np.median([i["share_adopted_final"] for i in iso])
+
+
+def test_more_budget_never_less_reach(collaborative):
+    """Over replications (common random numbers) a larger budget buys no less reach, within statistical tolerance."""
+    region = build_region(collaborative)
+    means = []
+    for budget in (0.0, 5_000.0, 10_000.0, 40_000.0):
+        params = with_overrides(collaborative, {"facilitation.budget_eur_per_year": budget, "simulation.months": 36})
+        reach = np.array([summarise(run_replication(params, r, region))["patients_final"] for r in range(20)])
+        means.append((reach.mean(), reach.std(ddof=1) / np.sqrt(reach.size)))
+    for (lo, lo_se), (hi, hi_se) in zip(means, means[1:], strict=False):
+        assert hi >= lo - 3 * np.hypot(lo_se, hi_se)
+    assert means[-1][0] > means[0][0]
+
+
+def test_reimbursement_lowers_the_financial_barrier(isolated):
+    region = build_region(isolated)
+    never = with_overrides(isolated, {"insurer.reimburses": False})
+    early = with_overrides(isolated, {"insurer.demand_threshold": 0, "insurer.negotiation_months": 0})
+    a = np.mean([summarise(run_replication(never, r, region))["adopted_beyond_origin"] for r in range(20)])
+    b = np.mean([summarise(run_replication(early, r, region))["adopted_beyond_origin"] for r in range(20)])
+    assert b > a
+
+
+def test_insurer_contracts_at_the_window(isolated):
+    params = with_overrides(isolated, {"facilitation.insurer_engaged": True, "insurer.negotiation_months": 6,
+                                       "insurer.contract_month": 1, "simulation.start_month": 1})
+    model = DiffusionModel(params, agent_views=False).run()
+    # arranging from month 0, 6 months' negotiation, first January after that is month 12
+    assert model.insurer.reimbursing_since == 12
+    assert not model.reimbursing[11] and model.reimbursing[12]
+
+
+def test_mesa_model_agents_and_datacollector(isolated):
+    model = DiffusionModel(with_overrides(isolated, {"simulation.months": 12}))
+    orgs = model.agents_by_type[Organisation]
+    assert len(orgs) == model.region.n - 1  # the origin is an OriginOrganisation
+    states = orgs.groupby("state").count()
+    assert sum(states.values()) == model.region.n - 1
+    model.run()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 13
+    assert frame["patients_reached_additional"].is_monotonic_increasing
+    story = model.origin.story()
+    assert story["state"] == "adopted" and story["adopted"] == 0
+
+
+def test_mesa_batch_run_works():
+    results = mesa.batch_run(
+        DiffusionModel,
+        parameters={"facilitation__budget_eur_per_year": [0.0, 10_000.0], "simulation__months": 6},
+        rng=[1, 2],
+        max_steps=6,
+        number_processes=1,
+        display_progress=False,
+    )
+    assert len(results) == 4
+    assert all(r["Step"] == 6 for r in results)
+
+
+def test_unknown_override_is_rejected():
+    with pytest.raises(ScenarioError, match="unknown parameter 'diffusion.nonsense'"):
+        DiffusionModel(diffusion__nonsense=1)

@@ -1,0 +1,65 @@
+"""The Zuidwest region: counts follow the sourced rates, the network is well formed and reproducible."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diffusion_sim.params import ORG_TYPES, with_overrides
+from diffusion_sim.region import build_region, municipalities_for
+
+ZUIDWEST_POPULATION = 1_118_617  # CBS 1 Jan 2024, 13 Zeeland + 16 RWB municipalities
+
+
+def test_zuidwest_municipalities():
+    muni = municipalities_for("zuidwest")
+    assert len(muni) == 29
+    assert muni["population"].sum() == ZUIDWEST_POPULATION
+    assert (muni["province"] == "Zeeland").sum() == 13
+
+
+def test_counts_follow_rates(isolated):
+    region = build_region(isolated)
+    counts = np.bincount(region.org_type, minlength=len(ORG_TYPES))
+    rates = isolated.organisations.per_100k
+    for t in ("gp_practice", "pharmacy", "home_care", "elderly_care", "mental_health"):
+        expected = ZUIDWEST_POPULATION * getattr(rates, t) / 1e5
+        assert abs(counts[ORG_TYPES.index(t)] - expected) <= 1, t
+    assert counts[ORG_TYPES.index("hospital")] == 4  # Adrz, ZorgSaam, Bravis, Amphia
+
+
+def test_patients_add_up_to_population(isolated):
+    region = build_region(isolated)
+    for t in ("hospital", "gp_practice", "pharmacy"):
+        total = region.patients[region.org_type == ORG_TYPES.index(t)].sum()
+        assert abs(total - ZUIDWEST_POPULATION) < 1, t  # everyone has a GP, a pharmacy, a hospital
+
+
+def test_network_is_symmetric_without_self_ties(isolated):
+    region = build_region(isolated)
+    a = region.ties
+    assert (a != a.T).nnz == 0
+    assert a.diagonal().sum() == 0
+    assert np.all(np.diff(a.indptr) > 0), "every organisation has at least one tie"
+
+
+def test_gps_are_tied_to_a_hospital(isolated):
+    region = build_region(isolated)
+    hospital = region.org_type == ORG_TYPES.index("hospital")
+    gps = np.flatnonzero(region.org_type == ORG_TYPES.index("gp_practice"))
+    tied = np.asarray(region.ties[gps][:, hospital].sum(axis=1)).ravel()
+    assert np.all(tied >= 1)
+
+
+def test_region_is_reproducible_from_the_seed(isolated):
+    a, b = build_region(isolated), build_region(isolated)
+    assert np.array_equal(a.x_km, b.x_km) and (a.ties != b.ties).nnz == 0
+    assert np.array_equal(a.financial_room, b.financial_room)
+    c = build_region(with_overrides(isolated, {"simulation.seed": 1}))
+    assert not np.array_equal(a.x_km, c.x_km)
+
+
+def test_organisations_lie_near_their_municipality(isolated):
+    region = build_region(isolated)
+    muni = region.municipalities
+    d_lat = np.abs(region.lat - muni["lat"].to_numpy()[region.municipality])
+    assert np.quantile(d_lat, 0.99) < 0.25  # degrees, about 28 km
