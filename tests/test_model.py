@@ -184,3 +184,13 @@ def test_mesa_batch_run_works():
 def test_unknown_override_is_rejected():
     with pytest.raises(ScenarioError, match="unknown parameter 'diffusion.nonsense'"):
         DiffusionModel(diffusion__nonsense=1)
+
+
+def test_skipping_draws_keeps_stream_position(isolated):
+    """A month with no candidates skips its uniforms; the stream must end where drawing them would have left it."""
+    model = DiffusionModel(isolated, agent_views=False)
+    a = np.random.default_rng(11)
+    b = np.random.default_rng(11)
+    model._uniforms(a, needed=True)
+    model._uniforms(b, needed=False)
+    assert np.array_equal(a.random(5), b.random(5))

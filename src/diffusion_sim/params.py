@@ -242,6 +242,7 @@ class RegionParams(Section):
 
     preset: Literal["zuidwest"] = P("zuidwest", "Zeeland (13) + Regio West-Brabant (16) (DOMAIN.md sec. 1)")
     jitter_km: float = P(3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50)
+    tiles: int = P(1, "copies of the region side by side (synthetic, for scaling studies; 1 = the real region)", ge=1, le=1000)
 
 
 class Params(Section):

@@ -130,72 +130,85 @@ class FacilitationTeam(mesa.Agent):
         f = model.params.facilitation
         self.budget_left = 0.0
         self.spent_total = 0.0
-        self.broker_pairs: list[tuple[int, int]] = []
+        self.brokered = np.zeros(model.region.n, dtype=bool)
+        self.supported_now = 0
         rank = {t: i for i, t in enumerate(f.priority_types)}
         self.type_rank = np.array([rank.get(t, len(rank)) for t in ORG_TYPES])[model.region.org_type]
         year_months = [int(12 * j / f.events_per_year) for j in range(f.events_per_year)] if f.events_per_year else []
         self.event_months_of_year = frozenset(year_months)
 
-    def act(self, month: int, u: np.ndarray) -> tuple[float, bool]:
-        """Plan this month's work; returns (cost in EUR, whether a meeting takes place)."""
+    def act(self, month: int, rng: np.random.Generator) -> tuple[float, bool]:
+        """Plan this month's work; returns (cost in EUR, whether a meeting takes place).
+
+        ``rng`` is the facilitation stream, drawn from only when places are filled, so that the team's
+        choices never shift any other decision's random numbers.
+        """
         f = self.model.params.facilitation
         orgs = self.model.orgs
         if (month - 1) % 12 == 0:
             self.budget_left = f.budget_eur_per_year
         cost = 0.0
         meeting = False
-        if ((month - 1) % 12) in self.event_months_of_year and f.event_cost_eur <= self.budget_left and f.budget_eur_per_year > 0:
+        if ((month - 1) % 12) in self.event_months_of_year and 0 < f.event_cost_eur <= self.budget_left:
             meeting = True
             cost += f.event_cost_eur
             self.budget_left -= f.event_cost_eur
 
-        on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
-        caseload = orgs.supported & on_way
         affordable = self._affordable(f.support_capacity_per_month)
-        if caseload.sum() > affordable:
-            keep = np.flatnonzero(caseload)[: int(affordable)]
-            caseload = np.zeros_like(caseload)
-            caseload[keep] = True
-        free = int(affordable) - int(caseload.sum())
+        if affordable == 0:
+            if self.supported_now:
+                orgs.supported[:] = False
+                self.supported_now = 0
+            self.spent_total += cost
+            return cost, meeting
+        on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
+        caseload = np.flatnonzero(orgs.supported & on_way)[:affordable]  # those already helped keep their place
+        free = affordable - caseload.size
         if free > 0:
-            candidates = np.flatnonzero(on_way & ~caseload & ~self.model.is_origin)
+            on_way[caseload] = False
+            on_way &= ~self.model.is_origin
+            candidates = np.flatnonzero(on_way)
             if candidates.size:
-                order = np.lexsort((u[candidates], -orgs.target_patients[candidates], self.type_rank[candidates]))
-                caseload[candidates[order[:free]]] = True
-        orgs.supported[:] = caseload
-        n_supported = int(caseload.sum())
-        cost += n_supported * f.support_cost_eur_per_month
-        self.budget_left -= n_supported * f.support_cost_eur_per_month
-        if f.broker_ties_per_month and n_supported:
-            self._broker(np.flatnonzero(caseload), f.broker_ties_per_month)
+                u = rng.random(candidates.size)
+                order = np.lexsort((u, -orgs.target_patients[candidates], self.type_rank[candidates]))
+                caseload = np.concatenate([caseload, candidates[order[:free]]])
+        orgs.supported[:] = False
+        orgs.supported[caseload] = True
+        self.supported_now = int(caseload.size)
+        cost += caseload.size * f.support_cost_eur_per_month
+        self.budget_left -= caseload.size * f.support_cost_eur_per_month
+        if f.broker_ties_per_month and caseload.size:
+            self._broker(np.sort(caseload), f.broker_ties_per_month)
         self.spent_total += cost
         return cost, meeting
 
     def _affordable(self, capacity: int) -> int:
+        """How many organisations the team can support this month, by capacity and what is left of the budget."""
         per = self.model.params.facilitation.support_cost_eur_per_month
         if capacity <= 0 or self.model.params.facilitation.budget_eur_per_year <= 0:
             return 0
         if per <= 0:
             return capacity
-        return int(min(capacity, self.budget_left // per))
+        return int(min(capacity, max(self.budget_left, 0.0) // per))
 
     def _broker(self, supported: np.ndarray, max_new: int) -> None:
-        """Introduce supported organisations to the nearest adopter they are not yet tied to."""
+        """Introduce supported organisations, once each, to the nearest adopter they are not yet tied to."""
+        pending = supported[~self.brokered[supported]]
+        if pending.size == 0:
+            return
         model = self.model
         adopters = np.flatnonzero(model.orgs.state == OrgState.ADOPTED)
-        if adopters.size == 0:
-            return
         region = model.region
-        existing = set(self.broker_pairs)
         made = 0
-        for i in supported:
+        for i in pending:
             if made >= max_new:
                 break
             d2 = (region.x_km[adopters] - region.x_km[i]) ** 2 + (region.y_km[adopters] - region.y_km[i]) ** 2
-            for j in adopters[np.argsort(d2, kind="stable")]:
-                tied = region.ties[i, j] > 0 or (int(i), int(j)) in existing
-                if j != i and not tied:
-                    self.broker_pairs.append((int(i), int(j)))
-                    model.add_brokered_tie(int(i), int(j))
+            already = set(model.tied(i).tolist())
+            already.add(int(i))
+            for j in adopters[np.argsort(d2, kind="stable")].tolist():
+                if j not in already:
+                    model.add_brokered_tie(int(i), j)
+                    self.brokered[i] = True
                     made += 1
                     break

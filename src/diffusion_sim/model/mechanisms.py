@@ -7,7 +7,6 @@ it reads arrays and returns arrays, so the model decides what to change.
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 MONTHS_PER_YEAR = 12.0
 
@@ -15,25 +14,6 @@ MONTHS_PER_YEAR = 12.0
 def monthly_probability(rate_per_year: np.ndarray | float) -> np.ndarray | float:
     """Probability of at least one event in a month for a Poisson rate given per year."""
     return -np.expm1(-np.asarray(rate_per_year) / MONTHS_PER_YEAR)
-
-
-def tie_exposure(ties: sparse.csr_matrix, degree: np.ndarray, adopted: np.ndarray, extra_ties: np.ndarray | None = None,
-                 extra_adopted: np.ndarray | None = None) -> np.ndarray:
-    """Share of an organisation's ties that have adopted: the network's word of mouth (Bass q, Coleman et al. 1957).
-
-    ``extra_ties`` and ``extra_adopted`` add brokered ties (counts per organisation).
-    """
-    adopted_ties = ties @ adopted.astype(np.float64)
-    if extra_ties is None:
-        return np.divide(adopted_ties, degree, out=np.zeros_like(adopted_ties), where=degree > 0)
-    total = degree + extra_ties
-    return np.divide(adopted_ties + extra_adopted, total, out=np.zeros_like(adopted_ties), where=total > 0)
-
-
-def awareness_hazard(p: float, q: float, exposure: np.ndarray, innovativeness_factor: np.ndarray,
-                     demonstration: np.ndarray) -> np.ndarray:
-    """Yearly hazard of hearing of the innovation: Bass (1969) p + q x exposure, scaled by innovativeness, plus demonstrations."""
-    return (p + q * exposure) * innovativeness_factor + demonstration
 
 
 def learning_multiplier(experience: np.ndarray | float, fall_per_doubling: float) -> np.ndarray:

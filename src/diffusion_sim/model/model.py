@@ -45,7 +45,8 @@ class DiffusionModel(mesa.Model):
         replication: index of the replication, which selects the random streams.
         rng: a root seed that replaces ``params.simulation.seed`` (for Mesa's ``batch_run``).
         region: a prebuilt region for ``params`` (saves rebuilding it for every replication).
-        agent_views: create one Mesa agent per organisation (readable views; off for bulk runs).
+        agent_views: create one Mesa agent per organisation and collect Mesa's DataCollector every month
+            (readable views for Mesa's tools; bulk runs switch it off and read the arrays).
         **overrides: parameter changes as ``section__field=value``, as Mesa's tools pass them.
     """
 
@@ -74,9 +75,13 @@ class DiffusionModel(mesa.Model):
         self._u_facilitation = stream(seed, replication, "facilitation")
 
         self._setup_arrays()
+        # how much longer or shorter than typical each organisation's implementation would take (log-normal)
+        sigma = params.innovation.implementation_months_sigma
+        self.duration_noise = np.exp(sigma * self._u_implement.standard_normal(self.region.n))
         self.origin = OriginOrganisation(self, self._origin_index())
         self.insurer = Insurer(self)
         self.team = FacilitationTeam(self)
+        self.collect_data = agent_views
         if agent_views:
             Organisation.create_agents(self, self.region.n - 1, index=np.delete(np.arange(self.region.n), self.origin.index))
         self._start_origin()
@@ -91,7 +96,8 @@ class DiffusionModel(mesa.Model):
                 "cost_eur": lambda m: float(m.implementation_cost[: m.steps + 1].sum() + m.facilitation_cost[: m.steps + 1].sum()),
             }
         )
-        self.datacollector.collect(self)
+        if self.collect_data:
+            self.datacollector.collect(self)
 
     # ----------------------------------------------------------------- set-up
     def _setup_arrays(self) -> None:
@@ -103,31 +109,39 @@ class DiffusionModel(mesa.Model):
         eligible = share > 0
         self.orgs = OrgArrays.empty(region.n, eligible, target)
         self.zeros = np.zeros(region.n)
-        self.degree = np.asarray(region.ties.sum(axis=1)).ravel()
+        self._n = region.n
+        self.degree = np.diff(region.ties.indptr).astype(np.float64)
         self.extra_ties = np.zeros(region.n)
-        self._broker_i: list[int] = []
-        self._broker_j: list[int] = []
+        self._tie_total = self.degree.copy()
+        self._broker_rows = np.zeros(0, dtype=np.int64)
+        self._broker_cols = np.zeros(0, dtype=np.int64)
+        self._type_offset = t.astype(np.int64) * N_STATES
+        self._flags = np.zeros((region.n, 2))  # adopted now, ever adopted: what ties pass on
+        self._ties_stale = True
+        self._n_experienced = 0
+        self._none = np.zeros(0, dtype=np.int64)
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
+        self._awareness_key: tuple[int, bool] | None = None
+        consider = p.diffusion.consideration_per_year * self.innovativeness_factor
+        self._consider_probability = mech.monthly_probability(consider)
         self.type_cost = np.asarray(p.innovation.implementation_cost_eur.as_tuple())[t]
         self.type_months = np.asarray(p.innovation.implementation_months.as_tuple())[t]
         b = p.barriers
         self.barrier_weights = np.array([b.financial_weight, b.knowhow_weight, b.staff_weight, b.fit_weight])
-        self.type_onehot = np.zeros((N_TYPES, region.n))
-        self.type_onehot[t, np.arange(region.n)] = 1.0
 
     def _origin_index(self) -> int:
         o, region = self.params.origin, self.region
-        codes = region.municipalities["code"].to_numpy()
-        where = np.flatnonzero(codes == o.municipality)
+        where = np.flatnonzero(region.municipality_codes == o.municipality)
         if where.size == 0:
             raise ScenarioError(f"field 'origin.municipality': {o.municipality} is not in region '{region.name}'")
         candidates = np.flatnonzero((region.org_type == ORG_TYPES.index(o.org_type)) & self.orgs.eligible)
         if candidates.size == 0:
             raise ScenarioError(f"field 'origin.org_type': region '{region.name}' has no {o.org_type} organisation")
         m = where[0]
-        seat_x = region.municipalities["lon"].to_numpy()[m]
-        seat_y = region.municipalities["lat"].to_numpy()[m]
-        d2 = (region.lon[candidates] - seat_x) ** 2 + (region.lat[candidates] - seat_y) ** 2
+        seat = np.flatnonzero(region.municipality[candidates] == m)
+        if seat.size:  # an organisation of that type in the municipality itself; else the nearest
+            candidates = candidates[seat]
+        d2 = (region.lon[candidates] - region.municipality_lon[m]) ** 2 + (region.lat[candidates] - region.municipality_lat[m]) ** 2
         return int(candidates[np.argmin(d2)])
 
     def _start_origin(self) -> None:
@@ -141,6 +155,8 @@ class DiffusionModel(mesa.Model):
         self.go_live[i] = -int(np.ceil(ramp))  # already at full use
         self.is_origin = np.zeros(self.region.n, dtype=bool)
         self.is_origin[i] = True
+        self._flags[i] = 1.0
+        self._n_experienced = 1
         o = self.params.origin
         dx = self.region.x_km - self.region.x_km[i]
         dy = self.region.y_km - self.region.y_km[i]
@@ -170,157 +186,211 @@ class DiffusionModel(mesa.Model):
 
     def add_brokered_tie(self, i: int, j: int) -> None:
         """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
-        self._broker_i += [i, j]
-        self._broker_j += [j, i]
+        self._broker_rows = np.append(self._broker_rows, [i, j])
+        self._broker_cols = np.append(self._broker_cols, [j, i])
         self.extra_ties[i] += 1
         self.extra_ties[j] += 1
+        self._tie_total = self.degree + self.extra_ties
 
-    def _adopted_ties(self, adopted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(number of ties that adopted, share of ties that adopted), brokered ties included."""
-        a = adopted.astype(np.float64)
-        count = self.region.ties @ a
-        if self._broker_i:
-            count = count + np.bincount(self._broker_i, weights=a[self._broker_j], minlength=a.size)
-        total = self.degree + self.extra_ties
-        share = np.divide(count, total, out=np.zeros_like(count), where=total > 0)
-        return count, share
+    def tied(self, i: int) -> np.ndarray:
+        """Indices of the organisations ``i`` is tied to, brokered ties included."""
+        ties = self.region.ties
+        own = ties.indices[ties.indptr[i]: ties.indptr[i + 1]]
+        return np.concatenate([own, self._broker_cols[self._broker_rows == i]])
+
+    def _tie_counts(self) -> np.ndarray:
+        """Per organisation, ties that have adopted (column 0) and ties with experience of it (column 1).
+
+        One sparse product over last month's flags, redone only when a flag or a brokered tie changed.
+        """
+        if self._ties_stale:
+            counts = self.region.ties @ self._flags
+            if self._broker_rows.size:
+                counts[:, 0] += np.bincount(self._broker_rows, weights=self._flags[self._broker_cols, 0], minlength=self._n)
+                counts[:, 1] += np.bincount(self._broker_rows, weights=self._flags[self._broker_cols, 1], minlength=self._n)
+            self._ties_now = counts
+            self._ties_stale = False
+        return self._ties_now
+
+    def _awareness_coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """Monthly awareness hazard = outside + imitation x (adopted ties); redone when ties or the origin change.
+
+        outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
+        imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share).
+        """
+        key = (self._broker_rows.size, self.orgs.state[self.origin.index] == OrgState.ADOPTED)
+        if key != self._awareness_key:
+            d = self.params.diffusion
+            per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
+            outside = d.p * per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
+            imitation = d.q * per_month / np.maximum(self._tie_total, 1.0)
+            self._awareness = (outside, imitation)
+            self._awareness_key = key
+        return self._awareness
+
+    def _uniforms(self, gen: np.random.Generator, needed: bool) -> np.ndarray | None:
+        """One uniform per organisation from ``gen``; when none is needed, skip them (same stream position)."""
+        if needed:
+            return gen.random(self._n)
+        gen.bit_generator.advance(self._n)  # PCG64: one 64-bit output per double, as random() would use
+        return None
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
         """One month of the innovation-decision process (phases in the module docstring)."""
         t = self.steps  # Mesa has already counted this step
         p = self.params
+        f = p.facilitation
         orgs = self.orgs
         state = orgs.state
-        n = state.size
+        n_in = self._state_totals  # organisations per state at the end of last month
 
-        # draw every stream every month so that no decision's numbers depend on another's
-        u_aware = self._u_awareness.random(n)
-        u_meet = self._u_awareness.random(n)
-        u_consider = self._u_consider.random(n)
-        u_decide = self._u_decision.random(n)
-        u_duration = self._u_implement.standard_normal(n)
-        u_success = self._u_implement.random(n)
-        u_stop = self._u_discontinue.random(n)
-        u_reopen = self._u_reconsider.random(n)
-        u_team = self._u_facilitation.random(n)
-
-        # last month's state drives influence and learning (synchronous update)
-        adopted_prev = state == OrgState.ADOPTED
-        experienced = orgs.month_adopted != NOT_YET
-        n_adopted_ties, exposure = self._adopted_ties(adopted_prev)
-        n_experienced_ties, _ = self._adopted_ties(experienced)
+        # last month's adopters drive influence and learning (synchronous update)
+        ties = self._tie_counts()
+        n_experienced = self._n_experienced
+        adopted_prev = np.flatnonzero(self._flags[:, 0])
 
         # 0. stakeholders act
-        self.insurer.act(t, int(adopted_prev.sum() - adopted_prev[self.origin.index]))
-        team_cost, meeting = self.team.act(t, u_team)
+        self.insurer.act(t, adopted_prev.size - int(self._flags[self.origin.index, 0]))
+        team_cost, meeting = self.team.act(t, self._u_facilitation)
         supported = orgs.supported
 
-        # 1. awareness
-        unaware = state == OrgState.UNAWARE
-        hazard = mech.awareness_hazard(p.diffusion.p, p.diffusion.q, exposure, self.innovativeness_factor,
-                                       self.origin.demonstration_hazard())
-        hears = u_aware < mech.monthly_probability(hazard)
-        if meeting:
-            hears |= u_meet < p.facilitation.event_awareness
-        becomes_aware = unaware & (hears | supported)
-        state[becomes_aware] = OrgState.AWARE
-        orgs.month_aware[becomes_aware] = t
+        # 1. awareness: Bass p and q, demonstrations, a meeting, or the team's approach
+        became_aware = 0
+        u = self._uniforms(self._u_awareness, n_in[OrgState.UNAWARE] > 0)
+        if u is not None:
+            idx = np.flatnonzero(state == OrgState.UNAWARE)
+            outside, imitation = self._awareness_coefficients()
+            # monthly: (p + q x exposure) x innovativeness + demonstrations, exposure = adopted ties / ties
+            miss = np.exp(-(outside[idx] + imitation[idx] * ties[idx, 0]))
+            if meeting:
+                miss *= 1.0 - f.event_awareness
+            hit = u[idx] >= miss
+            if self.team.supported_now:
+                hit |= supported[idx]
+            hears = idx[hit]
+            state[hears] = OrgState.AWARE
+            orgs.month_aware[hears] = t
+            became_aware = hears.size
 
-        # 2. consideration
-        f = p.facilitation
-        aware = state == OrgState.AWARE
-        consider_p = mech.monthly_probability(p.diffusion.consideration_per_year * self.innovativeness_factor)
-        starts = aware & ((u_consider < consider_p) | supported)
-        state[starts] = OrgState.DECIDING
-        orgs.month_deciding[starts] = t
-        speed = 1.0 - f.support_time_reduction * supported
-        orgs.due[starts] = t + np.rint(p.diffusion.decision_months * speed[starts]).astype(np.int32)
+        # 2. consideration: aware organisations start deciding (at once when supported)
+        started = 0
+        u = self._uniforms(self._u_consider, n_in[OrgState.AWARE] + became_aware > 0)
+        if u is not None:
+            idx = np.flatnonzero(state == OrgState.AWARE)
+            hit = u[idx] < self._consider_probability[idx]
+            if self.team.supported_now:
+                hit |= supported[idx]
+            starts = idx[hit]
+            state[starts] = OrgState.DECIDING
+            orgs.month_deciding[starts] = t
+            speed = 1.0 - f.support_time_reduction * supported[starts]
+            orgs.due[starts] = t + np.rint(p.diffusion.decision_months * speed).astype(np.int32)
+            started = starts.size
 
-        # learning from experience: own ties (isolated) or the region's shared experience
-        own = mech.learning_multiplier(n_experienced_ties, p.barriers.own_learning_per_doubling)
-        shared = mech.learning_multiplier(f.knowledge_sharing * experienced.sum(), f.regional_learning_per_doubling)
-        learning = np.minimum(own, shared)
+        shared = float(mech.learning_multiplier(f.knowledge_sharing * n_experienced, f.regional_learning_per_doubling))
 
-        # 3. decision
-        deciding_done = (state == OrgState.DECIDING) & (orgs.due <= t)
-        if deciding_done.any():
-            idx = np.flatnonzero(deciding_done)
-            reimbursed = self.insurer.reimbursing
-            net_cost = self.type_cost[idx] * learning[idx] * (1.0 - p.insurer.cost_share * reimbursed)
-            k = p.barriers.knowhow_per_adopted_tie
-            gap = (1.0 - k) ** (n_experienced_ties[idx] + f.knowledge_sharing * experienced.sum())
-            gap = gap * (1.0 - f.support_knowhow * supported[idx])
+        def learning(k: np.ndarray) -> np.ndarray:
+            """Wright learning over the organisation's own ties, or the region's shared experience if larger."""
+            return np.minimum(mech.learning_multiplier(ties[k, 1], p.barriers.own_learning_per_doubling), shared)
+
+        # 3. decision: the barriers decide between implementing and rejecting
+        idx = np.flatnonzero((state == OrgState.DECIDING) & (orgs.due <= t)) if n_in[OrgState.DECIDING] + started else self._none
+        u = self._uniforms(self._u_decision, idx.size > 0)
+        n_implementing = 0
+        if idx.size:
+            rate_learned = learning(idx)
+            net_cost = self.type_cost[idx] * rate_learned * (1.0 - p.insurer.cost_share * self.insurer.reimbursing)
+            gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (ties[idx, 1] + f.knowledge_sharing * n_experienced)
+            gap *= 1.0 - f.support_knowhow * supported[idx]
             strengths = mech.barrier_strengths(net_cost, self.region.financial_room[idx], gap,
                                                self.region.staff_capacity[idx], orgs.target_patients[idx],
                                                p.barriers.fit_scale_patients)
             prob = mech.adoption_probability(strengths, self.barrier_weights)
             orgs.adoption_probability[idx] = prob
-            go = u_decide[idx] < prob
+            go = u[idx] < prob
             adopt, reject = idx[go], idx[~go]
             state[adopt] = OrgState.IMPLEMENTING
             orgs.month_implementing[adopt] = t
-            cost = self.type_cost[adopt] * learning[adopt]
+            cost = self.type_cost[adopt] * rate_learned[go]
             orgs.implementation_cost[adopt] = cost
             self.implementation_cost[t] = np.bincount(self.region.org_type[adopt], weights=cost, minlength=N_TYPES)
-            duration = self.type_months[adopt] * learning[adopt] * speed[adopt]
-            duration = duration * np.exp(p.innovation.implementation_months_sigma * u_duration[adopt])
+            speed = 1.0 - f.support_time_reduction * supported[adopt]
+            duration = self.type_months[adopt] * rate_learned[go] * speed * self.duration_noise[adopt]
             orgs.due[adopt] = t + np.rint(duration).astype(np.int32)
             state[reject] = OrgState.REJECTED
             orgs.month_rejected[reject] = t
-            weighted = self.barrier_weights[:, None] * strengths[:, ~go]
-            orgs.main_barrier[reject] = np.argmax(weighted, axis=0)
+            orgs.main_barrier[reject] = np.argmax(self.barrier_weights[:, None] * strengths[:, ~go], axis=0)
+            n_implementing = adopt.size
 
-        # 4. implementation
-        implementing_done = (state == OrgState.IMPLEMENTING) & (orgs.due <= t)
-        if implementing_done.any():
-            fail_p = p.innovation.implementation_failure * learning * (1.0 - f.support_failure_reduction * supported)
-            ok = implementing_done & (u_success >= fail_p)
-            bad = implementing_done & ~ok
-            state[ok] = OrgState.ADOPTED
-            orgs.month_adopted[ok] = t
-            self.go_live[ok] = t
-            state[bad] = OrgState.FAILED
-            orgs.month_failed[bad] = t
+        # 4. implementation: success or failure at the end
+        busy = n_in[OrgState.IMPLEMENTING] + n_implementing
+        idx = np.flatnonzero((state == OrgState.IMPLEMENTING) & (orgs.due <= t)) if busy else self._none
+        u = self._uniforms(self._u_implement, idx.size > 0)
+        if idx.size:
+            fail = p.innovation.implementation_failure * learning(idx) * (1.0 - f.support_failure_reduction * supported[idx])
+            ok = u[idx] >= fail
+            done, lost = idx[ok], idx[~ok]
+            state[done] = OrgState.ADOPTED
+            orgs.month_adopted[done] = t
+            self.go_live[done] = t
+            state[lost] = OrgState.FAILED
+            orgs.month_failed[lost] = t
+            if done.size:
+                self._flags[done] = 1.0
+                self._n_experienced += done.size
+                self._ties_stale = True
 
-        # 5. discontinuation and reconsideration
-        rate = p.innovation.discontinuation_per_year
-        if not self.insurer.reimbursing:
-            rate = rate * p.innovation.discontinuation_unreimbursed_factor
-        stops = adopted_prev & (state == OrgState.ADOPTED) & ~self.is_origin & (u_stop < mech.monthly_probability(rate))
-        state[stops] = OrgState.DISCONTINUED
-        orgs.month_discontinued[stops] = t
-        reopens = (state == OrgState.REJECTED) & (orgs.month_rejected < t)
-        reopens &= u_reopen < mech.monthly_probability(p.diffusion.reconsideration_per_year)
-        state[reopens] = OrgState.AWARE
+        # 5. discontinuation (not the origin) and reconsideration
+        idx = adopted_prev[~self.is_origin[adopted_prev]]
+        u = self._uniforms(self._u_discontinue, idx.size > 0)
+        if idx.size:
+            rate = p.innovation.discontinuation_per_year
+            if not self.insurer.reimbursing:
+                rate *= p.innovation.discontinuation_unreimbursed_factor
+            stops = idx[u[idx] < mech.monthly_probability(rate)]
+            if stops.size:
+                state[stops] = OrgState.DISCONTINUED
+                orgs.month_discontinued[stops] = t
+                self._flags[stops, 0] = 0.0
+                self._ties_stale = True
+        waiting = n_in[OrgState.REJECTED]  # rejected this month cannot reopen this month
+        idx = np.flatnonzero((state == OrgState.REJECTED) & (orgs.month_rejected < t)) if waiting else self._none
+        u = self._uniforms(self._u_reconsider, idx.size > 0)
+        if idx.size:
+            reopens = idx[u[idx] < mech.monthly_probability(p.diffusion.reconsideration_per_year)]
+            state[reopens] = OrgState.AWARE
 
+        # 6. record
         self.facilitation_cost[t] = team_cost
         self.meeting[t] = meeting
         self._record(t)
-        self.datacollector.collect(self)
+        if self.collect_data:
+            self.datacollector.collect(self)
         if t >= self.months:
             self.running = False
 
     # -------------------------------------------------------------- record
     def _record(self, t: int) -> None:
+        """Counts per type and state, patients enrolled and newly reached, support and reimbursement."""
         orgs, region = self.orgs, self.region
-        flat = region.org_type.astype(np.int64) * N_STATES + orgs.state
-        self.state_counts[t] = np.bincount(flat, minlength=N_TYPES * N_STATES).reshape(N_TYPES, N_STATES)
-        adopted = orgs.state == OrgState.ADOPTED
-        live = np.where(adopted, t - self.go_live + 1, -1)
-        enrolled = np.where(adopted, mech.enrolled_patients(orgs.target_patients, live, self.params.innovation.ramp_months), 0.0)
-        if t == 0:
-            new = enrolled.copy()
-        else:
-            still = adopted & (self._enrolled_now > 0)
-            new = np.maximum(enrolled - self._enrolled_now, 0.0) + np.where(still, self._enrolled_now * self._turnover, 0.0)
-        self._enrolled_now = enrolled
-        self.enrolled[t] = self.type_onehot @ enrolled
-        self.new_patients[t] = self.type_onehot @ new
-        additional = new.sum() - new[self.origin.index] if t > 0 else 0.0
-        self.reached_additional[t] = (self.reached_additional[t - 1] if t > 0 else 0.0) + additional
-        self.share_adopted[t] = adopted.sum() / self._n_eligible if self._n_eligible else 0.0
-        self.supported_count[t] = int(orgs.supported.sum())
+        counts = np.bincount(self._type_offset + orgs.state, minlength=N_TYPES * N_STATES).reshape(N_TYPES, N_STATES)
+        self.state_counts[t] = counts
+        self._state_totals = counts.sum(axis=0).tolist()
+        idx = np.flatnonzero(orgs.state == OrgState.ADOPTED)
+        live = t - self.go_live[idx] + 1
+        enrolled = mech.enrolled_patients(orgs.target_patients[idx], live, self.params.innovation.ramp_months)
+        before = self._enrolled_now[idx]
+        new = enrolled if t == 0 else np.maximum(enrolled - before, 0.0) + before * self._turnover
+        self._enrolled_now[:] = 0.0
+        self._enrolled_now[idx] = enrolled
+        types = region.org_type[idx]
+        self.enrolled[t] = np.bincount(types, weights=enrolled, minlength=N_TYPES)
+        self.new_patients[t] = np.bincount(types, weights=new, minlength=N_TYPES)
+        if t > 0:
+            self.reached_additional[t] = self.reached_additional[t - 1] + new.sum() - new[idx == self.origin.index].sum()
+        self.share_adopted[t] = idx.size / self._n_eligible if self._n_eligible else 0.0
+        self.supported_count[t] = self.team.supported_now
         self.reimbursing[t] = self.insurer.reimbursing
 
     def run(self) -> DiffusionModel:

@@ -60,6 +60,12 @@ class Region:
     org_name: np.ndarray
     tie_counts: dict[str, int] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # plain arrays of the municipality table, for lookups in every replication without pandas
+        object.__setattr__(self, "municipality_codes", self.municipalities["code"].to_numpy(dtype=str))
+        object.__setattr__(self, "municipality_lat", self.municipalities["lat"].to_numpy(dtype=float))
+        object.__setattr__(self, "municipality_lon", self.municipalities["lon"].to_numpy(dtype=float))
+
     @property
     def n(self) -> int:
         """Number of organisations."""
@@ -120,7 +126,7 @@ def municipalities_for(preset: str) -> pd.DataFrame:
 
 def build_region(params: Params) -> Region:
     """Draw the organisations and network of ``params.region`` from the root seed (the same for every replication)."""
-    muni = municipalities_for(params.region.preset)
+    muni = _tiled(municipalities_for(params.region.preset), params.region.tiles)
     streams = [np.random.default_rng(s) for s in seed_sequence(params.simulation.seed, REGION_REPLICATION, "region").spawn(4)]
     g_place, g_size, g_attr, g_ties = streams
     org = params.organisations
@@ -132,15 +138,17 @@ def build_region(params: Params) -> Region:
     pop = muni["population"].to_numpy(dtype=float)
 
     types, munis, names, xs, ys = [], [], [], [], []
-    hospitals = [row for row in _csv_rows("hospitals.csv") if row["municipality"] in set(muni["code"])]
-    code_index = {c: i for i, c in enumerate(muni["code"])}
-    for row in hospitals:
-        m = code_index[row["municipality"]]
+    hospitals = {row["municipality"]: row for row in _csv_rows("hospitals.csv")}
+    for m, (base, code) in enumerate(zip(muni["base_code"], muni["code"], strict=True)):
+        if base not in hospitals:
+            continue
+        row = hospitals[base]
+        suffix = code.removeprefix(base)
         types.append(np.array([HOSPITAL]))
         munis.append(np.array([m]))
-        names.append(np.array([row["name"]], dtype=object))
-        xs.append(np.array([float(row["lon"]) * km_per_deg_lon]))
-        ys.append(np.array([float(row["lat"]) * KM_PER_DEG_LAT]))
+        names.append(np.array([row["name"] + suffix], dtype=object))
+        xs.append(np.array([(float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon]))
+        ys.append(np.array([(float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT]))
     spread = params.region.jitter_km * np.sqrt(muni["area_km2"].to_numpy() / 100.0)
     for t, rate in enumerate(org.per_100k.as_tuple()):
         if t == HOSPITAL or rate <= 0:
@@ -186,6 +194,26 @@ def build_region(params: Params) -> Region:
         org_name=label,
         tie_counts=tie_counts,
     )
+
+
+def _tiled(muni: pd.DataFrame, tiles: int) -> pd.DataFrame:
+    """The region repeated ``tiles`` times on a grid (codes get a ``-k`` suffix): a synthetic larger region."""
+    lon_span = float(muni["lon"].max() - muni["lon"].min()) + 0.3
+    lat_span = float(muni["lat"].max() - muni["lat"].min()) + 0.3
+    cols = int(np.ceil(np.sqrt(tiles)))
+    copies = []
+    for k in range(tiles):
+        tile = muni.copy()
+        tile["base_code"] = muni["code"]
+        tile["lon_shift"] = (k % cols) * lon_span
+        tile["lat_shift"] = (k // cols) * lat_span
+        tile["lon"] = muni["lon"] + tile["lon_shift"]
+        tile["lat"] = muni["lat"] + tile["lat_shift"]
+        if k:
+            tile["code"] = muni["code"] + f"-{k}"
+            tile["name"] = muni["name"] + f" ({k})"
+        copies.append(tile)
+    return pd.concat(copies, ignore_index=True)
 
 
 def _largest_remainder(expected: np.ndarray) -> np.ndarray:
