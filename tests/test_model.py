@@ -149,9 +149,11 @@ def test_insurer_contracts_at_the_window(isolated):
     params = with_overrides(isolated, {"facilitation.insurer_engaged": True, "insurer.negotiation_months": 6,
                                        "insurer.contract_month": 1, "simulation.start_month": 1})
     model = DiffusionModel(params, agent_views=False).run()
-    # arranging from month 0, 6 months' negotiation, first January after that is month 12
-    assert model.insurer.reimbursing_since == 12
-    assert not model.reimbursing[11] and model.reimbursing[12]
+    # arranging from month 0, 6 months' negotiation; step 1 covers January, so the next January is step 13
+    assert model.insurer.reimbursing_since == 13
+    assert not model.reimbursing[12] and model.reimbursing[13]
+    twelve = with_overrides(params, {"insurer.negotiation_months": 12})
+    assert DiffusionModel(twelve, agent_views=False).run().insurer.reimbursing_since == 13
 
 
 def test_mesa_model_agents_and_datacollector(isolated):
@@ -194,3 +196,26 @@ def test_skipping_draws_keeps_stream_position(isolated):
     model._uniforms(a, needed=True)
     model._uniforms(b, needed=False)
     assert np.array_equal(a.random(5), b.random(5))
+
+
+def test_turnover_share_compounds_to_the_yearly_share():
+    from diffusion_sim.model.mechanisms import monthly_share
+
+    m = monthly_share(0.33)
+    assert abs((1 - (1 - m) ** 12) - 0.33) < 1e-12
+
+
+def test_brokered_tie_counts_at_once(isolated):
+    model = DiffusionModel(isolated, agent_views=False)
+    origin = model.origin.index
+    stranger = next(i for i in range(model.region.n) if i != origin and i not in set(model.tied(origin).tolist()))
+    before = model._tie_counts()[stranger, 0]
+    model.add_brokered_tie(stranger, origin)
+    assert model._tie_counts()[stranger, 0] == before + 1
+    assert origin in set(model.tied(stranger).tolist())
+
+
+def test_free_meetings_happen(collaborative):
+    params = with_overrides(collaborative, {"facilitation.event_cost_eur": 0.0, "simulation.months": 12})
+    model = DiffusionModel(params, agent_views=False).run()
+    assert model.meeting.sum() == collaborative.facilitation.events_per_year

@@ -72,7 +72,7 @@ class SimulationParams(Section):
     """How long and how often to run."""
 
     months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment (BR/REG-17164)", ge=1, le=600)
-    replications: int = P(200, "count; chosen so that 5-95% intervals of the medians are stable (see docs/model.md)", ge=1, le=1_000_000)
+    replications: int = P(200, "count; ASSUMPTION: enough for the medians to move by a few per cent between seeds (docs/model.md gives measured standard errors)", ge=1, le=1_000_000)
     seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
     start_year: int = P(2027, "calendar year of month 0, for labels and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
     start_month: int = P(1, "calendar month (1-12) of month 0; ASSUMPTION: January", ge=1, le=12)
@@ -88,13 +88,14 @@ class OrganisationParams(Section):
     )
     clients_per_100k: PerTypeAmount = P(
         PerTypeAmount(hospital=100_000, gp_practice=100_000, elderly_care=2_010, home_care=3_300, mental_health=6_000, pharmacy=100_000),
-        "patients or clients per 100,000 inhabitants, shared among the organisations of a type; everyone is listed with a GP, a "
-        "pharmacy and a hospital catchment; Wlz clients 2.01% (CBS 84529NED, 2022); district nursing 579,090 (Monitor Langdurige "
-        "Zorg 2022, DERIVED 3,300); mental health ASSUMPTION",
+        "patients or clients per 100,000 inhabitants, shared among the organisations of a type; that everyone is listed with a GP, "
+        "uses a pharmacy and lives in a hospital catchment is an ASSUMPTION; elderly care: Wlz clients of all sectors, 2.01% (CBS "
+        "84529NED, 2022), used for VVT (ASSUMPTION); district nursing 579,090 (Monitor Langdurige Zorg 2022, DERIVED 3,300); "
+        "mental health ASSUMPTION",
     )
     size_sigma: PerTypeAmount = P(
         PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
-        "log-normal spread of size within a type; ASSUMPTION: home care very skewed (VWS Kamerstuk 23235-216)",
+        "log-normal spread of size within a type; ASSUMPTION (DOMAIN.md sec. 2: home care very skewed, a few >1,000 clients, many <50)",
     )
     financial_room_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000, pharmacy=5_000),
@@ -112,13 +113,13 @@ class OrganisationParams(Section):
 class NetworkParams(Section):
     """Which organisations know each other: ties by distance, same-type peers and referral ties."""
 
-    distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (local networks, Coleman et al. 1957)", ge=0, le=50)
+    distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (motivated by Coleman et al. 1957 on local professional networks)", ge=0, le=50)
     peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50)
     peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500)
     gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10)
     home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50)
     second_hospital_share: float = P(
-        0.2, "share of GP, elderly-care and home-care organisations that also refer to their second-nearest hospital; ASSUMPTION (80/20 catchment, DOMAIN.md sec. 3)", ge=0, le=1
+        0.2, "share of GP, elderly-care, home-care and mental-health organisations tied also to the second-nearest hospital; ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1
     )
 
 
@@ -128,10 +129,10 @@ class InnovationParams(Section):
     Defaults: home telemonitoring for chronic heart failure (DOMAIN.md sec. 7).
     """
 
-    name: str = P("Home telemonitoring for chronic heart failure", "label")
+    name: str = P("Home telemonitoring for chronic heart failure", "label; DOMAIN.md sec. 7")
     target_share: PerTypeShare = P(
         PerTypeShare(hospital=0.0069, gp_practice=0.0069, elderly_care=0.0, home_care=0.10, mental_health=0.0, pharmacy=0.0),
-        "share of an organisation's patients in the target group; heart failure 13.8 per 1,000 (Nivel 2021 via VZinfo), half "
+        "share of an organisation's patients in the target group; heart failure 13.8 per 1,000 (DERIVED from 13.3 men / 14.2 women, Nivel 2021 via VZinfo), half "
         "followed by hospital cardiology and half by the GP alone (ASSUMPTION); home care 10% of clients (ASSUMPTION 5-20%); "
         "elderly care, mental health and pharmacies do not run it (ASSUMPTION); 0 makes a type ineligible",
     )
@@ -157,8 +158,14 @@ class InnovationParams(Section):
     )
     ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120)
     patient_turnover_per_year: float = P(
-        0.33, "share of enrolled patients who leave each year and are replaced by new ones; 33.3% one-year mortality after a first "
-        "heart-failure admission (Hartstichting, hartenvaatcijfers.nl), used as ASSUMPTION for turnover", ge=0, le=5
+        0.33, "share of enrolled patients who leave within a year and are replaced by new ones; ASSUMPTION, after the 33.3% one-year "
+        "mortality after a first heart-failure admission (Hartstichting, hartenvaatcijfers.nl)", ge=0, lt=1
+    )
+    distinct_patients: PerTypeShare = P(
+        PerTypeShare(hospital=1.0, gp_practice=1.0, elderly_care=1.0, home_care=0.5, mental_health=1.0, pharmacy=1.0),
+        "share of an adopter's enrolled patients not already counted at another organisation; hospital-followed and GP-only "
+        "patients are disjoint halves, home-care clients with heart failure are also hospital or GP patients, half of whom are "
+        "assumed not yet reached there (ASSUMPTION)",
     )
 
 
@@ -168,7 +175,7 @@ class DiffusionParams(Section):
     p: float = P(0.01, "per year, Bass coefficient of innovation (outside influence); isolated 0.01 (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50)
     q: float = P(0.20, "per year, Bass coefficient of imitation acting on the share of an organisation's ties that adopted; 0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50)
     innovativeness_effect: float = P(
-        0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories at +-1 and +-2 SD); ASSUMPTION", ge=0, le=5
+        0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories cut at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5
     )
     consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; ASSUMPTION (about 6 months on average)", ge=0, le=10_000)
     decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60)
@@ -180,12 +187,12 @@ class BarrierParams(Section):
 
     financial_weight: float = P(0.8, "weight of cost against financial room, cost/(cost+room); ASSUMPTION (Greenhalgh et al. 2004: slack resources)", ge=0, le=1)
     knowhow_weight: float = P(0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1)
-    knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that adopted; ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
+    knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that has ever adopted (and by each shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
     staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1)
-    fit_weight: float = P(0.5, "weight of poor fit, exp(-enrolled patients / fit_scale_patients); ASSUMPTION (Greenhalgh et al. 2004: fit)", ge=0, le=1)
+    fit_weight: float = P(0.5, "weight of poor fit, exp(-patients at full use / fit_scale_patients); ASSUMPTION (Greenhalgh et al. 2004: fit)", ge=0, le=1)
     fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0)
     own_learning_per_doubling: float = P(
-        0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% (ASSUMPTION, DOMAIN.md sec. 8; Wright 1936)", ge=0, lt=1
+        0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% (ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1
     )
 
 
@@ -200,7 +207,7 @@ class FacilitationParams(Section):
     support_capacity_per_month: int = P(0, "organisations the team can actively support at once; ASSUMPTION (about 6 part-time members)", ge=0, le=10_000)
     support_cost_eur_per_month: float = P(250.0, "EUR per supported organisation-month (facilitator hours, materials); ASSUMPTION", ge=0)
     support_knowhow: float = P(0.0, "share of a supported organisation's know-how gap the team closes; ASSUMPTION", ge=0, le=1)
-    support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (Wells et al. 2018: 83% of collaboratives improved)", ge=0, le=1)
+    support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (context: Wells et al. 2018, 83% of collaboratives improved a measure, few lasting)", ge=0, le=1)
     support_time_reduction: float = P(0.0, "relative fall in decision and implementation time with support; ASSUMPTION", ge=0, le=1)
     events_per_year: int = P(0, "regional knowledge-sharing meetings a year; ASSUMPTION", ge=0, le=52)
     event_cost_eur: float = P(500.0, "EUR per meeting (venue, demonstration, materials); ASSUMPTION", ge=0)
@@ -209,10 +216,10 @@ class FacilitationParams(Section):
         0.0, "share (0-1) of the region's cumulative adopters whose experience reaches every organisation (regional learning curve); ASSUMPTION", ge=0, le=1
     )
     regional_learning_per_doubling: float = P(
-        0.175, "fall in set-up cost, time and failure per doubling of the region's cumulative adopters; 15-20% (ASSUMPTION, DOMAIN.md sec. 8; Wright 1936)", ge=0, lt=1
+        0.175, "fall in set-up cost, time and failure per doubling of the region's cumulative adopters; 15-20% (ASSUMPTION, DOMAIN.md sec. 8 for cost and time; Wright 1936)", ge=0, lt=1
     )
     broker_ties_per_month: int = P(0, "new ties a month the team brokers between a supported organisation and an adopter; ASSUMPTION", ge=0, le=1000)
-    insurer_engaged: bool = P(False, "the insurer sits in the team and starts arranging reimbursement at month 0; Multinnoveren proposal")
+    insurer_engaged: bool = P(False, "the insurer takes part in the team (its time in kind) and starts arranging reimbursement at month 0; ASSUMPTION (the proposal names the insurer among the deciding stakeholders)")
     priority_types: tuple[OrgType, ...] = P(
         ("hospital", "home_care", "gp_practice"), "order in which the team approaches organisation types; ASSUMPTION: most patients per contact first"
     )
@@ -221,7 +228,7 @@ class FacilitationParams(Section):
 class InsurerParams(Section):
     """The health insurer (CZ is the main purchaser in both Zeeland and West-Brabant, ASSUMPTION)."""
 
-    reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; HartWacht reimbursed since 2016 (Skipr 2019)")
+    reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; ASSUMPTION (precedent: HartWacht reimbursed by Zilveren Kruis since 2016, Skipr 2019)")
     demand_threshold: int = P(3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0)
     negotiation_months: int = P(12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120)
     contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md sec. 6)", ge=1, le=12)
@@ -240,9 +247,9 @@ class OriginParams(Section):
 class RegionParams(Section):
     """Which municipalities form the region."""
 
-    preset: Literal["zuidwest"] = P("zuidwest", "Zeeland (13) + Regio West-Brabant (16) (DOMAIN.md sec. 1)")
+    preset: Literal["zuidwest"] = P("zuidwest", "name; Zeeland (13) + Regio West-Brabant (16) municipalities (DOMAIN.md sec. 1)")
     jitter_km: float = P(3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50)
-    tiles: int = P(1, "copies of the region side by side (synthetic, for scaling studies; 1 = the real region)", ge=1, le=1000)
+    tiles: int = P(1, "count; copies of the region side by side, a synthetic region for scaling studies (1 = the real region)", ge=1, le=1000)
 
 
 class Params(Section):

@@ -97,7 +97,8 @@ class Insurer(mesa.Agent):
 
     def __init__(self, model: DiffusionModel) -> None:
         super().__init__(model)
-        self.arranging_since: int = NOT_YET
+        # engaged in the team, the insurer starts arranging at month 0; otherwise it waits for demand
+        self.arranging_since: int = 0 if model.params.facilitation.insurer_engaged else NOT_YET
         self.reimbursing_since: int = NOT_YET
 
     @property
@@ -110,7 +111,7 @@ class Insurer(mesa.Agent):
         p = self.model.params
         if not p.insurer.reimburses or self.reimbursing:
             return
-        if self.arranging_since == NOT_YET and (p.facilitation.insurer_engaged or adopters_beyond_origin >= p.insurer.demand_threshold):
+        if self.arranging_since == NOT_YET and adopters_beyond_origin >= p.insurer.demand_threshold:
             self.arranging_since = month
         if self.arranging_since != NOT_YET and month >= self.arranging_since + p.insurer.negotiation_months:
             if self.model.calendar_month(month) == p.insurer.contract_month:
@@ -149,7 +150,7 @@ class FacilitationTeam(mesa.Agent):
             self.budget_left = f.budget_eur_per_year
         cost = 0.0
         meeting = False
-        if ((month - 1) % 12) in self.event_months_of_year and 0 < f.event_cost_eur <= self.budget_left:
+        if ((month - 1) % 12) in self.event_months_of_year and f.budget_eur_per_year > 0 and f.event_cost_eur <= self.budget_left:
             meeting = True
             cost += f.event_cost_eur
             self.budget_left -= f.event_cost_eur
@@ -162,25 +163,31 @@ class FacilitationTeam(mesa.Agent):
             self.spent_total += cost
             return cost, meeting
         on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
-        caseload = np.flatnonzero(orgs.supported & on_way)[:affordable]  # those already helped keep their place
+        caseload = self._by_priority(np.flatnonzero(orgs.supported & on_way))[:affordable]  # the helped keep their place
         free = affordable - caseload.size
         if free > 0:
             on_way[caseload] = False
             on_way &= ~self.model.is_origin
             candidates = np.flatnonzero(on_way)
             if candidates.size:
-                u = rng.random(candidates.size)
-                order = np.lexsort((u, -orgs.target_patients[candidates], self.type_rank[candidates]))
-                caseload = np.concatenate([caseload, candidates[order[:free]]])
+                order = self._by_priority(candidates, rng.random(candidates.size))
+                caseload = np.concatenate([caseload, order[:free]])
         orgs.supported[:] = False
         orgs.supported[caseload] = True
         self.supported_now = int(caseload.size)
         cost += caseload.size * f.support_cost_eur_per_month
         self.budget_left -= caseload.size * f.support_cost_eur_per_month
         if f.broker_ties_per_month and caseload.size:
-            self._broker(np.sort(caseload), f.broker_ties_per_month)
+            self._broker(caseload, f.broker_ties_per_month)
         self.spent_total += cost
         return cost, meeting
+
+    def _by_priority(self, orgs_idx: np.ndarray, tie_break: np.ndarray | None = None) -> np.ndarray:
+        """Organisations in the team's order: priority type first, then most patients, then ``tie_break``."""
+        keys = [-self.model.orgs.target_patients[orgs_idx], self.type_rank[orgs_idx]]
+        if tie_break is not None:
+            keys.insert(0, tie_break)
+        return orgs_idx[np.lexsort(keys)]
 
     def _affordable(self, capacity: int) -> int:
         """How many organisations the team can support this month, by capacity and what is left of the budget."""
@@ -192,7 +199,7 @@ class FacilitationTeam(mesa.Agent):
         return int(min(capacity, max(self.budget_left, 0.0) // per))
 
     def _broker(self, supported: np.ndarray, max_new: int) -> None:
-        """Introduce supported organisations, once each, to the nearest adopter they are not yet tied to."""
+        """Introduce supported organisations (in priority order), once each, to the nearest adopter not yet tied to them."""
         pending = supported[~self.brokered[supported]]
         if pending.size == 0:
             return

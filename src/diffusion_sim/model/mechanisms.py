@@ -16,6 +16,11 @@ def monthly_probability(rate_per_year: np.ndarray | float) -> np.ndarray | float
     return -np.expm1(-np.asarray(rate_per_year) / MONTHS_PER_YEAR)
 
 
+def monthly_share(share_per_year: float) -> float:
+    """Monthly probability that gives ``share_per_year`` over twelve months: 1 - (1 - share)^(1/12)."""
+    return 1.0 - (1.0 - share_per_year) ** (1.0 / MONTHS_PER_YEAR)
+
+
 def learning_multiplier(experience: np.ndarray | float, fall_per_doubling: float) -> np.ndarray:
     """Wright's (1936) learning curve: effort falls by ``fall_per_doubling`` with each doubling of experience."""
     if fall_per_doubling <= 0:

@@ -54,7 +54,9 @@ class DiffusionModel(mesa.Model):
                  region: Region | None = None, agent_views: bool = True, **overrides: Any) -> None:
         params = params or Params()
         changes = {k.replace("__", "."): v for k, v in overrides.items()}
-        if rng is not None and not isinstance(rng, np.random.SeedSequence | np.random.Generator):
+        if rng is not None:
+            if not isinstance(rng, int | np.integer):
+                raise ScenarioError(f"DiffusionModel: rng must be an integer root seed, got {type(rng).__name__}")
             changes["simulation.seed"] = int(rng)
         if changes:
             params = override(params, changes, source="DiffusionModel")
@@ -106,6 +108,7 @@ class DiffusionModel(mesa.Model):
         share = np.asarray(p.innovation.target_share.as_tuple())[t]
         uptake = np.asarray(p.innovation.uptake.as_tuple())[t]
         target = region.patients * share * uptake
+        self.distinct_share = np.asarray(p.innovation.distinct_patients.as_tuple())[t]
         eligible = share > 0
         self.orgs = OrgArrays.empty(region.n, eligible, target)
         self.zeros = np.zeros(region.n)
@@ -141,7 +144,8 @@ class DiffusionModel(mesa.Model):
         seat = np.flatnonzero(region.municipality[candidates] == m)
         if seat.size:  # an organisation of that type in the municipality itself; else the nearest
             candidates = candidates[seat]
-        d2 = (region.lon[candidates] - region.municipality_lon[m]) ** 2 + (region.lat[candidates] - region.municipality_lat[m]) ** 2
+        d2 = (region.lon[candidates] - region.municipality_lon[m]) ** 2 * np.cos(np.radians(region.municipality_lat[m])) ** 2
+        d2 = d2 + (region.lat[candidates] - region.municipality_lat[m]) ** 2
         return int(candidates[np.argmin(d2)])
 
     def _start_origin(self) -> None:
@@ -176,13 +180,13 @@ class DiffusionModel(mesa.Model):
         self.reimbursing = np.zeros(m, dtype=bool)
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
-        self._turnover = float(mech.monthly_probability(self.params.innovation.patient_turnover_per_year))
+        self._turnover = float(mech.monthly_share(self.params.innovation.patient_turnover_per_year))
         self._n_eligible = int(self.orgs.eligible.sum())
 
     # ------------------------------------------------------------- helpers
-    def calendar_month(self, month: int) -> int:
-        """Calendar month (1-12) of simulation month ``month`` (month 0 is ``simulation.start_month``)."""
-        return (self.params.simulation.start_month - 1 + month) % 12 + 1
+    def calendar_month(self, step: int) -> int:
+        """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
+        return (self.params.simulation.start_month + step - 2) % 12 + 1
 
     def add_brokered_tie(self, i: int, j: int) -> None:
         """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
@@ -191,6 +195,7 @@ class DiffusionModel(mesa.Model):
         self.extra_ties[i] += 1
         self.extra_ties[j] += 1
         self._tie_total = self.degree + self.extra_ties
+        self._ties_stale = True
 
     def tied(self, i: int) -> np.ndarray:
         """Indices of the organisations ``i`` is tied to, brokered ties included."""
@@ -385,6 +390,9 @@ class DiffusionModel(mesa.Model):
         self._enrolled_now[:] = 0.0
         self._enrolled_now[idx] = enrolled
         types = region.org_type[idx]
+        distinct = self.distinct_share[idx]  # chain partners' patients are partly counted elsewhere already
+        enrolled = enrolled * distinct
+        new = new * distinct
         self.enrolled[t] = np.bincount(types, weights=enrolled, minlength=N_TYPES)
         self.new_patients[t] = np.bincount(types, weights=new, minlength=N_TYPES)
         if t > 0:

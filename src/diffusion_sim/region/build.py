@@ -31,7 +31,7 @@ ELDERLY = ORG_TYPES.index("elderly_care")
 HOME = ORG_TYPES.index("home_care")
 MENTAL = ORG_TYPES.index("mental_health")
 PHARMACY = ORG_TYPES.index("pharmacy")
-# Rogers (2003): category boundaries at -1, 0 (not a boundary), +1 and +2 SD of innovativeness.
+# Rogers (2003): categories cut at -1, 0, +1 and +2 SD of innovativeness (16%, 34%, 34%, 13.5%, 2.5%).
 ROGERS_CATEGORIES = ("laggard", "late_majority", "early_majority", "early_adopter", "innovator")
 ROGERS_CUTS = (-1.0, 0.0, 1.0, 2.0)
 
@@ -138,17 +138,24 @@ def build_region(params: Params) -> Region:
     pop = muni["population"].to_numpy(dtype=float)
 
     types, munis, names, xs, ys = [], [], [], [], []
-    hospitals = {row["municipality"]: row for row in _csv_rows("hospitals.csv")}
+    # hospitals: one organisation at its main site; all sites serve as catchment and referral points
+    site_rows = _csv_rows("hospitals.csv")
+    site_x, site_y, site_org = [], [], []
     for m, (base, code) in enumerate(zip(muni["base_code"], muni["code"], strict=True)):
-        if base not in hospitals:
-            continue
-        row = hospitals[base]
         suffix = code.removeprefix(base)
-        types.append(np.array([HOSPITAL]))
-        munis.append(np.array([m]))
-        names.append(np.array([row["name"] + suffix], dtype=object))
-        xs.append(np.array([(float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon]))
-        ys.append(np.array([(float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT]))
+        for row in site_rows:
+            if row["municipality"] != base:
+                continue
+            key = row["organisation"] + suffix
+            if row["main"] == "1":
+                types.append(np.array([HOSPITAL]))
+                munis.append(np.array([m]))
+                names.append(np.array([key], dtype=object))
+                xs.append(np.array([(float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon]))
+                ys.append(np.array([(float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT]))
+            site_x.append((float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon)
+            site_y.append((float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT)
+            site_org.append(key)
     spread = params.region.jitter_km * np.sqrt(muni["area_km2"].to_numpy() / 100.0)
     for t, rate in enumerate(org.per_100k.as_tuple()):
         if t == HOSPITAL or rate <= 0:
@@ -165,9 +172,12 @@ def build_region(params: Params) -> Region:
     org_type = np.concatenate(types).astype(np.int8)
     municipality = np.concatenate(munis).astype(np.int32)
     x_km, y_km = np.concatenate(xs), np.concatenate(ys)
+    label = np.concatenate(names)
     n = org_type.size
+    hospital_ids = {name: i for i, name in enumerate(label) if org_type[i] == HOSPITAL}
+    sites = Sites(np.asarray(site_x), np.asarray(site_y), np.asarray([hospital_ids[o] for o in site_org], dtype=np.int64))
 
-    patients = _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, g_size)
+    patients = _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, g_size, sites)
     room_median = np.asarray(org.financial_room_eur.as_tuple())[org_type]
     financial_room = room_median * np.exp(g_attr.normal(0.0, org.financial_room_sigma, n))
     mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
@@ -175,8 +185,7 @@ def build_region(params: Params) -> Region:
     staff_capacity = g_attr.beta(mean_cap * conc, (1 - mean_cap) * conc)
     innovativeness = g_attr.standard_normal(n)
 
-    ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties)
-    label = np.concatenate(names)
+    ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties, sites)
     return Region(
         name=params.region.preset,
         municipalities=muni,
@@ -226,8 +235,34 @@ def _largest_remainder(expected: np.ndarray) -> np.ndarray:
     return floor
 
 
-def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng) -> np.ndarray:
-    """Give each municipality's clients of a type to its own organisations, else to the nearest one."""
+@dataclass(frozen=True)
+class Sites:
+    """Hospital sites (main and other locations) and the hospital organisation each belongs to."""
+
+    x_km: np.ndarray
+    y_km: np.ndarray
+    org: np.ndarray
+
+    def nearest_orgs(self, x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` nearest distinct hospital organisations to each point, by their nearest site."""
+        n_orgs = np.unique(self.org).size
+        k = min(k, n_orgs)
+        if k == 0 or x.size == 0:
+            return np.zeros((x.size, 0), dtype=np.int64)
+        m = min(self.org.size, 8 * k)
+        _, nn = cKDTree(np.column_stack([self.x_km, self.y_km])).query(np.column_stack([x, y]), k=m)
+        orgs = self.org[np.asarray(nn).reshape(x.size, m)]
+        out = np.empty((x.size, k), dtype=np.int64)
+        for row in range(x.size):  # first occurrence of each organisation, in order of distance
+            _, first = np.unique(orgs[row], return_index=True)
+            out[row] = orgs[row][np.sort(first)][:k]
+        return out
+
+
+def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng, sites: Sites) -> np.ndarray:
+    """Each municipality's clients of a type go to its own organisations, else to the nearest one (for
+    hospitals: the organisation of the nearest site). Sizes then spread log-normally over the whole
+    region, keeping the type's total."""
     patients = np.zeros(org_type.size)
     clients_rate = np.asarray(org.clients_per_100k.as_tuple())
     sigma = np.asarray(org.size_sigma.as_tuple())
@@ -237,19 +272,21 @@ def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng)
         if idx.size == 0:
             continue
         clients = pop * clients_rate[t] / 1e5
-        has_own = np.bincount(municipality[idx], minlength=pop.size) > 0
-        tree = cKDTree(np.column_stack([x_km[idx], y_km[idx]]))
-        _, nearest = tree.query(np.column_stack([mx, my]))
+        if t == HOSPITAL and sites.org.size:
+            patients += np.bincount(sites.nearest_orgs(mx, my, 1)[:, 0], weights=clients, minlength=org_type.size)
+            continue
+        per_muni = np.bincount(municipality[idx], minlength=pop.size)
+        has_own = per_muni > 0
+        _, nearest = cKDTree(np.column_stack([x_km[idx], y_km[idx]])).query(np.column_stack([mx, my]))
         # municipalities without an organisation of this type send their clients to the nearest one
-        nearest_clients = np.bincount(nearest[~has_own], weights=clients[~has_own], minlength=idx.size)
-        w = weights[idx]
-        w_sum = np.bincount(municipality[idx], weights=w, minlength=pop.size)
-        own_clients = clients[municipality[idx]] * w / w_sum[municipality[idx]]
-        patients[idx] = own_clients + nearest_clients
+        base = clients[municipality[idx]] / per_muni[municipality[idx]]
+        base = base + np.bincount(nearest[~has_own], weights=clients[~has_own], minlength=idx.size)
+        sized = base * weights[idx]
+        patients[idx] = sized * base.sum() / sized.sum()
     return patients
 
 
-def _build_ties(org_type, x_km, y_km, params: Params, rng) -> tuple[sparse.csr_matrix, dict[str, int]]:
+def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tuple[sparse.csr_matrix, dict[str, int]]:
     net = params.network
     n = org_type.size
     xy = np.column_stack([x_km, y_km])
@@ -289,8 +326,8 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng) -> tuple[sparse.csr_m
         return targets[np.asarray(nn).reshape(sources.size, k)]
 
     referring = np.flatnonzero(np.isin(org_type, (GP, ELDERLY, HOME, MENTAL)))
-    hosp = nearest_of(HOSPITAL, referring, 2)
-    if hosp is not None:
+    hosp = sites.nearest_orgs(x_km[referring], y_km[referring], 2) if sites.org.size else None
+    if hosp is not None and hosp.shape[1] > 0:
         add("referral", referring, hosp[:, 0])
         if hosp.shape[1] > 1:
             second = rng.random(referring.size) < net.second_hospital_share
