@@ -1,21 +1,34 @@
-"""Where replications run: in this process, or on local worker processes.
+"""Where replications run: in this process, on local worker processes, or on a Dask cluster.
 
 *What* runs (``runner.run_chunk``) is apart from *where*. Work is cut into chunks of replications of
 one scenario; each result comes back tagged with ``(scenario index, replication)`` and is put in its
-slot, so the order in which chunks finish never changes the output.
+slot, so the order in which chunks finish never changes the output: the same seed gives the same
+numbers, bit for bit, serially, on N processes or on a cluster.
+
+A Dask cluster is used when a scheduler address is given (``--scheduler tcp://HOST:PORT`` or the
+environment variable ``DIFFUSION_SIM_SCHEDULER``); only this module imports ``distributed``.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+from diffusion_sim.errors import DiffusionSimError
 from diffusion_sim.params import Params
 from diffusion_sim.runner import Replication, run_chunk
 
 Progress = Callable[[int], None]
+SCHEDULER_ENV = "DIFFUSION_SIM_SCHEDULER"
+
+
+class ExecutorError(DiffusionSimError):
+    """The chosen executor cannot run (for example, no Dask scheduler at the given address)."""
+
+    exit_code = 2
 
 
 def default_workers() -> int:
@@ -26,23 +39,27 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def chunks(scenarios: list[Params], replications: int, workers: int) -> Iterator[tuple[int, list[int]]]:
+def scheduler_from_env(explicit: str | None = None) -> str | None:
+    """The Dask scheduler address: the one given, else ``DIFFUSION_SIM_SCHEDULER``, else none (local)."""
+    return explicit or os.environ.get(SCHEDULER_ENV) or None
+
+
+def chunks(n_scenarios: int, replications: int, workers: int) -> Iterator[tuple[int, list[int]]]:
     """Split the work into (scenario index, replications) so every worker gets a few chunks.
 
-    Chunks hold at least 10 replications (start-up and pickling stay small) and each worker gets
-    about four of them (for an even finish).
+    Chunks hold at least 10 replications (start-up and pickling stay small, and each chunk builds its
+    region once) and each worker gets about four of them (for an even finish).
     """
     size = max(10, -(-replications // max(1, 4 * workers)))
-    for s in range(len(scenarios)):
+    for s in range(n_scenarios):
         for start in range(0, replications, size):
             yield s, list(range(start, min(start + size, replications)))
 
 
-def run_all(scenarios: list[Params], replications: int, workers: int = 1,
-            progress: Progress | None = None) -> list[list[Replication]]:
+def run_all(scenarios: list[Params], replications: int, workers: int = 1, progress: Progress | None = None,
+            scheduler: str | None = None) -> list[list[Replication]]:
     """Run ``replications`` replications of each scenario; returns results[scenario][replication]."""
     results: list[list[Replication | None]] = [[None] * replications for _ in scenarios]
-    work = list(chunks(scenarios, replications, workers))
 
     def store(s: int, reps: list[Replication]) -> None:
         for rep in reps:
@@ -50,18 +67,28 @@ def run_all(scenarios: list[Params], replications: int, workers: int = 1,
         if progress:
             progress(len(reps))
 
-    if workers <= 1 or len(work) == 1:
-        for s, reps in work:
-            store(s, run_chunk(scenarios[s], reps))
+    if scheduler:
+        _run_on_dask(scenarios, replications, scheduler, store)
     else:
-        _run_in_processes(scenarios, work, workers, store)
+        work = list(chunks(len(scenarios), replications, workers))
+        if workers <= 1 or len(work) == 1:
+            for s, reps in work:
+                store(s, run_chunk(scenarios[s], reps))
+        else:
+            _run_in_processes(scenarios, work, workers, store)
     return results  # type: ignore[return-value]
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly (no traceback from every worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int,
                       store: Callable[[int, list[Replication]], None]) -> None:
     context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    context.set_forkserver_preload(["diffusion_sim.runner"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
     try:
         pending: dict[Future[list[Replication]], int] = {
             pool.submit(run_chunk, scenarios[s], reps): s for s, reps in work
@@ -71,8 +98,35 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
             for fut in done:
                 store(pending.pop(fut), fut.result())
     except BaseException:
+        processes = list(getattr(pool, "_processes", {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        for proc in processes:
             proc.terminate()
         raise
     pool.shutdown(wait=True)
+
+
+def _run_on_dask(scenarios: list[Params], replications: int, address: str,
+                 store: Callable[[int, list[Replication]], None]) -> None:
+    """Submit chunks to a Dask ``distributed`` scheduler and collect them as they finish."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise ExecutorError(f"--scheduler {address}: the 'distributed' package is not installed ({exc})") from None
+    try:
+        client = Client(address, timeout="5s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc}); start one with `dask scheduler`") from None
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        work = list(chunks(len(scenarios), replications, n_workers))
+        futures = {client.submit(run_chunk, scenarios[s], reps, pure=False): s for s, reps in work}
+        try:
+            with client.as_current():
+                for fut in as_completed(list(futures)):
+                    store(futures[fut], fut.result())
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+    finally:
+        client.close()

@@ -7,13 +7,13 @@ scenario -> parameters -> region -> runs -> tables -> folder.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from diffusion_sim.analysis.summary import difference_table, outcome_table
-from diffusion_sim.errors import ScenarioError
+from diffusion_sim.errors import DiffusionSimError, ResultsError, ScenarioError
 from diffusion_sim.executors import run_all
 from diffusion_sim.params import Params
 from diffusion_sim.region import build_region
@@ -27,6 +27,7 @@ class StudyResult:
     folder: Path
     outcomes: pd.DataFrame
     differences: pd.DataFrame | None
+    outputs: list[Path] = field(default_factory=list)  # figures folder and report files (issue 3)
 
 
 def align(scenarios: list[Params]) -> list[Params]:
@@ -47,12 +48,16 @@ def align(scenarios: list[Params]) -> list[Params]:
 
 def run_study(scenarios: list[Params], sources: list[str], out: Path, replications: int | None = None,
               workers: int = 1, progress: Callable[[int], None] | None = None,
-              command: list[str] | None = None) -> StudyResult:
-    """Run every scenario ``replications`` times (replication i shares its streams) and write ``out``."""
+              command: list[str] | None = None, scheduler: str | None = None,
+              report_lang: str | None = None) -> StudyResult:
+    """Run every scenario ``replications`` times (replication i shares its streams) and write ``out``.
+
+    With ``report_lang`` ("nl" or "en") the figures and the report are written into the folder too.
+    """
     align(scenarios)
     reps = replications or scenarios[0].simulation.replications
     regions = [build_region(p) for p in scenarios]
-    results = run_all(scenarios, reps, workers=workers, progress=progress)
+    results = run_all(scenarios, reps, workers=workers, progress=progress, scheduler=scheduler)
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]
     tables["summary"].attrs["months"] = scenarios[0].simulation.months
@@ -60,9 +65,25 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     if paired is not None:
         tables["paired"] = paired
     meta = manifest(scenarios, sources, regions, reps, workers, command)
+    meta["executor"] = f"dask:{scheduler}" if scheduler else ("processes" if workers > 1 else "serial")
     folder = write_results(tables, meta, out)
+    # --- figures and report (issue 3) ---------------------------------------------------------
+    # A separate step after the results folder is complete and in place: it reads the folder back
+    # as `diffusion-sim report` would and writes each output atomically on its own, so a failure
+    # here never costs the (expensive) results and never leaves a half-written figure or report.
+    outputs: list[Path] = []
+    if report_lang:
+        from diffusion_sim.report import publish
+
+        try:
+            outputs = publish(folder, report_lang)
+        except (DiffusionSimError, OSError) as exc:
+            raise ResultsError(f"{folder}: results are complete, but writing the figures and report failed ({exc}); "
+                               f"run 'diffusion-sim report {folder}' to try again") from exc
+    # --- end figures and report ---------------------------------------------------------------
     return StudyResult(
         folder=folder,
         outcomes=outcome_table(tables["summary"], order),
         differences=difference_table(paired) if paired is not None else None,
+        outputs=outputs,
     )
