@@ -219,3 +219,17 @@ def test_free_meetings_happen(collaborative):
     params = with_overrides(collaborative, {"facilitation.event_cost_eur": 0.0, "simulation.months": 12})
     model = DiffusionModel(params, agent_views=False).run()
     assert model.meeting.sum() == collaborative.facilitation.events_per_year
+
+
+def test_finished_models_are_freed(isolated):
+    """Replications must not accumulate: a finished model (and its agents) is garbage once dropped."""
+    import gc
+    import weakref
+
+    model = DiffusionModel(with_overrides(isolated, {"simulation.months": 6}))
+    model.run()
+    ref = weakref.ref(model)
+    agent_ref = weakref.ref(model.origin)
+    del model
+    gc.collect()
+    assert ref() is None and agent_ref() is None
