@@ -74,8 +74,8 @@ class SimulationParams(Section):
     months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment (BR/REG-17164)", ge=1, le=600)
     replications: int = P(200, "count; ASSUMPTION: enough for the medians to move by a few per cent between seeds (docs/model.md gives measured standard errors)", ge=1, le=1_000_000)
     seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
-    start_year: int = P(2027, "calendar year of month 0, for labels and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
-    start_month: int = P(1, "calendar month (1-12) of month 0; ASSUMPTION: January", ge=1, le=12)
+    start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
+    start_month: int = P(1, "calendar month (1-12) of the first simulated month; ASSUMPTION: January", ge=1, le=12)
 
 
 class OrganisationParams(Section):
@@ -95,7 +95,7 @@ class OrganisationParams(Section):
     )
     size_sigma: PerTypeAmount = P(
         PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
-        "log-normal spread of size within a type; ASSUMPTION (DOMAIN.md sec. 2: home care very skewed, a few >1,000 clients, many <50)",
+        "log-normal spread of size within a type (hospitals: none, their sizes are their catchments); ASSUMPTION (DOMAIN.md sec. 2: home care very skewed, a few >1,000 clients, many <50)",
     )
     financial_room_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000, pharmacy=5_000),
@@ -209,7 +209,7 @@ class FacilitationParams(Section):
     support_knowhow: float = P(0.0, "share of a supported organisation's know-how gap the team closes; ASSUMPTION", ge=0, le=1)
     support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (context: Wells et al. 2018, 83% of collaboratives improved a measure, few lasting)", ge=0, le=1)
     support_time_reduction: float = P(0.0, "relative fall in decision and implementation time with support; ASSUMPTION", ge=0, le=1)
-    events_per_year: int = P(0, "regional knowledge-sharing meetings a year; ASSUMPTION", ge=0, le=52)
+    events_per_year: int = P(0, "regional knowledge-sharing meetings a year, at most one a month; ASSUMPTION", ge=0, le=12)
     event_cost_eur: float = P(500.0, "EUR per meeting (venue, demonstration, materials); ASSUMPTION", ge=0)
     event_awareness: float = P(0.0, "probability that a meeting makes an unaware eligible organisation aware; ASSUMPTION", ge=0, le=1)
     knowledge_sharing: float = P(

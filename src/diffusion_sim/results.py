@@ -69,7 +69,8 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
         name = params.name
         s = params.simulation
         months = np.arange(s.months + 1)
-        cal_index = (s.start_month - 1) + months
+        # month m is the state at the end of the m-th simulated month (month 0: just before the first)
+        cal_index = (s.start_month - 2) + months
         calendar = [f"{s.start_year + i // 12}-{i % 12 + 1:02d}" for i in cal_index]
         rows = []
         for rep in reps:

@@ -98,3 +98,23 @@ def format_value(value: float, unit: str) -> str:
     if unit == "months":
         return f"{value:.0f}"
     return f"{value:,.0f}"
+
+
+def format_interval(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:
+    """``median (low to high)`` for a terminal table, the unit written once; times say how often they were reached."""
+    def bare(v: float) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return "-"
+        if np.isinf(v):
+            return "n.r."
+        return format_value(v, unit).removeprefix("EUR ")
+
+    if all(isinstance(v, float) and np.isnan(v) for v in (median, low, high)):
+        return "no replication to compare"
+    if reached == reached:  # a time to target
+        if reached == 0:
+            return "never within the horizon"
+        if np.isinf(median):
+            return f"not reached in most; {100 * reached:.0f}% reach it"
+        return f"{format_value(median, unit)} ({bare(low)} to {bare(high)}); {100 * reached:.0f}% reach it"
+    return f"{format_value(median, unit)} ({bare(low)} to {bare(high)})"

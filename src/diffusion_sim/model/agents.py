@@ -206,12 +206,16 @@ class FacilitationTeam(mesa.Agent):
         model = self.model
         adopters = np.flatnonzero(model.orgs.state == OrgState.ADOPTED)
         region = model.region
-        for i in pending[:max_new]:
-            self.brokered[i] = True  # one introduction per organisation, whether or not a new adopter is left
+        made = 0
+        for i in pending[: 2 * max_new]:  # a bounded look: those with no adopter left to meet wait for new adopters
+            if made >= max_new:
+                break
             d2 = (region.x_km[adopters] - region.x_km[i]) ** 2 + (region.y_km[adopters] - region.y_km[i]) ** 2
             already = set(model.tied(i).tolist())
             already.add(int(i))
             for j in adopters[np.argsort(d2, kind="stable")].tolist():
                 if j not in already:
                     model.add_brokered_tie(int(i), j)
+                    self.brokered[i] = True
+                    made += 1
                     break

@@ -55,7 +55,7 @@ class DiffusionModel(mesa.Model):
         params = params or Params()
         changes = {k.replace("__", "."): v for k, v in overrides.items()}
         if rng is not None:
-            if not isinstance(rng, int | np.integer):
+            if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
                 raise ScenarioError(f"DiffusionModel: rng must be an integer root seed, got {type(rng).__name__}")
             changes["simulation.seed"] = int(rng)
         if changes:
