@@ -121,3 +121,15 @@ def test_missing_file_and_bad_set(tmp_path):
     res = invoke("run", ISO, "--set", "diffusion.q=-1", "--out", str(tmp_path / "o"), "-q")
     assert res.exit_code == 2 and "diffusion.q" in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_bad_region_is_one_line_naming_the_file(tmp_path):
+    path = write(tmp_path, "r.toml", f'extends = "{SCENARIOS / "zuidwest-base.toml"}"\n[region]\npreset = "rotterdam"\n')
+    res = invoke("run", str(path), "-n", "2", "--out", str(tmp_path / "o"), "-q")
+    assert res.exit_code == 2
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(path) in lines[0] and "rotterdam-rijnmond" in lines[0]
+    path = write(tmp_path, "o.toml", f'extends = "{SCENARIOS / "zuidwest-base.toml"}"\n[region]\npreset = "rotterdam-rijnmond"\n')
+    res = invoke("run", str(path), "-n", "2", "--out", str(tmp_path / "o"), "-q")
+    assert res.exit_code == 2 and "origin.municipality" in res.output and "GM" in res.output
+    assert not (tmp_path / "o").exists()

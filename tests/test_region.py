@@ -63,3 +63,50 @@ def test_organisations_lie_near_their_municipality(isolated):
     muni = region.municipalities
     d_lat = np.abs(region.lat - muni["lat"].to_numpy()[region.municipality])
     assert np.quantile(d_lat, 0.99) < 0.25  # degrees, about 28 km
+
+
+def test_other_regions_build_and_run(isolated):
+    from diffusion_sim.runner import run_replication, summarise
+
+    rijnmond = with_overrides(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599",
+                                         "simulation.months": 12})
+    region = build_region(rijnmond)
+    assert len(region.municipalities) == 14
+    assert abs(region.patients[region.org_type == ORG_TYPES.index("gp_practice")].sum()
+               - region.municipalities["population"].sum()) < 1
+    assert summarise(run_replication(rijnmond, 0, region))["eligible_orgs"] > 100
+    zeeland = with_overrides(isolated, {"region.province": "Zeeland", "simulation.months": 12})
+    assert len(build_region(zeeland).municipalities) == 13
+
+
+def test_one_municipality_runs(isolated):
+    from diffusion_sim.runner import run_replication
+
+    one = with_overrides(isolated, {"region.municipalities": ("GM0664",), "simulation.months": 12})
+    rep = run_replication(one, 0)
+    assert rep.state_counts.sum(axis=(1, 2))[0] == build_region(one).n
+
+
+def test_whole_country_runs_a_short_horizon(isolated):
+    from diffusion_sim.runner import run_replication
+
+    nl = with_overrides(isolated, {"region.preset": "nederland", "simulation.months": 6})
+    region = build_region(nl)
+    assert region.municipalities["population"].sum() == 17_942_942
+    hospitals = (region.org_type == ORG_TYPES.index("hospital")).sum()
+    assert 60 <= hospitals <= 80  # 69 hospital organisations nationally (VZinfo 2023)
+    rep = run_replication(nl, 0, region)
+    assert rep.state_counts[-1].sum() == region.n
+
+
+def test_unknown_region_names_get_close_matches(isolated):
+    import pytest
+
+    from diffusion_sim.errors import RegionError
+
+    with pytest.raises(RegionError, match="did you mean 'zuidwest'"):
+        build_region(with_overrides(isolated, {"region.preset": "zuidwst"}))
+    with pytest.raises(RegionError, match="did you mean 'Zeeland'"):
+        build_region(with_overrides(isolated, {"region.province": "Zeland"}))
+    with pytest.raises(RegionError, match="GM0665"):
+        build_region(with_overrides(isolated, {"region.municipalities": ("GM0665",)}))

@@ -247,7 +247,12 @@ class OriginParams(Section):
 class RegionParams(Section):
     """Which municipalities form the region."""
 
-    preset: Literal["zuidwest"] = P("zuidwest", "name; Zeeland (13) + Regio West-Brabant (16) municipalities (DOMAIN.md sec. 1)")
+    preset: str = P("zuidwest", "name of a shipped region: zuidwest (Zeeland + Regio West-Brabant, DOMAIN.md sec. 1), rotterdam-rijnmond, nederland; used when neither province nor municipalities is given")
+    province: str = P("", "name of a province (CBS spelling, e.g. Zeeland, Fryslân); used instead of the preset when given")
+    municipalities: tuple[str, ...] = P((), "CBS municipality codes (e.g. GM0664); used instead of province and preset when given")
+    hospitals_per_100k: float = P(
+        0.39, "hospital organisations per 100,000 inhabitants where the shipped list of hospitals does not cover the region; 69 organisations (VZinfo 2023) / 17.8 M", ge=0
+    )
     jitter_km: float = P(3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50)
     tiles: int = P(1, "count; copies of the region side by side, a synthetic region for scaling studies (1 = the real region)", ge=1, le=1000)
 

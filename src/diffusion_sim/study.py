@@ -46,6 +46,18 @@ def align(scenarios: list[Params]) -> list[Params]:
     return scenarios
 
 
+def _checked_region(params: Params, source: str):
+    """Build the scenario's region and one model on it, so that bad region or origin settings fail here, named."""
+    from diffusion_sim.model import DiffusionModel
+
+    try:
+        region = build_region(params)
+        DiffusionModel(params, region=region, agent_views=False)
+    except DiffusionSimError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
+    return region
+
+
 def run_study(scenarios: list[Params], sources: list[str], out: Path, replications: int | None = None,
               workers: int = 1, progress: Callable[[int], None] | None = None,
               command: list[str] | None = None, scheduler: str | None = None,
@@ -56,7 +68,7 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     """
     align(scenarios)
     reps = replications or scenarios[0].simulation.replications
-    regions = [build_region(p) for p in scenarios]
+    regions = [_checked_region(p, src) for p, src in zip(scenarios, sources, strict=True)]
     results = run_all(scenarios, reps, workers=workers, progress=progress, scheduler=scheduler)
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]

@@ -136,10 +136,12 @@ class DiffusionModel(mesa.Model):
         o, region = self.params.origin, self.region
         where = np.flatnonzero(region.municipality_codes == o.municipality)
         if where.size == 0:
-            raise ScenarioError(f"field 'origin.municipality': {o.municipality} is not in region '{region.name}'")
+            largest = region.municipality_codes[0] if region.municipality_codes.size else "?"
+            raise ScenarioError(f"field 'origin.municipality': {o.municipality} is not in the region; give one of its CBS codes, e.g. {largest}")
         candidates = np.flatnonzero((region.org_type == ORG_TYPES.index(o.org_type)) & self.orgs.eligible)
         if candidates.size == 0:
-            raise ScenarioError(f"field 'origin.org_type': region '{region.name}' has no {o.org_type} organisation")
+            present = sorted({ORG_TYPES[k] for k in np.unique(region.org_type[self.orgs.eligible])})
+            raise ScenarioError(f"field 'origin.org_type': the region has no eligible {o.org_type} organisation; it has: {', '.join(present)}")
         m = where[0]
         seat = np.flatnonzero(region.municipality[candidates] == m)
         if seat.size:  # an organisation of that type in the municipality itself; else the nearest

@@ -11,6 +11,7 @@ care and mental health to their hospital; GP practice to pharmacies; home care t
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -114,19 +115,49 @@ def preset_names() -> list[str]:
     return sorted({row["preset"] for row in _csv_rows("presets.csv")})
 
 
-def municipalities_for(preset: str) -> pd.DataFrame:
-    """The municipalities of a preset, with population (CBS, 1 Jan 2024) and seat coordinates."""
-    codes = [row["code"] for row in _csv_rows("presets.csv") if row["preset"] == preset]
-    if not codes:
-        raise RegionError(f"unknown region preset '{preset}'; known: {', '.join(preset_names())}")
+def _unknown(kind: str, value: str, known: list[str]) -> RegionError:
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return RegionError(f"field 'region.{kind}': unknown {kind.rstrip('s')} {value!r}{hint}")
+
+
+def municipalities_for(preset: str = "zuidwest", province: str = "", codes: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The municipalities of a region: the given CBS codes, else a province, else a preset.
+
+    Population is CBS's on 1 January 2024 and coordinates are the municipal seat (data/README.md).
+    """
     table = _municipality_table()
-    found = table[table["code"].isin(codes)].reset_index(drop=True)
-    return found
+    if codes:
+        known = set(table["code"])
+        for code in codes:
+            if code not in known:
+                names = dict(zip(table["code"], table["name"], strict=True))
+                raise _unknown("municipalities", code, sorted(known | set(names.values())))
+        if len(set(codes)) != len(codes):
+            raise RegionError("field 'region.municipalities': a municipality code is listed twice")
+        return table[table["code"].isin(codes)].reset_index(drop=True)
+    if province:
+        provinces = sorted(table["province"].unique())
+        if province not in provinces:
+            raise _unknown("province", province, provinces)
+        return table[table["province"] == province].reset_index(drop=True)
+    rows = [row["code"] for row in _csv_rows("presets.csv") if row["preset"] == preset]
+    if not rows:
+        raise _unknown("preset", preset, preset_names())
+    if rows == ["*"]:
+        return table.copy()
+    return table[table["code"].isin(rows)].reset_index(drop=True)
+
+
+def _listed_hospital_coverage() -> set[str]:
+    """Municipalities whose hospitals the shipped list names (the Zuidwest region); elsewhere a rate is used."""
+    return {row["code"] for row in _csv_rows("presets.csv") if row["preset"] == "zuidwest"}
 
 
 def build_region(params: Params) -> Region:
     """Draw the organisations and network of ``params.region`` from the root seed (the same for every replication)."""
-    muni = _tiled(municipalities_for(params.region.preset), params.region.tiles)
+    r = params.region
+    muni = _tiled(municipalities_for(r.preset, r.province, r.municipalities), r.tiles)
     streams = [np.random.default_rng(s) for s in seed_sequence(params.simulation.seed, REGION_REPLICATION, "region").spawn(4)]
     g_place, g_size, g_attr, g_ties = streams
     org = params.organisations
@@ -156,6 +187,22 @@ def build_region(params: Params) -> Region:
             site_x.append((float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon)
             site_y.append((float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT)
             site_org.append(key)
+    # where the list does not reach, hospital organisations follow a national rate, at the largest seats
+    uncovered = ~muni["base_code"].isin(_listed_hospital_coverage()).to_numpy()
+    if uncovered.any() and params.region.hospitals_per_100k > 0:
+        expected = np.where(uncovered, pop * params.region.hospitals_per_100k / 1e5, 0.0)
+        counts = _largest_remainder(expected)
+        for m in np.flatnonzero(counts):
+            for k in range(counts[m]):
+                key = f"Hospital {muni['name'].iloc[m]}" + (f" {k + 1}" if counts[m] > 1 else "")
+                types.append(np.array([HOSPITAL]))
+                munis.append(np.array([m]))
+                names.append(np.array([key], dtype=object))
+                xs.append(np.array([mx[m]]))
+                ys.append(np.array([my[m]]))
+                site_x.append(float(mx[m]))
+                site_y.append(float(my[m]))
+                site_org.append(key)
     spread = params.region.jitter_km * np.sqrt(muni["area_km2"].to_numpy() / 100.0)
     for t, rate in enumerate(org.per_100k.as_tuple()):
         if t == HOSPITAL or rate <= 0:
@@ -187,7 +234,7 @@ def build_region(params: Params) -> Region:
 
     ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties, sites)
     return Region(
-        name=params.region.preset,
+        name=(f"{len(r.municipalities)} municipalities" if r.municipalities else r.province or r.preset),
         municipalities=muni,
         org_type=org_type,
         municipality=municipality,
