@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 import tomllib
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +37,29 @@ Out = Annotated[Path | None, typer.Option("--out", help="Results folder to creat
 Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter, e.g. --set facilitation.budget_eur_per_year=20000.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+class Language(StrEnum):
+    """Languages of figures and report."""
+
+    nl = "nl"
+    en = "en"
+
+
+class FigureFormat(StrEnum):
+    """File formats of figures."""
+
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
+Lang = Annotated[Language, typer.Option("--lang", help="Language of figures and report: text, month names and number formats.")]
+NoReport = Annotated[bool, typer.Option("--no-report", help="Do not write figures and the report into the results folder.")]
+
+
+Scheduler = Annotated[str | None, typer.Option("--scheduler", envvar="DIFFUSION_SIM_SCHEDULER", show_envvar=True,
+                                               help="Run on a Dask cluster: address of its scheduler, e.g. tcp://10.0.0.5:8786.")]
 
 
 def main() -> None:
@@ -73,7 +97,8 @@ def _load(paths: list[Path], seed: int | None, months: int | None, sets: list[st
 
 
 def _study(paths: list[Path], replications: int | None, seed: int | None, months: int | None, out: Path | None,
-           workers: int | None, sets: list[str] | None, quiet: bool, stem: str) -> None:
+           workers: int | None, sets: list[str] | None, quiet: bool, stem: str, scheduler: str | None = None,
+           report_lang: str | None = None) -> None:
     from diffusion_sim.results import new_results_dir
     from diffusion_sim.study import run_study
 
@@ -96,68 +121,74 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
                 rate = done / max(time.perf_counter() - started, 1e-9)
                 bar.update(task, advance=k, rate=f"{rate:,.0f}/s")
 
-            result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers, advance, command=sys.argv)
+            result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers, advance, command=sys.argv,
+                               scheduler=scheduler, report_lang=report_lang)
     except DiffusionSimError as exc:
         err_console.print(f"diffusion-sim: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=exc.exit_code) from None
+    except KeyboardInterrupt:
+        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
+        raise typer.Exit(code=Interrupted.exit_code) from None
     elapsed = time.perf_counter() - started
+    where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
     _print_outcomes(result.outcomes)
     if result.differences is not None:
         _print_differences(result.differences)
-    out_console.print(f"{total:,} replications in {elapsed:.1f} s on {n_workers} worker(s); results in [bold]{result.folder}[/bold]")
+    out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
+    for path in result.outputs:
+        out_console.print(f"wrote {path}", markup=False, highlight=False)
 
 
 def _print_outcomes(table: Any) -> None:
-    from diffusion_sim.analysis.summary import format_value
+    from diffusion_sim.analysis.summary import format_interval
 
     scenarios = list(dict.fromkeys(table["scenario"]))
-    t = Table(title="Outcomes: median [90% interval]", title_justify="left")
-    t.add_column("Outcome")
+    t = Table(title="Outcomes over replications: median (90% interval)", title_justify="left")
+    t.add_column("Outcome", ratio=2)
     for s in scenarios:
-        t.add_column(s, justify="right")
-    for outcome, rows in table.groupby("outcome", sort=False):
-        cells = []
-        for s in scenarios:
-            r = rows[rows["scenario"] == s].iloc[0]
-            text = f"{format_value(r['median'], r['unit'])} [{format_value(r['low'], r['unit'])}-{format_value(r['high'], r['unit'])}]"
-            if r["reached"] == r["reached"]:  # a time to target: say how often it was reached
-                text += f", reached in {100 * r['reached']:.0f}%"
-            cells.append(text)
+        t.add_column(s, justify="right", ratio=2)
+    for _, rows in table.groupby("outcome", sort=False):
+        cells = [format_interval(*rows[rows["scenario"] == s].iloc[0][["median", "low", "high", "unit", "reached"]]) for s in scenarios]
         t.add_row(rows.iloc[0]["label"], *cells)
     out_console.print(t)
 
 
 def _print_differences(table: Any) -> None:
-    from diffusion_sim.analysis.summary import format_value
+    from diffusion_sim.analysis.summary import format_interval
 
     for name, rows in table.groupby("scenario", sort=False):
-        t = Table(title=f"{name} minus {rows.iloc[0]['reference']}, paired by replication: median [90% interval]", title_justify="left")
-        t.add_column("Difference")
-        t.add_column("median [90% interval]", justify="right")
+        t = Table(title=f"{name} minus {rows.iloc[0]['reference']}, paired by replication: median (90% interval)",
+                  title_justify="left")
+        t.add_column("Difference", ratio=3)
+        t.add_column("median (90% interval)", justify="right", ratio=2)
         t.add_column("pairs", justify="right")
         for _, r in rows.iterrows():
-            text = f"{format_value(r['median'], r['unit'])} [{format_value(r['low'], r['unit'])} to {format_value(r['high'], r['unit'])}]"
-            t.add_row(r["label"], text, str(r["pairs"]))
+            t.add_row(r["label"], format_interval(r["median"], r["low"], r["high"], r["unit"]), str(r["pairs"]))
         out_console.print(t)
 
 
 @app.command()
 def run(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], replications: Replications = None,
         seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
-        quiet: Quiet = False) -> None:
+        quiet: Quiet = False, scheduler: Scheduler = None) -> None:
     """Run one scenario and write a new results folder."""
-    _study([scenario], replications, seed, months, out, workers, set_, quiet, stem=scenario.stem)
+    _study([scenario], replications, seed, months, out, workers, set_, quiet, stem=scenario.stem, scheduler=scheduler)
 
 
 @app.command()
 def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the reference.")],
             replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None,
-            workers: Workers = None, set_: Sets = None, quiet: Quiet = False) -> None:
-    """Run scenarios with common random numbers and report paired differences against the first."""
+            workers: Workers = None, set_: Sets = None, quiet: Quiet = False, scheduler: Scheduler = None,
+            lang: Lang = Language.nl, no_report: NoReport = False) -> None:
+    """Run scenarios with common random numbers and report paired differences against the first.
+
+    The results folder also gets the figures and the report (HTML and PDF) in --lang, unless --no-report.
+    """
     if len(scenarios) < 2:
         err_console.print("diffusion-sim: compare needs at least two scenario files")
         raise typer.Exit(code=2)
-    _study(scenarios, replications, seed, months, out, workers, set_, quiet, stem="compare")
+    _study(scenarios, replications, seed, months, out, workers, set_, quiet, stem="compare", scheduler=scheduler,
+           report_lang=None if no_report else lang.value)
 
 
 @app.command()
@@ -177,3 +208,223 @@ def params() -> None:
         t.add_row(key, str(value), info.description or "")
     out_console.print(t)
 
+
+
+# ----------------------------------------------------------------------------------------------------
+# Policy analysis (issue 5): sweep, sensitivity, calibrate. Each parses, calls one library function,
+# prints and maps DiffusionSimError to one stderr line + exit status; the work is in analysis/.
+# ----------------------------------------------------------------------------------------------------
+Varies = Annotated[list[str], typer.Option("--vary", help="PARAM=LOW:HIGH[:STEPS], e.g. facilitation.budget_eur_per_year=0:50000:6; "
+                                                          "true/false parameters as PARAM=false:true. Repeat for each parameter.")]
+Outcomes = Annotated[list[str] | None, typer.Option("--outcome", help="Outcome to plot or analyse (repeatable; default: the key outcomes).")]
+
+
+def _fail(exc: DiffusionSimError) -> typer.Exit:
+    err_console.print(f"diffusion-sim: {exc}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code=exc.exit_code)
+
+
+def _progress_bar(quiet: bool, label: str) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                    TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=err_console, disable=quiet,
+                    transient=True)
+
+
+class _Ticker:
+    """Advances a Rich task by replications and shows the rate; ``plan`` grows the total (adaptive designs)."""
+
+    def __init__(self, bar: Progress, total: int | None, label: str) -> None:
+        self.bar, self.started = bar, time.perf_counter()
+        self.task = bar.add_task(label, total=total, rate="")
+
+    def __call__(self, k: int) -> None:
+        done = self.bar.tasks[0].completed + k
+        rate = done / max(time.perf_counter() - self.started, 1e-9)
+        self.bar.update(self.task, advance=k, rate=f"{rate:,.0f}/s")
+
+    def plan(self, k: int) -> None:
+        total = (self.bar.tasks[0].total or 0) + k
+        self.bar.update(self.task, total=total)
+
+
+@app.command()
+def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], vary: Varies,
+          design: Annotated[str, typer.Option("--design", help="grid (every combination) or lhs (Latin hypercube).")] = "grid",
+          samples: Annotated[int | None, typer.Option("--samples", min=2, help="Points of an lhs design (default 10 per parameter).")] = None,
+          replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None,
+          set_: Sets = None, outcome: Outcomes = None,
+          resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
+          quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+    """Run a parameter study with common random numbers; write a tidy table, figures and heat maps."""
+    from diffusion_sim.analysis.space import parse_ranges
+    from diffusion_sim.analysis.sweep import plan_sweep, run_sweep
+
+    started = time.perf_counter()
+    plan = None
+    try:
+        base = _load([scenario], seed, months, set_)[0]
+        dims = parse_ranges(vary, base)
+        plan = plan_sweep(base, str(scenario), dims, design, samples, replications, out, stem=scenario.stem)  # type: ignore[arg-type]
+        n_workers = workers or default_workers()
+        with _progress_bar(quiet, "sweep") as bar:
+            tick = _Ticker(bar, plan.total, f"{len(plan.design)} points x {plan.replications} replications")
+            result = run_sweep(plan, n_workers, tick, resume=resume, outcomes=outcome, command=sys.argv, scheduler=scheduler)
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        where = f"; finished points are kept in {plan.work_path}, run the same command with --resume to go on" if plan else ""
+        err_console.print(f"diffusion-sim: interrupted{where}")
+        raise typer.Exit(code=Interrupted.exit_code) from None
+    elapsed = time.perf_counter() - started
+    _print_points(result.points, [d.column for d in dims])
+    resumed = f" ({result.resumed_points} points resumed from earlier work)" if result.resumed_points else ""
+    out_console.print(f"{plan.total:,} replications in {elapsed:.1f} s on {n_workers} worker(s){resumed}; "
+                      f"results in [bold]{result.folder}[/bold]")
+
+
+def _print_points(points: Any, names: list[str]) -> None:
+    t = Table(title="Sweep: mean over replications ± Monte Carlo standard error", title_justify="left")
+    for n in names:
+        t.add_column(n, justify="right")
+    shown = ("patients_12m", "patients_final", "share_adopted_final", "cost_per_patient_eur")
+    for o in shown:
+        t.add_column(o, justify="right")
+    for _, r in points.head(60).iterrows():
+        cells = [str(r[n]) if isinstance(r[n], bool | str) else f"{r[n]:,.4g}" for n in names]
+        cells += [f"{r[o]:,.3g} ± {r[o + '_mcse']:,.2g}" for o in shown]
+        t.add_row(*cells)
+    out_console.print(t)
+    if len(points) > 60:
+        out_console.print(f"... {len(points) - 60} more points in points.csv")
+
+
+@app.command()
+def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an [uncertain] table.")],
+                method: Annotated[str, typer.Option("--method", help="morris (screening) or sobol (variance shares).")] = "morris",
+                replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications averaged per design point.")] = 10,
+                samples: Annotated[int | None, typer.Option("--samples", min=2, help="First sample size: Morris trajectories (10) or "
+                                                                                      "Sobol' base samples (64, a power of two).")] = None,
+                max_samples: Annotated[int | None, typer.Option("--max-samples", min=2, help="Largest sample size when growing "
+                                                                                              "until the ranking holds (80 / 256).")] = None,
+                top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
+                seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
+                outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+    """Rank the scenario's uncertain parameters by their effect on the key outcomes (SALib)."""
+    from diffusion_sim.analysis.evaluate import fingerprint_id
+    from diffusion_sim.analysis.sensitivity import METHODS, run_sensitivity
+    from diffusion_sim.analysis.space import uncertain_dimensions
+
+    started = time.perf_counter()
+    try:
+        if method not in METHODS:
+            raise ScenarioError(f"--method {method}: unknown method; allowed: {', '.join(METHODS)}")
+        base = _load([scenario], seed, months, set_)[0]
+        dims = uncertain_dimensions(scenario, base)
+        folder = out or Path("results") / f"sensitivity-{scenario.stem}-{method}-{fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples, 'K': max_samples})}"
+        n_workers = workers or default_workers()
+        with _progress_bar(quiet, "sensitivity") as bar:
+            tick = _Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
+            result = run_sensitivity(base, str(scenario), dims, folder, method, outcome, replications, n_workers, tick, tick.plan,  # type: ignore[arg-type]
+                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler)
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    _print_indices(result.indices, method)
+    for note in result.notes:
+        out_console.print(f"note: {note}")
+    status = "converged" if result.converged else "NOT converged (see notes)"
+    out_console.print(f"{method}: sample size {result.size}, {result.points:,} design points x {replications} replications, "
+                      f"{status}; {time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
+
+
+def _print_indices(indices: Any, method: str) -> None:
+    metric = "mu_star" if method == "morris" else "ST"
+    for outcome_name, rows in indices.groupby("outcome", sort=False):
+        t = Table(title=f"{outcome_name}: {metric} with 95% CI (noise share {rows['noise_share'].iloc[0]:.1%})", title_justify="left")
+        for col in ("rank", "parameter", metric, "95% CI", "S1" if method == "sobol" else "sigma", "separated from next"):
+            t.add_column(col, justify="left" if col == "parameter" else "right")
+        for _, r in rows.iterrows():
+            second = r["S1"] if method == "sobol" else r["sigma"]
+            t.add_row(str(r["rank"]), r["parameter"], f"{r[metric]:.4g}",
+                      f"[{r[metric] - r[metric + '_conf']:.3g}, {r[metric] + r[metric + '_conf']:.3g}]", f"{second:.3g}",
+                      "yes" if r["separated_from_next"] else "no")
+        out_console.print(t)
+
+
+@app.command()
+def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file to start from.")],
+              target: Annotated[list[str], typer.Option("--target", help="NAME=VALUE, an outcome's mean over replications, "
+                                                                         "e.g. spread_beyond_origin=0.35. Repeatable.")],
+              fit: Annotated[list[str], typer.Option("--fit", help="PARAM=LOW:HIGH to fit within, e.g. diffusion.q=0:0.25. Repeatable.")],
+              replications: Annotated[int, typer.Option("--replications", "-n", min=2, help="Replications per candidate.")] = 100,
+              check: Annotated[int, typer.Option("--check", min=2, help="Fresh replications to check the fit on.")] = 400,
+              maxiter: Annotated[int, typer.Option("--maxiter", min=1, help="Generations of differential evolution at most.")] = 15,
+              popsize: Annotated[int, typer.Option("--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
+              seed: Seed = None, months: Months = None, workers: Workers = None, set_: Sets = None,
+              out: Annotated[Path | None, typer.Option("--out", help="Fitted scenario file to write (default: <scenario>-calibrated.toml beside it).")] = None,
+              results: Annotated[Path | None, typer.Option("--results", help="Folder for the fit's tables and figure.")] = None,
+              quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+    """Fit parameters to observed targets and write the fitted scenario file with the fit's quality."""
+    from diffusion_sim.analysis.calibrate import parse_targets, run_calibration
+    from diffusion_sim.analysis.space import parse_ranges
+    from diffusion_sim.results import new_results_dir
+
+    started = time.perf_counter()
+    try:
+        targets = parse_targets(target)
+        base = _load([scenario], seed, months, set_)[0]
+        dims = parse_ranges(fit, base, option="--fit")
+        fitted_file = out or scenario.with_name(f"{scenario.stem}-calibrated.toml")
+        folder = results or new_results_dir(Path("results"), f"calibrate-{scenario.stem}")
+        n_workers = workers or default_workers()
+        with _progress_bar(quiet, "calibrate") as bar:
+            tick = _Ticker(bar, None, f"calibrating {', '.join(d.name for d in dims)}")
+            result, written, folder = run_calibration(base, scenario, dims, targets, fitted_file, folder, replications, check,
+                                                      n_workers, tick, maxiter, popsize, command=sys.argv, scheduler=scheduler)
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    t = Table(title="Calibration: target vs achieved (mean ± Monte Carlo standard error)", title_justify="left")
+    for col in ("target", "value", "fitting replications", "fresh replications", "z"):
+        t.add_column(col, justify="right")
+    for _, r in result.fit.iterrows():
+        t.add_row(r["target"], f"{r['value']:g}", f"{r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} (n={r['fitted_replications']})",
+                  f"{r['check_value']:.4g} ± {r['check_mcse']:.2g} (n={r['check_replications']})", f"{r['z']:+.2f}")
+    out_console.print(t)
+    for name, value in result.fitted.items():
+        out_console.print(f"fitted {name} = {value}")
+    out_console.print(f"{result.evaluations} candidates in {result.generations} generations ({result.message}); "
+                      f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
+    out_console.print(f"fitted scenario: [bold]{written}[/bold]; fit tables and figure: [bold]{folder}[/bold]")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Figures and report (issue 3): from results folders that run/compare wrote, without running the model.
+# ----------------------------------------------------------------------------------------------------
+ResultsDirs = Annotated[list[Path], typer.Argument(metavar="RESULTS_DIR", help="Results folders written by run or compare.")]
+Formats = Annotated[list[FigureFormat] | None,
+                    typer.Option("--format", help="File format; repeat for several (default: png and svg).")]
+
+
+@app.command()
+def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = None) -> None:
+    """Write publication-ready figures into RESULTS_DIR/figures-<lang>/ (300 dpi PNG and vector files)."""
+    from diffusion_sim.figures import write_figures
+
+    try:
+        written = write_figures(results, lang.value, tuple(f.value for f in format_) if format_ else ("png", "svg"))
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        out_console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+def report(results: ResultsDirs, lang: Lang = Language.nl) -> None:
+    """Write a self-contained HTML page and a PDF with headline numbers, figures, assumptions and method."""
+    from diffusion_sim.report import write_report
+
+    try:
+        written = write_report(results, lang.value)
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        out_console.print(f"wrote {path}", markup=False, highlight=False)

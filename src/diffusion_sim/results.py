@@ -155,6 +155,9 @@ def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
         months = int(summary.attrs.get("months", 0)) or None
         for target in ("months_to_1000_patients", "months_to_70pct"):
             diff[f"{target}_saved"] = months_saved(ref[target], other[target], months)
+        # what each extra patient costs: extra cost over extra patients, where there are extra patients
+        extra = other["patients_final"] - ref["patients_final"]
+        diff["incremental_cost_per_patient_eur"] = ((other["total_cost_eur"] - ref["total_cost_eur"]) / extra).where(extra > 0)
         diff.insert(0, "reference", order[0])
         diff.insert(0, "scenario", name)
         frames.append(diff.reset_index())

@@ -3,6 +3,10 @@
 A scenario may ``extends = "other.toml"`` (a path relative to itself); tables are merged key by key,
 the extending file winning. Every problem becomes one :class:`ScenarioError` line that names the
 file, the field and what is allowed, with a "did you mean" hint for unknown keys.
+
+A scenario may also declare which parameters are uncertain, for sensitivity analysis, in an
+``[uncertain]`` table: ``[uncertain."diffusion.q"]`` with ``low``, ``high`` and ``source``. It is not a
+model input: :func:`load_scenario` sets it aside and :func:`load_uncertain` reads it.
 """
 
 from __future__ import annotations
@@ -17,16 +21,52 @@ from pydantic import BaseModel, ValidationError
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.params import Params, PerTypeAmount, PerTypeShare
 
-SCENARIO_KEYS = ("extends", "name", "description")
+SCENARIO_KEYS = ("extends", "name", "description", "uncertain")
+UNCERTAIN_KEYS = ("low", "high", "source")
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Params:
     """Read a scenario file (following ``extends``), apply dotted ``overrides`` and validate."""
     path = Path(path)
     data = _read_chain(path, seen=())
+    data.pop("uncertain", None)  # a declaration for sensitivity analysis, not a model input
     data.setdefault("name", path.stem)
     params = validate(data, source=str(path))
     return override(params, overrides, source="--set") if overrides else params
+
+
+def load_uncertain(path: str | Path) -> dict[str, dict[str, Any]]:
+    """The ``[uncertain]`` table of a scenario (following ``extends``): ``{dotted name: {low, high, source}}``.
+
+    Only the form of each entry is checked here (three keys, numbers or true/false, a source text);
+    whether the name is a parameter and the range is allowed is checked where the range is used
+    (``analysis/space.py``), against the parameter schema.
+    """
+    path = Path(path)
+    table = _read_chain(path, seen=()).get("uncertain", {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{path}: field 'uncertain': must be a table of [uncertain.\"section.name\"] entries")
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in table.items():
+        where = f"{path}: [uncertain.\"{name}\"]"
+        if not isinstance(entry, dict):
+            raise ScenarioError(f"{where}: must be a table with {', '.join(UNCERTAIN_KEYS)}, e.g. low = 0.15, high = 0.25, "
+                                f"source = \"DOMAIN.md sec. 4\" (quote a dotted name)")
+        extra = sorted(set(entry) - set(UNCERTAIN_KEYS))
+        if extra:
+            close = difflib.get_close_matches(extra[0], UNCERTAIN_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ScenarioError(f"{where}: unknown key '{extra[0]}'{hint} Allowed here: {', '.join(UNCERTAIN_KEYS)}")
+        missing = [k for k in UNCERTAIN_KEYS if k not in entry]
+        if missing:
+            raise ScenarioError(f"{where}: missing '{missing[0]}'; each uncertain parameter needs {', '.join(UNCERTAIN_KEYS)}")
+        for key in ("low", "high"):
+            if isinstance(entry[key], str) or not isinstance(entry[key], int | float | bool):
+                raise ScenarioError(f"{where}: '{key}' must be a number or true/false, got {entry[key]!r}")
+        if not isinstance(entry["source"], str) or not entry["source"].strip():
+            raise ScenarioError(f"{where}: 'source' must say where the range comes from (a citation or ASSUMPTION)")
+        out[str(name)] = dict(entry)
+    return out
 
 
 def validate(data: dict[str, Any], source: str = "<parameters>") -> Params:

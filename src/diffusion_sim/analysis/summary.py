@@ -24,6 +24,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "cost_per_patient_eur": ("Cost per additional patient reached", "EUR"),
 }
 TIME_OUTCOMES = ("months_to_1000_patients", "months_to_70pct")
+# differences shown instead of the difference of a ratio: extra cost per extra patient, paired by replication
+INCREMENTAL = {"incremental_cost_per_patient_eur": ("Extra cost per extra patient reached", "EUR")}
 LOW, HIGH = 0.05, 0.95
 
 
@@ -71,11 +73,12 @@ def outcome_table(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
     """One row per (scenario, outcome) of paired differences against the reference scenario."""
     rows = []
-    columns = [c for c in OUTCOMES if c not in TIME_OUTCOMES] + [f"{c}_saved" for c in TIME_OUTCOMES]
+    columns = [c for c in OUTCOMES if c not in (*TIME_OUTCOMES, "cost_per_patient_eur")]
+    columns += [*INCREMENTAL, *(f"{c}_saved" for c in TIME_OUTCOMES)]
     for name, sub in paired.groupby("scenario", sort=False):
         for col in columns:
             base = col.removesuffix("_saved")
-            label, unit = OUTCOMES[base]
+            label, unit = INCREMENTAL.get(base) or OUTCOMES[base]
             if col.endswith("_saved"):
                 label = label.replace("Months until", "Months saved to reach")
             known = sub[col].dropna()

@@ -1,0 +1,301 @@
+"""Figures from a small results folder: each one is drawn, and what it shows is checked against the tables."""
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.text import Text
+from PIL import Image
+
+from diffusion_sim import figures
+from diffusion_sim.analysis.summary import quantiles
+from diffusion_sim.errors import ResultsError
+from diffusion_sim.figures import (
+    FIGURES,
+    STRATEGY_COLOURS,
+    house_style,
+    load_study,
+    make_figure,
+    reached_by_month,
+    strategy_colours,
+    typical_replication,
+    write_figures,
+)
+from diffusion_sim.scenario import load_scenario
+from diffusion_sim.study import run_study
+from diffusion_sim.texts import MONTHS_SHORT, fmt_percent
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+MONTHS, REPS = 24, 4
+
+# English words that must not appear anywhere in a Dutch figure (whole words, case as written)
+ENGLISH = ("Months", "months", "month", "Month", "patients", "Patients", "organisations", "Organisations", "Adoption",
+           "adoption", "Target", "target", "median", "never", "Isolated", "Collaborative", "Hospital", "GP", "practice",
+           "Home care", "Cost", "cost", "reached", "eligible", "scenarios", "runs per", "thousand", "first user",
+           "within", "Jan", "Mar", "May", "Oct", "since", "the", "and", "run", "runs", "Runs", "seed")
+
+
+def make_results(root: Path) -> Path:
+    """A tiny compare folder (4 replications x 24 months) as `diffusion-sim compare --no-report` writes it."""
+    files = [SCENARIOS / "zuidwest-isolated.toml", SCENARIOS / "zuidwest-collaborative.toml"]
+    scenarios = [load_scenario(f, {"simulation.months": MONTHS}) for f in files]
+    out = root / "compare-test"
+    run_study(scenarios, [str(f) for f in files], out, REPS, 1,
+              command=["diffusion-sim", "compare", *map(str, files), "-n", str(REPS), "--months", str(MONTHS)])
+    return out
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return make_results(tmp_path_factory.mktemp("results"))
+
+
+@pytest.fixture(scope="module")
+def study(folder):
+    return load_study(folder)
+
+
+@pytest.fixture
+def low_dpi(monkeypatch):
+    monkeypatch.setattr(figures, "DPI", 40)  # content is the same at any resolution; keep tests fast
+
+
+def draw(study, name, lang="en"):
+    with house_style():
+        fig = make_figure(study, name, lang)
+        fig.savefig(io.BytesIO(), format="png", dpi=30)  # lays out and formats every tick label
+    return fig
+
+
+def by_gid(fig, gid):
+    return fig.findobj(lambda a: a.get_gid() == gid)
+
+
+def texts(fig):
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+
+
+def test_no_report_leaves_only_tables(folder):
+    assert not any(p.name.startswith(("figures-", "report-", ".")) for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_every_figure_has_title_caption_and_units(study, name, lang):
+    fig = draw(study, name, lang)
+    caption = [t.get_text() for t in by_gid(fig, "caption")]
+    assert len(caption) == 1
+    assert (f"{REPS} runs per scenario" if lang == "en" else f"{REPS} simulaties per scenario") in caption[0]
+    labels = ("Isolated", "Collaborative") if lang == "en" else ("Zelfstandig", "Samenwerkend")
+    assert all(label in caption[0] for label in labels)
+    for ax in fig.get_axes():
+        if ax.get_xticks().size and ax.xaxis.get_visible() and name != "5-map":
+            assert ax.get_xlabel(), f"{name}: an x axis without a label"
+
+
+def test_adoption_draws_the_70_percent_target(study):
+    fig = draw(study, "1-adoption")
+    (line,) = by_gid(fig, "target_70")
+    assert list(line.get_ydata()) == [0.70, 0.70]
+    assert list(line.get_xdata()) == [0, 1]  # across the whole axis
+    monthly = study.results.monthly
+    for name in study.order:
+        (median,) = by_gid(fig, f"median:{name}")
+        wide = monthly[monthly["scenario"] == name].pivot(index="replication", columns="month",
+                                                          values="share_eligible_adopted")
+        np.testing.assert_allclose(median.get_ydata(), wide.median(axis=0).to_numpy())
+
+
+def test_month_ticks_name_the_month_that_ended_as_monthly_csv_does(study):
+    fig = draw(study, "1-adoption")
+    ax = fig.get_axes()[0]
+    monthly = study.results.monthly
+    for tick in ax.get_xticklabels():
+        number, label = tick.get_text().split("\n")
+        if int(number) == 0:
+            assert label == "start"
+            continue
+        year, month = monthly.loc[monthly["month"] == int(number), "calendar_month"].iloc[0].split("-")
+        assert label == f"{MONTHS_SHORT['en'][int(month) - 1]} {year}"
+
+
+def test_patients_draws_1000_at_month_12(study):
+    fig = draw(study, "2-patients")
+    (marker,) = by_gid(fig, "target_1000")
+    assert list(marker.get_xdata()) == [12] and list(marker.get_ydata()) == [1000]
+    (level,) = by_gid(fig, "target_1000_level")
+    assert list(level.get_ydata()) == [1000, 1000] and list(level.get_xdata()) == [0, 12]
+    (month,) = by_gid(fig, "target_1000_month")
+    assert list(month.get_xdata()) == [12, 12]
+    ax = marker.axes
+    assert ax.get_ylim()[1] > 1000  # the target is inside the axes
+
+
+def test_time_to_targets_shows_share_reached_and_never(study):
+    fig = draw(study, "3-time-to-targets")
+    summary = study.results.summary
+    for column, panel in (("months_to_1000_patients", 0), ("months_to_70pct", 1)):
+        ax = fig.get_axes()[panel]
+        for name in study.order:
+            values = summary.loc[summary["scenario"] == name, column]
+            reached = quantiles(values, censored=True)["reached"]  # the summary table's "reached in x%"
+            (line,) = [a for a in by_gid(fig, f"reached:{name}") if a.axes is ax]
+            assert line.get_ydata()[-1] == pytest.approx(reached)
+            assert list(line.get_ydata()) == list(reached_by_month(values, MONTHS))
+            (label,) = [a for a in by_gid(fig, f"never:{name}") if a.axes is ax]
+            assert label.get_text().startswith(fmt_percent(1 - reached, "en"))
+
+
+def test_reached_by_month_treats_nan_as_never():
+    share = reached_by_month(pd.Series([3.0, np.nan, 5.0, np.nan]), 6)
+    assert list(share) == [0, 0, 0, 0.25, 0.25, 0.5, 0.5]
+
+
+def test_cost_medians_match_summary(study):
+    fig = draw(study, "4-cost")
+    summary = study.results.summary
+    for name in study.order:
+        sub = summary[summary["scenario"] == name]
+        (median,) = by_gid(fig, f"median_cost:{name}")
+        expected = [sub["patients_final"].median(), sub["total_cost_eur"].median() / 1000]
+        np.testing.assert_allclose(median.get_offsets()[0], expected)
+        (pp,) = by_gid(fig, f"median_per_patient:{name}")
+        assert pp.get_xdata()[0] == pytest.approx(np.quantile(sub["cost_per_patient_eur"].dropna(), 0.5))
+
+
+def test_map_shows_the_typical_replication(study):
+    fig = draw(study, "5-map")
+    rs = study.results
+    for name in study.order:
+        rep, n = typical_replication(rs.summary, name)
+        sub = rs.summary[rs.summary["scenario"] == name]
+        distance = (sub["adopted_beyond_origin"] - sub["adopted_beyond_origin"].median()).abs()
+        assert distance[sub["replication"] == rep].iloc[0] == distance.min()
+        orgs = rs.organisations[rs.organisations["scenario"] == name]
+        ev = rs.org_events[(rs.org_events["scenario"] == name) & (rs.org_events["replication"] == rep)]
+        merged = orgs.merge(ev, on="org_id")
+        expected = int(((merged["month_adopted"] >= 0) & merged["eligible"] & ~merged["origin"]).sum())
+        drawn = sum(len(c.get_offsets()) for c in by_gid(fig, f"adopted:{name}"))
+        assert drawn == expected
+        assert len(by_gid(fig, f"origin:{name}")) == 1
+    words = texts(fig)
+    assert "Goes" in words and "Breda" in words  # municipality names for orientation
+    assert any(w.endswith("km") for w in words)  # a scale bar gives the map its unit
+
+
+def test_who_adopts_stacks_to_mean_adopters(study):
+    fig = draw(study, "6-who-adopts")
+    monthly = study.results.monthly
+    for name in study.order:
+        polys = by_gid(fig, f"stack:{name}")
+        top = polys[-1].get_paths()[0].vertices
+        at_end = top[np.isclose(top[:, 0], MONTHS), 1].max()
+        expected = monthly[(monthly["scenario"] == name) & (monthly["month"] == MONTHS)]["adopters"].mean()
+        assert at_end == pytest.approx(expected)
+
+
+def test_same_colour_for_same_strategy_everywhere(study):
+    assert strategy_colours(["collaborative", "isolated"]) == strategy_colours(["isolated", "collaborative"])
+    assert strategy_colours(["a", "isolated", "b"])["isolated"] == STRATEGY_COLOURS["isolated"]
+    others = strategy_colours(["a", "isolated", "b"])
+    assert len(set(others.values())) == 3
+    for name in ("1-adoption", "2-patients"):
+        fig = draw(study, name)
+        for s in study.order:
+            (line,) = by_gid(fig, f"median:{s}")
+            assert line.get_color() == STRATEGY_COLOURS[s]
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_dutch_figures_have_no_english(study, name):
+    fig = draw(study, name, "nl")
+    words = texts(fig)
+    joined = "\n".join(words)
+    for word in ENGLISH:
+        assert not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", joined), f"{name}: English '{word}' in {joined!r}"
+    if name in ("1-adoption", "2-patients"):
+        assert "dec 2027" in joined and "jun 2028" in joined  # Dutch month names
+    if name == "2-patients":
+        assert "1.000" in joined and "1,000" not in joined  # Dutch thousands separator
+
+
+def test_png_is_300_dpi_at_a4_width(study, tmp_path):
+    with house_style():
+        figures.save(make_figure(study, "1-adoption", "en"), tmp_path / "a.png")
+    with Image.open(tmp_path / "a.png") as im:
+        assert round(im.info["dpi"][0]) == 300
+        assert im.size[0] == round(figures.WIDTH * 300)
+
+
+def test_write_figures_writes_png_and_vectors_atomically(folder, tmp_path, low_dpi):
+    work = tmp_path / "r"
+    shutil.copytree(folder, work)
+    (out,) = write_figures([work], "en", ("png", "svg"))
+    assert out == work / "figures-en"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"{n}.{f}" for n in FIGURES for f in ("png", "svg"))
+    assert (out / "1-adoption.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    # again, as PDF only: the folder is replaced as a whole, nothing temporary is left behind
+    write_figures([work], "en", ("pdf",))
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.pdf" for n in FIGURES)
+    assert (out / "4-cost.pdf").read_bytes().startswith(b"%PDF")
+    assert not [p for p in work.iterdir() if p.name.startswith(".")]
+
+
+def test_failure_keeps_the_old_figures(folder, tmp_path, monkeypatch, low_dpi):
+    work = tmp_path / "r"
+    shutil.copytree(folder, work)
+    write_figures([work], "nl", ("png",))
+    before = sorted(p.name for p in (work / "figures-nl").iterdir())
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(figures.FIGURES, "5-map", (boom, 4.0))
+    with pytest.raises(RuntimeError):
+        write_figures([work], "nl", ("svg",))
+    assert sorted(p.name for p in (work / "figures-nl").iterdir()) == before
+    assert not [p for p in work.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("missing", ["states.parquet", "manifest.json", "organisations.csv"])
+def test_missing_file_is_named_and_nothing_is_written(folder, tmp_path, missing):
+    work = tmp_path / "r"
+    shutil.copytree(folder, work)
+    (work / missing).unlink()
+    with pytest.raises(ResultsError, match=re.escape(missing)):
+        write_figures([work], "en")
+    assert not (work / "figures-en").exists()
+    assert not [p for p in work.iterdir() if p.name.startswith(".")]
+
+
+def test_older_format_and_missing_columns_are_named(folder, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(folder, old)
+    meta = json.loads((old / "manifest.json").read_text())
+    meta["format_version"] = 0
+    (old / "manifest.json").write_text(json.dumps(meta))
+    with pytest.raises(ResultsError, match="format"):
+        write_figures([old], "en")
+
+    cols = tmp_path / "cols"
+    shutil.copytree(folder, cols)
+    summary = pd.read_parquet(cols / "summary.parquet").drop(columns=["months_to_70pct"])
+    summary.to_parquet(cols / "summary.parquet", index=False)
+    with pytest.raises(ResultsError, match="months_to_70pct"):
+        write_figures([cols], "en")
+    assert not (cols / "figures-en").exists()
+
+
+def test_one_bad_folder_stops_all_before_writing(folder, tmp_path):
+    good = tmp_path / "good"
+    shutil.copytree(folder, good)
+    with pytest.raises(ResultsError, match="does not exist"):
+        write_figures([good, tmp_path / "nope"], "en")
+    assert not (good / "figures-en").exists()
