@@ -98,7 +98,7 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
             for fut in done:
                 store(pending.pop(fut), fut.result())
     except BaseException:
-        processes = list(getattr(pool, "_processes", {}).values())
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             proc.terminate()

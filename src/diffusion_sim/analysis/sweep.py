@@ -1,0 +1,221 @@
+"""Parameter sweeps: a grid or Latin hypercube over chosen parameters, with common random numbers.
+
+``run_sweep`` owns the order design -> points -> replications (through the executors, resumable) ->
+one tidy table -> per-point statistics -> figures -> one results folder, written atomically:
+
+- ``sweep.parquet``/``.csv``: one row per (point, replication) with the varied parameters' values and
+  every summary outcome of the replication (the tidy table);
+- ``points.parquet``/``.csv``: one row per point with each outcome's statistic, its Monte Carlo standard
+  error and the 5/50/95% quantiles of single replications (see ``evaluate.py`` for the definitions);
+- ``sweep-<outcome>.png``: each outcome against each varied parameter with uncertainty bands;
+  ``heatmap-<outcome>.png`` for a grid over two or more parameters;
+- ``manifest.json``: scenario, ranges, design, replications, seed, versions, command, file hashes.
+
+Point ``k`` replication ``i`` uses replication ``i``'s streams, so differences between points are
+paired. Unfinished work lives in ``<out>.partial/`` until the folder is complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.params import Params
+
+from .evaluate import (
+    CENSORED,
+    POINT_OUTCOMES,
+    Progress,
+    WorkFolder,
+    analysis_manifest,
+    evaluate,
+    fingerprint_id,
+    point_outcomes,
+    write_folder,
+)
+from .space import Dimension, grid_design, lhs_design
+
+Design = Literal["grid", "lhs"]
+PLOTTED = ("patients_12m", "patients_final", "share_adopted_final", "cost_per_patient_eur")
+MAX_POINTS = 100_000
+
+
+@dataclass
+class SweepPlan:
+    """A sweep before it runs: the design and where its results and unfinished work go."""
+
+    base: Params
+    source: str
+    dims: list[Dimension]
+    design_kind: Design
+    design: pd.DataFrame
+    replications: int
+    fingerprint: dict
+    out: Path
+
+    @property
+    def work_path(self) -> Path:
+        """Folder of finished batches while the sweep runs."""
+        return self.out.parent / f"{self.out.name}.partial"
+
+    @property
+    def total(self) -> int:
+        """Replications in the whole sweep."""
+        return len(self.design) * self.replications
+
+
+@dataclass
+class SweepResult:
+    """Where the sweep went and its per-point table."""
+
+    folder: Path
+    points: pd.DataFrame
+    resumed_points: int
+
+
+def plan_sweep(
+    base: Params,
+    source: str,
+    dims: list[Dimension],
+    design: Design = "grid",
+    samples: int | None = None,
+    replications: int | None = None,
+    out: Path | None = None,
+    results_root: Path = Path("results"),
+    stem: str = "sweep",
+) -> SweepPlan:
+    """Build the design and the output names; nothing is run or written."""
+    if not dims:
+        raise ScenarioError("--vary: give at least one parameter range, e.g. --vary facilitation.budget_eur_per_year=0:50000:6")
+    reps = replications or base.simulation.replications
+    if design == "grid":
+        if samples is not None:
+            raise ScenarioError("--samples: only for --design lhs; a grid's size is set by each range's STEPS")
+        frame = grid_design(dims)
+    elif design == "lhs":
+        n = samples or 10 * len(dims)
+        frame = lhs_design(dims, n, base.simulation.seed)
+    else:
+        raise ScenarioError(f"--design {design}: unknown design; allowed: grid, lhs")
+    if len(frame) > MAX_POINTS:
+        raise ScenarioError(
+            f"--vary: the grid has {len(frame):,} points, more than {MAX_POINTS:,}; use fewer STEPS or --design lhs"
+        )
+    fingerprint = {
+        "kind": "sweep",
+        "scenario": base.model_dump(mode="json"),
+        "dimensions": [asdict(d) for d in dims],
+        "design": design,
+        "samples": len(frame),
+        "replications": reps,
+    }
+    folder = Path(out) if out is not None else results_root / f"sweep-{stem}-{fingerprint_id(fingerprint)}"
+    return SweepPlan(base, source, dims, design, frame, reps, fingerprint, folder)
+
+
+def run_sweep(
+    plan: SweepPlan,
+    workers: int = 1,
+    progress: Progress | None = None,
+    resume: bool = False,
+    outcomes: list[str] | None = None,
+    command: list[str] | None = None,
+    scheduler: str | None = None,
+) -> SweepResult:
+    """Run the planned sweep (skipping finished points when resuming) and write its folder."""
+    from diffusion_sim.errors import ResultsError
+
+    plotted = list(outcomes or PLOTTED)
+    unknown = [o for o in plotted if o not in POINT_OUTCOMES]
+    if unknown:
+        raise ScenarioError(f"--outcome {unknown[0]}: not an outcome of the model; allowed: {', '.join(POINT_OUTCOMES)}")
+    if plan.out.exists():
+        raise ResultsError(
+            f"{plan.out}: already exists (this sweep may have finished); results are never overwritten, choose another --out"
+        )
+    work = WorkFolder(plan.work_path, plan.fingerprint, resume=resume)
+    resumed = work.finished()
+    resumed_points = int(resumed["point"].nunique()) if not resumed.empty else 0
+    if progress and resumed_points:
+        progress(resumed_points * plan.replications)
+    tidy = evaluate(plan.base, plan.design, plan.dims, plan.replications, workers, progress, work, scheduler)
+    horizon = plan.base.simulation.months
+    points = point_table(tidy, plan.dims, horizon)
+    meta = analysis_manifest(
+        "sweep",
+        plan.base,
+        plan.source,
+        command,
+        dimensions=[asdict(d) for d in plan.dims],
+        design=plan.design_kind,
+        points=len(plan.design),
+        replications=plan.replications,
+        seed=plan.base.simulation.seed,
+        months=horizon,
+        workers=workers,
+        resumed_points=resumed_points,
+        outcome_definitions={k: v[0] for k, v in POINT_OUTCOMES.items()},
+        common_random_numbers="point k, replication i uses replication i's random streams",
+    )
+
+    def figures(folder: Path) -> list[str]:
+        from .plots import sweep_figures
+
+        return sweep_figures(tidy, plan.dims, plotted, horizon, plan.design_kind, folder)
+
+    folder = write_folder(plan.out, {"sweep": tidy, "points": points}, meta, figures)
+    work.remove()
+    return SweepResult(folder=folder, points=points, resumed_points=resumed_points)
+
+
+def point_table(tidy: pd.DataFrame, dims: list[Dimension], horizon: int) -> pd.DataFrame:
+    """Per point: the varied values, each outcome's statistic and MCSE, and replication quantiles."""
+    names = [d.column for d in dims]
+    stats = point_outcomes(tidy, horizon)
+    values = tidy.groupby("point", sort=True)[names].first().reset_index()
+    table = values.merge(stats, on="point")
+    cap = float(horizon + 1)
+    for col in ("patients_12m", "patients_final", "share_adopted_final", "cost_per_patient_eur", *CENSORED):
+        series = tidy[col].fillna(cap) if col in CENSORED else tidy[col]
+        q = series.groupby(tidy["point"]).quantile([0.05, 0.5, 0.95]).unstack()
+        q.columns = [f"{col}_q05", f"{col}_median", f"{col}_q95"]
+        table = table.merge(q.reset_index(), on="point", how="left")
+    return table
+
+
+def monotone_check(tidy: pd.DataFrame, dims: list[Dimension], parameter: str, outcome: str, z: float = 3.0) -> pd.DataFrame:
+    """Paired differences of ``outcome`` between consecutive values of ``parameter``, all else equal.
+
+    One row per step (and per combination of the other varied parameters) with the mean paired
+    difference over replications, its standard error and whether it is a significant fall (below
+    ``-z`` standard errors). Common random numbers make the pairs: replication i at both values.
+    Used to check "more budget never lowers reach".
+    """
+    others = [d.column for d in dims if d.column != parameter]
+    rows = []
+    groups = tidy.groupby(others, sort=True) if others else [((), tidy)]
+    for key, sub in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        wide = sub.pivot(index="replication", columns=parameter, values=outcome).sort_index(axis=1)
+        levels = list(wide.columns)
+        for lo, hi in zip(levels[:-1], levels[1:], strict=True):
+            diff = (wide[hi] - wide[lo]).dropna()
+            se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("nan")
+            mean = float(diff.mean())
+            fall = bool(mean < -z * se) if se > 0 else bool(mean < 0)
+            rows.append(
+                {
+                    **dict(zip(others, key, strict=True)),
+                    "from": lo,
+                    "to": hi,
+                    "mean_difference": mean,
+                    "se": se,
+                    "significant_fall": fall,
+                }
+            )
+    return pd.DataFrame(rows)

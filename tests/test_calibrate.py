@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diffusion_sim.analysis.calibrate import calibrate, fitted_scenario_text, parse_targets, write_fitted_scenario
+from diffusion_sim.analysis.evaluate import evaluate, point_outcomes
+from diffusion_sim.analysis.space import Dimension, apply
+from diffusion_sim.cli import app
+from diffusion_sim.errors import ResultsError, ScenarioError
+from diffusion_sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+ISOLATED = ROOT / "scenarios" / "zuidwest-isolated.toml"
+REPS = 12
+
+
+@pytest.fixture(scope="module")
+def short():
+    return load_scenario(ISOLATED, {"simulation.months": 24})
+
+
+def simulated_target(base, name, value, outcome):
+    """'Observed' data: the model's own mean outcome at a known parameter value."""
+    import pandas as pd
+
+    dim = Dimension(name, value, value)
+    design = pd.DataFrame({"point": [0], name: [value]})
+    tidy = evaluate(base, design, [dim], REPS)
+    return float(point_outcomes(tidy, base.simulation.months)[outcome].iloc[0])
+
+
+def test_calibration_recovers_a_known_parameter(short):
+    truth = 0.6
+    target = simulated_target(short, "diffusion.p", truth, "patients_final")
+    dims = [Dimension("diffusion.p", 0.0, 2.0)]
+    result = calibrate(short, dims, {"patients_final": target}, replications=REPS, check_replications=12, maxiter=8, popsize=6)
+    assert abs(result.fitted["diffusion.p"] - truth) < 0.1, result.history.sort_values("loss").head()
+    row = result.fit.iloc[0]
+    assert abs(row["fitted_value"] - target) / target < 0.05
+    assert abs(row["z"]) < 4  # fresh replications agree within Monte Carlo error
+    assert result.history["loss"].min() == pytest.approx(result.history.sort_values("loss")["loss"].iloc[0])
+
+
+def test_fitted_file_extends_the_original_and_loads_back(short, tmp_path):
+    dims = [Dimension("diffusion.q", 0.0, 0.3)]
+    base = apply(short, {"diffusion.p": 0.0})
+    result = calibrate(base, dims, {"spread_beyond_origin": 0.5}, replications=4, check_replications=4, maxiter=1, popsize=3)
+    out = tmp_path / "fitted.toml"
+    text = fitted_scenario_text(result, base, ISOLATED, out, dims, {"spread_beyond_origin": 0.5}, ["diffusion-sim", "calibrate"])
+    write_fitted_scenario(text, out, result.fitted)
+    loaded = load_scenario(out)
+    assert loaded.diffusion.q == result.fitted["diffusion.q"]
+    assert loaded.diffusion.p == 0.0 and loaded.simulation.months == 24  # the conditions of the fit are kept
+    assert "z = " in text and "extends = " in text
+    with pytest.raises(ResultsError, match="never overwritten"):
+        write_fitted_scenario(text, out, result.fitted)
+
+
+@pytest.mark.parametrize(
+    ("specs", "message"),
+    [
+        (["spread=0.35"], r"'spread' is not an outcome the model produces; allowed: patients_12m, "),
+        (["spread_beyond_origin=lots"], r"VALUE 'lots' must be a number"),
+        (["spread_beyond_origin"], r"expected NAME=VALUE"),
+        ([], r"give at least one target"),
+    ],
+)
+def test_bad_targets_are_named(specs, message):
+    with pytest.raises(ScenarioError, match=message):
+        parse_targets(specs)
+
+
+def test_cli_calibrate_errors_write_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["calibrate", str(ISOLATED), "--out", str(tmp_path / "f.toml"), "-q"]
+    bad_target = CliRunner().invoke(app, [*args, "--target", "reach=0.35", "--fit", "diffusion.q=0:0.3"])
+    assert bad_target.exit_code == 2 and "'reach' is not an outcome" in bad_target.output
+    bad_fit = CliRunner().invoke(app, [*args, "--target", "spread_beyond_origin=0.35", "--fit", "diffusion.qq=0:0.3"])
+    assert bad_fit.exit_code == 2 and "did you mean 'diffusion.q'" in bad_fit.output
+    bad_range = CliRunner().invoke(app, [*args, "--target", "spread_beyond_origin=0.35", "--fit", "diffusion.q=0.3:0"])
+    assert bad_range.exit_code == 2 and "LOW 0.3 is greater than HIGH 0" in bad_range.output
+    assert not (tmp_path / "f.toml").exists() and not (tmp_path / "results").exists()
