@@ -133,3 +133,8 @@ def test_bad_region_is_one_line_naming_the_file(tmp_path):
     res = invoke("run", str(path), "-n", "2", "--out", str(tmp_path / "o"), "-q")
     assert res.exit_code == 2 and "origin.municipality" in res.output and "GM" in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_set_error_shows_the_given_value(tmp_path):
+    res = invoke("run", ISO, "--set", "innovation.implementation_failure=1.5", "--out", str(tmp_path / "o"), "-q")
+    assert res.exit_code == 2 and "got 1.5" in res.output

@@ -290,7 +290,7 @@ def _print_points(points: Any, names: list[str]) -> None:
     for o in shown:
         t.add_column(o, justify="right")
     for _, r in points.head(60).iterrows():
-        cells = [str(r[n]) if isinstance(r[n], bool | str) else f"{r[n]:,.4g}" for n in names]
+        cells = [str(r[n]) if isinstance(r[n], bool | str) else f"{r[n]:,.6g}" for n in names]
         cells += [f"{r[o]:,.3g} ± {r[o + '_mcse']:,.2g}" for o in shown]
         t.add_row(*cells)
     out_console.print(t)
@@ -339,7 +339,9 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
 def _print_indices(indices: Any, method: str) -> None:
     metric = "mu_star" if method == "morris" else "ST"
     for outcome_name, rows in indices.groupby("outcome", sort=False):
-        t = Table(title=f"{outcome_name}: {metric} with 95% CI (noise share {rows['noise_share'].iloc[0]:.1%})", title_justify="left")
+        noise = rows["noise_share"].iloc[0]
+        noise_text = f"{noise:.1%}" if noise == noise else "n/a: no variation"
+        t = Table(title=f"{outcome_name}: {metric} with 95% CI (noise share {noise_text})", title_justify="left")
         for col in ("rank", "parameter", metric, "95% CI", "S1" if method == "sobol" else "sigma", "separated from next"):
             t.add_column(col, justify="left" if col == "parameter" else "right")
         for _, r in rows.iterrows():
@@ -428,3 +430,52 @@ def report(results: ResultsDirs, lang: Lang = Language.nl) -> None:
         raise _fail(exc) from None
     for path in written:
         out_console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Scenario explorer (issue 8): a local web page with levers, both strategies side by side, live.
+# Parses, checks the address, prints it and serves until Ctrl-C; the page is diffusion_sim/explorer/.
+# ----------------------------------------------------------------------------------------------------
+ExploreScenarios = Annotated[list[Path] | None, typer.Argument(
+    help="Scenario files: the reference then the strategy, or one strategy (the reference is it without the team). "
+         "Default: scenarios/zuidwest-isolated.toml scenarios/zuidwest-collaborative.toml.")]
+Host = Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1, this machine only); "
+                                                         "any other address must be given here explicitly.")]
+ExplorePort = Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")]
+ExploreRuns = Annotated[int, typer.Option("--replications", "-n", min=1,
+                                          help="Runs per strategy for every update (100 or more for stable medians).")]
+EXPLORE_DEFAULT = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
+
+
+@app.command()
+def explore(scenarios: ExploreScenarios = None, host: Host = None, port: ExplorePort = 8765, replications: ExploreRuns = 100,
+            months: Months = None, workers: Workers = None, lang: Lang = Language.nl) -> None:
+    """Start the scenario explorer in the browser: move levers, compare with isolated scaling, export the scenario."""
+    import json
+
+    from diffusion_sim.explorer.levers import starting_pair
+    from diffusion_sim.explorer.server import check_host, check_port, free_port, serve
+
+    paths = [str(p) for p in scenarios] if scenarios else list(EXPLORE_DEFAULT)
+    try:
+        address, remote = check_host(host)
+        starting_pair(paths)  # bad files stop here, with the usual one-line message
+        chosen = port or free_port(address)
+        check_port(address, chosen)
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        err_console.print('diffusion-sim: the explorer needs its extra packages: pip install -e ".[explore]"', markup=False)
+        raise typer.Exit(code=2) from None
+    if replications < 100:
+        err_console.print(f"note: {replications} runs per strategy; medians move between updates below 100", markup=False)
+    if remote:
+        err_console.print(f"warning: --host {address} lets other machines on the network open the explorer (no password)",
+                          markup=False)
+    config = json.dumps({"scenarios": [str(Path(p).resolve()) for p in paths], "replications": replications,
+                         "workers": workers or default_workers(), "lang": lang.value, "months": months})
+    serve(address, chosen, config, on_ready=lambda url: out_console.print(
+        f"diffusion-sim explorer: open {url} in a browser (Ctrl-C stops it)", markup=False, highlight=False))
+# --- end scenario explorer ----------------------------------------------------------------------------

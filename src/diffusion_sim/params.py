@@ -233,6 +233,12 @@ class InsurerParams(Section):
     negotiation_months: int = P(12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120)
     contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md sec. 6)", ge=1, le=12)
     cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1)
+    # --- explorer lever (issue 8): "what if the insurer reimburses from month M?" -----------------
+    fixed_start_month: int | None = P(
+        None, "month of the run from which reimbursement applies, whatever the demand, negotiation or contract month "
+        "(none: it follows them); a policy lever to explore, not an estimate: no source", ge=1, le=600
+    )
+    # --- end explorer lever -----------------------------------------------------------------------
 
 
 class OriginParams(Section):

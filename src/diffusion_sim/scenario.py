@@ -173,4 +173,12 @@ def override(params: Params, changes: dict[str, Any], source: str = "--set") -> 
         hint = f"; did you mean '{close[0]}'?" if close else "; `diffusion-sim params` lists them"
         raise ScenarioError(f"{source}: unknown parameter '{name}'{hint}") from None
     except ValidationError as exc:
-        raise ScenarioError(f"{source}: {_describe(exc, params.model_dump())}") from None
+        data = params.model_dump()
+        for dotted, value in changes.items():  # report the value that was given, not the one it replaced
+            node = data
+            *parents, last = dotted.split(".")
+            for key in parents:
+                node = node.setdefault(key, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict):
+                node[last] = value
+        raise ScenarioError(f"{source}: {_describe(exc, data)}") from None

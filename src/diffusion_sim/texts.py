@@ -608,8 +608,7 @@ EXPLORER_LEVERS: dict[str, dict[str, Any]] = {
     "insurer.fixed_start": {
         "kind": "bool",
         "en": "Reimbursement from a fixed month", "nl": "Vergoeding vanaf een vaste maand",
-        "nl_source": "een beleidskeuze om te verkennen, geen schatting; uit: de verzekeraar wacht op vraag, onderhandelt en "
-                     "sluit een contract per 1 januari (aanname, DOMAIN.md §6)",
+        "nl_source": "een beleidskeuze om te verkennen, geen schatting: geen bron",
     },
     "insurer.fixed_start_month": {
         "kind": "month",

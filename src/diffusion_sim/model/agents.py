@@ -111,6 +111,10 @@ class Insurer(mesa.Agent):
         p = self.model.params
         if not p.insurer.reimburses or self.reimbursing:
             return
+        if p.insurer.fixed_start_month is not None:  # a fixed start (explorer lever, issue 8) replaces demand and contract window
+            if month >= p.insurer.fixed_start_month:
+                self.reimbursing_since = month
+            return
         if self.arranging_since == NOT_YET and adopters_beyond_origin >= p.insurer.demand_threshold:
             self.arranging_since = month
         if self.arranging_since != NOT_YET and month >= self.arranging_since + p.insurer.negotiation_months:

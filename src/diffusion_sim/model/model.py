@@ -51,7 +51,7 @@ class DiffusionModel(mesa.Model):
     """
 
     def __init__(self, params: Params | None = None, *, replication: int = 0, rng: Any = None,
-                 region: Region | None = None, agent_views: bool = True, **overrides: Any) -> None:
+                 region: Region | None = None, agent_views: bool = True, scenario: Any = None, **overrides: Any) -> None:
         params = params or Params()
         changes = {k.replace("__", "."): v for k, v in overrides.items()}
         if rng is not None:
@@ -61,7 +61,7 @@ class DiffusionModel(mesa.Model):
         if changes:
             params = override(params, changes, source="DiffusionModel")
         seed = params.simulation.seed
-        super().__init__(rng=seed_sequence(seed, replication, "mesa"))
+        super().__init__(rng=seed_sequence(seed, replication, "mesa"), scenario=scenario)  # scenario: Mesa's own, unused here
         self.params = params
         self.replication = replication
         self.region = region if region is not None else build_region(params)

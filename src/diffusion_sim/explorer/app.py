@@ -1,0 +1,677 @@
+"""The explorer page (Solara): levers on the left, both strategies side by side on the right, live.
+
+A moved lever becomes two validated scenarios (:mod:`.levers`); after a short pause (a slider sends
+many values while it is dragged) their replications run on the warm pool (:mod:`.engine`), where a
+newer lever position cancels the older run. Results become the report's tables and numbers, and the
+report's figure builders draw them (:mod:`.charts`); the map replays one typical run
+(:mod:`.region_view`). Every word comes from :mod:`diffusion_sim.texts`.
+
+Started by ``diffusion-sim explore`` (see :mod:`.server`), or by ``solara run diffusion_sim.explorer.app``
+with the settings in the environment variable ``DIFFUSION_SIM_EXPLORER`` (JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import solara
+import solara.lab
+from solara.alias import rv
+
+from diffusion_sim.errors import DiffusionSimError
+from diffusion_sim.executors import default_workers
+from diffusion_sim.explorer import levers as L
+from diffusion_sim.explorer.charts import CHARTS, export_bytes, map_bytes, screen_svg
+from diffusion_sim.explorer.engine import Engine, make_study, params_key
+from diffusion_sim.explorer.export import scenario_toml
+from diffusion_sim.explorer.region_view import (
+    SHOWN_STATES,
+    STATE_COLOURS,
+    TypicalRun,
+    map_svg,
+    replay,
+    state_counts,
+    story,
+)
+from diffusion_sim.figures import Study
+from diffusion_sim.params import Params
+from diffusion_sim.report import headline_numbers
+from diffusion_sim.texts import (
+    OUTCOME_LABELS,
+    STATE_LABELS,
+    TEXTS,
+    Lang,
+    ex,
+    fmt_interval,
+    fmt_number,
+    fmt_percent,
+    headline_sentences,
+    month_label,
+    strategy_text,
+    t,
+)
+
+logger = logging.getLogger(__name__)
+CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"
+CHART_TITLES = {"1-adoption": "fig_adoption_title", "2-patients": "fig_patients_title", "3-time-to-targets": "fig_targets_title"}
+DEBOUNCE_S = 0.25  # wait this long after a lever moves before starting to run
+DEFAULT_SCENARIOS = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
+MIN_REPLICATIONS = 100  # enough for stable medians in the Zuidwest region (docs/model.md)
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the command line passes to the page."""
+
+    scenarios: list[str] = field(default_factory=lambda: list(DEFAULT_SCENARIOS))
+    replications: int = MIN_REPLICATIONS
+    workers: int = 0  # 0: one per core
+    lang: str = "nl"
+    months: int | None = None  # a shorter horizon to start with (tests)
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """The settings ``diffusion-sim explore`` left in the environment, or the defaults."""
+        raw = os.environ.get(CONFIG_ENV)
+        return cls(**json.loads(raw)) if raw else cls()
+
+    def to_env(self) -> str:
+        """The settings as the environment variable's value."""
+        return json.dumps(self.__dict__)
+
+
+# One pool of worker processes per server, shared by every browser tab (a meeting has one screen).
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def engine(workers: int = 0) -> Engine:
+    """The server's engine, started on first use."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = Engine(workers or default_workers())
+            _engine.start()
+        return _engine
+
+
+@dataclass(frozen=True)
+class Start:
+    """The scenarios the page starts from and its lever values there."""
+
+    reference: Params
+    strategy: Params
+    values: dict[str, Any]
+
+
+def load_start(config: Config) -> Start:
+    """Read the scenario files; apply a starting horizon if the command line gave one."""
+    reference, strategy = L.starting_pair(config.scenarios)
+    values = L.initial_values(strategy)
+    if config.months:
+        values["simulation.months"] = config.months
+        reference, strategy = L.apply(reference, strategy, values)
+    return Start(reference, strategy, values)
+
+
+@dataclass
+class Outcome:
+    """One finished comparison: the tables and numbers the figures and sentences are drawn from."""
+
+    generation: int
+    key: str
+    reference: Params
+    strategy: Params
+    study: Study
+    numbers: dict[str, Any]
+    moved_at: float  # time.perf_counter() of the lever move this answers
+
+
+def _remember_answer(answers: dict[str, Any], key: str, answer: Any, keep: int = 8) -> None:
+    """Keep the last ``keep`` answers of this page, newest last."""
+    answers.pop(key, None)
+    answers[key] = answer
+    while len(answers) > keep:
+        answers.pop(next(iter(answers)))
+
+
+# --- small pieces ----------------------------------------------------------------------------------
+
+
+@solara.component
+def Hover(text: str, children: list[Any]) -> Any:
+    """A tooltip under its children, wide enough to read a source in a few lines."""
+    def attach() -> None:
+        for child in children:
+            solara.get_widget(child).v_on = "tooltip.on"  # type: ignore[attr-defined]
+
+    solara.use_effect(attach, children)
+    return rv.Tooltip(bottom=True, max_width=420, open_delay=150, v_slots=[{"name": "activator", "variable": "tooltip",
+                                                                             "children": children}],
+                      children=[rv.Html(tag="div", class_="ds-tip", children=[text])])
+
+
+@solara.component
+def LeverControl(lever: L.Lever, values: solara.Reactive[dict[str, Any]], start: Start, lang: Lang,
+                 on_move: Callable[[], None]) -> None:
+    """One lever: its name and value (hover: default and source), and the control."""
+    current = values.value
+    value = current[lever.key]
+    params = start.strategy
+
+    def set_value(v: Any) -> None:
+        if v is None or v == values.value.get(lever.key):
+            return
+        on_move()
+        values.value = {**values.value, lever.key: v}
+
+    disabled = (lever.key == L.FIXED_START_FIELD and not current[L.FIXED_START]) or (
+        lever.key in (L.FIXED_START, L.FIXED_START_FIELD) and not current["insurer.reimburses"])
+    tip = L.hover(lever, start.values[lever.key], lang, params)
+    with solara.Column(gap="2px", classes=["ds-lever", lever.css] + (["ds-disabled"] if disabled else [])):
+        if lever.control == "switch":
+            with solara.Row(gap="8px", style={"align-items": "center"}):
+                solara.Switch(value=bool(value), on_value=set_value, disabled=disabled, classes=["ds-switch"])
+                Hover(tip, children=[rv.Html(tag="span", class_="ds-label", children=[L.label(lever, lang)])])
+            return
+        with solara.Row(justify="space-between", gap="8px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
+            Hover(tip, children=[rv.Html(tag="span", class_="ds-label", children=[L.label(lever, lang)])])
+            if lever.control == "slider":
+                rv.Html(tag="span", class_="ds-value", children=[L.show(lever, value, lang, params)])
+        if lever.control == "slider":
+            lo, hi = L.slider_range(lever, current, start.values)
+            if lever.integer:
+                solara.SliderInt("", value=int(value), min=int(lo), max=int(hi), step=int(lever.step), on_value=set_value,
+                                 thumb_label=False, disabled=disabled)
+            else:
+                solara.SliderFloat("", value=float(value), min=lo, max=hi, step=lever.step, on_value=set_value,
+                                   thumb_label=False, disabled=disabled)
+        elif lever.control == "select":
+            items = [{"text": L.show(lever, k, lang), "value": k} for k in L.eligible_types(params)]
+            rv.Select(items=items, v_model=value, on_v_model=set_value, dense=True, hide_details=True, outlined=True,
+                      class_="ds-select")
+        elif lever.integer:
+            solara.InputInt("", value=int(value), on_value=set_value, continuous_update=False, dense=True,
+                            suffix=L.show(lever, value, lang, params) if lever.key != "insurer.demand_threshold" else None)
+        else:
+            solara.InputFloat("", value=float(value), on_value=set_value, continuous_update=False, dense=True,
+                              suffix=L.show(lever, value, lang, params))
+
+
+@solara.component
+def LeverPanel(values: solara.Reactive[dict[str, Any]], start: Start, lang: Lang, on_move: Callable[[], None]) -> None:
+    """The levers in three groups: the team (strategy only), the insurer and horizon (both), and the advanced assumptions."""
+    strategy_name = strategy_text(start.strategy.name, "label", lang)
+
+    def reset() -> None:
+        on_move()
+        values.value = dict(start.values)
+
+    rv.Html(tag="h2", class_="ds-h2", children=[ex("levers", lang)])
+    rv.Html(tag="h3", class_="ds-h3", children=[ex("team", lang, strategy=strategy_name)])
+    for lever in L.LEVERS:
+        if lever.scope == "strategy" and not lever.advanced:
+            LeverControl(lever, values, start, lang, on_move)
+    rv.Html(tag="h3", class_="ds-h3", children=[ex("shared", lang)])
+    for lever in L.LEVERS:
+        if lever.scope == "both" and not lever.advanced:
+            LeverControl(lever, values, start, lang, on_move)
+    with solara.Details(summary=ex("advanced", lang), expand=False):
+        rv.Html(tag="p", class_="ds-note", children=[ex("advanced_note", lang)])
+        for lever in L.LEVERS:
+            if lever.advanced:
+                LeverControl(lever, values, start, lang, on_move)
+    solara.Button(ex("reset", lang), on_click=reset, outlined=True, classes=["ds-reset"], style={"margin-top": "12px"})
+
+
+@solara.component
+def StatusBar(state: str, progress: solara.Reactive[tuple[int, int]], ready_text: str, lang: Lang, generation: int) -> None:
+    """Progress while runs compute, then how long the answer took; ``data-state`` tells tests when figures are current."""
+    done, total = progress.value
+    if state == "running":
+        text = ex("running", lang, done=fmt_number(done, lang), total=fmt_number(total, lang))
+    elif state == "waiting":
+        text = ex("starting", lang)
+    elif state == "drawing":
+        text = ex("drawing", lang)
+    else:
+        text = ready_text
+    busy = state in ("waiting", "running", "drawing")
+    with rv.Html(tag="div", class_="ds-status", attributes={"data-state": state, "data-generation": str(generation)}):
+        if busy:
+            value = 100 * done / total if (state == "running" and total) else True
+            solara.ProgressLinear(value, color="primary")
+        else:
+            solara.ProgressLinear(False)
+        rv.Html(tag="div", class_="ds-status-text", children=[text])
+        if busy and generation > 0:
+            rv.Html(tag="div", class_="ds-note", children=[ex("stale", lang)])
+
+
+def _q(numbers: dict[str, Any], name: str, outcome: str) -> dict[str, float]:
+    return numbers["outcomes"][name][outcome]
+
+
+@solara.component
+def KeyNumbers(outcome: Outcome, lang: Lang) -> None:
+    """Four numbers a room asks for first, the chosen strategy above the reference; same formats as the report."""
+    numbers = outcome.numbers
+    ref, strat = outcome.reference.name, outcome.strategy.name
+    summary = outcome.study.results.summary
+
+    def chance(name: str) -> float:
+        v = summary.loc[summary["scenario"] == name, "months_to_1000_patients"].to_numpy(dtype=float)
+        return float((v <= 12).mean()) if v.size else float("nan")
+
+    cards = [
+        ("patients_12m", OUTCOME_LABELS["patients_12m"][lang],
+         lambda n: fmt_interval(_q(numbers, n, "patients_12m"), "patients", lang),
+         _q(numbers, strat, "patients_12m")["median"]),
+        ("share_adopted_final", OUTCOME_LABELS["share_adopted_final"][lang] + f" ({outcome.strategy.simulation.months} "
+         f"{TEXTS['months_unit'][lang]})", lambda n: fmt_interval(_q(numbers, n, "share_adopted_final"), "share", lang),
+         _q(numbers, strat, "share_adopted_final")["median"]),
+        ("chance_12", ex("chance_12", lang), lambda n: fmt_percent(chance(n), lang), chance(strat)),
+        ("cost_per_patient_eur", OUTCOME_LABELS["cost_per_patient_eur"][lang],
+         lambda n: fmt_interval(_q(numbers, n, "cost_per_patient_eur"), "EUR", lang),
+         _q(numbers, strat, "cost_per_patient_eur")["median"]),
+    ]
+    with rv.Html(tag="div", class_="ds-cards"):
+        for key, title, text, raw in cards:
+            with rv.Html(tag="div", class_=f"ds-card ds-card-{key}"):
+                rv.Html(tag="div", class_="ds-card-title", children=[title])
+                for name, cls in ((strat, "strategy"), (ref, "reference")):
+                    colour = outcome.study.colours[name]
+                    attrs = {"data-value": repr(float(raw))} if cls == "strategy" else {}
+                    with rv.Html(tag="div", class_=f"ds-card-row ds-card-row-{cls} ds-{key}-{cls}", attributes=attrs):
+                        rv.Html(tag="div", class_="ds-card-who", style_=f"color:{colour}",
+                                children=[strategy_text(name, "label", lang)])
+                        rv.Html(tag="div", class_=f"ds-card-value ds-card-value-{cls}", children=[text(name)])
+        rv.Html(tag="div", class_="ds-note ds-cards-note", children=[ex("median_note", lang)])
+
+
+@solara.component
+def Headline(outcome: Outcome, lang: Lang) -> None:
+    """The report's opening sentences for these results."""
+    rv.Html(tag="h2", class_="ds-h2", children=[t("h_headline", lang)])
+    with rv.Html(tag="ul", class_="ds-headline"):
+        for sentence in headline_sentences(outcome.numbers, lang):
+            rv.Html(tag="li", children=[sentence])
+
+
+@solara.component
+def Charts(svgs: dict[str, str] | None, lang: Lang, stale: bool, order: list[str], colours: dict[str, str]) -> None:
+    """The report's first three figures, one legend for the first two; dimmed while newer results are computed."""
+    if not svgs:
+        return
+    with rv.Html(tag="div", class_="ds-chart-legend"):
+        for name in order:
+            with rv.Html(tag="span", class_="ds-legend-item"):
+                rv.Html(tag="span", class_="ds-line", style_=f"background:{colours[name]}")
+                rv.Html(tag="span", children=[strategy_text(name, "label", lang)])
+        for key, cls in (("band_median", "ds-line"), ("band_50", "ds-band50"), ("band_90", "ds-band90")):
+            with rv.Html(tag="span", class_="ds-legend-item"):
+                rv.Html(tag="span", class_=cls)
+                rv.Html(tag="span", children=[t(key, lang)])
+    with rv.Html(tag="div", class_="ds-charts" + (" ds-stale" if stale else "")):
+        for name in CHARTS:
+            with rv.Html(tag="div", class_=f"ds-chart ds-chart-{name}"):
+                rv.Html(tag="h3", class_="ds-chart-title", children=[t(CHART_TITLES[name], lang)])
+                solara.HTML(unsafe_innerHTML=svgs[name])
+
+
+MapView = solara.component_vue(str(Path(__file__).with_name("map.vue")))(lambda svg, event_select=None: None)
+
+
+@solara.component
+def RegionPanel(outcome: Outcome, lang: Lang) -> None:
+    """The map of a typical run at a chosen month, and the story of the organisation clicked."""
+    which = solara.use_reactive(outcome.strategy.name)
+    month = solara.use_reactive(min(12, outcome.strategy.simulation.months))
+    selected = solara.use_reactive(None)
+    names = [outcome.reference.name, outcome.strategy.name]
+    if which.value not in names:
+        which.value = outcome.strategy.name
+    params = outcome.strategy if which.value == outcome.strategy.name else outcome.reference
+    horizon = params.simulation.months
+    if month.value > horizon:
+        month.value = horizon
+
+    def do_replay() -> TypicalRun:
+        return replay(params, outcome.study.results.summary)
+
+    run = solara.use_memo(do_replay, [outcome.generation, which.value])
+    m = month.value
+    svg = solara.use_memo(lambda: map_svg(run, m, lang, selected.value), [run, m, lang, selected.value])
+    sim = params.simulation
+    shown = month_label(sim.start_year, sim.start_month, m, lang)
+    rv.Html(tag="h2", class_="ds-h2", children=[ex("map_title", lang, label=shown, m=m)])
+    with rv.Html(tag="div", class_="ds-region"):
+        with rv.Html(tag="div", class_="ds-map-col"):
+            with solara.Row(gap="16px", style={"align-items": "center", "flex-wrap": "wrap"}):
+                rv.Html(tag="span", class_="ds-label", children=[ex("map_show", lang)])
+                with solara.ToggleButtonsSingle(value=which.value, on_value=which.set, classes=["ds-map-which"]):
+                    for name in names:
+                        solara.Button(strategy_text(name, "label", lang), value=name)
+            with rv.Html(tag="div", class_="ds-map-month"):
+                with solara.Row(justify="space-between"):
+                    rv.Html(tag="span", class_="ds-label", children=[ex("map_month", lang)])
+                    rv.Html(tag="span", class_="ds-value",
+                            children=[ex("month_value", lang, m=m, label=month_label(sim.start_year, sim.start_month, m, lang))])
+                solara.SliderInt("", value=m, min=0, max=horizon, step=1, on_value=month.set, thumb_label=False)
+            MapView(svg=svg, event_select=lambda i: selected.set(int(i)))
+            counts = state_counts(run, m)
+            with rv.Html(tag="div", class_="ds-legend"):
+                for s in SHOWN_STATES:
+                    with rv.Html(tag="span", class_="ds-legend-item"):
+                        rv.Html(tag="span", class_="ds-swatch", style_=f"background:{STATE_COLOURS[s]}")
+                        rv.Html(tag="span", children=[f"{STATE_LABELS[s][lang]} ({fmt_number(counts[s], lang)})"])
+            rv.Html(tag="div", class_="ds-note", children=[
+                ex("map_typical", lang, rep=run.replication, n=fmt_number(run.adopted, lang)) + " "
+                + ex("map_eligible", lang, n=fmt_number(sum(counts.values()), lang)) + " " + ex("map_click", lang)])
+            with solara.Row(gap="8px", classes=["ds-downloads"]):
+                for fmt in ("png", "svg"):
+                    solara.FileDownload(lambda fmt=fmt: map_bytes(run, m, lang, fmt),
+                                        filename=f"explorer-map-{params.name}-month{m}-{lang}.{fmt}",
+                                        label=f"{ex('map_figure', lang)} {fmt.upper()}")
+        with rv.Html(tag="div", class_="ds-story"):
+            StoryPanel(run, selected.value, m, lang)
+
+
+@solara.component
+def StoryPanel(run: TypicalRun, selected: int | None, month: int, lang: Lang) -> None:
+    """One organisation's story: type, size, the month of each step, and why it stopped where it did."""
+    rv.Html(tag="h3", class_="ds-h3", children=[ex("story_title", lang)])
+    if selected is None or selected not in run.agents:
+        rv.Html(tag="p", class_="ds-note", children=[ex("story_none", lang)])
+        return
+    s = story(run, selected, month, lang)
+    rv.Html(tag="div", class_="ds-story-name", children=[s["title"]])
+    with rv.Html(tag="table", class_="ds-story-table"):
+        for label_, value in s["rows"]:
+            with rv.Html(tag="tr"):
+                rv.Html(tag="th", children=[label_])
+                rv.Html(tag="td", children=[value])
+        for label_, value, colour in (s["state_at"], s["state_end"]):
+            with rv.Html(tag="tr"):
+                rv.Html(tag="th", children=[label_])
+                with rv.Html(tag="td"):
+                    rv.Html(tag="span", class_="ds-swatch", style_=f"background:{colour}")
+                    rv.Html(tag="span", children=[value])
+    if s["events"]:
+        rv.Html(tag="div", class_="ds-label", children=[ex("story_events", lang)])
+        with rv.Html(tag="ul", class_="ds-events"):
+            for e in s["events"]:
+                later = f" ({ex('story_later', lang)})" if e["later"] else ""
+                rv.Html(tag="li", class_="ds-later" if e["later"] else "", children=[f"{e['when']}: {e['text']}{later}"])
+    if s["why"]:
+        rv.Html(tag="p", class_="ds-why", children=[s["why"]])
+    if s["note"]:
+        rv.Html(tag="p", class_="ds-note", children=[s["note"]])
+
+
+@solara.component
+def ExportPanel(outcome: Outcome, start: Start, lang: Lang, replications: int) -> None:
+    """The settings as scenario files, the outcomes per run, and the figures as the report draws them."""
+    rv.Html(tag="h2", class_="ds-h2", children=[ex("export", lang)])
+    with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["ds-downloads"]):
+        for params, first, cls in ((outcome.strategy, start.strategy, "strategy"),
+                                   (outcome.reference, start.reference, "reference")):
+            with rv.Html(tag="div", class_=f"ds-export-toml-{cls}"):
+                solara.FileDownload(lambda p=params, f=first: scenario_toml(p, f, replications).encode("utf-8"),
+                                    filename=f"{params.name}-explorer.toml", mime_type="application/toml",
+                                    label=ex("export_scenario", lang, name=strategy_text(params.name, "label", lang)))
+        with rv.Html(tag="div", class_="ds-export-csv"):
+            solara.FileDownload(lambda: outcome.study.results.summary.to_csv(index=False).encode("utf-8"),
+                            filename="explorer-outcomes.csv", mime_type="text/csv", label=ex("export_numbers", lang))
+    rv.Html(tag="p", class_="ds-note", children=[ex("export_note", lang)])
+    rv.Html(tag="div", class_="ds-label", children=[ex("export_figures", lang)])
+    with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["ds-downloads"]):
+        for name in CHARTS:
+            for fmt in ("png", "svg"):
+                solara.FileDownload(lambda name=name, fmt=fmt: export_bytes(outcome.study, name, lang, fmt),
+                                    filename=f"explorer-{name}-{lang}.{fmt}",
+                                    label=f"{t(CHART_TITLES[name], lang)} {fmt.upper()}")
+
+
+CSS = """
+.ds-root { --ds-scale: 1; display: grid; grid-template-columns: minmax(330px, 380px) 1fr; gap: 0;
+           font-size: calc(16px * var(--ds-scale)); color: #1a1a1a;
+           min-height: 100vh; }
+.ds-side { padding: 16px 18px 40px 18px; background: #F4F5F7; border-right: 1px solid #DDD; overflow-y: auto;
+           max-height: 100vh; position: sticky; top: 0; }
+.ds-main { padding: 12px 24px 48px 24px; min-width: 0; }
+.ds-top { display: flex; align-items: flex-start; justify-content: space-between; gap: 16px; }
+.ds-top .ds-title { flex: 1 1 0; min-width: 0; }
+.ds-title { font-size: calc(21px * var(--ds-scale)); font-weight: 700; line-height: 1.25; margin: 4px 0; }
+.ds-h2 { font-size: calc(19px * var(--ds-scale)); font-weight: 700; margin: 18px 0 8px 0; }
+.ds-h3 { font-size: calc(16px * var(--ds-scale)); font-weight: 700; margin: 16px 0 6px 0; color: #333; text-transform: none; }
+.ds-lever { margin: 4px 0 6px 0; }
+.ds-label { font-size: calc(15px * var(--ds-scale)); font-weight: 600; line-height: 1.3; cursor: help; }
+.ds-value { font-size: calc(15px * var(--ds-scale)); font-weight: 700; color: #0b4f8a; white-space: nowrap; }
+.ds-disabled { opacity: 0.45; }
+.ds-lever .v-input--selection-controls { margin-top: 0; padding-top: 0; }
+.ds-lever .v-slider { margin: 0 4px; }
+.ds-lever .v-messages { min-height: 0; }
+.ds-tip { font-size: 15px; line-height: 1.35; }
+.ds-note { font-size: calc(14px * var(--ds-scale)); color: #555; line-height: 1.35; margin: 4px 0; }
+.ds-status { min-height: 54px; margin: 6px 0 4px 0; }
+.ds-status-text { font-size: calc(15px * var(--ds-scale)); margin-top: 4px; }
+.ds-cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin: 8px 0; }
+.ds-cards-note { grid-column: 1 / -1; margin-top: -4px; }
+.ds-card { background: #fff; border: 1px solid #DDD; border-radius: 8px; padding: 10px 14px; }
+.ds-card-title { font-size: calc(15px * var(--ds-scale)); font-weight: 600; line-height: 1.3; min-height: 2.6em; color: #333; }
+.ds-card-row { margin-top: 4px; }
+.ds-card-row-reference { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; flex-wrap: wrap;
+                         border-top: 1px solid #EEE; padding-top: 4px; }
+.ds-card-who { font-size: calc(15px * var(--ds-scale)); font-weight: 700; }
+.ds-card-value { font-size: calc(17px * var(--ds-scale)); font-weight: 600; }
+.ds-card-value-strategy { font-size: calc(22px * var(--ds-scale)); font-weight: 800; line-height: 1.2; }
+.ds-headline { font-size: calc(16px * var(--ds-scale)); line-height: 1.45; padding-left: 20px; margin: 0; }
+.ds-headline li { margin: 3px 0; }
+.ds-charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; margin-top: 14px; transition: opacity 0.2s; }
+.ds-chart-3-time-to-targets { grid-column: 1 / -1; max-width: 1200px; }
+.ds-chart svg { width: 100%; height: auto; }
+.ds-chart-title { font-size: calc(18px * var(--ds-scale)); font-weight: 700; margin: 4px 0 2px 0; }
+.ds-stale { opacity: 0.45; }
+.ds-region { display: grid; grid-template-columns: minmax(0, 2.2fr) minmax(260px, 1fr); gap: 20px; align-items: start; }
+.ds-map svg { border: 1px solid #DDD; border-radius: 6px; }
+.ds-map .ds-org:hover { stroke: #000; stroke-width: 3; }
+.ds-legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; font-size: calc(15px * var(--ds-scale)); }
+.ds-legend-item { display: inline-flex; align-items: center; gap: 6px; }
+.ds-chart-legend { display: flex; flex-wrap: wrap; gap: 6px 22px; margin: 16px 0 0 0; font-size: calc(16px * var(--ds-scale)); }
+.ds-line { display: inline-block; width: 26px; height: 4px; background: #555; border-radius: 2px; }
+.ds-band50 { display: inline-block; width: 26px; height: 14px; background: #555; opacity: 0.45; }
+.ds-band90 { display: inline-block; width: 26px; height: 14px; background: #555; opacity: 0.18; }
+.ds-swatch { display: inline-block; width: 15px; height: 15px; border-radius: 50%; border: 1px solid #555;
+             margin-right: 6px; vertical-align: middle; }
+.ds-story { background: #fff; border: 1px solid #DDD; border-radius: 8px; padding: 8px 16px 12px 16px;
+            font-size: calc(15px * var(--ds-scale)); }
+.ds-story-name { font-size: calc(17px * var(--ds-scale)); font-weight: 700; margin: 4px 0 8px 0; }
+.ds-story-table th { text-align: left; font-weight: 600; padding: 2px 12px 2px 0; vertical-align: top; }
+.ds-story-table td { padding: 2px 0; }
+.ds-events { padding-left: 18px; margin: 4px 0; }
+.ds-later { color: #888; }
+.ds-why { font-weight: 600; color: #8a2c00; }
+.ds-downloads { margin: 6px 0; }
+.ds-reset, .ds-downloads .v-btn { text-transform: none; font-size: calc(14px * var(--ds-scale)); letter-spacing: 0; }
+.v-btn-toggle .v-btn { text-transform: none; font-size: calc(15px * var(--ds-scale)); letter-spacing: 0; }
+@media (max-width: 1250px) { .ds-cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+@media (max-width: 1100px) { .ds-region, .ds-charts { grid-template-columns: 1fr; } }
+@media (min-width: 1700px) {
+  .ds-root { --ds-scale: 1.15; grid-template-columns: minmax(380px, 440px) 1fr; }
+  .ds-root .v-btn, .ds-root .v-select__selection, .ds-root input { font-size: calc(15px * var(--ds-scale)) !important; }
+}
+"""
+
+
+@solara.component
+def Page() -> None:
+    """The whole page: levers, status, key numbers, sentences, figures, the region and the exports."""
+    config = solara.use_memo(Config.from_env, [])
+    lang_r = solara.use_reactive(config.lang if config.lang in ("nl", "en") else "nl")
+    lang: Lang = lang_r.value  # type: ignore[assignment]
+
+    def load() -> tuple[Start | None, str]:
+        try:
+            return load_start(config), ""
+        except DiffusionSimError as exc:
+            return None, str(exc)
+
+    start, start_error = solara.use_memo(load, [])
+    # every hook runs on every render (Solara's rules of hooks), also when the scenarios could not be read
+    values = solara.use_reactive(dict(start.values) if start else {})
+    outcome = solara.use_reactive(None)
+    phase = solara.use_reactive("waiting")
+    progress = solara.use_reactive((0, 0))
+    run_error = solara.use_reactive("")
+    svgs = solara.use_reactive(None)  # (generation, lang, {name: svg})
+    elapsed = solara.use_reactive(None)
+    moved_at = solara.use_ref(time.perf_counter())
+    generation = solara.use_ref(0)
+    answers = solara.use_ref({})  # key -> (Outcome, {lang: figures}): a lever moved back answers at once
+    replications = max(int(config.replications), 1)
+
+    def mark_moved() -> None:
+        moved_at.current = time.perf_counter()
+
+    def validate() -> tuple[tuple[Params, Params] | None, L.LeverError | None]:
+        if start is None:
+            return None, None
+        try:
+            return L.apply(start.reference, start.strategy, values.value), None
+        except L.LeverError as exc:
+            return None, exc
+
+    pair, lever_error = solara.use_memo(validate, [values.value])
+    key = params_key(pair[0]) + params_key(pair[1]) if pair else ""
+
+    def compute(cancel: threading.Event) -> None:
+        if pair is None:
+            return
+        asked_at = moved_at.current
+        phase.set("waiting")
+        if cancel.wait(DEBOUNCE_S):
+            return
+        try:
+            known = answers.current.get(key)
+            if known is None:
+                eng = engine(config.workers)
+                if not (eng.cached(pair[0], replications) and eng.cached(pair[1], replications)):
+                    phase.set("running")
+
+                def report(done: int, total: int) -> None:
+                    if not cancel.is_set():
+                        progress.set((done, total))
+
+                results = eng.run(list(pair), replications, progress=report, cancelled=cancel.is_set)
+                if results is None or cancel.is_set():
+                    return
+                study = make_study(list(pair), results, replications)
+                known = (Outcome(generation=0, key=key, reference=pair[0], strategy=pair[1], study=study,
+                                 numbers=headline_numbers(study), moved_at=asked_at), {})
+            answer, drawn = known
+            if lang not in drawn:  # draw here, so the figures arrive with the numbers
+                phase.set("drawing")
+                figures = {}
+                for name in CHARTS:
+                    if cancel.is_set():
+                        return
+                    figures[name] = screen_svg(answer.study, name, lang)
+                drawn[lang] = figures
+            if cancel.is_set():
+                return
+            _remember_answer(answers.current, key, known)
+            generation.current += 1
+            answer = replace(answer, generation=generation.current, moved_at=asked_at)
+            run_error.set("")
+            svgs.set((answer.generation, lang, drawn[lang]))
+            outcome.set(answer)
+            elapsed.set(time.perf_counter() - asked_at)
+            phase.set("ready")
+        except DiffusionSimError as exc:
+            run_error.set(ex("failed", lang, message=str(exc)))
+            phase.set("error")
+        except Exception as exc:  # never a stack trace on the page; the log has it
+            logger.exception("explorer run failed")
+            run_error.set(ex("failed", lang, message=type(exc).__name__))
+            phase.set("error")
+
+    solara.use_thread(compute, dependencies=[key], intrusive_cancel=False)
+
+    current = outcome.value
+
+    def draw(cancel: threading.Event) -> None:
+        """Figures in another language for the results shown (a lever's own figures come with its numbers)."""
+        if current is None:
+            return
+        have = svgs.value
+        if have is not None and have[0] == current.generation and have[1] == lang:
+            return
+        known = answers.current.get(current.key)
+        drawn = known[1] if known is not None else {}
+        try:
+            if lang not in drawn:
+                figures = {}
+                for name in CHARTS:
+                    if cancel.is_set():
+                        return
+                    figures[name] = screen_svg(current.study, name, lang)
+                drawn[lang] = figures
+        except Exception:  # pragma: no cover - a figure bug must not take the page down
+            logger.exception("explorer figures failed")
+            run_error.set(ex("failed", lang, message="figures"))
+            phase.set("error")
+            return
+        svgs.set((current.generation, lang, drawn[lang]))
+
+    solara.use_thread(draw, dependencies=[current.generation if current else 0, lang], intrusive_cancel=False)
+
+    stale = (current is None or current.key != key or svgs.value is None
+             or svgs.value[0] != current.generation or svgs.value[1] != lang)
+    if elapsed.value is not None and current is not None:
+        ready_text = ex("ready", lang, seconds=fmt_number(elapsed.value, lang, 1), reps=fmt_number(replications, lang))
+    else:
+        ready_text = ""
+    state = phase.value if pair is not None else "invalid"
+    if state == "ready" and stale:
+        state = "drawing"
+
+    solara.Style(CSS)
+    solara.Title(ex("title", lang, innovation=t("innovation_name", lang), region=t("region_name", lang)))
+    if start is None:
+        solara.Error(ex("invalid", lang, detail=start_error), classes=["ds-error"])
+        return
+    with rv.Html(tag="div", class_="ds-root"):
+        with rv.Html(tag="div", class_="ds-side"):
+            LeverPanel(values, start, lang, mark_moved)
+        with rv.Html(tag="div", class_="ds-main"):
+            with rv.Html(tag="div", class_="ds-top"):
+                rv.Html(tag="h1", class_="ds-title",
+                        children=[ex("title", lang, innovation=t("innovation_name", lang), region=t("region_name", lang))])
+                with solara.ToggleButtonsSingle(value=lang, on_value=lang_r.set, classes=["ds-lang"]):
+                    solara.Button("NL", value="nl")
+                    solara.Button("EN", value="en")
+            StatusBar(state, progress, ready_text, lang, current.generation if current else 0)
+            if lever_error is not None:
+                solara.Error(lever_error.text(lang), classes=["ds-error"])
+                with solara.Details(summary=ex("technical", lang)):
+                    rv.Html(tag="code", children=[lever_error.technical])
+            for warning in L.warnings(values.value, lang):
+                solara.Warning(warning, classes=["ds-warning"])
+            if run_error.value:
+                solara.Error(run_error.value, classes=["ds-error"])
+            if current is not None:
+                KeyNumbers(current, lang)
+                Charts(svgs.value[2] if svgs.value is not None else None, lang, stale, current.study.order,
+                       current.study.colours)
+                Headline(current, lang)
+                RegionPanel(current, lang)
+                ExportPanel(current, start, lang, replications)

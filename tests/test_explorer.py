@@ -1,0 +1,473 @@
+"""The scenario explorer (issue 8): levers, engine, export and map in Python, then the page in headless Chromium.
+
+The browser tests start ``diffusion-sim explore`` on a free loopback port with few runs and a short
+horizon, and drive Debian's ``chromium`` through Playwright's Python package (no downloaded browser).
+They are skipped, with the reason, where chromium, Playwright or Solara is missing; ``.ci/run``
+installs them. Set ``DIFFUSION_SIM_SCREENSHOTS=DIR`` to keep the screenshots, and
+``DIFFUSION_SIM_EXPLORER_BENCH=1`` to time a lever move with 100 replications of the Zuidwest scenario.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from diffusion_sim.cli import app as cli_app
+from diffusion_sim.executors import run_all
+from diffusion_sim.explorer import levers as L
+from diffusion_sim.explorer.charts import export_bytes, map_bytes, screen_svg
+from diffusion_sim.explorer.engine import Engine, make_study
+from diffusion_sim.explorer.export import scenario_toml
+from diffusion_sim.explorer.region_view import map_svg, replay, story
+from diffusion_sim.explorer.server import check_host, is_loopback
+from diffusion_sim.runner import run_replication, summarise
+from diffusion_sim.scenario import load_scenario, override
+from diffusion_sim.texts import EXPLORER_TEXTS, OUTCOME_LABELS, STATE_LABELS, TEXTS
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+CLI = Path(sys.executable).with_name("diffusion-sim")
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _missing_for_browser() -> str | None:
+    if CHROMIUM is None:
+        return "Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)"
+    for module, extra in (("playwright", "test"), ("solara", "explore")):
+        if importlib.util.find_spec(module) is None:
+            return f"the Python package '{module}' is missing (pip install -e \".[{extra}]\")"
+    return None
+
+
+browser_needed = pytest.mark.skipif(_missing_for_browser() is not None, reason=str(_missing_for_browser()))
+
+
+@pytest.fixture(scope="module")
+def pair():
+    reference = override(load_scenario(SCENARIOS / "zuidwest-isolated.toml"), {"simulation.months": 24})
+    strategy = override(load_scenario(SCENARIOS / "zuidwest-collaborative.toml"), {"simulation.months": 24})
+    return reference, strategy
+
+
+# --- the insurer's fixed start (params.py / agents.py) -------------------------------------------
+
+
+def test_fixed_start_month_starts_reimbursement_in_that_month(pair):
+    reference, _ = pair
+    assert reference.insurer.fixed_start_month is None
+    for month in (1, 6, 20):
+        p = override(reference, {"insurer.fixed_start_month": month})
+        assert summarise(run_replication(p, 0))["reimbursement_month"] == month
+    off = override(reference, {"insurer.fixed_start_month": 6, "insurer.reimburses": False})
+    assert math.isnan(summarise(run_replication(off, 0))["reimbursement_month"])
+
+
+def test_fixed_start_month_is_checked_by_the_schema(pair):
+    with pytest.raises(Exception, match="insurer.fixed_start_month"):
+        override(pair[0], {"insurer.fixed_start_month": 0})
+
+
+# --- levers -------------------------------------------------------------------------------------
+
+
+def test_starting_values_give_back_the_starting_scenarios(pair):
+    reference, strategy = pair
+    assert L.apply(reference, strategy, L.initial_values(strategy)) == (reference, strategy)
+
+
+def test_team_levers_change_only_the_strategy_shared_levers_change_both(pair):
+    reference, strategy = pair
+    values = L.initial_values(strategy)
+    ref2, strat2 = L.apply(reference, strategy, {**values, "facilitation.budget_eur_per_year": 20_000.0,
+                                                 "facilitation.priority_types": "gp_practice"})
+    assert ref2 == reference
+    assert strat2.facilitation.budget_eur_per_year == 20_000
+    assert strat2.facilitation.priority_types[0] == "gp_practice"
+    assert sorted(strat2.facilitation.priority_types) == sorted(strategy.facilitation.priority_types)
+    ref3, strat3 = L.apply(reference, strategy, {**values, L.FIXED_START: True, L.FIXED_START_FIELD: 6,
+                                                 "simulation.months": 36})
+    assert ref3.insurer.fixed_start_month == strat3.insurer.fixed_start_month == 6
+    assert ref3.simulation.months == strat3.simulation.months == 36
+
+
+def test_a_refused_value_names_its_lever_in_the_page_language(pair):
+    reference, strategy = pair
+    values = {**L.initial_values(strategy), "innovation.implementation_failure": 1.5}
+    with pytest.raises(L.LeverError) as info:
+        L.apply(reference, strategy, values)
+    err = info.value
+    assert err.key == "innovation.implementation_failure"
+    assert "Implementaties die nooit routine worden: 1,5 is niet toegestaan" in err.text("nl")
+    assert "innovation.implementation_failure" in err.technical and "less than or equal to 1" in err.technical
+
+
+def test_every_lever_has_words_and_a_source_in_both_languages(pair):
+    _, strategy = pair
+    values = L.initial_values(strategy)
+    for lever in L.LEVERS:
+        for lang in ("en", "nl"):
+            assert L.label(lever, lang).strip()
+            assert L.show(lever, values[lever.key], lang, strategy).strip()
+        english, dutch = L.source(lever, "en"), L.source(lever, "nl")
+        assert ("ASSUMPTION" in english) == ("aanname" in dutch.lower()), lever.key
+        assert "ASSUMPTION" not in L.hover(lever, values[lever.key], "nl", strategy)
+
+
+# --- engine: the command line's numbers, bit for bit, and stale runs dropped ---------------------
+
+
+def _same(a, b) -> bool:
+    return all(np.array_equal(getattr(x, f), getattr(y, f)) for x, y in zip(a, b, strict=True)
+               for f in ("state_counts", "reached_additional", "events", "final_state", "facilitation_cost"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_engine_gives_run_alls_numbers(pair, workers):
+    expected = run_all(list(pair), 12, workers=1)
+    engine = Engine(workers)
+    try:
+        got = engine.run(list(pair), 12)
+        assert all(_same(g, e) for g, e in zip(got, expected, strict=True))
+        assert engine.cached(pair[0], 12) and engine.cached(pair[1], 12)
+        assert engine.run([pair[0]], 6)[0] == got[0][:6]  # remembered, not run again
+    finally:
+        engine.close()
+
+
+def test_a_cancelled_run_returns_nothing_and_keeps_what_finished(pair):
+    engine = Engine(1)
+    calls = []
+    assert engine.run(list(pair), 12, cancelled=lambda: calls.append(1) or len(calls) > 2) is None
+    assert not engine.cached(pair[1], 12)
+    done = engine.run(list(pair), 12)
+    assert len(done[0]) == len(done[1]) == 12
+
+
+# --- export, map, story ---------------------------------------------------------------------------
+
+
+def test_scenario_file_reads_back_to_the_same_parameters(pair, tmp_path):
+    reference, strategy = pair
+    _, moved = L.apply(reference, strategy, {**L.initial_values(strategy), L.FIXED_START: True, L.FIXED_START_FIELD: 7,
+                                             "facilitation.budget_eur_per_year": 12_345.5,
+                                             "facilitation.priority_types": "home_care"})
+    text = scenario_toml(moved, strategy, replications=40)
+    assert "insurer.fixed_start_month: unset -> 7" in text
+    path = tmp_path / "moved.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path) == override(moved, {"simulation.replications": 40})
+
+
+def test_typical_run_replays_the_counted_replication(pair):
+    results = Engine(1).run(list(pair), 8)
+    study = make_study(list(pair), results, 8)
+    run = replay(pair[1], study.results.summary)
+    counted = results[1][run.replication]
+    assert np.array_equal(run.states[-1], counted.final_state)
+    svg = map_svg(run, 12, "nl", selected=int(np.flatnonzero(run.model.orgs.eligible)[0]))
+    assert svg.count('class="ds-org"') == int(run.model.orgs.eligible.sum())
+    assert "ds-map-selected" in svg
+    told = story(run, run.model.origin.index, 12, "nl")
+    assert told["note"].startswith("De eerste gebruiker")
+    assert map_bytes(run, 12, "nl", "png")[:4] == b"\x89PNG"
+    assert b"<svg" in export_bytes(study, "2-patients", "nl", "svg")[:600]
+    page_svg = screen_svg(study, "1-adoption", "nl")
+    assert page_svg.startswith("<svg") and 'width="100%"' in page_svg[:400] and "Doel: 70%" in page_svg
+
+
+def test_host_is_loopback_unless_given(tmp_path):
+    assert check_host(None) == ("127.0.0.1", False)
+    assert check_host("::1") == ("::1", False) and is_loopback("localhost")
+    assert check_host("0.0.0.0") == ("0.0.0.0", True)
+    result = CliRunner().invoke(cli_app, ["explore", str(tmp_path / "nothing.toml")])
+    assert result.exit_code == 2
+    assert "file not found" in result.output and "Traceback" not in result.output
+
+
+# --- the page in a real browser ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(args: list[str], timeout: float = 90.0):
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([str(CLI), "explore", "--port", str(port), *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"explorer stopped: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("explorer did not answer in time")
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = _start_server(["--replications", "20", "--months", "24", "--workers", "2", "--lang", "en"])
+    yield url
+    _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url, width=1366, height=768):
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    page.goto(url)
+    _wait_ready(page, 0)
+    return page
+
+
+def _generation(page) -> int:
+    return int(page.get_attribute(".ds-status", "data-generation") or 0)
+
+
+def _wait_ready(page, after: int, timeout: float = 120_000) -> int:
+    page.wait_for_function(
+        f"() => {{ const s = document.querySelector('.ds-status'); return s && s.dataset.state === 'ready' && "
+        f"Number(s.dataset.generation) > {after}; }}", timeout=timeout)
+    return _generation(page)
+
+
+def _reach(page) -> float:
+    return float(page.get_attribute(".ds-patients_12m-strategy", "data-value"))
+
+
+def _move(page, lever_class: str, key: str) -> None:
+    thumb = page.locator(f".{lever_class} .v-slider__thumb-container")
+    thumb.focus()
+    page.keyboard.press(key)
+
+
+@browser_needed
+def test_budget_lever_moves_the_collaborative_reach(server, browser):
+    page = _open(browser, server)
+    generation = _generation(page)
+    start = _reach(page)
+    css = L.BY_KEY["facilitation.budget_eur_per_year"].css
+    _move(page, css, "ArrowLeft")  # a run for EUR 9,000 starts...
+    page.keyboard.press("Home")  # ...and this newer position (no budget) cancels it
+    generation = _wait_ready(page, generation)
+    none = _reach(page)
+    assert "€0 per year" in page.inner_text(f".{css}")
+    reference, strategy = (override(load_scenario(SCENARIOS / f"zuidwest-{n}.toml"), {"simulation.months": 24})
+                           for n in ("isolated", "collaborative"))
+    no_team = override(strategy, {"facilitation.budget_eur_per_year": 0.0})
+    expected = make_study([reference, no_team], Engine(1).run([reference, no_team], 20), 20).results.summary
+    assert none == expected.loc[expected["scenario"] == "collaborative", "patients_12m"].median()  # the latest setting's numbers
+    _move(page, css, "End")  # the most budget
+    _wait_ready(page, generation)
+    most = _reach(page)
+    assert none < start <= most
+    page.close()
+
+
+def _english_phrases() -> set[str]:
+    """Every English text of the page that is not also Dutch, cut at its {fields}."""
+    tables = [EXPLORER_TEXTS, OUTCOME_LABELS, STATE_LABELS,
+              {k: v for k, v in TEXTS.items() if k.startswith(("fig_", "band_", "target_", "panel_", "never", "h_headline"))}]
+    phrases = set()
+    for table in tables:
+        for words in table.values():
+            if words["en"] == words["nl"]:
+                continue
+            for piece in re.split(r"\{[^}]*\}", words["en"]):
+                piece = piece.strip(" .,:;()“”")
+                if len(piece) >= 9:
+                    phrases.add(piece)
+    for lever in L.LEVERS:
+        phrases.add(L.label(lever, "en"))
+    return phrases
+
+
+@browser_needed
+def test_dutch_page_has_no_english_labels(server, browser):
+    page = _open(browser, server)
+    generation = _generation(page)
+    page.locator(".ds-lang button", has_text="NL").click()
+    page.wait_for_function("() => document.querySelector('.ds-h2') && document.querySelector('.ds-h2').textContent === 'Knoppen'")
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => document.querySelector('.ds-status').dataset.state === 'ready'", timeout=60_000)
+    page.locator("circle.ds-org").last.click()  # the story panel too
+    page.wait_for_selector(".ds-story-name")
+    text = page.evaluate("() => document.body.innerText + '\\n' + "
+                         "Array.from(document.querySelectorAll('svg text')).map(t => t.textContent).join('\\n')")
+    found = sorted(p for p in _english_phrases() if p in text)
+    assert not found, f"English on the Dutch page: {found}"
+    stray = re.search(r"\b(months|patients|runs|Collaborative|Isolated)\b", text)
+    assert stray is None, text[max(stray.start() - 80, 0): stray.end() + 80]
+    assert _generation(page) >= generation
+    page.close()
+
+
+@browser_needed
+def test_hover_shows_the_default_and_its_source(server, browser):
+    page = _open(browser, server)
+    page.locator(f".{L.BY_KEY['facilitation.budget_eur_per_year'].css} .ds-label").hover()
+    tip = page.locator(".ds-tip", has_text="Multinnoveren")
+    tip.wait_for(state="visible", timeout=10_000)
+    assert "Default €10,000 per year" in tip.inner_text()
+    page.close()
+
+
+@browser_needed
+def test_clicking_an_organisation_tells_its_story(server, browser):
+    page = _open(browser, server)
+    page.locator("circle.ds-org").nth(-5).click()
+    page.wait_for_selector(".ds-story-name")
+    assert page.locator(".ds-story-table").inner_text().count("\n") >= 3
+    assert page.locator(".ds-map-selected").count() == 1
+    page.close()
+
+
+@browser_needed
+def test_a_refused_value_shows_a_message_not_a_trace(server, browser):
+    page = _open(browser, server)
+    page.get_by_text("Advanced: uncertain model assumptions").click()
+    box = page.locator(f".{L.BY_KEY['innovation.implementation_failure'].css} input")
+    box.fill("1.5")
+    box.press("Enter")
+    error = page.locator(".ds-error")
+    error.wait_for(timeout=10_000)
+    assert "Implementations that never reach routine use: 1.5 is not allowed" in error.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+    assert page.get_attribute(".ds-status", "data-state") == "invalid"
+    page.close()
+
+
+@browser_needed
+def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_path):
+    page = _open(browser, server)
+    generation = _generation(page)
+    _move(page, L.BY_KEY["facilitation.support_capacity_per_month"].css, "ArrowRight")  # a setting of our own
+    _wait_ready(page, generation)
+    with page.expect_download() as toml_download:
+        page.locator(".ds-export-toml-strategy button").click()
+    scenario = tmp_path / "chosen.toml"
+    toml_download.value.save_as(scenario)
+    with page.expect_download() as csv_download:
+        page.locator(".ds-export-csv button").click()
+    shown = tmp_path / "shown.csv"
+    csv_download.value.save_as(shown)
+    page.close()
+    assert "facilitation.support_capacity_per_month: 3 -> 4" in scenario.read_text(encoding="utf-8")
+    out = tmp_path / "results"
+    done = subprocess.run([str(CLI), "run", str(scenario), "--out", str(out), "--quiet", "--workers", "2"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ran = pd.read_csv(out / "summary.csv")
+    table = pd.read_csv(shown)
+    name = ran["scenario"].iloc[0]
+    explorer_rows = table[table["scenario"] == name].reset_index(drop=True)
+    pd.testing.assert_frame_equal(explorer_rows, ran.reset_index(drop=True), check_exact=True)
+
+
+def _overflow_and_smallest_text(page) -> tuple[int, float]:
+    return tuple(page.evaluate("""() => {
+        const root = document.querySelector('.ds-root');
+        let box = root; while (box && getComputedStyle(box).overflowY !== 'auto') box = box.parentElement;
+        const over = (box || document.scrollingElement).scrollWidth - (box || document.scrollingElement).clientWidth;
+        const sizes = Array.from(document.querySelectorAll('.ds-label, .ds-value, .ds-card-title, .ds-headline li, .ds-legend'))
+            .map(e => parseFloat(getComputedStyle(e).fontSize));
+        return [over, Math.min(...sizes)];
+    }"""))
+
+
+@browser_needed
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1366, 768, 14.5), (1920, 1080, 16.5)])
+def test_laptop_and_projector_screens_are_readable(server, browser, tmp_path, width, height, smallest):
+    page = _open(browser, server, width, height)
+    over, small = _overflow_and_smallest_text(page)
+    assert over <= 1, "the page scrolls sideways"
+    assert small >= smallest, f"text of {small}px is too small at {width}x{height}"
+    keep = os.environ.get("DIFFUSION_SIM_SCREENSHOTS")
+    folder = Path(keep) if keep else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"explorer-{width}x{height}-top.png"))
+    page.locator("circle.ds-org").nth(-40).click()
+    page.wait_for_selector(".ds-story-name")
+    page.evaluate("document.querySelector('.ds-region').scrollIntoView()")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(folder / f"explorer-{width}x{height}-region.png"))
+    page.close()
+
+
+@browser_needed
+@pytest.mark.skipif(not os.environ.get("DIFFUSION_SIM_EXPLORER_BENCH"), reason="timing run: set DIFFUSION_SIM_EXPLORER_BENCH=1")
+def test_lever_to_figures_time_for_100_zuidwest_replications(browser):
+    proc, url = _start_server(["--replications", "100", "--lang", "en"])
+    try:
+        page = _open(browser, url, 1920, 1080)
+        team, shared = L.BY_KEY["facilitation.budget_eur_per_year"].css, L.BY_KEY["insurer.cost_share"].css
+        moves = [("team lever, new", team, "ArrowLeft"), ("team lever, new", team, "ArrowLeft"),
+                 ("shared lever, new", shared, "ArrowLeft"), ("shared lever, back", shared, "ArrowRight"),
+                 ("team lever, back", team, "ArrowRight")]
+        for what, css, key in moves:
+            generation = _generation(page)
+            t0 = time.perf_counter()
+            _move(page, css, key)
+            _wait_ready(page, generation, timeout=600_000)
+            print(f"\nlever to updated figures (100 replications x 2 strategies x 60 months), {what}: "
+                  f"{time.perf_counter() - t0:.1f} s")
+        page.close()
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("solara") is None or importlib.util.find_spec("altair") is None,
+                    reason="Mesa's SolaraViz needs the explore extra (pip install -e \".[explore]\")")
+def test_mesa_solaraviz_app_builds_and_resets():
+    import runpy
+
+    from mesa.experimental.scenarios import Scenario
+
+    mod = runpy.run_path(str(ROOT / "app.py"))
+    assert mod["page"] is not None
+    model = mod["AgentView"](scenario=Scenario(rng=5), replication=3, facilitation__budget_eur_per_year=0.0)  # as Reset builds it
+    model.step()
+    assert model.params.facilitation.budget_eur_per_year == 0.0 and model.replication == 3
+    assert list(model.datacollector.get_model_vars_dataframe().columns)[:2] == ["adopters", "share_eligible_adopted"]
