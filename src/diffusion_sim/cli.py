@@ -299,7 +299,7 @@ def _print_points(points: Any, names: list[str]) -> None:
 
 
 @app.command()
-def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an [uncertain] table.")],
+def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an \\[uncertain] table.")],
                 method: Annotated[str, typer.Option("--method", help="morris (screening) or sobol (variance shares).")] = "morris",
                 replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications averaged per design point.")] = 10,
                 samples: Annotated[int | None, typer.Option("--samples", min=2, help="First sample size: Morris trajectories (10) or "
