@@ -22,6 +22,8 @@ import os
 import platform
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -212,8 +214,13 @@ def new_results_dir(results_root: Path, stem: str) -> Path:
     return path
 
 
-def write_results(tables: dict[str, pd.DataFrame], meta: dict[str, Any], out: Path) -> Path:
-    """Write every table and the manifest into ``out`` atomically; refuse to overwrite."""
+@contextmanager
+def atomic_folder(out: str | Path) -> Iterator[Path]:
+    """A temporary folder beside ``out`` to write into; renamed to ``out`` only if the block succeeds.
+
+    Refuses an existing ``out`` (results are never overwritten); on any error, or Ctrl-C, the
+    temporary folder is removed and nothing is left behind.
+    """
     out = Path(out)
     if out.exists():
         raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
@@ -223,19 +230,30 @@ def write_results(tables: dict[str, pd.DataFrame], meta: dict[str, Any], out: Pa
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
+        yield tmp
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in ``folder``, for the manifest."""
+    return {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def write_results(tables: dict[str, pd.DataFrame], meta: dict[str, Any], out: Path) -> Path:
+    """Write every table and the manifest into ``out`` atomically; refuse to overwrite."""
+    with atomic_folder(out) as tmp:
         for name, frame in tables.items():
             if name != "organisations":
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
             if name in CSV_TABLES:
                 frame.to_csv(tmp / f"{name}.csv", index=False)
         meta = dict(meta)
-        meta["files"] = {p.name: _sha256(p) for p in sorted(tmp.iterdir())}
+        meta["files"] = file_hashes(tmp)
         (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)
 
 
 def read_results(folder: str | Path) -> ResultSet:
@@ -267,7 +285,8 @@ def read_results(folder: str | Path) -> ResultSet:
     )
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """SHA-256 of a file, in hex."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

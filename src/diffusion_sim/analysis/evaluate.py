@@ -39,6 +39,7 @@ from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.executors import run_all
 from diffusion_sim.params import Params
+from diffusion_sim.results import atomic_folder, file_hashes
 from diffusion_sim.runner import summarise
 
 from .space import Dimension, apply
@@ -256,35 +257,15 @@ def write_folder(
     out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any], figures: Callable[[Path], list[str]] | None = None
 ) -> Path:
     """Write tables (Parquet and CSV), figures and ``manifest.json`` into ``out`` atomically; never overwrite."""
-    out = Path(out)
-    if out.exists():
-        raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    with atomic_folder(out) as tmp:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
             frame.to_csv(tmp / f"{name}.csv", index=False)
         meta = dict(meta)
         meta["figures"] = figures(tmp) if figures is not None else []
-        meta["files"] = {p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+        meta["files"] = file_hashes(tmp)
         (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return Path(out)
 
 
 def _now() -> str:
