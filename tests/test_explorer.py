@@ -332,6 +332,10 @@ def test_dutch_page_has_no_english_labels(server, browser):
     page.wait_for_function("() => document.querySelector('.ds-h2') && document.querySelector('.ds-h2').textContent === 'Knoppen'")
     page.wait_for_timeout(300)
     page.wait_for_function("() => document.querySelector('.ds-status').dataset.state === 'ready'", timeout=60_000)
+    # the charts are redrawn in the new language after the switch: wait for that, not for a fixed time
+    page.wait_for_function("() => { const t = Array.from(document.querySelectorAll('svg text')).map(e => e.textContent)"
+                           ".join(' '); return t.length > 0 && !t.includes('additional patients') && !t.includes('eligible') }",
+                           timeout=60_000)
     page.locator("circle.ds-org").last.click()  # the story panel too
     page.wait_for_selector(".ds-story-name")
     text = page.evaluate("() => document.body.innerText + '\\n' + "
