@@ -49,3 +49,15 @@ def complete_region(n: int, org_type: str = "hospital") -> Region:
         ties=sparse.csr_matrix(ones),
         org_name=np.full(n, "", dtype=object),
     )
+
+
+def make_compare_folder(root: Path, months: int, reps: int) -> Path:
+    """A tiny results folder, as `diffusion-sim compare --no-report` writes it, for figure and report tests."""
+    from diffusion_sim.study import run_study
+
+    files = [SCENARIOS / "zuidwest-isolated.toml", SCENARIOS / "zuidwest-collaborative.toml"]
+    scenarios = [load_scenario(f, {"simulation.months": months}) for f in files]
+    out = root / "compare-test"
+    run_study(scenarios, [str(f) for f in files], out, reps, 1,
+              command=["diffusion-sim", "compare", *map(str, files), "-n", str(reps), "--months", str(months)])
+    return out

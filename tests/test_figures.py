@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 from PIL import Image
+from tests.conftest import make_compare_folder
 
 from diffusion_sim import figures
 from diffusion_sim.analysis.summary import quantiles
@@ -26,8 +27,6 @@ from diffusion_sim.figures import (
     typical_replication,
     write_figures,
 )
-from diffusion_sim.scenario import load_scenario
-from diffusion_sim.study import run_study
 from diffusion_sim.texts import MONTHS_SHORT, fmt_percent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,13 +41,7 @@ ENGLISH = ("Months", "months", "month", "Month", "patients", "Patients", "organi
 
 
 def make_results(root: Path) -> Path:
-    """A tiny compare folder (4 replications x 24 months) as `diffusion-sim compare --no-report` writes it."""
-    files = [SCENARIOS / "zuidwest-isolated.toml", SCENARIOS / "zuidwest-collaborative.toml"]
-    scenarios = [load_scenario(f, {"simulation.months": MONTHS}) for f in files]
-    out = root / "compare-test"
-    run_study(scenarios, [str(f) for f in files], out, REPS, 1,
-              command=["diffusion-sim", "compare", *map(str, files), "-n", str(REPS), "--months", str(MONTHS)])
-    return out
+    return make_compare_folder(root, MONTHS, REPS)
 
 
 @pytest.fixture(scope="module")

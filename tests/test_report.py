@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import make_compare_folder
 from typer.testing import CliRunner
 
 from diffusion_sim import figures, report
@@ -20,8 +21,6 @@ from diffusion_sim.errors import ResultsError
 from diffusion_sim.figures import load_study
 from diffusion_sim.params import flat_fields
 from diffusion_sim.report import build_document, render_html, write_report
-from diffusion_sim.scenario import load_scenario
-from diffusion_sim.study import run_study
 from diffusion_sim.texts import (
     KEY_ASSUMPTIONS,
     OUTCOME_LABELS,
@@ -53,11 +52,7 @@ ENGLISH = ("In brief", "Key numbers", "Figures", "Key assumptions", "Assumption"
 
 
 def make_results(root: Path) -> Path:
-    scenarios = [load_scenario(f, {"simulation.months": MONTHS}) for f in FILES]
-    out = root / "compare-test"
-    run_study(scenarios, [str(f) for f in FILES], out, REPS, 1,
-              command=["diffusion-sim", "compare", *map(str, FILES), "-n", str(REPS), "--months", str(MONTHS)])
-    return out
+    return make_compare_folder(root, MONTHS, REPS)
 
 
 @pytest.fixture(scope="module")

@@ -169,8 +169,6 @@ def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 def manifest(scenarios: list[Params], sources: list[str], regions: list[Region], replications: int,
              workers: int, command: list[str] | None) -> dict[str, Any]:
     """What produced a results folder: enough to run it again and get the same numbers."""
-    import mesa
-    import scipy
 
     return {
         "format_version": FORMAT_VERSION,
@@ -192,14 +190,22 @@ def manifest(scenarios: list[Params], sources: list[str], regions: list[Region],
             }
             for p, src, reg in zip(scenarios, sources, regions, strict=True)
         },
-        "environment": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "scipy": scipy.__version__,
-            "mesa": mesa.__version__,
-        },
+        "environment": environment(),
+    }
+
+
+def environment() -> dict[str, str]:
+    """Versions of Python and the libraries that shape the numbers, for manifests."""
+    import mesa
+    import scipy
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+        "mesa": mesa.__version__,
     }
 
 

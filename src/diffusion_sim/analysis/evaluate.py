@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import shutil
 import sys
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.executors import run_all
 from diffusion_sim.params import Params
-from diffusion_sim.results import atomic_folder, file_hashes
+from diffusion_sim.results import atomic_folder, environment, file_hashes
 from diffusion_sim.runner import summarise
 
 from .space import Dimension, apply
@@ -230,8 +229,6 @@ def fingerprint_id(fingerprint: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------- writing an analysis folder
 def analysis_manifest(kind: str, base: Params, source: str, command: list[str] | None, **extra: Any) -> dict[str, Any]:
     """What produced an analysis folder: the scenario, the settings and the software versions."""
-    import mesa
-    import scipy
 
     return {
         "kind": kind,
@@ -242,14 +239,7 @@ def analysis_manifest(kind: str, base: Params, source: str, command: list[str] |
         "scenario_file": source,
         "scenario": base.model_dump(mode="json"),
         **extra,
-        "environment": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "scipy": scipy.__version__,
-            "mesa": mesa.__version__,
-        },
+        "environment": environment(),
     }
 
 
