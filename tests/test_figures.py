@@ -40,13 +40,9 @@ ENGLISH = ("Months", "months", "month", "Month", "patients", "Patients", "organi
            "within", "Jan", "Mar", "May", "Oct", "since", "the", "and", "run", "runs", "Runs", "seed")
 
 
-def make_results(root: Path) -> Path:
-    return make_compare_folder(root, MONTHS, REPS)
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    return make_results(tmp_path_factory.mktemp("results"))
+    return make_compare_folder(tmp_path_factory.mktemp("results"), MONTHS, REPS)
 
 
 @pytest.fixture(scope="module")

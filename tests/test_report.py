@@ -51,13 +51,9 @@ ENGLISH = ("In brief", "Key numbers", "Figures", "Key assumptions", "Assumption"
            "Command", "Results folder", "Runs", "seed", "Jan", "Mar", "May", "Oct", "yes", "no", "DERIVED", "sec.", "et al.")
 
 
-def make_results(root: Path) -> Path:
-    return make_compare_folder(root, MONTHS, REPS)
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    return make_results(tmp_path_factory.mktemp("results"))
+    return make_compare_folder(tmp_path_factory.mktemp("results"), MONTHS, REPS)
 
 
 @pytest.fixture(scope="module")

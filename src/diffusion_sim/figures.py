@@ -460,6 +460,16 @@ def typical_replication(summary: pd.DataFrame, scenario: str) -> tuple[int, floa
     return int(best["replication"]), float(best["adopted_beyond_origin"])
 
 
+def bare_map_axes(ax) -> None:
+    """A map panel: true proportions, no ticks, grid or frame (the report's map and the explorer's)."""
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+
+
 def adoption_periods(months: int, start_year: int, start_month: int, lang: Lang) -> list[tuple[int, int, str]]:
     """Bins (first step, last step, label) for colouring adoption months: half years, years or longer.
 
@@ -538,12 +548,7 @@ def region_map(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
             ax.annotate(row["label"], xy=(row["lon"] * kx, row["lat"]), xytext=(0, lift), textcoords="offset points",
                         fontsize=7, color="#222222", ha="center", va="bottom" if lift else "center", zorder=7,
                         path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
+        bare_map_axes(ax)
         ax.set_title(study.label(name, lang), color=study.colours[name])
         ax.text(0.0, -0.02, t("map_typical", lang, rep=rep, n=fmt_number(adopted_n, lang)), transform=ax.transAxes,
                 ha="left", va="top", fontsize=7.5, color=GREY)

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from diffusion_sim.figures import house_style, typical_replication
+from diffusion_sim.figures import bare_map_axes, house_style, typical_replication
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model.agents import Organisation
 from diffusion_sim.model.state import STATE_NAMES
@@ -253,12 +253,7 @@ def map_figure(run: TypicalRun, month: int, lang: Lang) -> Figure:
         for _, row in region.municipalities.sort_values("population", ascending=False).head(LABELS).iterrows():
             ax.annotate(_clean(str(row["name"])), xy=(row["lon"] * kx, row["lat"]), xytext=(0, 5), textcoords="offset points",
                         ha="center", fontsize=7.5, color="#333333", zorder=7)
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
+        bare_map_axes(ax)
         sim = run.params.simulation
         ax.set_title(ex("map_title", lang, label=month_label(sim.start_year, sim.start_month, month, lang), m=month))
         counts = state_counts(run, month)

@@ -85,11 +85,8 @@ class OriginOrganisation(Organisation):
     """The organisation that already runs the proven innovation and demonstrates it to those nearby."""
 
     def demonstration_hazard(self) -> np.ndarray:
-        """Yearly awareness hazard its demonstrations add to each organisation (zero once it stops)."""
-        model = self.model
-        if model.orgs.state[self.index] != OrgState.ADOPTED:
-            return model.zeros
-        return model.demonstration_reach
+        """Yearly awareness hazard its demonstrations add to each organisation (it never stops running it)."""
+        return self.model.demonstration_reach
 
 
 class Insurer(mesa.Agent):
@@ -134,7 +131,6 @@ class FacilitationTeam(mesa.Agent):
         super().__init__(model)
         f = model.params.facilitation
         self.budget_left = 0.0
-        self.spent_total = 0.0
         self.brokered = np.zeros(model.region.n, dtype=bool)
         self.supported_now = 0
         rank = {t: i for i, t in enumerate(f.priority_types)}
@@ -164,7 +160,6 @@ class FacilitationTeam(mesa.Agent):
             if self.supported_now:
                 orgs.supported[:] = False
                 self.supported_now = 0
-            self.spent_total += cost
             return cost, meeting
         on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
         caseload = self._by_priority(np.flatnonzero(orgs.supported & on_way))[:affordable]  # the helped keep their place
@@ -183,7 +178,6 @@ class FacilitationTeam(mesa.Agent):
         self.budget_left -= caseload.size * f.support_cost_eur_per_month
         if f.broker_ties_per_month and caseload.size:
             self._broker(caseload, f.broker_ties_per_month)
-        self.spent_total += cost
         return cost, meeting
 
     def _by_priority(self, orgs_idx: np.ndarray, tie_break: np.ndarray | None = None) -> np.ndarray:

@@ -111,7 +111,6 @@ class DiffusionModel(mesa.Model):
         self.distinct_share = np.asarray(p.innovation.distinct_patients.as_tuple())[t]
         eligible = share > 0
         self.orgs = OrgArrays.empty(region.n, eligible, target)
-        self.zeros = np.zeros(region.n)
         self._n = region.n
         self.degree = np.diff(region.ties.indptr).astype(np.float64)
         self.extra_ties = np.zeros(region.n)
@@ -124,7 +123,7 @@ class DiffusionModel(mesa.Model):
         self._n_experienced = 0
         self._none = np.zeros(0, dtype=np.int64)
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
-        self._awareness_key: tuple[int, bool] | None = None
+        self._awareness_key: int | None = None
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
         self._consider_probability = mech.monthly_probability(consider)
         self.type_cost = np.asarray(p.innovation.implementation_cost_eur.as_tuple())[t]
@@ -220,12 +219,12 @@ class DiffusionModel(mesa.Model):
         return self._ties_now
 
     def _awareness_coefficients(self) -> tuple[np.ndarray, np.ndarray]:
-        """Monthly awareness hazard = outside + imitation x (adopted ties); redone when ties or the origin change.
+        """Monthly awareness hazard = outside + imitation x (adopted ties); redone when brokered ties are added.
 
         outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
         imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share).
         """
-        key = (self._broker_rows.size, self.orgs.state[self.origin.index] == OrgState.ADOPTED)
+        key = self._broker_rows.size  # brokered ties change the tie counts; nothing else here changes
         if key != self._awareness_key:
             d = self.params.diffusion
             per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
@@ -314,7 +313,6 @@ class DiffusionModel(mesa.Model):
                                                self.region.staff_capacity[idx], orgs.target_patients[idx],
                                                p.barriers.fit_scale_patients)
             prob = mech.adoption_probability(strengths, self.barrier_weights)
-            orgs.adoption_probability[idx] = prob
             go = u[idx] < prob
             adopt, reject = idx[go], idx[~go]
             state[adopt] = OrgState.IMPLEMENTING

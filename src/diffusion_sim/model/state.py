@@ -63,7 +63,6 @@ class OrgArrays:
     month_failed: np.ndarray
     month_discontinued: np.ndarray
     main_barrier: np.ndarray
-    adoption_probability: np.ndarray
     implementation_cost: np.ndarray
 
     @classmethod
@@ -88,6 +87,5 @@ class OrgArrays:
             month_failed=months(),
             month_discontinued=months(),
             main_barrier=np.full(n, -1, dtype=np.int8),
-            adoption_probability=np.full(n, np.nan),
             implementation_cost=np.zeros(n),
         )
