@@ -12,6 +12,10 @@ with a zero budget and zero effects the facilitation team changes nothing.
 
 from __future__ import annotations
 
+import difflib
+import tomllib
+from functools import cache
+from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,6 +29,10 @@ ORG_TYPES: tuple[str, ...] = (
     "pharmacy",
 )
 OrgType = Literal["hospital", "gp_practice", "elderly_care", "home_care", "mental_health", "pharmacy"]
+Role = Literal["primary", "chain", "none"]
+Complexity = Literal["simple", "complicated", "complex"]
+ReimbursementRoute = Literal["insurer_contract", "existing_tariff", "none"]
+DEFAULT_PROFILE = "heart-failure-telemonitoring"
 
 
 def P(default: Any, doc: str, **bounds: Any) -> Any:
@@ -66,6 +74,59 @@ class PerTypeAmount(Section):
     def as_tuple(self) -> tuple[float, ...]:
         """Values in the order of :data:`ORG_TYPES`."""
         return tuple(getattr(self, t) for t in ORG_TYPES)
+
+
+class PerTypeRole(Section):
+    """The part each organisation type plays: runs it alone (primary), with a tied primary adopter (chain), or not."""
+
+    hospital: Role = "none"
+    gp_practice: Role = "none"
+    elderly_care: Role = "none"
+    home_care: Role = "none"
+    mental_health: Role = "none"
+    pharmacy: Role = "none"
+
+    def as_tuple(self) -> tuple[str, ...]:
+        """Values in the order of :data:`ORG_TYPES`."""
+        return tuple(getattr(self, t) for t in ORG_TYPES)
+
+
+class PerComplexity(Section):
+    """A multiplier for each NASSS complexity class (Greenhalgh et al. 2017)."""
+
+    simple: float = Field(1.0, ge=0)
+    complicated: float = Field(1.0, ge=0)
+    complex: float = Field(1.0, ge=0)
+
+
+def profile_names() -> list[str]:
+    """Names of the shipped innovation profiles (``src/diffusion_sim/innovations/*.toml``)."""
+    folder = resources.files("diffusion_sim") / "innovations"
+    return sorted(f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml"))
+
+
+@cache
+def _profile_text(name: str) -> str:
+    return (resources.files("diffusion_sim") / "innovations" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def profile_data(name: str) -> dict[str, Any]:
+    """The values of a shipped innovation profile, as a nested dict; unknown names suggest close matches."""
+    names = profile_names()
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=2, cutoff=0.4)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        raise ValueError(f"unknown innovation profile '{name}'; {hint}shipped profiles: {', '.join(names)}")
+    data = tomllib.loads(_profile_text(name))
+    data["profile"] = name
+    return data
+
+
+def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 class SimulationParams(Section):
@@ -126,10 +187,33 @@ class NetworkParams(Section):
 class InnovationParams(Section):
     """The proven innovation: who it is for, what it costs and how hard it is to sustain.
 
-    Defaults: home telemonitoring for chronic heart failure (DOMAIN.md sec. 7).
+    The section starts from a shipped profile (``profile``, a file in ``src/diffusion_sim/innovations/``
+    with every value's source); keys given in a scenario replace the profile's. Defaults: home
+    telemonitoring for chronic heart failure (DOMAIN.md sec. 7).
     """
 
+    profile: str = P(DEFAULT_PROFILE, "name of a shipped innovation profile whose values this section starts from: "
+                     "heart-failure-telemonitoring, copd-remote-monitoring, structured-medication-review (sources in src/diffusion_sim/innovations/README.md)")
     name: str = P("Home telemonitoring for chronic heart failure", "label; DOMAIN.md sec. 7")
+    target_group: str = P("People with chronic heart failure known to their GP (ICPC K77)", "label; DOMAIN.md sec. 7")
+    roles: PerTypeRole = P(
+        PerTypeRole(hospital="primary", gp_practice="chain", home_care="chain"),
+        "part each type plays: primary (runs it on its own), chain (starts only once a tied organisation runs it as "
+        "primary adopter), none; hospitals primary, GP practices and home care secondary in the chain (DOMAIN.md sec. 7)",
+    )
+    complexity: Complexity = P(
+        "complicated", "NASSS complexity of the innovation (Greenhalgh et al. 2017): simple, complicated, complex; "
+        "scales implementation failure and discontinuation by innovation.complexity_factor"
+    )
+    complexity_factor: PerComplexity = P(
+        PerComplexity(simple=0.5, complicated=1.0, complex=2.0),
+        "multiplier on implementation failure and discontinuation per complexity class; ASSUMPTION after Greenhalgh et al. 2017 "
+        "(NASSS: complex technologies are rarely adopted at scale or sustained), failure and discontinuation are given for a complicated one",
+    )
+    reimbursement_route: ReimbursementRoute = P(
+        "insurer_contract", "how set-up costs get (partly) paid: insurer_contract (the insurer arranges it after demand, "
+        "at a contract window), existing_tariff (paid from month 0), none (never); HartWacht contract, Zilveren Kruis 2016 (Skipr 2019)"
+    )
     target_share: PerTypeShare = P(
         PerTypeShare(hospital=0.0069, gp_practice=0.0069, elderly_care=0.0, home_care=0.10, mental_health=0.0, pharmacy=0.0),
         "share of an organisation's patients in the target group; heart failure 13.8 per 1,000 (DERIVED from 13.3 men / 14.2 women, Nivel 2021 via VZinfo), half "
@@ -167,6 +251,39 @@ class InnovationParams(Section):
         "patients are disjoint halves, home-care clients with heart failure are also hospital or GP patients, half of whom are "
         "assumed not yet reached there (ASSUMPTION)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_from_profile(cls, data: Any) -> Any:
+        """Fill every key the scenario leaves out from the named profile (the scenario's keys win)."""
+        if isinstance(data, BaseModel):
+            return data
+        data = dict(data or {})
+        return _merged(profile_data(str(data.get("profile", DEFAULT_PROFILE))), data)
+
+    @model_validator(mode="after")
+    def _roles_fit_target_group(self) -> InnovationParams:
+        shares, roles = self.target_share.as_tuple(), self.roles.as_tuple()
+        for org_type, share, role in zip(ORG_TYPES, shares, roles, strict=True):
+            if role == "none" and share > 0:
+                raise ValueError(f"roles.{org_type} is 'none' but target_share.{org_type} is {share}; give it a role "
+                                 f"(primary or chain) or set its target_share to 0")
+        if not any(r == "primary" and s > 0 for s, r in zip(shares, roles, strict=True)):
+            raise ValueError("no organisation type runs it on its own: give at least one type role 'primary' and a target_share > 0")
+        return self
+
+    def eligible_types(self) -> tuple[bool, ...]:
+        """Per type in :data:`ORG_TYPES`: whether it serves the target group and has a part in the innovation."""
+        return tuple(s > 0 and r != "none" for s, r in zip(self.target_share.as_tuple(), self.roles.as_tuple(), strict=True))
+
+    def primary_types(self) -> tuple[str, ...]:
+        """Types that run it on their own, in the order of :data:`ORG_TYPES`."""
+        return tuple(t for t, e, r in zip(ORG_TYPES, self.eligible_types(), self.roles.as_tuple(), strict=True)
+                     if e and r == "primary")
+
+    def complexity_multiplier(self) -> float:
+        """Factor on implementation failure and discontinuation for this innovation's complexity."""
+        return float(getattr(self.complexity_factor, self.complexity))
 
 
 class DiffusionParams(Section):
@@ -246,8 +363,33 @@ class OriginParams(Section):
 
     org_type: OrgType = P("hospital", "type of the origin organisation; ASSUMPTION: a hospital heart-failure clinic (DOMAIN.md sec. 7)")
     municipality: str = P("GM0664", "CBS code of its municipality; ASSUMPTION: Adrz, Goes")
+    further_municipalities: tuple[str, ...] = P(
+        (), "CBS codes of further municipalities where an organisation of the same type already runs it at month 0 (one each, "
+        "the nearest to the municipal seat); none in Zuidwest (ASSUMPTION)"
+    )
     demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; ASSUMPTION", ge=0, le=50)
     demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0)
+
+
+class PortfolioParams(Section):
+    """Several innovations served by one facilitation team with one budget (Multinnoveren's next step)."""
+
+    innovations: tuple[str, ...] = P(
+        (), "names of shipped innovation profiles, in the order the team takes them up; empty: the single [innovation] section"
+    )
+    schedule: Literal["sequential", "simultaneous"] = P(
+        "sequential", "sequential: the team works on one innovation at a time, then all at once after the last; "
+        "simultaneous: on all from month 1, capacity split evenly; ASSUMPTION (the two options the initiative weighs)"
+    )
+    months_per_innovation: int = P(12, "months the team spends on each innovation when sequential; ASSUMPTION: one a year, as the initiative plans", ge=1, le=600)
+    carryover: float = P(
+        0.2, "relative fall (0-1) in implementation time and failure for an organisation that already implemented another "
+        "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
+    )
+    knowledge_sharing_persists: bool = P(
+        True, "the knowledge-sharing network the team set up for an innovation keeps sharing after the team moves on; "
+        "support, meetings and brokering stop; ASSUMPTION"
+    )
 
 
 class RegionParams(Section):
@@ -278,14 +420,29 @@ class Params(Section):
     facilitation: FacilitationParams = FacilitationParams()
     insurer: InsurerParams = InsurerParams()
     origin: OriginParams = OriginParams()
+    portfolio: PortfolioParams = PortfolioParams()
 
     @model_validator(mode="after")
     def _origin_is_eligible(self) -> Params:
-        if getattr(self.innovation.target_share, self.origin.org_type) <= 0:
+        if not self.portfolio.innovations and self.origin.org_type not in self.innovation.primary_types():
             raise ValueError(
-                f"origin.org_type '{self.origin.org_type}' has innovation.target_share 0, so it cannot run the innovation"
+                f"origin.org_type '{self.origin.org_type}' does not run {self.innovation.name!r} on its own; "
+                f"allowed: {', '.join(self.innovation.primary_types())}"
             )
+        for name in self.portfolio.innovations:
+            profile_data(name)  # an unknown name fails here, with close matches
         return self
+
+    def innovation_tracks(self) -> list[InnovationParams]:
+        """The innovations this scenario runs: the portfolio's profiles, or the single [innovation] section."""
+        if not self.portfolio.innovations:
+            return [self.innovation]
+        return [InnovationParams.model_validate({"profile": name}) for name in self.portfolio.innovations]
+
+    def origin_type(self, innovation: InnovationParams) -> str:
+        """Type of the organisations that already run ``innovation``: origin.org_type if it runs it alone, else its first primary type."""
+        primary = innovation.primary_types()
+        return self.origin.org_type if self.origin.org_type in primary else primary[0]
 
 
 def with_overrides(params: Params, changes: dict[str, Any]) -> Params:
@@ -294,6 +451,8 @@ def with_overrides(params: Params, changes: dict[str, Any]) -> Params:
     ``model_copy(update=...)`` would skip validation, so the whole tree is rebuilt.
     """
     data = params.model_dump()
+    if "innovation.profile" in changes:  # a new profile replaces every innovation value not changed explicitly
+        data["innovation"] = profile_data(str(changes["innovation.profile"]))
     for dotted, value in changes.items():
         node = data
         keys = dotted.split(".")

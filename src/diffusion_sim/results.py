@@ -131,7 +131,7 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
         org.insert(0, "scenario", name)
         eligible = np.asarray(params.innovation.target_share.as_tuple())[region.org_type] > 0
         org["eligible"] = eligible
-        org["origin"] = org["org_id"] == reps[0].origin if reps else False
+        org["origin"] = org["org_id"].isin(reps[0].origins) if reps else False
         organisations.append(org)
 
     return {

@@ -26,14 +26,19 @@ STREAMS: tuple[str, ...] = (
 REGION_REPLICATION = -1
 
 
-def seed_sequence(seed: int, rep: int, name: str) -> np.random.SeedSequence:
-    """The seed sequence of stream ``name`` in replication ``rep`` under root ``seed``."""
-    return np.random.SeedSequence(seed, spawn_key=(rep + 1, STREAMS.index(name)))
+def seed_sequence(seed: int, rep: int, name: str, track: int = 0) -> np.random.SeedSequence:
+    """The seed sequence of stream ``name`` in replication ``rep`` under root ``seed``.
+
+    ``track`` is the position of an innovation in a portfolio: the first (or only) innovation uses the
+    plain streams, so a portfolio of one draws exactly what the single-innovation model draws.
+    """
+    key = (rep + 1, STREAMS.index(name)) if track == 0 else (rep + 1, STREAMS.index(name), track)
+    return np.random.SeedSequence(seed, spawn_key=key)
 
 
-def stream(seed: int, rep: int, name: str) -> np.random.Generator:
-    """A fresh generator for stream ``name`` in replication ``rep``."""
-    return np.random.default_rng(seed_sequence(seed, rep, name))
+def stream(seed: int, rep: int, name: str, track: int = 0) -> np.random.Generator:
+    """A fresh generator for stream ``name`` in replication ``rep`` (and innovation ``track`` of a portfolio)."""
+    return np.random.default_rng(seed_sequence(seed, rep, name, track))
 
 
 def region_stream(seed: int) -> np.random.Generator:

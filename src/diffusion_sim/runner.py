@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from diffusion_sim.model import DiffusionModel
+from diffusion_sim.model import DiffusionModel, PortfolioModel, build_model
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import Params
 from diffusion_sim.region import Region, build_region
@@ -39,17 +39,30 @@ class Replication:
     final_state: np.ndarray  # (n_orgs,) int8
     main_barrier: np.ndarray  # (n_orgs,) int8
     n_eligible: int
-    origin: int
+    origins: np.ndarray  # (n_origins,) the organisations that ran it at month 0
+    innovation: str = ""  # the innovation's name; a portfolio's combined record joins them with " + "
+    tracks: list[Replication] | None = None  # a portfolio: one record per innovation, in its order
 
 
 def run_replication(params: Params, replication: int, region: Region | None = None) -> Replication:
-    """Run one replication to the horizon; the region defaults to the one the seed draws."""
+    """Run one replication to the horizon; the region defaults to the one the seed draws.
+
+    A portfolio returns its combined record (organisation-innovation pairs, patients and costs added
+    up) with one record per innovation in ``tracks``.
+    """
     region = region if region is not None else build_region(params)
-    m = DiffusionModel(params, replication=replication, region=region, agent_views=False).run()
+    m = build_model(params, replication=replication, region=region, agent_views=False).run()
+    if isinstance(m, PortfolioModel):
+        return combine(m, [record(track) for track in m.tracks])
+    return record(m)
+
+
+def record(m: DiffusionModel) -> Replication:
+    """What one innovation's model produced, as compact arrays."""
     orgs = m.orgs
     events = np.stack([getattr(orgs, f) for f in EVENT_FIELDS]).astype(np.int16)
     return Replication(
-        replication=replication,
+        replication=m.replication,
         state_counts=m.state_counts,
         enrolled=m.enrolled.astype(np.float32),
         new_patients=m.new_patients.astype(np.float32),
@@ -63,7 +76,45 @@ def run_replication(params: Params, replication: int, region: Region | None = No
         final_state=orgs.state.copy(),
         main_barrier=orgs.main_barrier.copy(),
         n_eligible=int(orgs.eligible.sum()),
-        origin=m.origin.index,
+        origins=np.array([o.index for o in m.origins], dtype=np.int64),
+        innovation=m.innovation.name,
+    )
+
+
+def combine(m: PortfolioModel, tracks: list[Replication]) -> Replication:
+    """A portfolio's record: counts over organisation-innovation pairs, patients and costs added up.
+
+    Each organisation's events are its earliest over the innovations; its final state and main barrier
+    are those of the first innovation it is eligible for (per innovation they are in ``tracks``).
+    """
+    def total(attr: str) -> np.ndarray:
+        return np.sum([getattr(r, attr) for r in tracks], axis=0)
+
+    adopted = total("state_counts")[:, :, OrgState.ADOPTED].sum(axis=1)
+    eligible = sum(r.n_eligible for r in tracks)
+    events = np.stack([r.events for r in tracks]).astype(np.int32)
+    events = np.where(events < 0, np.iinfo(np.int32).max, events).min(axis=0)
+    events = np.where(events == np.iinfo(np.int32).max, -1, events).astype(np.int16)
+    first = np.argmax(np.stack([r.final_state != OrgState.INELIGIBLE for r in tracks]), axis=0)
+    cols = np.arange(first.size)
+    return Replication(
+        replication=m.replication,
+        state_counts=total("state_counts"),
+        enrolled=total("enrolled"),
+        new_patients=total("new_patients"),
+        reached_additional=total("reached_additional"),
+        share_adopted=adopted / eligible if eligible else np.zeros(adopted.shape),
+        implementation_cost=total("implementation_cost"),
+        facilitation_cost=total("facilitation_cost") + m.meeting_cost,
+        supported=total("supported"),
+        reimbursing=np.any([r.reimbursing for r in tracks], axis=0),
+        events=events,
+        final_state=np.stack([r.final_state for r in tracks])[first, cols],
+        main_barrier=np.stack([r.main_barrier for r in tracks])[first, cols],
+        n_eligible=eligible,
+        origins=np.unique(np.concatenate([r.origins for r in tracks])),
+        innovation=" + ".join(r.innovation for r in tracks),
+        tracks=tracks,
     )
 
 
@@ -87,9 +138,9 @@ def summarise(rep: Replication) -> dict[str, float]:
     facil = float(rep.facilitation_cost.sum())
     reached = float(rep.reached_additional[-1])
     adopted_ever = rep.events[EVENT_FIELDS.index("month_adopted")] >= 0
-    adopted_ever[rep.origin] = False
+    adopted_ever[rep.origins] = False
     reimb = first_month(rep.reimbursing)
-    return {
+    out = {
         "eligible_orgs": float(rep.n_eligible),
         "adopters_final": float(final[OrgState.ADOPTED]),
         "share_adopted_final": float(rep.share_adopted[-1]),
@@ -109,3 +160,7 @@ def summarise(rep: Replication) -> dict[str, float]:
         "reimbursement_month": reimb,
         "spread_beyond_origin": float(adopted_ever.any()),
     }
+    if rep.tracks:  # a portfolio reaches 70% when every innovation in it has
+        per_innovation = [first_month(r.share_adopted >= ADOPTION_TARGET) for r in rep.tracks]
+        out["months_to_70pct"] = float("nan") if np.isnan(per_innovation).any() else max(per_innovation)
+    return out

@@ -140,11 +140,12 @@ def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
     owner = _model_at(loc)
     info = owner.model_fields.get(str(loc[-1])) if owner and loc else None
     got = _lookup(data, loc)
-    got_text = f", got {got!r}" if got is not _MISSING else ""
+    got_text = f", got {got!r}" if got is not _MISSING and not isinstance(got, dict) else ""
     unit = ""
     if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
         unit = f" ({info.description.split(';')[0]})"
-    return f"field '{field}': {err['msg']}{got_text}{unit}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"field '{field}': {message}{got_text}{unit}"
 
 
 _MISSING = object()
@@ -182,3 +183,5 @@ def override(params: Params, changes: dict[str, Any], source: str = "--set") -> 
             if isinstance(node, dict):
                 node[last] = value
         raise ScenarioError(f"{source}: {_describe(exc, data)}") from None
+    except ValueError as exc:  # an unknown innovation profile
+        raise ScenarioError(f"{source}: field 'innovation.profile': {exc}") from None

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from diffusion_sim.model.state import BARRIER_NAMES, NOT_YET, STATE_NAMES, OrgState
-from diffusion_sim.params import ORG_TYPES
+from diffusion_sim.params import ORG_TYPES, FacilitationParams
 
 if TYPE_CHECKING:
     from diffusion_sim.model.model import DiffusionModel
@@ -90,13 +90,23 @@ class OriginOrganisation(Organisation):
 
 
 class Insurer(mesa.Agent):
-    """The health insurer: arranges reimbursement once there is demand, effective at a contract window."""
+    """The health insurer: arranges reimbursement once there is demand, effective at a contract window.
+
+    The innovation's reimbursement route decides whether it has to: an existing tariff pays from
+    month 0, and an innovation without a route is never reimbursed.
+    """
 
     def __init__(self, model: DiffusionModel) -> None:
         super().__init__(model)
-        # engaged in the team, the insurer starts arranging at month 0; otherwise it waits for demand
-        self.arranging_since: int = 0 if model.params.facilitation.insurer_engaged else NOT_YET
-        self.reimbursing_since: int = NOT_YET
+        # engaged in the team, the insurer starts arranging when the team takes the innovation up; else it waits for demand
+        self.arranging_since: int = NOT_YET
+        route = model.innovation.reimbursement_route
+        self.reimbursing_since: int = 0 if route == "existing_tariff" and model.params.insurer.reimburses else NOT_YET
+
+    def engage(self, month: int) -> None:
+        """The insurer, taking part in the facilitation team, starts arranging reimbursement now."""
+        if self.arranging_since == NOT_YET:
+            self.arranging_since = month
 
     @property
     def reimbursing(self) -> bool:
@@ -106,7 +116,7 @@ class Insurer(mesa.Agent):
     def act(self, month: int, adopters_beyond_origin: int) -> None:
         """Start arranging when demand is shown (or at once if engaged in the team); contract at the window."""
         p = self.model.params
-        if not p.insurer.reimburses or self.reimbursing:
+        if not p.insurer.reimburses or self.reimbursing or self.model.innovation.reimbursement_route == "none":
             return
         if p.insurer.fixed_start_month is not None:  # a fixed start (explorer lever, issue 8) replaces demand and contract window
             if month >= p.insurer.fixed_start_month:
@@ -119,43 +129,98 @@ class Insurer(mesa.Agent):
                 self.reimbursing_since = month
 
 
+class TeamBudget:
+    """The facilitation team's yearly budget and its meetings, shared by every innovation it works on.
+
+    The budget is refilled at the start of each year of the run; a meeting is held in its planned
+    month if the budget still covers it, and one meeting serves every innovation the team works on.
+    """
+
+    def __init__(self, f: FacilitationParams) -> None:
+        self.f = f
+        self.budget_left = 0.0
+        self.meeting = False
+        year_months = [int(12 * j / f.events_per_year) for j in range(f.events_per_year)] if f.events_per_year else []
+        self.event_months_of_year = frozenset(year_months)
+
+    def open_month(self, month: int) -> float:
+        """Refill at the start of a year and hold this month's meeting if planned and affordable; returns its cost."""
+        f = self.f
+        if (month - 1) % 12 == 0:
+            self.budget_left = f.budget_eur_per_year
+        self.meeting = ((month - 1) % 12) in self.event_months_of_year and f.budget_eur_per_year > 0 and f.event_cost_eur <= self.budget_left
+        if not self.meeting:
+            return 0.0
+        self.budget_left -= f.event_cost_eur
+        return f.event_cost_eur
+
+    def affordable(self, capacity: int) -> int:
+        """How many organisations can be supported this month, by capacity and what is left of the budget."""
+        per = self.f.support_cost_eur_per_month
+        if capacity <= 0 or self.f.budget_eur_per_year <= 0:
+            return 0
+        if per <= 0:
+            return capacity
+        return int(min(capacity, max(self.budget_left, 0.0) // per))
+
+
 class FacilitationTeam(mesa.Agent):
-    """The regional facilitation team: a yearly budget spent on support, meetings and brokered ties.
+    """The regional facilitation team's work on one innovation: support, meetings and brokered ties.
 
     Each month it keeps supporting the organisations in its caseload that are still on their way,
     fills free places by its priority (type order, then most patients, then a random draw), and pays
-    for each supported organisation-month and each meeting while the year's budget lasts.
+    for each supported organisation-month and each meeting while the year's budget lasts. In a
+    portfolio the budget is shared and the portfolio says when the team works on this innovation and
+    with how many places; otherwise the team works on it from the start with its full capacity.
     """
 
-    def __init__(self, model: DiffusionModel) -> None:
+    def __init__(self, model: DiffusionModel, budget: TeamBudget | None = None) -> None:
         super().__init__(model)
         f = model.params.facilitation
-        self.budget_left = 0.0
+        self.owns_budget = budget is None
+        self.budget = budget if budget is not None else TeamBudget(f)
+        self.capacity = f.support_capacity_per_month
+        self.active = False
+        self.was_active = False
         self.brokered = np.zeros(model.region.n, dtype=bool)
         self.supported_now = 0
         rank = {t: i for i, t in enumerate(f.priority_types)}
         self.type_rank = np.array([rank.get(t, len(rank)) for t in ORG_TYPES])[model.region.org_type]
-        year_months = [int(12 * j / f.events_per_year) for j in range(f.events_per_year)] if f.events_per_year else []
-        self.event_months_of_year = frozenset(year_months)
+
+    @property
+    def budget_left(self) -> float:
+        """What is left of this year's budget."""
+        return self.budget.budget_left
+
+    def activate(self, month: int) -> None:
+        """The team works on this innovation from ``month``; an engaged insurer starts arranging then."""
+        self.active = True
+        if not self.was_active:
+            self.was_active = True
+            if self.model.params.facilitation.insurer_engaged:
+                self.model.insurer.engage(month)
+
+    def deactivate(self) -> None:
+        """The team works on other innovations: support, meetings and brokering stop."""
+        self.active = False
+
+    def knowledge_sharing(self) -> float:
+        """Share of the region's experience that reaches every organisation (kept after the team moves on, if set)."""
+        keeps = self.was_active and self.model.params.portfolio.knowledge_sharing_persists
+        return self.model.params.facilitation.knowledge_sharing if self.active or keeps else 0.0
 
     def act(self, month: int, rng: np.random.Generator) -> tuple[float, bool]:
-        """Plan this month's work; returns (cost in EUR, whether a meeting takes place).
+        """Plan this month's work; returns (cost in EUR, whether a meeting about this innovation takes place).
 
         ``rng`` is the facilitation stream, drawn from only when places are filled, so that the team's
         choices never shift any other decision's random numbers.
         """
         f = self.model.params.facilitation
         orgs = self.model.orgs
-        if (month - 1) % 12 == 0:
-            self.budget_left = f.budget_eur_per_year
-        cost = 0.0
-        meeting = False
-        if ((month - 1) % 12) in self.event_months_of_year and f.budget_eur_per_year > 0 and f.event_cost_eur <= self.budget_left:
-            meeting = True
-            cost += f.event_cost_eur
-            self.budget_left -= f.event_cost_eur
+        cost = self.budget.open_month(month) if self.owns_budget else 0.0  # a portfolio opens the month itself
+        meeting = self.budget.meeting and self.active
 
-        affordable = self._affordable(f.support_capacity_per_month)
+        affordable = self.budget.affordable(self.capacity if self.active else 0)
         if affordable == 0:
             if self.supported_now:
                 orgs.supported[:] = False
@@ -175,7 +240,7 @@ class FacilitationTeam(mesa.Agent):
         orgs.supported[caseload] = True
         self.supported_now = int(caseload.size)
         cost += caseload.size * f.support_cost_eur_per_month
-        self.budget_left -= caseload.size * f.support_cost_eur_per_month
+        self.budget.budget_left -= caseload.size * f.support_cost_eur_per_month
         if f.broker_ties_per_month and caseload.size:
             self._broker(caseload, f.broker_ties_per_month)
         return cost, meeting
@@ -186,15 +251,6 @@ class FacilitationTeam(mesa.Agent):
         if tie_break is not None:
             keys.insert(0, tie_break)
         return orgs_idx[np.lexsort(keys)]
-
-    def _affordable(self, capacity: int) -> int:
-        """How many organisations the team can support this month, by capacity and what is left of the budget."""
-        per = self.model.params.facilitation.support_cost_eur_per_month
-        if capacity <= 0 or self.model.params.facilitation.budget_eur_per_year <= 0:
-            return 0
-        if per <= 0:
-            return capacity
-        return int(min(capacity, max(self.budget_left, 0.0) // per))
 
     def _broker(self, supported: np.ndarray, max_new: int) -> None:
         """Introduce supported organisations (in priority order), once each, to the nearest adopter not yet tied to them."""

@@ -27,9 +27,9 @@ import numpy as np
 
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import mechanisms as mech
-from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation
+from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
-from diffusion_sim.params import ORG_TYPES, Params
+from diffusion_sim.params import ORG_TYPES, InnovationParams, Params
 from diffusion_sim.region import Region, build_region
 from diffusion_sim.rng import seed_sequence, stream
 from diffusion_sim.scenario import override
@@ -47,45 +47,49 @@ class DiffusionModel(mesa.Model):
         region: a prebuilt region for ``params`` (saves rebuilding it for every replication).
         agent_views: create one Mesa agent per organisation and collect Mesa's DataCollector every month
             (readable views for Mesa's tools; bulk runs switch it off and read the arrays).
+        innovation: the innovation to run (default ``params.innovation``); a portfolio passes each of its own.
+        track: position of the innovation in a portfolio, which selects its random streams (0: the plain ones).
+        team_budget: the facilitation team's budget when a portfolio shares it between innovations; the
+            portfolio then opens each month, sets the team's capacity and says when it works on this one.
         **overrides: parameter changes as ``section__field=value``, as Mesa's tools pass them.
     """
 
     def __init__(self, params: Params | None = None, *, replication: int = 0, rng: Any = None,
-                 region: Region | None = None, agent_views: bool = True, scenario: Any = None, **overrides: Any) -> None:
-        params = params or Params()
-        changes = {k.replace("__", "."): v for k, v in overrides.items()}
-        if rng is not None:
-            if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
-                raise ScenarioError(f"DiffusionModel: rng must be an integer root seed, got {type(rng).__name__}")
-            changes["simulation.seed"] = int(rng)
-        if changes:
-            params = override(params, changes, source="DiffusionModel")
+                 region: Region | None = None, agent_views: bool = True, scenario: Any = None,
+                 innovation: InnovationParams | None = None, track: int = 0, team_budget: TeamBudget | None = None,
+                 **overrides: Any) -> None:
+        params = resolve_params(params, rng, overrides, type(self).__name__)
         seed = params.simulation.seed
-        super().__init__(rng=seed_sequence(seed, replication, "mesa"), scenario=scenario)  # scenario: Mesa's own, unused here
+        super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)  # scenario: Mesa's own, unused here
         self.params = params
+        self.innovation = innovation if innovation is not None else params.innovation
         self.replication = replication
         self.region = region if region is not None else build_region(params)
         self.months = params.simulation.months
         self.running = True
 
-        self._u_awareness = stream(seed, replication, "awareness")
-        self._u_consider = stream(seed, replication, "consideration")
-        self._u_decision = stream(seed, replication, "decision")
-        self._u_implement = stream(seed, replication, "implementation")
-        self._u_discontinue = stream(seed, replication, "discontinuation")
-        self._u_reconsider = stream(seed, replication, "reconsideration")
-        self._u_facilitation = stream(seed, replication, "facilitation")
+        self._u_awareness = stream(seed, replication, "awareness", track)
+        self._u_consider = stream(seed, replication, "consideration", track)
+        self._u_decision = stream(seed, replication, "decision", track)
+        self._u_implement = stream(seed, replication, "implementation", track)
+        self._u_discontinue = stream(seed, replication, "discontinuation", track)
+        self._u_reconsider = stream(seed, replication, "reconsideration", track)
+        self._u_facilitation = stream(seed, replication, "facilitation", track)
 
         self._setup_arrays()
         # how much longer or shorter than typical each organisation's implementation would take (log-normal)
-        sigma = params.innovation.implementation_months_sigma
+        sigma = self.innovation.implementation_months_sigma
         self.duration_noise = np.exp(sigma * self._u_implement.standard_normal(self.region.n))
-        self.origin = OriginOrganisation(self, self._origin_index())
+        self.origins = [OriginOrganisation(self, i) for i in self._origin_indices()]
+        self.origin = self.origins[0]
         self.insurer = Insurer(self)
-        self.team = FacilitationTeam(self)
+        self.team = FacilitationTeam(self, team_budget)
+        if team_budget is None:  # on its own, the team works on this innovation from the start
+            self.team.activate(0)
         self.collect_data = agent_views
         if agent_views:
-            Organisation.create_agents(self, self.region.n - 1, index=np.delete(np.arange(self.region.n), self.origin.index))
+            others = np.delete(np.arange(self.region.n), [o.index for o in self.origins])
+            Organisation.create_agents(self, others.size, index=others)
         self._start_origin()
         self._setup_records()
         self._record(0)
@@ -103,13 +107,23 @@ class DiffusionModel(mesa.Model):
 
     # ----------------------------------------------------------------- set-up
     def _setup_arrays(self) -> None:
-        p, region = self.params, self.region
+        p, inn, region = self.params, self.innovation, self.region
         t = region.org_type
-        share = np.asarray(p.innovation.target_share.as_tuple())[t]
-        uptake = np.asarray(p.innovation.uptake.as_tuple())[t]
+        share = np.asarray(inn.target_share.as_tuple())[t]
+        uptake = np.asarray(inn.uptake.as_tuple())[t]
         target = region.patients * share * uptake
-        self.distinct_share = np.asarray(p.innovation.distinct_patients.as_tuple())[t]
-        eligible = share > 0
+        self.distinct_share = np.asarray(inn.distinct_patients.as_tuple())[t]
+        eligible = np.asarray(inn.eligible_types())[t]
+        roles = np.asarray(inn.roles.as_tuple())[t]
+        self.primary = ((roles == "primary") & eligible).astype(np.float64)
+        self.chain = (roles == "chain") & eligible  # starts only once a tied primary adopter runs it
+        self._any_chain = bool(self.chain.any())
+        complexity = inn.complexity_multiplier()
+        self.failure_probability = min(1.0, inn.implementation_failure * complexity)
+        self.discontinuation_rate = inn.discontinuation_per_year * complexity
+        # portfolio carry-over: organisations that implemented another innovation of it are faster and fail less
+        self.carryover = 0.0
+        self.experienced_elsewhere = np.zeros(region.n, dtype=bool)
         self.orgs = OrgArrays.empty(region.n, eligible, target)
         self._n = region.n
         self.degree = np.diff(region.ties.indptr).astype(np.float64)
@@ -118,7 +132,7 @@ class DiffusionModel(mesa.Model):
         self._broker_rows = np.zeros(0, dtype=np.int64)
         self._broker_cols = np.zeros(0, dtype=np.int64)
         self._type_offset = t.astype(np.int64) * N_STATES
-        self._flags = np.zeros((region.n, 2))  # adopted now, ever adopted: what ties pass on
+        self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
         self._ties_stale = True
         self._n_experienced = 0
         self._none = np.zeros(0, dtype=np.int64)
@@ -126,21 +140,32 @@ class DiffusionModel(mesa.Model):
         self._awareness_key: int | None = None
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
         self._consider_probability = mech.monthly_probability(consider)
-        self.type_cost = np.asarray(p.innovation.implementation_cost_eur.as_tuple())[t]
-        self.type_months = np.asarray(p.innovation.implementation_months.as_tuple())[t]
+        self.type_cost = np.asarray(inn.implementation_cost_eur.as_tuple())[t]
+        self.type_months = np.asarray(inn.implementation_months.as_tuple())[t]
         b = p.barriers
         self.barrier_weights = np.array([b.financial_weight, b.knowhow_weight, b.staff_weight, b.fit_weight])
 
-    def _origin_index(self) -> int:
-        o, region = self.params.origin, self.region
-        where = np.flatnonzero(region.municipality_codes == o.municipality)
+    def _origin_indices(self) -> list[int]:
+        """The organisations that already run it: one per origin municipality, without repeats."""
+        o = self.params.origin
+        found = [self._origin_index(o.municipality, "origin.municipality")]
+        for code in o.further_municipalities:
+            i = self._origin_index(code, "origin.further_municipalities")
+            if i not in found:
+                found.append(i)
+        return found
+
+    def _origin_index(self, code: str, field: str) -> int:
+        region = self.region
+        org_type = self.params.origin_type(self.innovation)
+        where = np.flatnonzero(region.municipality_codes == code)
         if where.size == 0:
             largest = region.municipality_codes[0] if region.municipality_codes.size else "?"
-            raise ScenarioError(f"field 'origin.municipality': {o.municipality} is not in the region; give one of its CBS codes, e.g. {largest}")
-        candidates = np.flatnonzero((region.org_type == ORG_TYPES.index(o.org_type)) & self.orgs.eligible)
+            raise ScenarioError(f"field '{field}': {code} is not in the region; give one of its CBS codes, e.g. {largest}")
+        candidates = np.flatnonzero((region.org_type == ORG_TYPES.index(org_type)) & self.orgs.eligible)
         if candidates.size == 0:
             present = sorted({ORG_TYPES[k] for k in np.unique(region.org_type[self.orgs.eligible])})
-            raise ScenarioError(f"field 'origin.org_type': the region has no eligible {o.org_type} organisation; it has: {', '.join(present)}")
+            raise ScenarioError(f"field 'origin.org_type': the region has no eligible {org_type} organisation; it has: {', '.join(present)}")
         m = where[0]
         seat = np.flatnonzero(region.municipality[candidates] == m)
         if seat.size:  # an organisation of that type in the municipality itself; else the nearest
@@ -150,22 +175,22 @@ class DiffusionModel(mesa.Model):
         return int(candidates[np.argmin(d2)])
 
     def _start_origin(self) -> None:
-        i = self.origin.index
+        i = np.array([o.index for o in self.origins])
         orgs = self.orgs
         orgs.state[i] = OrgState.ADOPTED
         for field in (orgs.month_aware, orgs.month_deciding, orgs.month_implementing, orgs.month_adopted):
             field[i] = 0
-        ramp = self.params.innovation.ramp_months
+        ramp = self.innovation.ramp_months
         self.go_live = np.full(self.region.n, NOT_YET, dtype=np.int32)
         self.go_live[i] = -int(np.ceil(ramp))  # already at full use
         self.is_origin = np.zeros(self.region.n, dtype=bool)
         self.is_origin[i] = True
-        self._flags[i] = 1.0
-        self._n_experienced = 1
+        self._flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
+        self._n_experienced = i.size
         o = self.params.origin
-        dx = self.region.x_km - self.region.x_km[i]
-        dy = self.region.y_km - self.region.y_km[i]
-        near = (np.hypot(dx, dy) <= o.demonstration_radius_km) & ~self.is_origin
+        dx = self.region.x_km[:, None] - self.region.x_km[i]
+        dy = self.region.y_km[:, None] - self.region.y_km[i]
+        near = (np.hypot(dx, dy).min(axis=1) <= o.demonstration_radius_km) & ~self.is_origin
         self.demonstration_reach = np.where(near, o.demonstration_per_year, 0.0)
 
     def _setup_records(self) -> None:
@@ -181,7 +206,7 @@ class DiffusionModel(mesa.Model):
         self.reimbursing = np.zeros(m, dtype=bool)
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
-        self._turnover = float(mech.monthly_share(self.params.innovation.patient_turnover_per_year))
+        self._turnover = float(mech.monthly_share(self.innovation.patient_turnover_per_year))
         self._n_eligible = int(self.orgs.eligible.sum())
 
     # ------------------------------------------------------------- helpers
@@ -205,15 +230,15 @@ class DiffusionModel(mesa.Model):
         return np.concatenate([own, self._broker_cols[self._broker_rows == i]])
 
     def _tie_counts(self) -> np.ndarray:
-        """Per organisation, ties that have adopted (column 0) and ties with experience of it (column 1).
+        """Per organisation, ties that have adopted (column 0), that have experience of it (1), that run it as primary adopters (2).
 
         One sparse product over last month's flags, redone only when a flag or a brokered tie changed.
         """
         if self._ties_stale:
             counts = self.region.ties @ self._flags
             if self._broker_rows.size:
-                counts[:, 0] += np.bincount(self._broker_rows, weights=self._flags[self._broker_cols, 0], minlength=self._n)
-                counts[:, 1] += np.bincount(self._broker_rows, weights=self._flags[self._broker_cols, 1], minlength=self._n)
+                for c in range(counts.shape[1]):
+                    counts[:, c] += np.bincount(self._broker_rows, weights=self._flags[self._broker_cols, c], minlength=self._n)
             self._ties_now = counts
             self._ties_stale = False
         return self._ties_now
@@ -257,7 +282,7 @@ class DiffusionModel(mesa.Model):
         adopted_prev = np.flatnonzero(self._flags[:, 0])
 
         # 0. stakeholders act
-        self.insurer.act(t, adopted_prev.size - int(self._flags[self.origin.index, 0]))
+        self.insurer.act(t, adopted_prev.size - int(self._flags[self.is_origin, 0].sum()))
         team_cost, meeting = self.team.act(t, self._u_facilitation)
         supported = orgs.supported
 
@@ -287,6 +312,8 @@ class DiffusionModel(mesa.Model):
             hit = u[idx] < self._consider_probability[idx]
             if self.team.supported_now:
                 hit |= supported[idx]
+            if self._any_chain:  # a chain partner waits for an organisation it works with to run it
+                hit &= ~self.chain[idx] | (ties[idx, 2] > 0)
             starts = idx[hit]
             state[starts] = OrgState.DECIDING
             orgs.month_deciding[starts] = t
@@ -294,7 +321,8 @@ class DiffusionModel(mesa.Model):
             orgs.due[starts] = t + np.rint(p.diffusion.decision_months * speed).astype(np.int32)
             started = starts.size
 
-        shared = float(mech.learning_multiplier(f.knowledge_sharing * n_experienced, f.regional_learning_per_doubling))
+        sharing = self.team.knowledge_sharing()
+        shared = float(mech.learning_multiplier(sharing * n_experienced, f.regional_learning_per_doubling))
 
         def learning(k: np.ndarray) -> np.ndarray:
             """Wright learning over the organisation's own ties, or the region's shared experience if larger."""
@@ -307,7 +335,7 @@ class DiffusionModel(mesa.Model):
         if idx.size:
             rate_learned = learning(idx)
             net_cost = self.type_cost[idx] * rate_learned * (1.0 - p.insurer.cost_share * self.insurer.reimbursing)
-            gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (ties[idx, 1] + f.knowledge_sharing * n_experienced)
+            gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (ties[idx, 1] + sharing * n_experienced)
             gap *= 1.0 - f.support_knowhow * supported[idx]
             strengths = mech.barrier_strengths(net_cost, self.region.financial_room[idx], gap,
                                                self.region.staff_capacity[idx], orgs.target_patients[idx],
@@ -322,6 +350,8 @@ class DiffusionModel(mesa.Model):
             self.implementation_cost[t] = np.bincount(self.region.org_type[adopt], weights=cost, minlength=N_TYPES)
             speed = 1.0 - f.support_time_reduction * supported[adopt]
             duration = self.type_months[adopt] * rate_learned[go] * speed * self.duration_noise[adopt]
+            if self.carryover:
+                duration = duration * (1.0 - self.carryover * self.experienced_elsewhere[adopt])
             orgs.due[adopt] = t + np.rint(duration).astype(np.int32)
             state[reject] = OrgState.REJECTED
             orgs.month_rejected[reject] = t
@@ -333,7 +363,9 @@ class DiffusionModel(mesa.Model):
         idx = np.flatnonzero((state == OrgState.IMPLEMENTING) & (orgs.due <= t)) if busy else self._none
         u = self._uniforms(self._u_implement, idx.size > 0)
         if idx.size:
-            fail = p.innovation.implementation_failure * learning(idx) * (1.0 - f.support_failure_reduction * supported[idx])
+            fail = self.failure_probability * learning(idx) * (1.0 - f.support_failure_reduction * supported[idx])
+            if self.carryover:
+                fail = fail * (1.0 - self.carryover * self.experienced_elsewhere[idx])
             ok = u[idx] >= fail
             done, lost = idx[ok], idx[~ok]
             state[done] = OrgState.ADOPTED
@@ -342,7 +374,8 @@ class DiffusionModel(mesa.Model):
             state[lost] = OrgState.FAILED
             orgs.month_failed[lost] = t
             if done.size:
-                self._flags[done] = 1.0
+                self._flags[done, :2] = 1.0
+                self._flags[done, 2] = self.primary[done]
                 self._n_experienced += done.size
                 self._ties_stale = True
 
@@ -350,14 +383,15 @@ class DiffusionModel(mesa.Model):
         idx = adopted_prev[~self.is_origin[adopted_prev]]
         u = self._uniforms(self._u_discontinue, idx.size > 0)
         if idx.size:
-            rate = p.innovation.discontinuation_per_year
+            rate = self.discontinuation_rate
             if not self.insurer.reimbursing:
-                rate *= p.innovation.discontinuation_unreimbursed_factor
+                rate *= self.innovation.discontinuation_unreimbursed_factor
             stops = idx[u[idx] < mech.monthly_probability(rate)]
             if stops.size:
                 state[stops] = OrgState.DISCONTINUED
                 orgs.month_discontinued[stops] = t
                 self._flags[stops, 0] = 0.0
+                self._flags[stops, 2] = 0.0
                 self._ties_stale = True
         waiting = n_in[OrgState.REJECTED]  # rejected this month cannot reopen this month
         idx = np.flatnonzero((state == OrgState.REJECTED) & (orgs.month_rejected < t)) if waiting else self._none
@@ -384,7 +418,7 @@ class DiffusionModel(mesa.Model):
         self._state_totals = counts.sum(axis=0).tolist()
         idx = np.flatnonzero(orgs.state == OrgState.ADOPTED)
         live = t - self.go_live[idx] + 1
-        enrolled = mech.enrolled_patients(orgs.target_patients[idx], live, self.params.innovation.ramp_months)
+        enrolled = mech.enrolled_patients(orgs.target_patients[idx], live, self.innovation.ramp_months)
         before = self._enrolled_now[idx]
         new = enrolled if t == 0 else np.maximum(enrolled - before, 0.0) + before * self._turnover
         self._enrolled_now[:] = 0.0
@@ -396,7 +430,7 @@ class DiffusionModel(mesa.Model):
         self.enrolled[t] = np.bincount(types, weights=enrolled, minlength=N_TYPES)
         self.new_patients[t] = np.bincount(types, weights=new, minlength=N_TYPES)
         if t > 0:
-            self.reached_additional[t] = self.reached_additional[t - 1] + new.sum() - new[idx == self.origin.index].sum()
+            self.reached_additional[t] = self.reached_additional[t - 1] + new.sum() - new[self.is_origin[idx]].sum()
         self.share_adopted[t] = idx.size / self._n_eligible if self._n_eligible else 0.0
         self.supported_count[t] = self.team.supported_now
         self.reimbursing[t] = self.insurer.reimbursing
@@ -406,3 +440,14 @@ class DiffusionModel(mesa.Model):
         while self.running and self.steps < self.months:
             self.step()
         return self
+
+
+def resolve_params(params: Params | None, rng: Any, overrides: dict[str, Any], who: str) -> Params:
+    """Parameters as Mesa's tools pass them: ``rng`` an integer root seed, overrides as ``section__field=value``."""
+    params = params or Params()
+    changes = {k.replace("__", "."): v for k, v in overrides.items()}
+    if rng is not None:
+        if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
+            raise ScenarioError(f"{who}: rng must be an integer root seed, got {type(rng).__name__}")
+        changes["simulation.seed"] = int(rng)
+    return override(params, changes, source=who) if changes else params
