@@ -134,16 +134,19 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
     _print_outcomes(result.outcomes)
     if result.differences is not None:
         _print_differences(result.differences)
+    if result.innovations is not None:
+        for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
+            _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
     out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
     for path in result.outputs:
         out_console.print(f"wrote {path}", markup=False, highlight=False)
 
 
-def _print_outcomes(table: Any) -> None:
+def _print_outcomes(table: Any, title: str = "Outcomes over replications: median (90% interval)") -> None:
     from diffusion_sim.analysis.summary import format_interval
 
     scenarios = list(dict.fromkeys(table["scenario"]))
-    t = Table(title="Outcomes over replications: median (90% interval)", title_justify="left")
+    t = Table(title=title, title_justify="left")
     t.add_column("Outcome", ratio=2)
     for s in scenarios:
         t.add_column(s, justify="right", ratio=2)
@@ -396,6 +399,60 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
     out_console.print(f"{result.evaluations} candidates in {result.generations} generations ({result.message}); "
                       f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
     out_console.print(f"fitted scenario: [bold]{written}[/bold]; fit tables and figure: [bold]{folder}[/bold]")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Regions (issue 9): the same strategy in several regions, reach per euro and months to the targets.
+# Parses, calls analysis.regions.run_region_comparison, prints its tables; the work is there.
+# ----------------------------------------------------------------------------------------------------
+RegionNames = Annotated[list[str], typer.Option(
+    "--region", help="A shipped preset (zuidwest, rotterdam-rijnmond, nederland), a province (CBS spelling, e.g. Utrecht, "
+                     "Fryslân) or comma-separated CBS municipality codes (GM0664,GM0687). Repeat for each region.")]
+Reference = Annotated[Path | None, typer.Option("--reference", help="Scenario to compare against in every region, replication "
+                                                                   "by replication, e.g. scenarios/zuidwest-isolated.toml.")]
+
+
+@app.command()
+def regions(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file: the strategy to repeat elsewhere.")],
+            region: RegionNames, reference: Reference = None, replications: Replications = None, seed: Seed = None,
+            months: Months = None, workers: Workers = None, set_: Sets = None, out: Out = None, quiet: Quiet = False,
+            scheduler: Scheduler = None) -> None:
+    """Run a scenario in several regions (common random numbers): reach per euro and months to the targets per region.
+
+    The origin moves to a region's most populous municipality with an eligible organisation of its type
+    when the scenario's origin lies outside it (docs/regions.md).
+    """
+    from diffusion_sim.analysis.regions import display_tables, run_region_comparison
+    from diffusion_sim.results import new_results_dir
+
+    paths = [reference, scenario] if reference is not None else [scenario]
+    started = time.perf_counter()
+    try:
+        scenarios = _load(paths, seed, months, set_)
+        folder = out or new_results_dir(Path("results"), "regions")
+        n_workers = workers or default_workers()
+        with _progress_bar(quiet, "regions") as bar:
+            tick = _Ticker(bar, None, f"{len(region)} region(s) x {len(paths)} scenario(s)")
+            result = run_region_comparison(scenarios, [str(p) for p in paths], region, folder, replications, n_workers, tick,
+                                           command=sys.argv, scheduler=scheduler, on_plan=tick.plan)
+    except DiffusionSimError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
+        raise typer.Exit(code=Interrupted.exit_code) from None
+    for title, frame in display_tables(result.summary):
+        t = Table(title=title, title_justify="left")
+        for k, col in enumerate(frame.columns):  # a narrow terminal folds a long number rather than cutting it off
+            t.add_column(col, justify="left" if k < 2 else "right", overflow="fold")
+        for k, row in enumerate(frame.itertuples(index=False)):
+            if k and row[0]:
+                t.add_section()  # a line before each region
+            t.add_row(*map(str, row))
+        out_console.print(t)
+    total = len(result.tidy)
+    out_console.print(f"{total:,} replications in {time.perf_counter() - started:.1f} s on "
+                      f"{f'the Dask cluster at {scheduler}' if scheduler else f'{n_workers} worker(s)'}; "
+                      f"results in [bold]{result.folder}[/bold]")
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Six figures, each one message a reader can take in at a glance and copy into a p
 3. ``targets``: share of runs that reached each target by a given month, and how many never did;
 4. ``cost``: total cost against reach, and cost per additional patient;
 5. ``map``: organisations at their coordinates, coloured by when they adopted in a typical run;
-6. ``types``: organisations using it, by type, stacked, per strategy.
+6. ``types``: organisations using it, by type, stacked, per strategy;
+7. ``innovations`` (portfolios only): share of eligible organisations using each innovation, 70% target.
 
 Every figure uses the same colour for the same strategy (Okabe & Ito 2008, a palette that stays
 distinct for the common forms of colour blindness), units on every axis, and a caption line with the
@@ -49,6 +50,7 @@ from diffusion_sim.texts import (
     fmt_eur,
     fmt_number,
     fmt_percent,
+    innovation_label,
     month_label,
     step_label,
     strategy_text,
@@ -61,7 +63,8 @@ OKABE_ITO = {
     "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
 }
-STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_ITO["blue"]}
+STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_ITO["blue"],
+                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["blue"], "all-at-once": OKABE_ITO["orange"]}
 _SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
                   OKABE_ITO["black"], OKABE_ITO["yellow"])
 # Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
@@ -621,13 +624,58 @@ def types(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
                 ax.set_xlabel("")
     for i, ax in enumerate(axes):
         if i % cols == 0:
-            _ylabel(ax, t("fig_types_y", lang), 34)
+            _ylabel(ax, t("fig_types_y_portfolio" if portfolio_innovations(study) else "fig_types_y", lang), 34)
     counts = eligible[eligible["scenario"] == study.order[0]].groupby("org_type").size()
     handles = [Patch(facecolor=TYPE_COLOURS[ot], label=t("types_legend", lang, label=ORG_TYPE_LABELS[ot][lang],
                                                           n=fmt_number(int(counts.get(ot, 0)), lang)))
                for ot in shown]
     _figure_legend(fig, handles, ncols=len(handles), fontsize=8.5)
     _finish(fig, study, t("fig_types_title", lang), lang)
+    return fig
+
+
+# --- 7. each innovation of a portfolio ------------------------------------------------------------
+
+
+def portfolio_innovations(study: Study) -> list[str]:
+    """The innovations of the study's portfolio in their order, or an empty list when there is none."""
+    im = study.results.innovation_monthly
+    if im is None or im["innovation"].nunique() < 2:
+        return []
+    return list(dict.fromkeys(im["innovation"]))
+
+
+def innovations(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
+    """Per innovation of a portfolio, the share of its eligible organisations using it, with the 70% target."""
+    im = study.results.innovation_monthly
+    names = portfolio_innovations(study)
+    rows, cols = _grid(len(names), 3)
+    grid = np.atleast_1d(fig.subplots(rows, cols, sharey=True)).ravel()
+    for ax in grid[len(names):]:
+        ax.set_visible(False)
+    for i, (ax, name) in enumerate(zip(grid, names, strict=False)):
+        sub = im[im["innovation"] == name]
+        for scenario in study.order:
+            months, q = _bands(sub, scenario, "share_eligible_adopted")
+            colour = study.colours[scenario]
+            ax.fill_between(months, q[0], q[4], color=colour, alpha=0.13, linewidth=0)
+            ax.fill_between(months, q[1], q[3], color=colour, alpha=0.28, linewidth=0)
+            ax.plot(months, q[2], color=colour, linewidth=2.0, gid=f"median:{scenario}:{name}")
+        ax.axhline(ADOPTION_TARGET, color="#222222", linewidth=1.0, linestyle=(0, (5, 3)), gid=f"target_70:{name}", zorder=1)
+        ax.set_title("\n".join(textwrap.wrap(innovation_label(name, lang), 26)), fontsize=9, loc="left")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_locator(FixedLocator(np.linspace(0, 1, 6)))
+        _percent_axis(ax, lang)
+        _month_ticks(ax, study, lang, compact=True)
+        if i % cols != cols // 2:
+            ax.set_xlabel("")
+        if i % cols == 0:
+            _ylabel(ax, t("fig_adoption_y", lang), 34)
+    handles = [Line2D([], [], color=study.colours[n], linewidth=2.2, label=study.label(n, lang)) for n in study.order]
+    handles += [Patch(facecolor=GREY, alpha=0.18, label=t("band_90", lang)),
+                Line2D([], [], color="#222222", linewidth=1.0, linestyle=(0, (5, 3)), label=t("target_70", lang))]
+    _figure_legend(fig, handles, ncols=min(len(handles), 3), fontsize=8.5)
+    _finish(fig, study, t("fig_innovations_title", lang), lang)
     return fig
 
 
@@ -643,17 +691,29 @@ FIGURES: dict[str, tuple[Builder, float]] = {
     "5-map": (region_map, 4.0),
     "6-who-adopts": (types, 3.9),
 }
+# drawn only when the study runs a portfolio of innovations
+PORTFOLIO_FIGURES: dict[str, tuple[Builder, float]] = {
+    "7-innovations": (innovations, 3.9),
+}
 
 
-_PANEL_ROWS = {"5-map": (2, 2.3), "6-who-adopts": (3, 2.4)}  # name -> (panels per row, inches per extra row)
+def figure_names(study: Study) -> list[str]:
+    """The figures this study gets, in the report's order."""
+    return [*FIGURES, *(PORTFOLIO_FIGURES if portfolio_innovations(study) else ())]
+
+
+_PANEL_ROWS = {"5-map": (2, 2.3), "6-who-adopts": (3, 2.4)}
+_PANEL_COUNT = {"7-innovations": lambda study: len(portfolio_innovations(study))}  # name -> (panels per row, inches per extra row)
 
 
 def make_figure(study: Study, name: str, lang: Lang) -> Figure:
     """Draw one of :data:`FIGURES` on a new figure of its standard size (call inside :func:`house_style`)."""
-    builder, height = FIGURES[name]
+    builder, height = FIGURES[name] if name in FIGURES else PORTFOLIO_FIGURES[name]
     if name in _PANEL_ROWS:  # one panel per strategy: a row more for every further two (three) strategies
         max_cols, row_height = _PANEL_ROWS[name]
         height += row_height * (_grid(len(study.order), max_cols)[0] - 1)
+    if name in _PANEL_COUNT:  # one panel per innovation, three to a row
+        height += 2.4 * (_grid(_PANEL_COUNT[name](study), 3)[0] - 1)
     fig = Figure(figsize=(WIDTH, height), layout="constrained")
     fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
     # the caption gets its own strip, so legends under the panels never run into it
@@ -674,7 +734,7 @@ def render_figures(study: Study, lang: Lang, out: Path, formats: tuple[str, ...]
     """Draw every figure into the existing folder ``out``, once per format."""
     written = []
     with house_style():
-        for name in FIGURES:
+        for name in figure_names(study):
             fig = make_figure(study, name, lang)
             for fmt in formats:
                 path = out / f"{name}.{fmt}"

@@ -30,23 +30,27 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, outcome_table
+from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, innovation_table, outcome_table
 from diffusion_sim.figures import (
-    FIGURES,
     Study,
+    figure_names,
     figures_dirname,
     house_style,
     load_study,
     make_figure,
+    portfolio_innovations,
     render_figures,
     replace_atomically,
     save,
 )
-from diffusion_sim.params import flat_fields
+from diffusion_sim.params import DEFAULT_PROFILE, flat_fields
 from diffusion_sim.texts import (
     KEY_ASSUMPTIONS,
     MONTHS_LONG,
     OUTCOME_LABELS,
+    PORTFOLIO_ASSUMPTIONS,
+    PROFILE_SOURCE,
+    REGION_LABELS,
     Lang,
     check_lang,
     fmt_interval,
@@ -54,6 +58,7 @@ from diffusion_sim.texts import (
     fmt_parameter,
     fmt_percent,
     headline_sentences,
+    innovation_label,
     month_label,
     strategy_text,
     t,
@@ -83,6 +88,8 @@ class Document:
     headline: list[str]
     numbers: Table
     numbers_note: str
+    innovations: Table | None  # a portfolio: each innovation's numbers
+    innovations_note: str
     figures: list[tuple[str, str, str, bytes]]  # (name, title, reading note, PNG bytes)
     assumptions: Table
     assumptions_note: str
@@ -155,6 +162,52 @@ def numbers_table(numbers: dict[str, Any], lang: Lang) -> Table:
                  subtext=subtext)
 
 
+def innovations_table(study: Study, lang: Lang) -> Table | None:
+    """A portfolio's innovations: organisations using each at the end and patients reached, per scenario."""
+    names = portfolio_innovations(study)
+    if not names:
+        return None
+    table = innovation_table(study.results.innovations, study.order)
+    header = [t("col_innovation", lang)]
+    for scenario in study.order:
+        label = strategy_text(scenario, "label", lang)
+        header += [t("col_inn_share", lang, name=label), t("col_inn_patients", lang, name=label)]
+    rows, subtext = [], []
+    for name in names:
+        mine = table[table["innovation"] == name]
+        q = {(r.scenario, r.outcome): r._asdict() for r in mine.itertuples(index=False)}
+        eligible = q[(study.order[0], "eligible_orgs")]["median"]
+        cells = [innovation_label(name, lang)]
+        small = [t("inn_eligible", lang, n=fmt_number(int(eligible), lang))]
+        for scenario in study.order:
+            share, patients, target = (q[(scenario, k)] for k in ("share_adopted_final", "patients_final", "months_to_70pct"))
+            cells += [fmt_interval(share, "share", lang), fmt_interval(patients, "patients", lang)]
+            small += [t("reached_70_in", lang, share=fmt_percent(target["reached"], lang)), ""]
+        rows.append(cells)
+        subtext.append(small)
+    return Table(header=header, rows=rows, row_keys=names, subtext=subtext,
+                 col_keys=["innovation", *[f"{k}:{n}" for n in study.order for k in ("share", "patients")]])
+
+
+def report_subject(study: Study, lang: Lang) -> tuple[str, str]:
+    """What the report is about, mid-sentence: the innovation (or how many) and the region."""
+    params = study.results.manifest["scenarios"][study.order[0]].get("parameters", {})
+    names = portfolio_innovations(study)
+    if names:
+        innovation = t("n_innovations", lang, n=len(names))
+    else:
+        innovation = innovation_label(params.get("innovation", {}).get("name", ""), lang, start=False) or t("innovation_name", lang)
+    region = params.get("region", {})
+    if region.get("municipalities"):
+        where = t("n_municipalities", lang, n=len(region["municipalities"]))
+    elif region.get("province"):
+        where = str(region["province"])
+    else:
+        preset = str(region.get("preset", "zuidwest"))
+        where = REGION_LABELS.get(preset, {}).get(lang, preset)
+    return innovation, where
+
+
 def _signed(text: str, value: float) -> str:
     """A difference reads as a change: "+227", with the typographic minus already in negative numbers."""
     return "+" + text if value is not None and not math.isnan(value) and value > 0 else text
@@ -171,15 +224,24 @@ def _lookup(parameters: dict[str, Any], dotted: str) -> Any:
 
 
 def assumptions_table(study: Study, lang: Lang) -> Table:
-    """The key assumptions with their values in each scenario and their sources (params.py descriptions)."""
+    """The key assumptions with their values in each scenario and their sources (params.py descriptions).
+
+    A portfolio shows its own settings instead of one innovation's values (each innovation's are in its
+    profile); a single innovation other than the default names its profile as the source.
+    """
     fields = flat_fields()
     scenarios = study.results.manifest["scenarios"]
+    chosen = [scenarios[n]["parameters"] for n in study.order]
+    portfolio = any(p.get("portfolio", {}).get("innovations") for p in chosen)
+    profiles = {p.get("innovation", {}).get("profile", DEFAULT_PROFILE) for p in chosen}
+    specs = {k: v for k, v in KEY_ASSUMPTIONS.items() if not (portfolio and k.startswith("innovation."))}
+    if portfolio:
+        specs.update(PORTFOLIO_ASSUMPTIONS)
     header = [t("col_assumption", lang)] + [strategy_text(n, "label", lang) for n in study.order] + [t("col_source", lang)]
     rows, keys = [], []
-    for dotted, spec in KEY_ASSUMPTIONS.items():
+    for dotted, spec in specs.items():
         cells = [spec[lang]]
-        for name in study.order:
-            params = scenarios[name]["parameters"]
+        for params in chosen:
             try:
                 value = _lookup(params, dotted)
             except KeyError:
@@ -189,7 +251,10 @@ def assumptions_table(study: Study, lang: Lang) -> Table:
             cells.append(fmt_parameter(value, spec, lang, eligible if isinstance(value, dict) else None))
         description = fields[dotted].description or "" if dotted in fields else ""
         source = description.split("; ", 1)[1] if "; " in description else description
-        cells.append(spec["nl_source"] if lang == "nl" else source)
+        if dotted.startswith("innovation.") and profiles != {DEFAULT_PROFILE}:
+            cells.append(PROFILE_SOURCE[lang].format(name=", ".join(sorted(profiles))))
+        else:
+            cells.append(spec["nl_source"] if lang == "nl" else source)
         rows.append(cells)
         keys.append(dotted)
     return Table(header=header, rows=rows, row_keys=keys, col_keys=["assumption", *study.order, "source"])
@@ -240,20 +305,23 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
     if pngs is None:
         pngs = {}
         with house_style():
-            for name in FIGURES:
+            for name in figure_names(study):
                 buf = io.BytesIO()
                 save(make_figure(study, name, lang), buf, "png")
                 pngs[name] = buf.getvalue()
     scenario_names = ", ".join(strategy_text(n, "label", lang) for n in study.order)
+    subject = report_subject(study, lang)
     figures = [(name, t(f"fig_{_FIG_KEYS[name]}_title", lang), t(f"read_{_FIG_KEYS[name]}", lang), pngs[name])
-               for name in FIGURES]
+               for name in figure_names(study)]
     return Document(
         lang=lang,
-        title=t("report_title", lang, innovation=t("innovation_name", lang), region=t("region_name", lang)),
+        title=t("report_title", lang, innovation=subject[0], region=subject[1]),
         subtitle=t("report_subtitle", lang, scenarios=" / ".join(strategy_text(n, "long", lang) for n in study.order)),
         headline=headline_sentences(numbers, lang),
         numbers=numbers_table(numbers, lang),
         numbers_note=t("numbers_note", lang, reps=fmt_number(study.replications, lang), months=study.months),
+        innovations=innovations_table(study, lang),
+        innovations_note=t("innovations_note", lang, months=study.months),
         figures=figures,
         assumptions=assumptions_table(study, lang),
         assumptions_note=t("assumptions_note", lang),
@@ -268,7 +336,7 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
 
 
 _FIG_KEYS = {"1-adoption": "adoption", "2-patients": "patients", "3-time-to-targets": "targets", "4-cost": "money",
-             "5-map": "map", "6-who-adopts": "types"}
+             "5-map": "map", "6-who-adopts": "types", "7-innovations": "innovations"}
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -342,6 +410,7 @@ def render_html(doc: Document) -> str:
         numbers_table=_table_html(doc.numbers, _split(n_cols, 31.0 if n_cols <= 4 else 22.0, 0.0),
                                   ["", *["num"] * (n_cols - 1)], doc.colours, "numbers"),
         numbers_note=e(doc.numbers_note),
+        innovations=_innovations_html(doc),
         h_figures=e(t("h_figures", doc.lang)),
         figures="\n".join(figures),
         h_assumptions=e(t("h_assumptions", doc.lang)),
@@ -354,6 +423,16 @@ def render_html(doc: Document) -> str:
         method=method,
         footer=e(doc.footer),
     )
+
+
+def _innovations_html(doc: Document) -> str:
+    """The per-innovation section of a portfolio's report (empty for one innovation)."""
+    if doc.innovations is None:
+        return ""
+    n_cols = len(doc.innovations.header)
+    table = _table_html(doc.innovations, _split(n_cols, 26.0, 0.0), ["", *["num"] * (n_cols - 1)], doc.colours, "innovations")
+    return (f'<section id="innovations">\n<h2>{html.escape(t("h_innovations", doc.lang))}</h2>\n{table}\n'
+            f'<p class="note">{html.escape(doc.innovations_note)}</p>\n</section>')
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -522,6 +601,12 @@ def render_pdf(doc: Document, path: Path) -> None:
         first = 2.3
         pages.table(doc.numbers, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)))
         pages.para(doc.numbers_note, 8, color=MUTED)
+        if doc.innovations is not None:
+            pages.heading(t("h_innovations", doc.lang), keep=2.0)
+            n = len(doc.innovations.header)
+            first = 1.9
+            pages.table(doc.innovations, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)), size=7.5)
+            pages.para(doc.innovations_note, 8, color=MUTED)
         pages.heading(t("h_figures", doc.lang))
         for _name, _title, note, png in doc.figures:
             pages.room(TEXT_W * 0.62)
@@ -589,7 +674,7 @@ def publish(folder: str | Path, lang: str = "nl", formats: tuple[str, ...] = ("p
 
     def build(tmp: Path) -> Document:
         render_figures(study, lang, tmp, formats)
-        pngs = {name: (tmp / f"{name}.png").read_bytes() for name in FIGURES}
+        pngs = {name: (tmp / f"{name}.png").read_bytes() for name in figure_names(study)}
         return build_document(study, lang, pngs)
 
     doc = replace_atomically(build, target)

@@ -7,6 +7,11 @@ A results folder holds:
 - ``states.parquet``: organisations per (scenario, replication, month, org_type, state), non-zero rows;
 - ``org_events.parquet``: per organisation and replication the month of each event;
 - ``organisations.csv``: the region's organisations (shared by all replications of a scenario);
+- ``innovations.csv``/``.parquet``: one row per (scenario, replication, innovation) with that innovation's
+  outcomes (a portfolio has several; the summary then adds them up, and its ``months_to_70pct`` is
+  when every innovation has reached 70%);
+- ``innovation_monthly.parquet``: adopters, share adopted and patients per (scenario, replication,
+  innovation, month);
 - ``paired.csv`` (two or more scenarios): per-replication differences against the first scenario;
 - ``manifest.json``: resolved parameters, seed, versions, command line, time and file hashes.
 
@@ -41,7 +46,7 @@ from diffusion_sim.runner import EVENT_FIELDS, Replication, summarise
 
 FORMAT_VERSION = 1
 # the long tables (states, org_events) are Parquet only: as CSV they grow to hundreds of MB
-CSV_TABLES = ("summary", "monthly", "paired", "organisations")
+CSV_TABLES = ("summary", "monthly", "paired", "organisations", "innovations")
 REQUIRED_FILES = ("manifest.json", "summary.parquet", "monthly.parquet", "states.parquet", "org_events.parquet",
                   "organisations.csv")
 
@@ -57,6 +62,8 @@ class ResultSet:
     organisations: pd.DataFrame
     manifest: dict[str, Any]
     paired: pd.DataFrame | None = None
+    innovations: pd.DataFrame | None = None  # older folders have none
+    innovation_monthly: pd.DataFrame | None = None
 
     @property
     def scenarios(self) -> list[str]:
@@ -66,7 +73,7 @@ class ResultSet:
 
 def build_tables(scenarios: list[Params], regions: list[Region], results: list[list[Replication]]) -> dict[str, pd.DataFrame]:
     """Turn replications into tidy frames, sorted by (scenario, replication, month)."""
-    summary, monthly, states, events, organisations = [], [], [], [], []
+    summary, monthly, states, events, organisations, innovations, innovation_monthly = [], [], [], [], [], [], []
     for params, region, reps in zip(scenarios, regions, results, strict=True):
         name = params.name
         s = params.simulation
@@ -80,6 +87,8 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
             row.update(summarise(rep))
             rows.append(row)
         summary.append(pd.DataFrame(rows))
+        innovations.append(_innovation_rows(name, reps))
+        innovation_monthly.append(_innovation_monthly(name, reps, months))
 
         r = len(reps)
         stack = lambda attr: np.stack([getattr(rep, attr) for rep in reps])  # noqa: E731
@@ -129,7 +138,7 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
 
         org = region.to_frame()
         org.insert(0, "scenario", name)
-        eligible = np.asarray(params.innovation.target_share.as_tuple())[region.org_type] > 0
+        eligible = np.any([np.asarray(inn.eligible_types())[region.org_type] for inn in params.innovation_tracks()], axis=0)
         org["eligible"] = eligible
         org["origin"] = org["org_id"].isin(reps[0].origins) if reps else False
         organisations.append(org)
@@ -140,7 +149,42 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
         "states": pd.concat(states, ignore_index=True),
         "org_events": pd.concat(events, ignore_index=True),
         "organisations": pd.concat(organisations, ignore_index=True),
+        "innovations": pd.concat(innovations, ignore_index=True),
+        "innovation_monthly": pd.concat(innovation_monthly, ignore_index=True),
     }
+
+
+def _per_innovation(rep: Replication) -> list[Replication]:
+    return rep.tracks if rep.tracks else [rep]
+
+
+def _innovation_rows(scenario: str, reps: list[Replication]) -> pd.DataFrame:
+    """One row per replication and innovation: that innovation's outcomes."""
+    rows = []
+    for rep in reps:
+        for k, track in enumerate(_per_innovation(rep)):
+            rows.append({"scenario": scenario, "replication": rep.replication, "innovation": track.innovation,
+                         "position": k + 1, **summarise(track)})
+    return pd.DataFrame(rows)
+
+
+def _innovation_monthly(scenario: str, reps: list[Replication], months: np.ndarray) -> pd.DataFrame:
+    """Adopters, share adopted and additional patients per replication, innovation and month."""
+    frames = []
+    adopted = STATE_NAMES.index("adopted")
+    for rep in reps:
+        for track in _per_innovation(rep):
+            frames.append(pd.DataFrame({
+                "scenario": scenario,
+                "replication": rep.replication,
+                "innovation": track.innovation,
+                "month": months,
+                "adopters": track.state_counts[:, :, adopted].sum(axis=1),
+                "eligible_orgs": track.n_eligible,
+                "share_eligible_adopted": track.share_adopted,
+                "patients_reached_additional": track.reached_additional,
+            }))
+    return pd.concat(frames, ignore_index=True)
 
 
 def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
@@ -169,7 +213,6 @@ def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 def manifest(scenarios: list[Params], sources: list[str], regions: list[Region], replications: int,
              workers: int, command: list[str] | None) -> dict[str, Any]:
     """What produced a results folder: enough to run it again and get the same numbers."""
-
     return {
         "format_version": FORMAT_VERSION,
         "package": "diffusion-sim",
@@ -278,6 +321,8 @@ def read_results(folder: str | Path) -> ResultSet:
     if version != FORMAT_VERSION:
         raise ResultsError(f"{folder}: results format {version!r}, this version reads format {FORMAT_VERSION}; run the scenario again")
     paired = folder / "paired.parquet"
+    optional = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
+                for name in ("innovations", "innovation_monthly")}
     summary = pd.read_parquet(folder / "summary.parquet")
     summary.attrs["months"] = meta.get("months", 0)
     return ResultSet(
@@ -288,6 +333,7 @@ def read_results(folder: str | Path) -> ResultSet:
         organisations=pd.read_csv(folder / "organisations.csv"),
         manifest=meta,
         paired=pd.read_parquet(paired) if paired.is_file() else None,
+        **optional,
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diffusion_sim.analysis.summary import difference_table, outcome_table
+from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table
 from diffusion_sim.errors import DiffusionSimError, ResultsError, ScenarioError
 from diffusion_sim.executors import run_all
 from diffusion_sim.params import Params
@@ -28,6 +28,7 @@ class StudyResult:
     outcomes: pd.DataFrame
     differences: pd.DataFrame | None
     outputs: list[Path] = field(default_factory=list)  # figures folder and report files (issue 3)
+    innovations: pd.DataFrame | None = None  # per innovation, when a scenario runs a portfolio (issue 9)
 
 
 def align(scenarios: list[Params]) -> list[Params]:
@@ -48,11 +49,11 @@ def align(scenarios: list[Params]) -> list[Params]:
 
 def _checked_region(params: Params, source: str):
     """Build the scenario's region and one model on it, so that bad region or origin settings fail here, named."""
-    from diffusion_sim.model import DiffusionModel
+    from diffusion_sim.model import build_model
 
     try:
         region = build_region(params)
-        DiffusionModel(params, region=region, agent_views=False)
+        build_model(params, region=region, agent_views=False)
     except DiffusionSimError as exc:
         raise ScenarioError(f"{source}: {exc}") from None
     return region
@@ -98,4 +99,5 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
         outcomes=outcome_table(tables["summary"], order),
         differences=difference_table(paired) if paired is not None else None,
         outputs=outputs,
+        innovations=innovation_table(tables["innovations"], order) if any(p.portfolio.innovations for p in scenarios) else None,
     )

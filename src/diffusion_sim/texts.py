@@ -167,6 +167,28 @@ STRATEGY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "against": {"en": "with regional collaboration", "nl": "met regionale samenwerking"},
         "short": {"en": "regional collaboration", "nl": "regionale samenwerking"},
     },
+    # the portfolio scenarios (issue 9): the same team, innovations taken up in turn or together
+    "isolated-portfolio": {
+        "label": {"en": "Isolated", "nl": "Zelfstandig"},
+        "long": {"en": "Isolated scaling of every innovation", "nl": "Elke innovatie zelfstandig opschalen"},
+        "lead": {"en": "When organisations scale them on their own", "nl": "Als organisaties ze zelfstandig opschalen,"},
+        "against": {"en": "when organisations scale them on their own", "nl": "als organisaties ze zelfstandig opschalen"},
+        "short": {"en": "scaling alone", "nl": "zelfstandig opschalen"},
+    },
+    "one-at-a-time": {
+        "label": {"en": "One at a time", "nl": "Eén voor één"},
+        "long": {"en": "The regional team takes up one innovation a year", "nl": "Het regionale team pakt elk jaar één innovatie op"},
+        "lead": {"en": "With one innovation at a time", "nl": "Met één innovatie tegelijk"},
+        "against": {"en": "with one innovation at a time", "nl": "met één innovatie tegelijk"},
+        "short": {"en": "one at a time", "nl": "één voor één"},
+    },
+    "all-at-once": {
+        "label": {"en": "All at once", "nl": "Alles tegelijk"},
+        "long": {"en": "The regional team takes up all innovations at once", "nl": "Het regionale team pakt alle innovaties tegelijk op"},
+        "lead": {"en": "With all innovations at once", "nl": "Met alle innovaties tegelijk"},
+        "against": {"en": "with all innovations at once", "nl": "met alle innovaties tegelijk"},
+        "short": {"en": "all at once", "nl": "alles tegelijk"},
+    },
 }
 
 
@@ -243,6 +265,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "map_scale": {"en": "{km} km", "nl": "{km} km"},
     "fig_types_title": {"en": "Who adopts: organisations using it, by type", "nl": "Wie voert in: organisaties die het gebruiken, per type"},
     "fig_types_y": {"en": "Organisations using it (mean over runs)", "nl": "Organisaties die het gebruiken (gemiddelde over simulaties)"},
+    "fig_types_y_portfolio": {"en": "Innovations in use, all organisations (mean over runs)",
+                              "nl": "Innovaties in gebruik, alle organisaties (gemiddelde over simulaties)"},
     "types_legend": {"en": "{label} ({n} eligible)", "nl": "{label} ({n} geschikt)"},
     "caption": {
         "en": "{reps} runs per scenario · scenarios: {scenarios} · seed {seed} · diffusion-sim {version}",
@@ -256,6 +280,23 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "innovation_name": {"en": "home telemonitoring for heart failure", "nl": "thuismonitoring bij hartfalen"},
     "region_name": {"en": "Zeeland and West-Brabant", "nl": "Zeeland en West-Brabant"},
+    "n_innovations": {"en": "{n} proven innovations", "nl": "{n} bewezen innovaties"},
+    "n_municipalities": {"en": "{n} municipalities", "nl": "{n} gemeenten"},
+    "h_innovations": {"en": "Per innovation", "nl": "Per innovatie"},
+    "col_innovation": {"en": "Innovation", "nl": "Innovatie"},
+    "col_inn_share": {"en": "{name}: organisations using it", "nl": "{name}: organisaties die het gebruiken"},
+    "col_inn_patients": {"en": "{name}: additional patients", "nl": "{name}: extra patiënten"},
+    "reached_70_in": {"en": "70% reached in {share} of runs", "nl": "70% bereikt in {share} van de simulaties"},
+    "inn_eligible": {"en": "{n} organisations with the target group", "nl": "{n} organisaties met de doelgroep"},
+    "innovations_note": {
+        "en": "Each innovation of the portfolio at the end ({months} months): median over the runs with the 90% interval, "
+              "and how often it reached 70% of the organisations with its target group. The key numbers above add the "
+              "innovations up; there, 70% is reached when every innovation has reached it.",
+        "nl": "Elke innovatie van het portfolio aan het eind ({months} maanden): mediaan over de simulaties met het 90%-interval, "
+              "en hoe vaak ze 70% van de organisaties met haar doelgroep bereikte. De kerncijfers hierboven tellen de innovaties "
+              "op; daar is 70% bereikt wanneer elke innovatie het heeft bereikt.",
+    },
+    "fig_innovations_title": {"en": "Each innovation: organisations using it over time", "nl": "Per innovatie: organisaties die het gebruiken door de tijd"},
     "h_headline": {"en": "In brief", "nl": "In het kort"},
     "h_numbers": {"en": "Key numbers", "nl": "Kerncijfers"},
     "numbers_note": {
@@ -284,6 +325,12 @@ TEXTS: dict[str, dict[str, str]] = {
               "target of 70% of the organisations that can use the innovation.",
         "nl": "De lijn is de middelste simulatie; de gekleurde banden bevatten de middelste 50% en 90% van de simulaties. De stippellijn "
               "is het doel: 70% van de organisaties die de innovatie kunnen gebruiken.",
+    },
+    "read_innovations": {
+        "en": "One panel per innovation of the portfolio: the share of the organisations with its target group that use it. "
+              "Lines are median runs, bands hold 90% of runs; the dashed line is the 70% target.",
+        "nl": "Eén paneel per innovatie van het portfolio: het deel van de organisaties met haar doelgroep dat haar gebruikt. "
+              "Lijnen zijn de middelste simulaties, banden bevatten 90% van de simulaties; de stippellijn is het doel van 70%.",
     },
     "read_patients": {
         "en": "Patients enrolled beyond those of the first user, added up over time. The circle marks the target: 1,000 more "
@@ -375,6 +422,28 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# the shipped innovation profiles, by their name, as a reader sees them mid-sentence
+INNOVATION_LABELS: dict[str, dict[str, str]] = {
+    "Home telemonitoring for chronic heart failure": {"en": "home telemonitoring for heart failure", "nl": "thuismonitoring bij hartfalen"},
+    "Remote monitoring for COPD": {"en": "remote monitoring for COPD", "nl": "telemonitoring bij COPD"},
+    "Structured medication review for older people with polypharmacy": {
+        "en": "structured medication review for older people with polypharmacy",
+        "nl": "medicatiebeoordeling bij ouderen met polyfarmacie",
+    },
+}
+REGION_LABELS: dict[str, dict[str, str]] = {
+    "zuidwest": {"en": "Zeeland and West-Brabant", "nl": "Zeeland en West-Brabant"},
+    "rotterdam-rijnmond": {"en": "Rotterdam-Rijnmond", "nl": "Rotterdam-Rijnmond"},
+    "nederland": {"en": "the Netherlands", "nl": "Nederland"},
+}
+
+
+def innovation_label(name: str, lang: Lang, start: bool = True) -> str:
+    """An innovation's name in ``lang`` (a shipped one is translated; another is shown as given)."""
+    label = INNOVATION_LABELS.get(name, {}).get(lang, name)
+    return label[:1].upper() + label[1:] if start else label
+
+
 def t(key: str, lang: Lang, **fields: Any) -> str:
     """The text ``key`` in ``lang`` with ``fields`` filled in."""
     text = TEXTS[key][lang]
@@ -455,6 +524,28 @@ def _capitalise(sentence: str) -> str:
 # description in params.py ("unit; source"); the Dutch one is written here, and a test checks that it
 # names the same years and says "aanname" ("afgeleid") exactly where the English says ASSUMPTION (DERIVED).
 # kind: how to show the value ("share", "eur", "months", "rate", "count", "bool", "factor")
+# rows the assumptions table adds for a portfolio (its innovations' own values are in their profiles)
+PORTFOLIO_ASSUMPTIONS: dict[str, dict[str, Any]] = {
+    "portfolio.schedule": {
+        "kind": "text", "values": {"sequential": {"en": "one at a time", "nl": "één voor één"},
+                                   "simultaneous": {"en": "all at once", "nl": "alles tegelijk"}},
+        "en": "How the team takes up the innovations", "nl": "Hoe het team de innovaties oppakt",
+        "nl_source": "aanname (de twee opties van het initiatief)",
+    },
+    "portfolio.months_per_innovation": {
+        "kind": "months",
+        "en": "Months the team spends on each innovation (one at a time)", "nl": "Maanden per innovatie (één voor één)",
+        "nl_source": "aanname: één innovatie per jaar, zoals het initiatief van plan is",
+    },
+    "portfolio.carryover": {
+        "kind": "share",
+        "en": "Faster, fewer failures at a next innovation (carry-over)", "nl": "Sneller en minder mislukking bij een volgende innovatie",
+        "nl_source": "aanname, bereik 0–40% (organisatieleren, Greenhalgh e.a. 2004)",
+    },
+}
+PROFILE_SOURCE = {"en": "innovation profile {name} (sources: src/diffusion_sim/innovations/README.md)",
+                  "nl": "innovatieprofiel {name} (bronnen: src/diffusion_sim/innovations/README.md)"}
+
 KEY_ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "innovation.target_share": {
         "kind": "share", "decimals": 2,
@@ -566,6 +657,8 @@ def fmt_parameter(value: Any, spec: Mapping[str, Any], lang: Lang, types: tuple[
     decimals = int(spec.get("decimals", 0))
     if kind == "bool":
         text = TEXTS["yes" if value else "no"][lang]
+    elif kind == "text":
+        text = spec["values"].get(value, {}).get(lang, str(value))
     elif kind == "share":
         v = 100 * float(value)
         text = fmt_percent(float(value), lang, 0 if abs(v - round(v)) < 1e-9 else int(spec.get("decimals", 1)))

@@ -70,6 +70,28 @@ def outcome_table(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# the outcomes shown per innovation of a portfolio
+INNOVATION_OUTCOMES = ("eligible_orgs", "share_adopted_final", "months_to_70pct", "patients_12m", "patients_final",
+                       "implementation_cost_eur")
+ELIGIBLE_LABEL = ("Organisations with the target group", "organisations")
+
+
+def innovation_table(innovations: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Per innovation, one row per (scenario, outcome), as :func:`outcome_table` gives for a scenario."""
+    rows = []
+    for (position, innovation), sub in innovations.groupby(["position", "innovation"], sort=True):
+        for name in order:
+            mine = sub[sub["scenario"] == name]
+            if mine.empty:
+                continue
+            for col in INNOVATION_OUTCOMES:
+                label, unit = ELIGIBLE_LABEL if col == "eligible_orgs" else OUTCOMES[col]
+                q = quantiles(mine[col], censored=col in TIME_OUTCOMES)
+                rows.append({"innovation": innovation, "position": position, "scenario": name, "outcome": col,
+                             "label": label, "unit": unit, **q, "replications": len(mine)})
+    return pd.DataFrame(rows)
+
+
 def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
     """One row per (scenario, outcome) of paired differences against the reference scenario."""
     rows = []

@@ -1,0 +1,677 @@
+"""The same strategy in several regions: reach per euro and months to the targets, region by region (issue 9).
+
+A proposal that says where the concept should go next needs the same scenario run in each candidate
+region with everything else equal. This module owns the order names -> per-region parameters ->
+replications (through the executors, common random numbers) -> one tidy table -> medians with 90%
+intervals -> figure -> one results folder, written atomically:
+
+- ``regions.csv``: one row per (region, scenario, replication): the summary outcomes of
+  :func:`diffusion_sim.runner.summarise`, the region's name, kind, inhabitants, organisations,
+  eligible organisations and origin, reach per EUR 1,000, patients per 100,000 inhabitants and, on the
+  rows of the strategy (not the reference), the paired differences against the reference;
+- ``region_summary.csv``: one row per (region, scenario, outcome): median, 5% and 95% quantile, how
+  often a time target was reached and over how many replications (or pairs);
+- ``regions.png`` / ``regions.svg``: reach per EUR 1,000 per region and scenario (and, with a
+  reference, extra patients per extra EUR 1,000);
+- ``manifest.json``: command, seed, replications, the resolved parameters of every scenario in every
+  region, the origin rule, versions and file hashes.
+
+**A region name** is a shipped preset (``zuidwest``, ``rotterdam-rijnmond``, ``nederland``), a province
+(CBS spelling, e.g. ``Utrecht``, ``Fryslân``; case and accents do not matter) or a comma-separated list of CBS
+municipality codes (``GM0664,GM0687``). It replaces the scenario's ``[region]`` choice; every other
+parameter stays as the scenario file (and ``--set``) gives it.
+
+**The origin rule.** The organisation that already runs the innovation usually lies outside the other
+regions. The scenario's origin municipalities (``origin.municipality`` and
+``origin.further_municipalities``) that lie in the region are kept; when none does, the origin moves to
+the region's most populous municipality that has an eligible organisation of the origin's type (ties:
+the first in CBS code order). Tables and the manifest say where the origin went and whether it moved
+(``origin_moved``).
+
+**Reach per euro** is additional patients reached by the horizon (patients newly put on the innovation
+at organisations other than the origin) per EUR 1,000 of implementation plus facilitation cost, per
+replication, then median and 90% interval over replications. **Extra patients per extra EUR 1,000** is
+the ratio of the paired differences (strategy minus reference, replication by replication) where the
+extra cost is positive. The targets (+1,000 patients, 70% of eligible organisations) are the
+initiative's absolute targets, whatever the region's size; patients per 100,000 inhabitants compare
+large and small regions fairly.
+
+Replication ``i`` of every scenario in every region uses replication ``i``'s random streams, so the
+numbers are the same for the same seed on one worker, many or a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from diffusion_sim import __version__
+from diffusion_sim.errors import DiffusionSimError, RegionError, ResultsError, ScenarioError
+from diffusion_sim.executors import run_all
+from diffusion_sim.params import ORG_TYPES, OriginParams, Params
+from diffusion_sim.region import Region, build_region, municipalities_for, preset_names
+from diffusion_sim.results import atomic_folder, environment, file_hashes
+from diffusion_sim.runner import summarise
+from diffusion_sim.scenario import override
+
+from .summary import format_interval, format_value, months_saved, quantiles
+
+Progress = Callable[[int], None]
+KINDS = ("preset", "province", "municipalities")
+CODE = re.compile(r"^GM\d{4}$", re.IGNORECASE)
+ORIGIN_RULE = (
+    "origin municipalities of the scenario that lie in the region are kept; when none does, the origin moves to the "
+    "region's most populous municipality that has an eligible organisation of the origin's type"
+)
+
+# outcome column -> (label, unit); per scenario, medians and 90% intervals over replications
+REGION_OUTCOMES: dict[str, tuple[str, str]] = {
+    "patients_12m": ("Additional patients reached in 12 months", "patients"),
+    "patients_final": ("Additional patients reached by the horizon", "patients"),
+    "patients_12m_per_100k": ("Additional patients reached in 12 months per 100,000 inhabitants", "patients"),
+    "patients_final_per_100k": ("Additional patients reached by the horizon per 100,000 inhabitants", "patients"),
+    "share_adopted_final": ("Eligible organisations using it at the horizon", "share"),
+    "months_to_1000_patients": ("Months until 1,000 additional patients", "months"),
+    "months_to_70pct": ("Months until 70% of eligible organisations", "months"),
+    "implementation_cost_eur": ("Implementation cost", "EUR"),
+    "facilitation_cost_eur": ("Facilitation cost", "EUR"),
+    "total_cost_eur": ("Implementation + facilitation cost", "EUR"),
+    "reach_per_eur_1000": ("Additional patients reached by the horizon per EUR 1,000 spent", "ratio"),
+}
+TIME_OUTCOMES = ("months_to_1000_patients", "months_to_70pct")
+# paired differences, strategy minus reference, taken per replication before quantiles
+PAIRED_OUTCOMES: dict[str, tuple[str, str]] = {
+    "extra_patients_12m": ("Extra patients reached in 12 months", "patients"),
+    "extra_patients": ("Extra patients reached by the horizon", "patients"),
+    "extra_cost_eur": ("Extra cost (implementation + facilitation)", "EUR"),
+    "extra_patients_per_extra_eur_1000": ("Extra patients per extra EUR 1,000 (where the extra cost > 0)", "ratio"),
+    "months_saved_to_1000_patients": ("Months saved to reach 1,000 additional patients", "months"),
+    "months_saved_to_70pct": ("Months saved to reach 70% of eligible organisations", "months"),
+}
+
+
+# --- region names ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    """A region as named on the command line and what it sets in ``[region]``."""
+
+    name: str
+    kind: str  # one of KINDS
+    value: str | tuple[str, ...]
+
+    def changes(self) -> dict[str, Any]:
+        """Dotted parameter changes that select this region (the other two ways are cleared)."""
+        if self.kind == "preset":
+            return {"region.preset": self.value, "region.province": "", "region.municipalities": ()}
+        if self.kind == "province":
+            return {"region.province": self.value, "region.municipalities": ()}
+        return {"region.province": "", "region.municipalities": tuple(self.value)}
+
+
+def parse_region(name: str) -> RegionChoice:
+    """Read one ``--region`` value: a preset, a province or comma-separated CBS municipality codes.
+
+    Presets and provinces match without regard to case or accents; anything else is a one-line ``RegionError``
+    with the closest presets, provinces or municipalities (the last shown with their CBS code).
+    """
+    text = name.strip()
+    if not text:
+        raise RegionError("--region: empty name; give a preset, a province or CBS municipality codes")
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if "," in text or all(CODE.match(p) for p in parts):
+        codes = tuple(p.upper() for p in parts)
+        try:
+            municipalities_for(codes=codes)
+        except RegionError as exc:
+            raise RegionError(f"--region {text}: {exc}") from None
+        return RegionChoice(text, "municipalities", codes)
+    table = municipalities_for("nederland")
+    presets = preset_names()
+    provinces = sorted(table["province"].unique())
+    for kind, names in (("preset", presets), ("province", provinces)):
+        if text in names:
+            return RegionChoice(text, kind, text)
+    for kind, names in (("preset", presets), ("province", provinces)):
+        folded = [n for n in names if _fold(n) == _fold(text)]
+        if len(folded) == 1:
+            return RegionChoice(text, kind, folded[0])
+    raise _unknown_region(text, presets, provinces, table)
+
+
+def _unknown_region(text: str, presets: list[str], provinces: list[str], table: pd.DataFrame) -> RegionError:
+    """A one-line error naming ``text``, with the closest regions first, then municipalities (with their code)."""
+    code_of = dict(zip(table["name"], table["code"], strict=True))
+    regions = {_fold(n): n for n in [*provinces, *presets]}
+    towns = {_fold(n): n for n in code_of if _fold(n) not in regions}
+
+    def close(pool: dict[str, str], n: int) -> list[str]:
+        return [pool[c] for c in difflib.get_close_matches(_fold(text), list(pool), n=n, cutoff=0.5)]
+
+    near = [repr(c) for c in close(regions, 3)]
+    near += [f"'{code_of[c]}' ({c})" for c in close(towns, 3 - len(near))] if len(near) < 3 else []
+    hint = f"; did you mean {', '.join(near)}?" if near else "."
+    return RegionError(
+        f"--region {text}: unknown region {text!r}{hint} A region is a preset ({', '.join(presets)}), a province "
+        f"(CBS spelling, e.g. Zeeland, Fryslân) or CBS municipality codes (e.g. GM0664,GM0687)"
+    )
+
+
+def _fold(name: str) -> str:
+    """A name without case or accents, for matching (Fryslan finds Fryslân)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+# --- per-region parameters and the origin rule ---------------------------------------------------
+
+
+def origin_municipalities(params: Params) -> tuple[str, ...]:
+    """The CBS codes of the scenario's origins: ``origin.municipality`` and any further origin municipalities.
+
+    Reads whichever list field the schema has (``further_municipalities`` now; a plain ``municipalities``
+    list, if the schema ever gets one, replaces the single code).
+    """
+    o = params.origin
+    many = tuple(getattr(o, "municipalities", ()) or ())
+    if many:
+        return many
+    return (o.municipality, *tuple(getattr(o, "further_municipalities", ()) or ()))
+
+
+def origin_candidates(params: Params, region: Region) -> np.ndarray:
+    """Indices of the region's municipalities that can host the origin: an eligible organisation of the origin's type.
+
+    With a portfolio of innovations, a municipality must have one for every innovation (the origin's type
+    per innovation is :meth:`Params.origin_type`; eligibility is the innovation's ``eligible_types``).
+    """
+    ok = np.ones(len(region.municipalities), dtype=bool)
+    for innovation in params.innovation_tracks():
+        t = ORG_TYPES.index(params.origin_type(innovation))
+        eligible = np.asarray(innovation.eligible_types())[region.org_type]
+        has = np.zeros_like(ok)
+        has[np.unique(region.municipality[(region.org_type == t) & eligible])] = True
+        ok &= has
+    return np.flatnonzero(ok)
+
+
+def choose_origin(params: Params, region: Region) -> tuple[str, ...]:
+    """The origin rule: keep the origin municipalities inside the region, else its most populous one that can host it.
+
+    The model then places the origin at an organisation of its type in that municipality, as for any scenario.
+    """
+    inside = set(region.municipality_codes)
+    kept = tuple(c for c in origin_municipalities(params) if c in inside)
+    if kept:
+        return kept
+    candidates = origin_candidates(params, region)
+    if candidates.size == 0:
+        raise RegionError(f"region {region.name!r} has no eligible {params.origin.org_type} organisation to run the "
+                          f"innovation first (origin.org_type)")
+    population = region.municipalities["population"].to_numpy()[candidates]
+    return (str(region.municipality_codes[candidates[np.argmax(population)]]),)  # argmax: the first of equals
+
+
+def _origin_changes(codes: tuple[str, ...]) -> dict[str, Any]:
+    """The origin fields that put the origins at ``codes``, for whichever fields the schema has."""
+    fields = OriginParams.model_fields
+    if "municipalities" in fields:
+        return {"origin.municipalities": codes}
+    if "further_municipalities" in fields:
+        return {"origin.municipality": codes[0], "origin.further_municipalities": codes[1:]}
+    return {"origin.municipality": codes[0]}
+
+
+@dataclass
+class RegionRun:
+    """One region with each scenario's resolved parameters (origin rule applied) and what the tables report."""
+
+    choice: RegionChoice
+    params: list[Params]  # one per scenario, in the study's order
+    population: int
+    municipalities: int
+    organisations: int
+    origin: list[tuple[str, ...]]  # per scenario
+    origin_names: list[tuple[str, ...]]
+    origin_moved: list[bool]
+
+
+def plan_region(scenarios: list[Params], choice: RegionChoice) -> RegionRun:
+    """Each scenario in ``choice``'s region, the origin moved by the rule where needed; checked by building one model."""
+    from diffusion_sim.model import build_model
+
+    source = f"--region {choice.name}"
+    resolved, origins, names, moved = [], [], [], []
+    region = None
+    for base in scenarios:
+        try:
+            p = override(base, choice.changes(), source=source)
+            region = build_region(p)
+            codes = choose_origin(p, region)
+            shifted = codes != origin_municipalities(p)
+            if shifted:
+                p = override(p, _origin_changes(codes), source=source)
+            build_model(p, region=region, agent_views=False)  # bad region or origin settings fail here, named
+        except DiffusionSimError as exc:
+            text = str(exc)
+            raise RegionError(text if text.startswith(source) else f"{source}: {text}") from None
+        lookup = dict(zip(region.municipality_codes, region.municipalities["name"], strict=True))
+        resolved.append(p)
+        origins.append(codes)
+        names.append(tuple(str(lookup[c]) for c in codes))
+        moved.append(shifted)
+    assert region is not None
+    return RegionRun(choice=choice, params=resolved, population=int(region.municipalities["population"].sum()),
+                     municipalities=len(region.municipalities), organisations=region.n, origin=origins,
+                     origin_names=names, origin_moved=moved)
+
+
+def plan_regions(scenarios: list[Params], names: list[str]) -> list[RegionRun]:
+    """Resolve every ``--region`` name and plan each; a region named twice (in any spelling) is an error."""
+    from diffusion_sim.study import align
+
+    align(scenarios)
+    if not names:
+        raise RegionError("--region: give at least one region, e.g. --region zuidwest --region Utrecht")
+    choices = [parse_region(n) for n in names]
+    seen: dict[tuple[str, Any], str] = {}
+    for c in choices:
+        key = (c.kind, tuple(sorted(c.value)) if c.kind == "municipalities" else c.value)
+        if key in seen:
+            raise RegionError(f"--region {c.name}: the same region as --region {seen[key]}; give each region once")
+        seen[key] = c.name
+    return [plan_region(scenarios, c) for c in choices]
+
+
+# --- runs and tables ---------------------------------------------------------------------------
+
+
+def run_regions(plans: list[RegionRun], replications: int, workers: int = 1, progress: Progress | None = None,
+                scheduler: str | None = None) -> pd.DataFrame:
+    """Run every scenario in every region ``replications`` times through the executors; returns the tidy table."""
+    flat = [p for plan in plans for p in plan.params]
+    results = run_all(flat, replications, workers=workers, progress=progress, scheduler=scheduler)
+    k = 0
+    per_run: list[list[list[dict[str, float]]]] = []
+    for plan in plans:
+        per_run.append([[summarise(rep) for rep in results[k + s]] for s in range(len(plan.params))])
+        k += len(plan.params)
+    return replication_table(plans, per_run)
+
+
+def replication_table(plans: list[RegionRun], summaries: list[list[list[dict[str, float]]]]) -> pd.DataFrame:
+    """One row per (region, scenario, replication), sorted so; the reference (the first scenario) comes first.
+
+    ``summaries[r][s][i]`` is :func:`summarise` of replication ``i`` of scenario ``s`` in region ``r``.
+    With two or more scenarios, each later scenario's rows get the paired differences against the first.
+    """
+    frames = []
+    for plan, per_scenario in zip(plans, summaries, strict=True):
+        reference = plan.params[0].name
+        ref_rows = pd.DataFrame(per_scenario[0]) if len(plan.params) > 1 else None
+        for s, (params, rows) in enumerate(zip(plan.params, per_scenario, strict=True)):
+            frame = pd.DataFrame(rows)
+            frame.insert(0, "replication", np.arange(len(rows)))
+            head = {
+                "region": plan.choice.name,
+                "region_kind": plan.choice.kind,
+                "region_value": plan.choice.value if isinstance(plan.choice.value, str) else ",".join(plan.choice.value),
+                "population": plan.population,
+                "municipalities": plan.municipalities,
+                "organisations": plan.organisations,
+                "origin_municipality": ",".join(plan.origin[s]),
+                "origin_municipality_name": ", ".join(plan.origin_names[s]),
+                "origin_moved": plan.origin_moved[s],
+                "scenario": params.name,
+                "seed": params.simulation.seed,
+            }
+            for i, (col, value) in enumerate(head.items()):
+                frame.insert(i, col, value)
+            add_rates(frame)
+            frame["reference"] = reference if s > 0 else ""
+            if ref_rows is not None and s > 0:
+                add_paired(frame, add_rates(ref_rows.copy(), plan.population), params.simulation.months)
+            frames.append(frame)
+    tidy = pd.concat(frames, ignore_index=True)
+    for col in PAIRED_OUTCOMES:
+        if col not in tidy:
+            tidy[col] = np.nan
+    return tidy
+
+
+def add_rates(frame: pd.DataFrame, population: float | None = None) -> pd.DataFrame:
+    """Add reach per EUR 1,000 and patients per 100,000 inhabitants to summary rows (in place; also returned).
+
+    Reach per EUR 1,000 is undefined (NaN) in a replication that spent nothing.
+    """
+    pop = frame["population"] if population is None else population
+    cost = frame["total_cost_eur"]
+    frame["reach_per_eur_1000"] = (frame["patients_final"] / cost * 1000).where(cost > 0)
+    frame["patients_12m_per_100k"] = frame["patients_12m"] / pop * 1e5
+    frame["patients_final_per_100k"] = frame["patients_final"] / pop * 1e5
+    return frame
+
+
+def add_paired(frame: pd.DataFrame, reference: pd.DataFrame, horizon: int) -> None:
+    """Per replication, ``frame`` (a strategy) minus ``reference`` (same region, same replications), in place."""
+    ref = reference.reset_index(drop=True)
+    oth = frame.reset_index(drop=True)
+    extra_cost = oth["total_cost_eur"] - ref["total_cost_eur"]
+    extra = oth["patients_final"] - ref["patients_final"]
+    values = {
+        "extra_patients_12m": oth["patients_12m"] - ref["patients_12m"],
+        "extra_patients": extra,
+        "extra_cost_eur": extra_cost,
+        "extra_patients_per_extra_eur_1000": (extra / extra_cost * 1000).where(extra_cost > 0),
+        "months_saved_to_1000_patients": months_saved(ref["months_to_1000_patients"], oth["months_to_1000_patients"], horizon),
+        "months_saved_to_70pct": months_saved(ref["months_to_70pct"], oth["months_to_70pct"], horizon),
+    }
+    for col, series in values.items():
+        frame[col] = series.to_numpy()
+
+
+def summary_table(tidy: pd.DataFrame) -> pd.DataFrame:
+    """One row per (region, scenario, outcome): median, 5% and 95% quantile, share reaching a time target, n.
+
+    Times to a target rank a miss above every month (the median is ``inf``, "not reached", when fewer
+    than half the replications reach it); paired rows (``reference`` set) summarise per-replication
+    differences, leaving out pairs where a difference is undefined (``n`` counts the rest).
+    """
+    rows = []
+    keys = ["region", "region_kind", "population", "municipalities", "organisations", "origin_municipality",
+            "origin_municipality_name", "origin_moved"]
+    for (_, scenario), sub in tidy.groupby(["region", "scenario"], sort=False):
+        head = {k: sub[k].iloc[0] for k in keys}
+        head["eligible_orgs"] = int(sub["eligible_orgs"].iloc[0])
+        for col, (label, unit) in REGION_OUTCOMES.items():
+            q = quantiles(sub[col], censored=col in TIME_OUTCOMES)
+            rows.append({**head, "scenario": scenario, "reference": "", "outcome": col, "label": label, "unit": unit,
+                         **q, "n": int(len(sub) if col in TIME_OUTCOMES else sub[col].notna().sum())})
+        reference = sub["reference"].iloc[0]
+        if reference:
+            for col, (label, unit) in PAIRED_OUTCOMES.items():
+                known = sub[col].dropna()
+                rows.append({**head, "scenario": scenario, "reference": reference, "outcome": col, "label": label,
+                             "unit": unit, **quantiles(known), "n": int(len(known))})
+    return pd.DataFrame(rows)
+
+
+# --- what the command line prints ----------------------------------------------------------------
+
+
+def format_cell(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:
+    """A table cell: the median on one line, the 90% interval below it and, for a time to target, how often it is met.
+
+    A time to target not met in most replications reads "n.r." (not reached), one never met "never".
+    """
+    if all(v != v for v in (median, low, high)):
+        return "-"
+    if reached == reached:  # a time to target
+        if reached == 0:
+            return "never"
+        share = f"{100 * reached:.0f}% reach it"
+        if np.isinf(median):
+            return f"n.r.\n{share}"
+        return f"{format_value(median, unit)}\n({_bare(low, unit)} to {_bare(high, unit)})\n{share}"
+    if unit == "ratio":
+        return f"{_ratio(median)}\n({_ratio(low)} to {_ratio(high)})"
+    text = format_interval(median, low, high, unit)
+    head, sep, tail = text.partition(" (")
+    return f"{head}\n({tail}" if sep else text
+
+
+def _bare(value: float, unit: str) -> str:
+    return "n.r." if np.isinf(value) else format_value(value, unit)
+
+
+def _ratio(value: float) -> str:
+    if value != value:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def display_tables(summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The tables to print: each region's outcomes per scenario, then one row per region with the paired differences.
+
+    Cells are strings (the median, the 90% interval below it); costs in thousands of euros, so the tables
+    fit a terminal. In the first table a region's name is given on its first row only (a printer may draw
+    a line there); a moved origin is marked with an asterisk.
+    """
+    scenarios = list(dict.fromkeys(summary["scenario"]))
+    paired = summary[summary["reference"] != ""]
+    plain = summary[summary["reference"] == ""]
+
+    def cell(region: str, scenario: str, outcome: str, frame: pd.DataFrame = plain) -> str:
+        row = frame[(frame["region"] == region) & (frame["scenario"] == scenario) & (frame["outcome"] == outcome)]
+        if row.empty:
+            return "-"
+        r = row.iloc[0]
+        if outcome.startswith("months_saved") and r["n"] == 0:
+            return "neither\nreaches it"
+        if r["unit"] == "EUR":  # in EUR 1,000
+            return format_cell(r["median"] / 1e3, r["low"] / 1e3, r["high"] / 1e3, "patients")
+        return format_cell(r["median"], r["low"], r["high"], r["unit"], r["reached"])
+
+    outcomes, differences = [], []
+    for region, sub in summary.groupby("region", sort=False):
+        first = sub.iloc[0]
+        origin = f"{first['origin_municipality_name']}" + (" *" if first["origin_moved"] else "")
+        facts = f"{int(first['population']):,} inh.\n{int(first['eligible_orgs']):,} eligible\norigin {origin}"
+        for k, s in enumerate(scenarios):
+            outcomes.append({
+                "Region": f"{region}\n{facts}" if k == 0 else "",
+                "Scenario": s,
+                "Patients\nper EUR\n1,000": cell(region, s, "reach_per_eur_1000"),
+                "Months to\n+1,000\npatients": cell(region, s, "months_to_1000_patients"),
+                "Months\nto 70%": cell(region, s, "months_to_70pct"),
+                "Patients\nby the\nhorizon": cell(region, s, "patients_final"),
+                "Per\n100,000\ninh.": cell(region, s, "patients_final_per_100k"),
+                "Cost,\nEUR\n1,000": cell(region, s, "total_cost_eur"),
+            })
+        for s in scenarios[1:]:
+            ref = paired[paired["scenario"] == s]["reference"].iloc[0]
+            differences.append({
+                "Region": str(region),
+                "Difference": f"{s}\nminus {ref}",
+                "Extra\npatients per\nextra EUR\n1,000": cell(region, s, "extra_patients_per_extra_eur_1000", paired),
+                "Months\nsaved to\n+1,000": cell(region, s, "months_saved_to_1000_patients", paired),
+                "Months\nsaved\nto 70%": cell(region, s, "months_saved_to_70pct", paired),
+                "Extra\npatients\nby the\nhorizon": cell(region, s, "extra_patients", paired),
+                "Extra\ncost, EUR\n1,000": cell(region, s, "extra_cost_eur", paired),
+            })
+    tables = [("Per region and scenario: median (90% interval) over replications. inh.: inhabitants; * origin moved into "
+               "the region; n.r.: not reached; never: in no replication within the horizon", pd.DataFrame(outcomes))]
+    if differences:
+        tables.append(("Per region, paired by replication: median (90% interval)", pd.DataFrame(differences)))
+    return tables
+
+
+# --- figure ------------------------------------------------------------------------------------
+
+
+def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: int) -> Any:
+    """Reach per EUR 1,000 per region and scenario, median and 90% interval, as a matplotlib ``Figure`` (no pyplot).
+
+    With a reference, a second panel shows extra patients per extra EUR 1,000 (paired by replication).
+
+    Colours and style are the study figures' (``figures.py``): the same strategy has the same colour everywhere.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from diffusion_sim.figures import CAPTION_IN, GREY, WIDTH, house_style, strategy_colours
+    from diffusion_sim.texts import strategy_text
+
+    plain = summary[summary["reference"] == ""]
+    paired = summary[summary["reference"] != ""]
+    regions = list(dict.fromkeys(summary["region"]))
+    scenarios = list(dict.fromkeys(plain["scenario"]))
+    colours = strategy_colours(scenarios)
+    n = len(regions)
+    offsets = np.linspace(-0.17, 0.17, len(scenarios)) if len(scenarios) > 1 else np.zeros(1)
+
+    def get(frame: pd.DataFrame, region: str, scenario: str, outcome: str) -> pd.Series | None:
+        row = frame[(frame["region"] == region) & (frame["scenario"] == scenario) & (frame["outcome"] == outcome)]
+        return row.iloc[0] if not row.empty else None
+
+    def interval(ax: Any, y: float, r: pd.Series | None, colour: str) -> None:
+        if r is None or r["median"] != r["median"]:
+            return
+        ax.plot([r["low"], r["high"]], [y, y], color=colour, linewidth=2.0, solid_capstyle="butt", zorder=3)
+        for end in (r["low"], r["high"]):
+            ax.plot([end, end], [y - 0.07, y + 0.07], color=colour, linewidth=1.2, zorder=3)
+        ax.plot([r["median"]], [y], marker="o", markersize=7, color="white", markeredgecolor=colour, markeredgewidth=2,
+                zorder=4, linestyle="none")
+        ax.annotate(_ratio(r["median"]), (r["high"], y), xytext=(5, 0), textcoords="offset points", va="center",
+                    fontsize=7.5, color=colour)
+
+    def room(axis: Any) -> None:
+        """Space right of the widest whisker for its median's label."""
+        axis.margins(x=0.05)
+        low, high = axis.get_xlim()
+        axis.set_xlim(low, high + 0.14 * (high - low))
+
+    def labels() -> list[str]:
+        out = []
+        for region in regions:
+            r = summary[summary["region"] == region].iloc[0]
+            pop = r["population"]
+            size = f"{pop / 1e6:.2f} M" if pop >= 1e6 else f"{pop / 1e3:,.0f} k"
+            origin = r["origin_municipality_name"] + (" (moved)" if r["origin_moved"] else "")
+            name = region if len(region) <= 26 else f"{region[:24]}…"  # a long list of codes
+            out.append(f"{name}\n{size} inhabitants\norigin: {origin}")
+        return out
+
+    with house_style():
+        height = 1.6 + 0.8 * n
+        fig = Figure(figsize=(WIDTH, height), layout="constrained")
+        fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
+        # the caption gets its own strip, as in figures.py, so the legend never runs into it
+        content, strip = fig.subfigures(2, 1, height_ratios=[height - CAPTION_IN, CAPTION_IN])
+        two = not paired.empty
+        axes = content.subplots(1, 2, sharey=True, width_ratios=[1.4, 1]) if two else [content.subplots(1, 1)]
+        ax = axes[0]
+        y = np.arange(n)
+        for k, s in enumerate(scenarios):
+            for j, region in enumerate(regions):
+                interval(ax, y[j] + offsets[k], get(plain, region, s, "reach_per_eur_1000"), colours[s])
+        ax.set_yticks(y, labels(), fontsize=8)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        room(ax)
+        ax.set_xlim(left=0)
+        ax.set_xlabel(f"Additional patients reached by month {months}\nper EUR 1,000 spent\n(implementation + facilitation)")
+        ax.set_title("Reach per euro")
+        if two:
+            bx = axes[1]
+            for k, s in enumerate(scenarios[1:], start=1):  # on the strategy's own row of the left panel
+                for j, region in enumerate(regions):
+                    interval(bx, y[j] + offsets[k], get(paired, region, s, "extra_patients_per_extra_eur_1000"), colours[s])
+            bx.tick_params(axis="y", left=False)
+            bx.grid(axis="y", visible=False)
+            bx.axvline(0, color=GREY, linewidth=0.8, zorder=1)
+            room(bx)
+            ref = paired["reference"].iloc[0]
+            names = ", ".join(strategy_text(s, "label", "en") for s in scenarios[1:])
+            bx.set_xlabel(f"Extra patients per\nextra EUR 1,000\n({names} minus {strategy_text(ref, 'label', 'en').lower()},\n"
+                          "paired by replication)")
+            bx.set_title("Value of extra spending")
+        handles = [Line2D([], [], color=colours[s], marker="o", markerfacecolor="white", markeredgewidth=2, linewidth=2,
+                          label=strategy_text(s, "label", "en")) for s in scenarios]
+        content.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.4, columnspacing=1.4,
+                       title="Median (circle) and 90% interval (whiskers) over replications:", title_fontsize=8.5)
+        content.suptitle("The same strategy in several regions", x=0.01, ha="left")
+        strip.text(0.01, 0.5, f"{replications:,} replications per scenario and region (common random numbers), seed {seed}, "
+                   f"{months} months; diffusion-sim {__version__}", ha="left", va="center", fontsize=7.5, color=GREY)
+    return fig
+
+
+# --- the whole study -----------------------------------------------------------------------------
+
+
+@dataclass
+class RegionsResult:
+    """Where the comparison went and its tables."""
+
+    folder: Path
+    tidy: pd.DataFrame
+    summary: pd.DataFrame
+    plans: list[RegionRun]
+
+
+def run_region_comparison(scenarios: list[Params], sources: list[str], names: list[str], out: Path,
+                          replications: int | None = None, workers: int = 1, progress: Progress | None = None,
+                          command: list[str] | None = None, scheduler: str | None = None,
+                          on_plan: Callable[[int], None] | None = None) -> RegionsResult:
+    """Run ``scenarios`` (the reference first, when there are two or more) in every named region and write ``out``.
+
+    ``on_plan`` is told the number of replications to run once the regions are resolved (for a progress bar).
+    """
+    out = Path(out)
+    if out.exists():
+        raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
+    if len(scenarios) != len(sources):
+        raise ScenarioError("each scenario needs its source file")
+    plans = plan_regions(scenarios, names)
+    reps = replications or scenarios[0].simulation.replications
+    if on_plan:
+        on_plan(reps * sum(len(p.params) for p in plans))
+    tidy = run_regions(plans, reps, workers, progress, scheduler)
+    summary = summary_table(tidy)
+    sim = scenarios[0].simulation
+    meta = {
+        "kind": "regions",
+        "package": "diffusion-sim",
+        "version": __version__,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": command if command is not None else sys.argv,
+        "seed": sim.seed,
+        "replications": reps,
+        "months": sim.months,
+        "workers": workers,
+        "executor": f"dask:{scheduler}" if scheduler else ("processes" if workers > 1 else "serial"),
+        "scenario_order": [p.name for p in scenarios],
+        "reference": scenarios[0].name if len(scenarios) > 1 else None,
+        "scenario_files": {p.name: src for p, src in zip(scenarios, sources, strict=True)},
+        "origin_rule": ORIGIN_RULE,
+        "common_random_numbers": "replication i of every scenario in every region uses replication i's random streams",
+        "outcome_definitions": {k: v[0] for k, v in {**REGION_OUTCOMES, **PAIRED_OUTCOMES}.items()},
+        "regions": {
+            plan.choice.name: {
+                "kind": plan.choice.kind,
+                "value": plan.choice.value if isinstance(plan.choice.value, str) else list(plan.choice.value),
+                "municipalities": plan.municipalities,
+                "population": plan.population,
+                "organisations": plan.organisations,
+                "scenarios": {
+                    p.name: {"origin_municipality": list(plan.origin[s]), "origin_moved": plan.origin_moved[s],
+                             "parameters": p.model_dump(mode="json")}
+                    for s, p in enumerate(plan.params)
+                },
+            }
+            for plan in plans
+        },
+        "environment": environment(),
+    }
+    with atomic_folder(out) as tmp:
+        tidy.to_csv(tmp / "regions.csv", index=False)
+        summary.to_csv(tmp / "region_summary.csv", index=False)
+        fig = regions_figure(summary, reps, sim.seed, sim.months)
+        from diffusion_sim.figures import save
+
+        for fmt in ("png", "svg"):
+            save(fig, tmp / f"regions.{fmt}")
+        meta["files"] = file_hashes(tmp)
+        (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
+    return RegionsResult(folder=out, tidy=tidy, summary=summary, plans=plans)
