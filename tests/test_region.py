@@ -110,3 +110,13 @@ def test_unknown_region_names_get_close_matches(isolated):
         build_region(with_overrides(isolated, {"region.province": "Zeland"}))
     with pytest.raises(RegionError, match="GM0665"):
         build_region(with_overrides(isolated, {"region.municipalities": ("GM0665",)}))
+
+
+def test_a_hospital_whose_main_site_lies_outside_the_region_is_placed_at_its_site_inside(isolated):
+    """Vlissingen has an Adrz site (main site Goes), Oosterhout an Amphia site (main site Breda)."""
+    for code, name in (("GM0718", "Adrz"), ("GM0826", "Amphia")):
+        params = with_overrides(isolated, {"region.municipalities": (code,), "origin.municipality": code})
+        region = build_region(params)
+        hospitals = np.flatnonzero(region.org_type == ORG_TYPES.index("hospital"))
+        assert [region.org_name[i] for i in hospitals] == [name]
+        assert np.isclose(region.patients[hospitals].sum(), region.municipalities["population"].sum())

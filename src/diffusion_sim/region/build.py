@@ -118,7 +118,8 @@ def preset_names() -> list[str]:
 def _unknown(kind: str, value: str, known: list[str]) -> RegionError:
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return RegionError(f"field 'region.{kind}': unknown {kind.rstrip('s')} {value!r}{hint}")
+    singular = {"municipalities": "municipality code", "province": "province", "preset": "preset"}.get(kind, kind)
+    return RegionError(f"field 'region.{kind}': unknown {singular} {value!r}{hint}")
 
 
 def municipalities_for(preset: str = "zuidwest", province: str = "", codes: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -172,13 +173,18 @@ def build_region(params: Params) -> Region:
     # hospitals: one organisation at its main site; all sites serve as catchment and referral points
     site_rows = _csv_rows("hospitals.csv")
     site_x, site_y, site_org = [], [], []
+    bases, placed = set(muni["base_code"]), set()
     for m, (base, code) in enumerate(zip(muni["base_code"], muni["code"], strict=True)):
         suffix = code.removeprefix(base)
         for row in site_rows:
             if row["municipality"] != base:
                 continue
             key = row["organisation"] + suffix
-            if row["main"] == "1":
+            main_in_region = any(r["organisation"] == row["organisation"] and r["main"] == "1" and r["municipality"] in bases
+                                 for r in site_rows)
+            # one agent per organisation: at its main site, or at its first site here when the main site lies outside
+            if (row["main"] == "1" or not main_in_region) and key not in placed:
+                placed.add(key)
                 types.append(np.array([HOSPITAL]))
                 munis.append(np.array([m]))
                 names.append(np.array([key], dtype=object))

@@ -1,0 +1,185 @@
+"""The out-of-sample validation (issue #9): scenario and calendar, outcome functions by a second route, fit and prediction."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diffusion_sim.analysis import validation as V
+from diffusion_sim.model import DiffusionModel
+from diffusion_sim.model import mechanisms as mech
+from diffusion_sim.model.state import OrgState
+from diffusion_sim.params import ORG_TYPES
+from diffusion_sim.region import build_region
+from diffusion_sim.scenario import load_scenario, override
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "validation-nl-2012.toml"
+HOSPITAL = ORG_TYPES.index("hospital")
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(SCENARIO)
+
+
+# --------------------------------------------------------------------------- scenario and calendar
+def test_scenario_calendar_maps_2016_to_the_reimbursement_month(scenario):
+    s = scenario.simulation
+    assert (s.start_year, s.start_month, s.months) == (2012, 1, 96)
+    assert V.step_of(scenario, 2016, 1) == 49
+    assert V.step_of(scenario, 2016, 6) == 54 == scenario.insurer.fixed_start_month  # HartWacht, June 2016
+    assert (V.step_of(scenario, 2014, 12), V.step_of(scenario, 2018, 4), V.step_of(scenario, 2019, 12)) == (36, 76, 96)
+    short = override(scenario, {"simulation.months": 56})
+    region = build_region(short)
+    m = DiffusionModel(short, replication=0, region=region, agent_views=False)
+    for step in range(1, 97):  # the helper agrees with the model's own calendar
+        assert m.calendar_month(step) == V.calendar_of(scenario, step)[1]
+        assert V.step_of(scenario, *V.calendar_of(scenario, step)) == step
+    assert V.calendar_of(scenario, 49) == (2016, 1) and V.calendar_of(scenario, 96) == (2019, 12)
+    m.run()
+    first = int(np.flatnonzero(m.reimbursing)[0])
+    assert V.calendar_of(scenario, first) == (2016, 6) and m.reimbursing[first:].all()
+    # six distinct origin hospitals, one in each named municipality
+    idx = [o.index for o in m.origins]
+    assert len(set(idx)) == 6 and (region.org_type[idx] == HOSPITAL).all()
+    codes = set(region.municipality_codes[region.municipality[idx]])
+    assert codes == {scenario.origin.municipality, *scenario.origin.further_municipalities}
+    assert region.name == "nederland" and (region.org_type == HOSPITAL).sum() == 70
+
+
+def test_scenario_is_isolated_and_declares_a_small_prior(scenario):
+    f = scenario.facilitation
+    assert f.budget_eur_per_year == 0 and f.support_capacity_per_month == 0 and f.events_per_year == 0
+    assert f.knowledge_sharing == 0 and f.broker_ties_per_month == 0 and not f.insurer_engaged
+    dims = V.prior_dimensions(SCENARIO, scenario)
+    assert 2 <= len(dims) <= 4
+    assert all(d.source for d in dims)
+    assert {d.name for d in dims} >= V.LOG_UNIFORM
+
+
+def test_prior_draws_are_a_latin_hypercube_on_the_declared_scales(scenario):
+    dims = V.prior_dimensions(SCENARIO, scenario)
+    n = 40
+    draws = V.prior_draws(dims, n, seed=11)
+    assert list(draws["draw"]) == list(range(n))
+    for d in dims:
+        x = draws[d.name].to_numpy(dtype=float)
+        assert (x >= d.low).all() and (x <= d.high).all()
+        unit = (np.log(x / d.low) / np.log(d.high / d.low)) if d.name in V.LOG_UNIFORM else (x - d.low) / (d.high - d.low)
+        assert sorted(np.floor(unit * n).astype(int)) == list(range(n))  # one draw in each stratum
+    pd.testing.assert_frame_equal(draws, V.prior_draws(dims, n, seed=11))
+    assert not draws.equals(V.prior_draws(dims, n, seed=12))
+
+
+def test_chain_uptake_is_tied_to_the_hospital(scenario):
+    p = V.apply_draw(scenario, {"innovation.uptake.hospital": 0.06, "diffusion.p": 0.02})
+    assert p.innovation.uptake.hospital == pytest.approx(0.06)
+    assert p.innovation.uptake.gp_practice == pytest.approx(0.04)
+    assert p.innovation.uptake.home_care == pytest.approx(0.05)
+    assert p.diffusion.p == pytest.approx(0.02)
+
+
+# --------------------------------------------------------------------------- outcome functions, second route
+@pytest.fixture(scope="module")
+def small():
+    """Zuidwest, 2012-2019, two origins, brisk spread and discontinuation, so every path is exercised."""
+    p = load_scenario(ROOT / "scenarios" / "zuidwest-isolated.toml", {
+        "simulation.months": 96, "simulation.start_year": 2012, "diffusion.p": 2.0,
+        "origin.further_municipalities": ["GM0758"], "innovation.ramp_months": 7.5,
+        "innovation.discontinuation_per_year": 0.5, "insurer.fixed_start_month": 54})
+    return DiffusionModel(p, replication=3, region=build_region(p), agent_views=False).run()
+
+
+def hand_enrolled(m, step):
+    """Per organisation, patients enrolled at ``step`` from the written-out rule (docs/model.md 3.3.10)."""
+    live = (m.orgs.month_adopted >= 0) & (m.orgs.month_adopted <= step)
+    live &= (m.orgs.month_discontinued < 0) | (m.orgs.month_discontinued > step)
+    ramp = m.innovation.ramp_months
+    frac = np.clip((step - m.go_live + 1) / ramp, 0.0, 1.0)
+    return np.where(live, m.orgs.target_patients * frac * m.distinct_share, 0.0), live
+
+
+def test_adopted_at_matches_the_recorded_state_counts(small):
+    m = small
+    steps = np.arange(m.months + 1)
+    live = V.adopted_at(m, steps)
+    per_type = np.stack([np.bincount(m.region.org_type[row], minlength=len(ORG_TYPES)) for row in live])
+    np.testing.assert_array_equal(per_type, m.state_counts[:, :, OrgState.ADOPTED])
+    np.testing.assert_array_equal(live[-1], m.orgs.state == OrgState.ADOPTED)
+    assert (m.orgs.state == OrgState.DISCONTINUED).any()  # the case covers discontinuation
+
+
+def test_national_and_hospital_outcomes_by_a_second_route(small):
+    m = small
+    enrolled = V.national_enrolled(m)
+    for step in (0, 1, 20, 36, 54, 76, 96):
+        by_hand, live = hand_enrolled(m, step)
+        assert enrolled[step] == pytest.approx(by_hand.sum(), rel=1e-9)
+        hosp = live & (m.region.org_type == HOSPITAL)
+        share = m.innovation.target_share.hospital
+        expected = by_hand[hosp].sum() / (m.region.patients[hosp] * share).sum()
+        assert V.offering_share(m, step) == pytest.approx(expected, rel=1e-9)
+        assert V.hospitals_live_share(m, step) == pytest.approx(hosp.sum() / (m.region.org_type == HOSPITAL).sum())
+    np.testing.assert_allclose(V.offering_share(m)[[0, 96]], [V.offering_share(m, 0), V.offering_share(m, 96)])
+    # the model's heart-failure population: 13.8 per 1,000 inhabitants (two halves of 0.0069)
+    pop = m.region.municipalities["population"].sum()
+    assert V.heart_failure_population(m) == pytest.approx(2 * 0.0069 * pop, rel=1e-9)
+    assert V.harteraad_scale(m) * V.heart_failure_population(m) == pytest.approx(V.HARTERAAD_PATIENTS)
+
+
+def test_origin_patients_follow_the_closed_form(small):
+    m = small
+    idx = [o.index for o in m.origins]
+    full = m.orgs.target_patients[idx].sum()  # hospitals count in full (distinct share 1)
+    sigma = mech.monthly_share(m.innovation.patient_turnover_per_year)
+    assert V.origin_patients_through(m, 0) == pytest.approx(full) == pytest.approx(m.enrolled[0].sum())
+    assert V.origin_patients_through(m, 36) == pytest.approx(full * (1 + 36 * sigma), rel=1e-9)
+    series = V.origin_patients_series(m, 36)
+    assert series.shape == (37,) and (np.diff(series) > 0).all()
+
+
+def test_outcomes_table_row_agrees_with_the_functions(small):
+    m = small
+    row = V.outcomes(m)
+    scale = V.harteraad_scale(m)
+    assert row["users_2018_harteraad"] == pytest.approx(V.national_enrolled(m)[76] * scale)
+    assert row["share_2018"] == pytest.approx(row["users_2018_harteraad"] / V.HARTERAAD_PATIENTS)
+    assert row["origin_patients_2014_harteraad"] == pytest.approx(V.origin_patients_through(m, 36) * scale)
+    assert row["hospital_share_2019"] == pytest.approx(row["hospitals_live_2019"] / row["hospital_orgs"])
+    assert row["offering_share_2019"] == pytest.approx(V.offering_share(m, 96))
+    assert row["hospitals_beyond_origins_2018"] == row["hospitals_live_2018"] - 2  # the two origins never stop
+
+
+# --------------------------------------------------------------------------- acceptance and prediction
+def test_acceptance_applies_each_fact_with_its_tolerance():
+    table = pd.DataFrame({
+        "users_2018_harteraad": [1200, 1499, 1501, 901, 1200, 1200, 1200],
+        "enrolled_2018": [2100, 2100, 2100, 2100, 1200, 2100, 2100],
+        "origin_patients_2014_harteraad": [414, 414, 414, 414, 414, 200, 414],
+        "origin_patients_2014": [720, 720, 720, 720, 414, 350, 720],
+        "hospitals_beyond_origins_2018": [3, 3, 3, 3, 3, 3, 0],
+    })
+    np.testing.assert_array_equal(V.Acceptance().mask(table), [True, True, False, True, True, False, False])
+    np.testing.assert_array_equal(V.Acceptance(mapping="count").mask(table), [False, False, False, False, True, False, False])
+    with pytest.raises(ValueError, match="mapping"):
+        V.Acceptance(mapping="other").mask(table)
+
+
+def test_interval_is_median_and_90_percent():
+    res = V.interval(np.arange(1, 102, dtype=float))
+    assert (res["median"], res["q05"], res["q95"], res["n"]) == (51.0, 6.0, 96.0, 101)
+    assert np.isnan(V.interval(np.array([np.nan]))["median"])
+
+
+def test_the_validation_is_deterministic_for_a_seed():
+    loose = V.Acceptance(tolerance=10.0, ec_factor=1e6)  # accept everything that spread, so the prediction is defined
+    a = V.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
+    b = V.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
+    pd.testing.assert_frame_equal(a.sims.table, b.sims.table)
+    np.testing.assert_array_equal(a.sims.enrolled, b.sims.enrolled)
+    assert a.prediction == b.prediction and a.prediction["hospital_share_2019"]["n"] >= 1
+    assert list(a.sims.table["replication"]) == [0, 1, 2]  # draw x replications + k: never repeated
+    c = V.run_validation(SCENARIO, draws=3, replications=1, seed=8, acceptance=loose)
+    assert not a.draws.equals(c.draws)
