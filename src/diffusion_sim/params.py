@@ -192,8 +192,9 @@ class InnovationParams(Section):
     telemonitoring for chronic heart failure (DOMAIN.md sec. 7).
     """
 
-    profile: str = P(DEFAULT_PROFILE, "name of a shipped innovation profile whose values this section starts from: "
-                     "heart-failure-telemonitoring, copd-remote-monitoring, structured-medication-review (sources in src/diffusion_sim/innovations/README.md)")
+    profile: str = P(DEFAULT_PROFILE, "name of a shipped innovation profile (heart-failure-telemonitoring, copd-remote-monitoring, "
+                     "structured-medication-review) whose values this section starts from; each value's source is in its file, "
+                     "src/diffusion_sim/innovations/README.md lists them")
     name: str = P("Home telemonitoring for chronic heart failure", "label; DOMAIN.md sec. 7")
     target_group: str = P("People with chronic heart failure known to their GP (ICPC K77)", "label; DOMAIN.md sec. 7")
     roles: PerTypeRole = P(
@@ -202,8 +203,8 @@ class InnovationParams(Section):
         "primary adopter), none; hospitals primary, GP practices and home care secondary in the chain (DOMAIN.md sec. 7)",
     )
     complexity: Complexity = P(
-        "complicated", "NASSS complexity of the innovation (Greenhalgh et al. 2017): simple, complicated, complex; "
-        "scales implementation failure and discontinuation by innovation.complexity_factor"
+        "complicated", "NASSS class (simple, complicated, complex) that scales implementation failure and discontinuation by "
+        "complexity_factor; Greenhalgh et al. 2017; heart failure: complicated (judgement, see the profile)"
     )
     complexity_factor: PerComplexity = P(
         PerComplexity(simple=0.5, complicated=1.0, complex=2.0),
@@ -375,11 +376,12 @@ class PortfolioParams(Section):
     """Several innovations served by one facilitation team with one budget (Multinnoveren's next step)."""
 
     innovations: tuple[str, ...] = P(
-        (), "names of shipped innovation profiles, in the order the team takes them up; empty: the single [innovation] section"
+        (), "profile names in the order the team takes them up (empty: the single [innovation] section); "
+        "profiles and their sources in src/diffusion_sim/innovations/"
     )
     schedule: Literal["sequential", "simultaneous"] = P(
-        "sequential", "sequential: the team works on one innovation at a time, then all at once after the last; "
-        "simultaneous: on all from month 1, capacity split evenly; ASSUMPTION (the two options the initiative weighs)"
+        "sequential", "sequential (one innovation at a time, then all after the last) or simultaneous (all from month 1, "
+        "places split evenly); ASSUMPTION: the two options the initiative weighs"
     )
     months_per_innovation: int = P(12, "months the team spends on each innovation when sequential; ASSUMPTION: one a year, as the initiative plans", ge=1, le=600)
     carryover: float = P(
@@ -387,8 +389,8 @@ class PortfolioParams(Section):
         "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
     )
     knowledge_sharing_persists: bool = P(
-        True, "the knowledge-sharing network the team set up for an innovation keeps sharing after the team moves on; "
-        "support, meetings and brokering stop; ASSUMPTION"
+        True, "whether the knowledge-sharing network the team set up for an innovation keeps sharing after the team moves on "
+        "(support, meetings and brokering stop); ASSUMPTION"
     )
 
 
@@ -471,7 +473,7 @@ def flat_fields(model: type[BaseModel] = Params, prefix: str = "") -> dict[str, 
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         ann = info.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in (PerTypeShare, PerTypeAmount):
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity):
             out.update(flat_fields(ann, f"{prefix}{name}."))
         else:
             out[f"{prefix}{name}"] = info
