@@ -269,5 +269,9 @@ def starting_pair(paths: list[str]) -> tuple[Params, Params]:
         reference = isolated_version(strategy)
     else:
         reference, strategy = load_scenario(paths[0]), load_scenario(paths[1])
+    for path, params in zip(paths[-2:], [reference, strategy][-len(paths):], strict=True):
+        if params.portfolio.innovations:
+            raise ScenarioError(f"{path}: field 'portfolio.innovations': the explorer shows one innovation at a time; "
+                                f"compare portfolios with 'diffusion-sim compare', or remove [portfolio] to explore one innovation")
     align([reference, strategy])
     return reference, strategy
