@@ -233,3 +233,19 @@ def test_finished_models_are_freed(isolated):
     del model
     gc.collect()
     assert ref() is None and agent_ref() is None
+
+
+def test_tie_counts_kept_up_to_date_equal_a_full_recount(collaborative):
+    """The counts are updated from the changes only; month by month they must equal a recount from scratch."""
+    from scipy import sparse
+
+    model = DiffusionModel(collaborative, replication=3, agent_views=False)
+    brokered = 0
+    for _ in range(36):
+        model.step()
+        counts = model._tie_counts().copy()
+        n = model.region.n
+        extra = sparse.coo_matrix((np.ones(model._broker_rows.size), (model._broker_rows, model._broker_cols)), shape=(n, n))
+        np.testing.assert_array_equal(counts, (model.region.ties + extra.tocsr()) @ model._flags)
+        brokered = model._broker_rows.size
+    assert brokered > 0 and model._flags[:, 0].sum() > 3  # the check saw brokered ties and adopters

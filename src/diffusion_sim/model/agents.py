@@ -260,16 +260,18 @@ class FacilitationTeam(mesa.Agent):
         model = self.model
         adopters = np.flatnonzero(model.orgs.state == OrgState.ADOPTED)
         region = model.region
+        x, y = region.x_km[adopters], region.y_km[adopters]
         made = 0
-        for i in pending[: 2 * max_new]:  # a bounded look: those with no adopter left to meet wait for new adopters
+        for i in pending[: 2 * max_new].tolist():  # a bounded look: those with no adopter left to meet wait for new adopters
             if made >= max_new:
                 break
-            d2 = (region.x_km[adopters] - region.x_km[i]) ** 2 + (region.y_km[adopters] - region.y_km[i]) ** 2
-            already = set(model.tied(i).tolist())
-            already.add(int(i))
-            for j in adopters[np.argsort(d2, kind="stable")].tolist():
-                if j not in already:
-                    model.add_brokered_tie(int(i), j)
-                    self.brokered[i] = True
-                    made += 1
-                    break
+            known = np.zeros(region.n, dtype=bool)
+            known[model.tied(i)] = True
+            known[i] = True
+            free = ~known[adopters]
+            if not free.any():
+                continue
+            d2 = (x[free] - region.x_km[i]) ** 2 + (y[free] - region.y_km[i]) ** 2
+            model.add_brokered_tie(i, int(adopters[free][np.argmin(d2)]))  # the nearest; the first listed on a tie
+            self.brokered[i] = True
+            made += 1

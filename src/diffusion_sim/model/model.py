@@ -133,6 +133,8 @@ class DiffusionModel(mesa.Model):
         self._broker_cols = np.zeros(0, dtype=np.int64)
         self._type_offset = t.astype(np.int64) * N_STATES
         self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
+        self._flags_seen: np.ndarray | None = None  # the flags the tie counts were last brought up to date with
+        self._broker_seen = 0
         self._ties_stale = True
         self._n_experienced = 0
         self._none = np.zeros(0, dtype=np.int64)
@@ -232,16 +234,51 @@ class DiffusionModel(mesa.Model):
     def _tie_counts(self) -> np.ndarray:
         """Per organisation, ties that have adopted (column 0), that have experience of it (1), that run it as primary adopters (2).
 
-        One sparse product over last month's flags, redone only when a flag or a brokered tie changed.
+        Counted once from the flags by a sparse product; after that only the changes are added: the flag
+        changes of the organisations whose flags moved since the last count, passed to their ties, and
+        the brokered ties made since then. The counts are sums of 0s and 1s, so they equal a full recount
+        exactly.
         """
-        if self._ties_stale:
-            counts = self.region.ties @ self._flags
+        if not self._ties_stale:
+            return self._ties_now
+        flags = self._flags
+        if self._flags_seen is None:  # the first count: one sparse product over every tie
+            counts = self.region.ties @ flags
             if self._broker_rows.size:
                 for c in range(counts.shape[1]):
-                    counts[:, c] += np.bincount(self._broker_rows, weights=self._flags[self._broker_cols, c], minlength=self._n)
-            self._ties_now = counts
-            self._ties_stale = False
-        return self._ties_now
+                    counts[:, c] += np.bincount(self._broker_rows, weights=flags[self._broker_cols, c], minlength=self._n)
+        else:
+            counts = self._ties_now
+            seen = self._broker_seen
+            changed = np.flatnonzero((flags != self._flags_seen).any(axis=1))
+            to, source, weights = [], [], []
+            if changed.size:
+                ties = self.region.ties
+                for j in changed.tolist():
+                    part = ties.indices[ties.indptr[j]: ties.indptr[j + 1]]
+                    to.append(part)
+                    source.append(np.full(part.size, j))
+                if seen:  # brokered ties counted before pass on changes too
+                    is_changed = np.zeros(self._n, dtype=bool)
+                    is_changed[changed] = True
+                    moved = is_changed[self._broker_cols[:seen]]
+                    to.append(self._broker_rows[:seen][moved])
+                    source.append(self._broker_cols[:seen][moved])
+                owner = np.concatenate(source)
+                to = [np.concatenate(to)]
+                weights.append(flags[owner] - self._flags_seen[owner])
+            if self._broker_rows.size > seen:  # new brokered ties, with the current flags
+                to.append(self._broker_rows[seen:])
+                weights.append(flags[self._broker_cols[seen:]])
+            if to:
+                width = counts.shape[1]
+                cells = (np.concatenate(to)[:, None] * width + np.arange(width)).ravel()
+                counts += np.bincount(cells, weights=np.concatenate(weights).ravel(), minlength=counts.size).reshape(counts.shape)
+        self._ties_now = counts
+        self._flags_seen = flags.copy()
+        self._broker_seen = self._broker_rows.size
+        self._ties_stale = False
+        return counts
 
     def _awareness_coefficients(self) -> tuple[np.ndarray, np.ndarray]:
         """Monthly awareness hazard = outside + imitation x (adopted ties); redone when brokered ties are added.

@@ -150,6 +150,12 @@ def municipalities_for(preset: str = "zuidwest", province: str = "", codes: tupl
     return table[table["code"].isin(rows)].reset_index(drop=True)
 
 
+@cache
+def _region_municipalities(preset: str, province: str, codes: tuple[str, ...], tiles: int) -> pd.DataFrame:
+    """The (tiled) municipality table of a region, built once per process: workers build many regions."""
+    return _tiled(municipalities_for(preset, province, codes), tiles)
+
+
 def _listed_hospital_coverage() -> set[str]:
     """Municipalities whose hospitals the shipped list names (the Zuidwest region); elsewhere a rate is used."""
     return {row["code"] for row in _csv_rows("presets.csv") if row["preset"] == "zuidwest"}
@@ -158,7 +164,7 @@ def _listed_hospital_coverage() -> set[str]:
 def build_region(params: Params) -> Region:
     """Draw the organisations and network of ``params.region`` from the root seed (the same for every replication)."""
     r = params.region
-    muni = _tiled(municipalities_for(r.preset, r.province, r.municipalities), r.tiles)
+    muni = _region_municipalities(r.preset, r.province, tuple(r.municipalities), r.tiles).copy()
     streams = [np.random.default_rng(s) for s in seed_sequence(params.simulation.seed, REGION_REPLICATION, "region").spawn(4)]
     g_place, g_size, g_attr, g_ties = streams
     org = params.organisations
@@ -174,6 +180,7 @@ def build_region(params: Params) -> Region:
     site_rows = _csv_rows("hospitals.csv")
     site_x, site_y, site_org = [], [], []
     bases, placed = set(muni["base_code"]), set()
+    lon_shift, lat_shift = muni["lon_shift"].to_numpy(), muni["lat_shift"].to_numpy()
     for m, (base, code) in enumerate(zip(muni["base_code"], muni["code"], strict=True)):
         suffix = code.removeprefix(base)
         for row in site_rows:
@@ -188,10 +195,10 @@ def build_region(params: Params) -> Region:
                 types.append(np.array([HOSPITAL]))
                 munis.append(np.array([m]))
                 names.append(np.array([key], dtype=object))
-                xs.append(np.array([(float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon]))
-                ys.append(np.array([(float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT]))
-            site_x.append((float(row["lon"]) + muni["lon_shift"].iloc[m]) * km_per_deg_lon)
-            site_y.append((float(row["lat"]) + muni["lat_shift"].iloc[m]) * KM_PER_DEG_LAT)
+                xs.append(np.array([(float(row["lon"]) + lon_shift[m]) * km_per_deg_lon]))
+                ys.append(np.array([(float(row["lat"]) + lat_shift[m]) * KM_PER_DEG_LAT]))
+            site_x.append((float(row["lon"]) + lon_shift[m]) * km_per_deg_lon)
+            site_y.append((float(row["lat"]) + lat_shift[m]) * KM_PER_DEG_LAT)
             site_org.append(key)
     # where the list does not reach, hospital organisations follow a national rate, at the largest seats
     uncovered = ~muni["base_code"].isin(_listed_hospital_coverage()).to_numpy()
@@ -305,11 +312,16 @@ class Sites:
         m = min(self.org.size, 8 * k)
         _, nn = cKDTree(np.column_stack([self.x_km, self.y_km])).query(np.column_stack([x, y]), k=m)
         orgs = self.org[np.asarray(nn).reshape(x.size, m)]
-        out = np.empty((x.size, k), dtype=np.int64)
-        for row in range(x.size):  # first occurrence of each organisation, in order of distance
-            _, first = np.unique(orgs[row], return_index=True)
-            out[row] = orgs[row][np.sort(first)][:k]
-        return out
+        # the first occurrence of each organisation, in order of distance: a stable sort by organisation
+        # keeps each organisation's nearest site first among its sites
+        order = np.argsort(orgs, axis=1, kind="stable")
+        by_org = np.take_along_axis(orgs, order, axis=1)
+        first_sorted = np.ones(by_org.shape, dtype=bool)
+        first_sorted[:, 1:] = by_org[:, 1:] != by_org[:, :-1]
+        first = np.zeros(orgs.shape, dtype=bool)
+        np.put_along_axis(first, order, first_sorted, axis=1)
+        keep = first & (np.cumsum(first, axis=1) <= k)
+        return orgs[keep].reshape(x.size, k)
 
 
 def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng, sites: Sites) -> np.ndarray:
