@@ -227,12 +227,12 @@ class FacilitationTeam(mesa.Agent):
                 self.supported_now = 0
             return cost, meeting
         on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
-        caseload = self._by_priority(np.flatnonzero(orgs.supported & on_way))[:affordable]  # the helped keep their place
+        caseload = self._by_priority((orgs.supported & on_way).nonzero()[0])[:affordable]  # the helped keep their place
         free = affordable - caseload.size
         if free > 0:
             on_way[caseload] = False
             on_way &= ~self.model.is_origin
-            candidates = np.flatnonzero(on_way)
+            candidates = on_way.nonzero()[0]
             if candidates.size:
                 order = self._by_priority(candidates, rng.random(candidates.size))
                 caseload = np.concatenate([caseload, order[:free]])
@@ -258,7 +258,7 @@ class FacilitationTeam(mesa.Agent):
         if pending.size == 0:
             return
         model = self.model
-        adopters = np.flatnonzero(model.orgs.state == OrgState.ADOPTED)
+        adopters = (model.orgs.state == OrgState.ADOPTED).nonzero()[0]
         region = model.region
         x, y = region.x_km[adopters], region.y_km[adopters]
         made = 0

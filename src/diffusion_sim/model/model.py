@@ -250,7 +250,7 @@ class DiffusionModel(mesa.Model):
         else:
             counts = self._ties_now
             seen = self._broker_seen
-            changed = np.flatnonzero((flags != self._flags_seen).any(axis=1))
+            changed = (flags != self._flags_seen).any(axis=1).nonzero()[0]
             to, source, weights = [], [], []
             if changed.size:
                 ties = self.region.ties
@@ -316,7 +316,7 @@ class DiffusionModel(mesa.Model):
         # last month's adopters drive influence and learning (synchronous update)
         ties = self._tie_counts()
         n_experienced = self._n_experienced
-        adopted_prev = np.flatnonzero(self._flags[:, 0])
+        adopted_prev = self._flags[:, 0].nonzero()[0]
 
         # 0. stakeholders act
         self.insurer.act(t, adopted_prev.size - int(self._flags[self.is_origin, 0].sum()))
@@ -327,7 +327,7 @@ class DiffusionModel(mesa.Model):
         became_aware = 0
         u = self._uniforms(self._u_awareness, n_in[OrgState.UNAWARE] > 0)
         if u is not None:
-            idx = np.flatnonzero(state == OrgState.UNAWARE)
+            idx = (state == OrgState.UNAWARE).nonzero()[0]
             outside, imitation = self._awareness_coefficients()
             # monthly: (p + q x exposure) x innovativeness + demonstrations, exposure = adopted ties / ties
             miss = np.exp(-(outside[idx] + imitation[idx] * ties[idx, 0]))
@@ -345,7 +345,7 @@ class DiffusionModel(mesa.Model):
         started = 0
         u = self._uniforms(self._u_consider, n_in[OrgState.AWARE] + became_aware > 0)
         if u is not None:
-            idx = np.flatnonzero(state == OrgState.AWARE)
+            idx = (state == OrgState.AWARE).nonzero()[0]
             hit = u[idx] < self._consider_probability[idx]
             if self.team.supported_now:
                 hit |= supported[idx]
@@ -366,7 +366,7 @@ class DiffusionModel(mesa.Model):
             return np.minimum(mech.learning_multiplier(ties[k, 1], p.barriers.own_learning_per_doubling), shared)
 
         # 3. decision: the barriers decide between implementing and rejecting
-        idx = np.flatnonzero((state == OrgState.DECIDING) & (orgs.due <= t)) if n_in[OrgState.DECIDING] + started else self._none
+        idx = ((state == OrgState.DECIDING) & (orgs.due <= t)).nonzero()[0] if n_in[OrgState.DECIDING] + started else self._none
         u = self._uniforms(self._u_decision, idx.size > 0)
         n_implementing = 0
         if idx.size:
@@ -397,7 +397,7 @@ class DiffusionModel(mesa.Model):
 
         # 4. implementation: success or failure at the end
         busy = n_in[OrgState.IMPLEMENTING] + n_implementing
-        idx = np.flatnonzero((state == OrgState.IMPLEMENTING) & (orgs.due <= t)) if busy else self._none
+        idx = ((state == OrgState.IMPLEMENTING) & (orgs.due <= t)).nonzero()[0] if busy else self._none
         u = self._uniforms(self._u_implement, idx.size > 0)
         if idx.size:
             fail = self.failure_probability * learning(idx) * (1.0 - f.support_failure_reduction * supported[idx])
@@ -431,7 +431,7 @@ class DiffusionModel(mesa.Model):
                 self._flags[stops, 2] = 0.0
                 self._ties_stale = True
         waiting = n_in[OrgState.REJECTED]  # rejected this month cannot reopen this month
-        idx = np.flatnonzero((state == OrgState.REJECTED) & (orgs.month_rejected < t)) if waiting else self._none
+        idx = ((state == OrgState.REJECTED) & (orgs.month_rejected < t)).nonzero()[0] if waiting else self._none
         u = self._uniforms(self._u_reconsider, idx.size > 0)
         if idx.size:
             reopens = idx[u[idx] < mech.monthly_probability(p.diffusion.reconsideration_per_year)]
@@ -453,7 +453,7 @@ class DiffusionModel(mesa.Model):
         counts = np.bincount(self._type_offset + orgs.state, minlength=N_TYPES * N_STATES).reshape(N_TYPES, N_STATES)
         self.state_counts[t] = counts
         self._state_totals = counts.sum(axis=0).tolist()
-        idx = np.flatnonzero(orgs.state == OrgState.ADOPTED)
+        idx = (orgs.state == OrgState.ADOPTED).nonzero()[0]
         live = t - self.go_live[idx] + 1
         enrolled = mech.enrolled_patients(orgs.target_patients[idx], live, self.innovation.ramp_months)
         before = self._enrolled_now[idx]
