@@ -120,3 +120,16 @@ def test_a_hospital_whose_main_site_lies_outside_the_region_is_placed_at_its_sit
         hospitals = np.flatnonzero(region.org_type == ORG_TYPES.index("hospital"))
         assert [region.org_name[i] for i in hospitals] == [name]
         assert np.isclose(region.patients[hospitals].sum(), region.municipalities["population"].sum())
+
+
+def test_hospitals_sharing_a_seat_share_its_catchment(isolated):
+    """Rotterdam seats three hospital organisations (placed by rate): each serves a third, none is left empty."""
+    rijnmond = with_overrides(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599"})
+    region = build_region(rijnmond)
+    hospitals = np.flatnonzero(region.org_type == ORG_TYPES.index("hospital"))
+    names = {region.org_name[i]: region.patients[i] for i in hospitals}
+    rotterdam = [v for k, v in names.items() if k.startswith("Hospital Rotterdam")]
+    assert len(rotterdam) == 3 and np.allclose(rotterdam, rotterdam[0])
+    assert np.isclose(sum(names.values()), region.municipalities["population"].sum())
+    nl = build_region(with_overrides(isolated, {"region.preset": "nederland"}))
+    assert nl.patients[nl.org_type == ORG_TYPES.index("hospital")].min() > 50_000

@@ -183,3 +183,21 @@ def test_the_validation_is_deterministic_for_a_seed():
     assert list(a.sims.table["replication"]) == [0, 1, 2]  # draw x replications + k: never repeated
     c = V.run_validation(SCENARIO, draws=3, replications=1, seed=8, acceptance=loose)
     assert not a.draws.equals(c.draws)
+
+
+def test_written_rows_rerun_exactly(tmp_path, scenario):
+    loose = V.Acceptance(tolerance=10.0, ec_factor=1e6)
+    v = V.run_validation(SCENARIO, draws=2, replications=1, seed=5, acceptance=loose)
+    summary = V.write(v, tmp_path / "out")
+    assert {f.name for f in (tmp_path / "out").iterdir()} == {
+        "simulations.csv", "accepted.csv", "parameters.csv", "sensitivity.csv", "summary.json", "validation.png"}
+    assert summary["runs"] == 2 and summary["accepted"] == int(v.accepted.sum())
+    row = pd.read_csv(tmp_path / "out" / "simulations.csv").iloc[-1]
+    names = [d.name for d in v.dims]
+    params = V.apply_draw(v.params, {n: row[n] for n in names})
+    again = V.outcomes(DiffusionModel(params, replication=int(row["replication"]), region=build_region(params),
+                                      agent_views=False).run())
+    assert again["users_2018_harteraad"] == pytest.approx(row["users_2018_harteraad"], rel=1e-5)
+    assert again["hospital_share_2019"] == pytest.approx(row["hospital_share_2019"], rel=1e-5)
+    with pytest.raises(FileExistsError):
+        V.write(v, tmp_path / "out")

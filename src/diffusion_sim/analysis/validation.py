@@ -75,6 +75,11 @@ HARTERAAD_MONTH = (2018, 4)
 EFFECTIVE_CARDIO_PATIENTS = 414   # patients in the six Effective Cardio hospitals, 2012-2014 (report Nov 2014)
 EFFECTIVE_CARDIO_END = (2014, 12)
 PREDICTION_MONTH = (2019, 12)     # "in 2019": the state at the end of the year
+# Found while searching for the Effective Cardio hospitals; dated before 2019 and NOT used in the fit (the issue
+# fits to the facts above only). Hart&Vaatgroep and TNO inventory, reported by Curit (early 2013): two
+# thirds of Dutch hospitals took part, and of these almost 35% offered heart-failure patients telemonitoring.
+# As a share of all hospitals: 23% (none of the others offered it) to 35% (as many as among those who answered).
+INVENTORY_2013 = {"date": (2013, 3), "low": 0.35 * 2 / 3, "high": 0.35}
 
 # Sampled on a log scale: both span more than a factor ten.
 LOG_UNIFORM = frozenset({"innovation.uptake.hospital", "diffusion.p"})
@@ -211,6 +216,7 @@ def outcomes(m: DiffusionModel) -> dict[str, float]:
         "origin_patients_2014_harteraad": origin_2014 * scale,
         "hospitals_beyond_origins_2018": float((live_fact & hospitals & ~origins).sum()),
         "hospitals_live_2018": float((live_fact & hospitals).sum()),
+        "hospital_share_2013_03": hospitals_live_share(m, step_of(p, *INVENTORY_2013["date"])),
         "hospitals_live_2019": float((live_pred & hospitals).sum()),
         "hospital_share_2019": hospitals_live_share(m, pred),
         "hospital_share_with_patients_2019": float((live_pred & hospitals & (hospital_heart_failure(m) > 0)).sum()
@@ -423,13 +429,6 @@ def accepted_ranges(v: Validation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# Found while searching for the Effective Cardio hospitals; dated before 2019 and NOT used in the fit (the issue
-# fits to the three facts above only). Hart&Vaatgroep and TNO inventory, reported by Curit (early 2013): two
-# thirds of Dutch hospitals took part, and of these almost 35% offered heart-failure patients telemonitoring.
-# As a share of all hospitals: 23% (none of the others offered it) to 35% (as many as among those who answered).
-INVENTORY_2013 = {"date": (2013, 3), "low": 0.35 * 2 / 3, "high": 0.35}
-
-
 def figure(v: Validation, path: Path) -> None:
     """National patients 2012-2019 with the fitted facts; hospitals and patient share with the 2019 predictions."""
     import matplotlib
@@ -542,8 +541,13 @@ def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, A
     out.mkdir(parents=True, exist_ok=True)
     table = v.sims.table.copy()
     table.insert(2, "accepted", v.accepted)
-    table.to_csv(out / "simulations.csv", index=False, float_format="%.6g")
-    table[v.accepted].to_csv(out / "accepted.csv", index=False, float_format="%.6g")
+    # parameters in full (a row re-runs exactly: apply_draw + its replication number), outcomes to 6 digits
+    names = {d.name for d in v.dims}
+    for col in table.columns:
+        if col not in names and table[col].dtype.kind == "f":
+            table[col] = [float(f"{x:.6g}") for x in table[col]]
+    table.to_csv(out / "simulations.csv", index=False)
+    table[v.accepted].to_csv(out / "accepted.csv", index=False)
     ranges = accepted_ranges(v)
     ranges.to_csv(out / "parameters.csv", index=False, float_format="%.6g")
     sens = sensitivity(v)
@@ -575,6 +579,9 @@ def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, A
         "prediction": v.prediction,
         "accepted_hospitals_live_2019": interval(v.sims.table.loc[acc, "hospitals_live_2019"]),
         "accepted_hospitals_live_2018": interval(v.sims.table.loc[acc, "hospitals_live_2018"]),
+        "accepted_hospital_share_2013_03": interval(v.sims.table.loc[acc, "hospital_share_2013_03"]),
+        "accepted_origin_patients_2014_harteraad": interval(v.sims.table.loc[acc, "origin_patients_2014_harteraad"]),
+        "accepted_users_2018_harteraad": interval(v.sims.table.loc[acc, "users_2018_harteraad"]),
         "accepted_hospital_share_with_patients_2019": interval(v.sims.table.loc[acc, "hospital_share_with_patients_2019"]),
         "accepted_users_2019_harteraad": interval(v.sims.table.loc[acc, "users_2019_harteraad"]),
         "prior_prediction": {name: interval(v.sims.table[name]) for name in PREDICTED},

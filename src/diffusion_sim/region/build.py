@@ -338,7 +338,17 @@ def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng,
             continue
         clients = pop * clients_rate[t] / 1e5
         if t == HOSPITAL and sites.org.size:
-            patients += np.bincount(sites.nearest_orgs(mx, my, 1)[:, 0], weights=clients, minlength=org_type.size)
+            owner = sites.nearest_orgs(mx, my, 1)[:, 0]
+            # hospital organisations placed by rate sit together at their municipality's seat: a municipality
+            # whose nearest site is such a seat shares its clients equally between them, rather than all going
+            # to whichever the nearest-site search lists first
+            per_muni = np.bincount(municipality[idx], minlength=pop.size)
+            seat = municipality[owner]
+            split = per_muni[seat] > 1
+            patients += np.bincount(owner[~split], weights=clients[~split], minlength=org_type.size)
+            if split.any():
+                share = np.bincount(seat[split], weights=clients[split], minlength=pop.size) / np.maximum(per_muni, 1)
+                patients[idx] += share[municipality[idx]]
             continue
         per_muni = np.bincount(municipality[idx], minlength=pop.size)
         has_own = per_muni > 0
