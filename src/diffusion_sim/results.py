@@ -87,7 +87,7 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
             row.update(summarise(rep))
             rows.append(row)
         summary.append(pd.DataFrame(rows))
-        innovations.append(_innovation_rows(name, reps))
+        innovations.append(_innovation_rows(name, reps, rows))
         innovation_monthly.append(_innovation_monthly(name, reps, months))
 
         r = len(reps)
@@ -158,33 +158,32 @@ def _per_innovation(rep: Replication) -> list[Replication]:
     return rep.tracks if rep.tracks else [rep]
 
 
-def _innovation_rows(scenario: str, reps: list[Replication]) -> pd.DataFrame:
-    """One row per replication and innovation: that innovation's outcomes."""
+def _innovation_rows(scenario: str, reps: list[Replication], summary_rows: list[dict]) -> pd.DataFrame:
+    """One row per replication and innovation: that innovation's outcomes (a single one's are the summary's)."""
     rows = []
-    for rep in reps:
+    for rep, summary_row in zip(reps, summary_rows, strict=True):
         for k, track in enumerate(_per_innovation(rep)):
+            outcomes = summarise(track) if rep.tracks else {c: summary_row[c] for c in summary_row if c not in ("scenario", "replication", "seed")}
             rows.append({"scenario": scenario, "replication": rep.replication, "innovation": track.innovation,
-                         "position": k + 1, **summarise(track)})
+                         "position": k + 1, **outcomes})
     return pd.DataFrame(rows)
 
 
 def _innovation_monthly(scenario: str, reps: list[Replication], months: np.ndarray) -> pd.DataFrame:
     """Adopters, share adopted and additional patients per replication, innovation and month."""
-    frames = []
     adopted = STATE_NAMES.index("adopted")
-    for rep in reps:
-        for track in _per_innovation(rep):
-            frames.append(pd.DataFrame({
-                "scenario": scenario,
-                "replication": rep.replication,
-                "innovation": track.innovation,
-                "month": months,
-                "adopters": track.state_counts[:, :, adopted].sum(axis=1),
-                "eligible_orgs": track.n_eligible,
-                "share_eligible_adopted": track.share_adopted,
-                "patients_reached_additional": track.reached_additional,
-            }))
-    return pd.concat(frames, ignore_index=True)
+    tracks = [(rep.replication, track) for rep in reps for track in _per_innovation(rep)]
+    m = months.size
+    return pd.DataFrame({
+        "scenario": scenario,
+        "replication": np.repeat([r for r, _ in tracks], m),
+        "innovation": np.repeat([t.innovation for _, t in tracks], m),
+        "month": np.tile(months, len(tracks)),
+        "adopters": np.concatenate([t.state_counts[:, :, adopted].sum(axis=1) for _, t in tracks]),
+        "eligible_orgs": np.repeat([t.n_eligible for _, t in tracks], m),
+        "share_eligible_adopted": np.concatenate([t.share_adopted for _, t in tracks]),
+        "patients_reached_additional": np.concatenate([t.reached_additional for _, t in tracks]),
+    })
 
 
 def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
