@@ -122,10 +122,11 @@ def profile_data(name: str) -> dict[str, Any]:
     return data
 
 
-def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``top`` merged in, table by table and key by key; ``top`` wins."""
     out = dict(base)
     for key, value in top.items():
-        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        out[key] = merge_tables(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
 
 
@@ -260,7 +261,7 @@ class InnovationParams(Section):
         if isinstance(data, BaseModel):
             return data
         data = dict(data or {})
-        return _merged(profile_data(str(data.get("profile", DEFAULT_PROFILE))), data)
+        return merge_tables(profile_data(str(data.get("profile", DEFAULT_PROFILE))), data)
 
     @model_validator(mode="after")
     def _roles_fit_target_group(self) -> InnovationParams:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.params import Params, PerTypeAmount, PerTypeShare
+from diffusion_sim.params import Params, PerTypeAmount, PerTypeShare, merge_tables
 
 SCENARIO_KEYS = ("extends", "name", "description", "uncertain")
 UNCERTAIN_KEYS = ("low", "high", "source")
@@ -99,17 +99,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     base = _read_chain(path.parent / parent, seen=(*seen, resolved))
     base.pop("name", None)
     base.pop("description", None)
-    return _merge(base, data)
-
-
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
+    return merge_tables(base, data)
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
