@@ -106,8 +106,8 @@ def profile_names() -> list[str]:
 
 
 @cache
-def _profile_text(name: str) -> str:
-    return (resources.files("diffusion_sim") / "innovations" / f"{name}.toml").read_text(encoding="utf-8")
+def _profile_table(name: str) -> dict[str, Any]:
+    return tomllib.loads((resources.files("diffusion_sim") / "innovations" / f"{name}.toml").read_text(encoding="utf-8"))
 
 
 def profile_data(name: str) -> dict[str, Any]:
@@ -117,7 +117,8 @@ def profile_data(name: str) -> dict[str, Any]:
         close = difflib.get_close_matches(name, names, n=2, cutoff=0.4)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
         raise ValueError(f"unknown innovation profile '{name}'; {hint}shipped profiles: {', '.join(names)}")
-    data = tomllib.loads(_profile_text(name))
+    # read once; every caller gets its own copy (a profile is a flat table of values and per-type tables)
+    data = {k: dict(v) if isinstance(v, dict) else v for k, v in _profile_table(name).items()}
     data["profile"] = name
     return data
 
