@@ -101,8 +101,13 @@ class PerComplexity(Section):
 
 def profile_names() -> list[str]:
     """Names of the shipped innovation profiles (``src/diffusion_sim/innovations/*.toml``)."""
+    return list(_profile_files())
+
+
+@cache
+def _profile_files() -> tuple[str, ...]:
     folder = resources.files("diffusion_sim") / "innovations"
-    return sorted(f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml"))
+    return tuple(sorted(f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")))
 
 
 @cache
@@ -112,7 +117,7 @@ def _profile_table(name: str) -> dict[str, Any]:
 
 def profile_data(name: str) -> dict[str, Any]:
     """The values of a shipped innovation profile, as a nested dict; unknown names suggest close matches."""
-    names = profile_names()
+    names = _profile_files()
     if name not in names:
         close = difflib.get_close_matches(name, names, n=2, cutoff=0.4)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
