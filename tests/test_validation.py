@@ -1,5 +1,6 @@
 """The out-of-sample validation (issue #9): scenario and calendar, outcome functions by a second route, fit and prediction."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -199,5 +200,11 @@ def test_written_rows_rerun_exactly(tmp_path, scenario):
                                       agent_views=False).run())
     assert again["users_2018_harteraad"] == pytest.approx(row["users_2018_harteraad"], rel=1e-5)
     assert again["hospital_share_2019"] == pytest.approx(row["hospital_share_2019"], rel=1e-5)
-    with pytest.raises(FileExistsError):
+    from diffusion_sim.errors import ResultsError
+
+    with pytest.raises(ResultsError, match="already exists"):
         V.write(v, tmp_path / "out")
+    before = (tmp_path / "out" / "summary.json").read_text()
+    V.write(v, tmp_path / "out", overwrite=True)  # replaced whole, no temporary folder left beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["runs"] == json.loads(before)["runs"]

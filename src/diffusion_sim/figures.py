@@ -19,8 +19,6 @@ gives a figure without English in it. Figures are drawn on :class:`matplotlib.fi
 
 from __future__ import annotations
 
-import os
-import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +37,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.params import ORG_TYPES
-from diffusion_sim.results import ResultSet, read_results
+from diffusion_sim.results import ResultSet, read_results, replace_atomically
 from diffusion_sim.runner import ADOPTION_TARGET, PATIENT_TARGET
 from diffusion_sim.texts import (
     DASH,
@@ -746,30 +744,6 @@ def render_figures(study: Study, lang: Lang, out: Path, formats: tuple[str, ...]
 def figures_dirname(lang: Lang) -> str:
     """Name of the figures folder inside a results folder."""
     return f"figures-{lang}"
-
-
-def replace_atomically(build: Callable[[Path], Any], target: Path) -> Any:
-    """Run ``build(tmp)`` on a fresh hidden folder beside ``target``, then put it in ``target``'s place.
-
-    A reader sees the old folder or the new one, never a half-written one; a failure leaves the old
-    one untouched and removes the temporary one.
-    """
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        result = build(tmp)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not target.exists():
-            os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    return result
 
 
 def write_figures(folders: list[str | Path], lang: str = "nl", formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:

@@ -54,12 +54,14 @@ import pandas as pd
 from scipy.stats import qmc
 
 from diffusion_sim import __version__
+from diffusion_sim.errors import ResultsError
 from diffusion_sim.analysis.space import Dimension, apply, uncertain_dimensions
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import ORG_TYPES, Params
 from diffusion_sim.region import Region, build_region
+from diffusion_sim.results import replace_atomically
 from diffusion_sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -533,12 +535,21 @@ def figure(v: Validation, path: Path) -> None:
 
 
 def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, Any] | None = None,
-          command: list[str] | None = None) -> dict[str, Any]:
-    """Write simulations.csv, accepted.csv, parameters.csv, sensitivity.csv, summary.json and validation.png."""
+          command: list[str] | None = None, seconds: float | None = None) -> dict[str, Any]:
+    """Write simulations.csv, accepted.csv, parameters.csv, sensitivity.csv, summary.json and validation.png.
+
+    The folder is written complete or not at all: a new folder is built beside ``out`` and takes its
+    place at the end; an existing ``out`` is replaced only with ``overwrite``.
+    """
     out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise FileExistsError(f"{out} exists and is not empty; pass --overwrite to replace its files")
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not overwrite:
+        raise ResultsError(f"{out}: already exists; pass --overwrite to replace it (the old folder stays until the new one is complete)")
+    return replace_atomically(lambda tmp: _write_files(v, tmp, checks, command, seconds), out)
+
+
+def _write_files(v: Validation, out: Path, checks: dict[str, Any] | None, command: list[str] | None,
+                 seconds: float | None) -> dict[str, Any]:
+    """Every file of the validation folder, into ``out`` (a fresh folder that replaces the old one when complete)."""
     table = v.sims.table.copy()
     table.insert(2, "accepted", v.accepted)
     # parameters in full (a row re-runs exactly: apply_draw + its replication number), outcomes to 6 digits
@@ -588,6 +599,8 @@ def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, A
         "seconds_simulation": v.seconds,
         **(checks or {}),
     }
+    if seconds is not None:
+        summary["seconds_total"] = seconds
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n", encoding="utf-8")
     return summary
 
@@ -608,8 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--overwrite", action="store_true", help="replace the files of an existing --out folder")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
-    if args.out.exists() and any(args.out.iterdir()) and not args.overwrite:
-        print(f"{args.out} exists and is not empty; pass --overwrite to replace its files", file=sys.stderr)
+    if args.out.exists() and not args.overwrite:
+        print(f"{args.out}: already exists; pass --overwrite to replace it", file=sys.stderr)
         return 2
     start = time.perf_counter()
     v = run_validation(args.scenario, args.draws, args.replications, args.seed,
@@ -617,10 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     checks: dict[str, Any] = {}
     if args.check_month:
         checks["reimbursement_check"] = reimbursement_check(v, args.check_month)
-    summary = write(v, args.out, overwrite=True, checks=checks,
+    summary = write(v, args.out, overwrite=True, checks=checks, seconds=time.perf_counter() - start,
                     command=["python", "-m", "diffusion_sim.analysis.validation", *(argv if argv is not None else sys.argv[1:])])
-    summary["seconds_total"] = time.perf_counter() - start
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n", encoding="utf-8")
     if not args.quiet:
         print(f"accepted {summary['accepted']} of {summary['runs']} runs ({summary['acceptance_rate']:.1%})")
         for name, label in PREDICTED.items():
