@@ -54,8 +54,8 @@ import pandas as pd
 from scipy.stats import qmc
 
 from diffusion_sim import __version__
-from diffusion_sim.errors import ResultsError
 from diffusion_sim.analysis.space import Dimension, apply, uncertain_dimensions
+from diffusion_sim.errors import ResultsError
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.state import OrgState
