@@ -207,7 +207,8 @@ class InnovationParams(Section):
     roles: PerTypeRole = P(
         PerTypeRole(hospital="primary", gp_practice="chain", home_care="chain"),
         "part each type plays: primary (runs it on its own), chain (starts only once a tied organisation runs it as "
-        "primary adopter), none; hospitals primary, GP practices and home care secondary in the chain (DOMAIN.md sec. 7)",
+        "primary adopter), none; hospitals primary, GP practices and home care secondary in the chain (DOMAIN.md sec. 7), "
+        "that a chain partner waits for a tied primary adopter is an ASSUMPTION",
     )
     complexity: Complexity = P(
         "complicated", "NASSS class (simple, complicated, complex) that scales implementation failure and discontinuation by "

@@ -555,6 +555,16 @@ KEY_ASSUMPTIONS: dict[str, dict[str, Any]] = {
                      "huisarts (aanname); thuiszorg 10% van de cliënten (aanname, 5–20%); VVT, GGZ en apotheken voeren het niet "
                      "uit (aanname)",
     },
+    "innovation.roles": {
+        "kind": "text",
+        "values": {"primary": {"en": "runs it alone", "nl": "voert zelfstandig in"},
+                   "chain": {"en": "chain partner", "nl": "ketenpartner"},
+                   "none": {"en": "no part", "nl": "geen rol"}},
+        "en": "Part each type plays (a chain partner waits for a tied primary adopter)",
+        "nl": "Rol per type (een ketenpartner wacht op een verbonden organisatie die zelfstandig invoert)",
+        "nl_source": "ziekenhuizen voeren zelfstandig in, huisartsen en thuiszorg als ketenpartner (DOMAIN.md §7); "
+                     "dat een ketenpartner wacht is een aanname",
+    },
     "innovation.uptake": {
         "kind": "share",
         "en": "Target group enrolled at full use", "nl": "Deel van de doelgroep dat meedoet bij volledig gebruik",
