@@ -74,7 +74,7 @@ def test_a_scenario_key_replaces_the_profiles_and_a_new_profile_resets_the_secti
     ({"innovation.profile": "copd-monitoring"}, r"unknown innovation profile 'copd-monitoring'; did you mean 'copd-remote-monitoring'"),
     ({"portfolio.innovations": ["heart-failure-telemonitoring", "medication-review"]}, r"did you mean 'structured-medication-review'"),
     ({"innovation.roles": {"hospital": "chain", "gp_practice": "chain", "home_care": "chain"}}, r"no organisation type runs it on its own"),
-    ({"origin.org_type": "gp_practice"}, r"origin.org_type 'gp_practice' does not run .* on its own; allowed: hospital"),
+    ({"origin.org_type": "gp_practice"}, r"field 'origin.org_type': 'gp_practice' does not run .* on its own; allowed: hospital"),
 ])
 def test_bad_innovation_settings_are_one_clear_line(changes, message):
     with pytest.raises(ScenarioError, match=message) as err:
@@ -143,8 +143,7 @@ def test_a_portfolio_of_one_is_the_single_innovation_model(collaborative, schedu
         single = run_replication(collaborative, rep, region)
         portfolio = run_replication(one, rep, region)
         assert arrays_equal(single, portfolio)
-        # the innovation's own record holds its support; the portfolio adds the (shared) meetings
-        assert arrays_equal(single, portfolio.tracks[0], skip=("facilitation_cost",))
+        assert arrays_equal(single, portfolio.tracks[0])  # its support and, alone, the whole of the meetings
 
 
 def test_patients_and_costs_per_innovation_add_up_to_the_portfolio(short, region):
@@ -154,14 +153,16 @@ def test_patients_and_costs_per_innovation_add_up_to_the_portfolio(short, region
         assert len(rep.tracks) == 3
         np.testing.assert_allclose(rep.reached_additional, sum(t.reached_additional for t in rep.tracks))
         np.testing.assert_allclose(rep.implementation_cost, sum(t.implementation_cost for t in rep.tracks), rtol=1e-6)
+        np.testing.assert_allclose(rep.facilitation_cost, sum(t.facilitation_cost for t in rep.tracks))
         assert rep.n_eligible == sum(t.n_eligible for t in rep.tracks)
         for t in rep.tracks:  # invariants per innovation
             assert (t.state_counts.sum(axis=(1, 2)) == region.n).all()
             assert (np.diff(t.reached_additional) >= -1e-9).all()
             assert (t.share_adopted <= 1).all()
     tables = build_tables([params], [region], [reps])
-    per = tables["innovations"].groupby("replication")[["patients_final", "patients_12m", "implementation_cost_eur"]].sum()
-    total = tables["summary"].set_index("replication")[["patients_final", "patients_12m", "implementation_cost_eur"]]
+    columns = ["patients_final", "patients_12m", "implementation_cost_eur", "facilitation_cost_eur", "adopted_beyond_origin"]
+    per = tables["innovations"].groupby("replication")[columns].sum()
+    total = tables["summary"].set_index("replication")[columns]
     pd.testing.assert_frame_equal(per, total, check_exact=False, rtol=1e-6)
     # the portfolio reaches 70% when every innovation has: never earlier than its slowest innovation
     slowest = tables["innovations"].groupby("replication")["months_to_70pct"].max(skipna=False)
@@ -180,7 +181,7 @@ def test_sequential_team_works_on_one_innovation_at_a_time(short, region):
     assert all(t.supported_count[1:13].sum() > 0 for t in sim.tracks)
     # one budget: the team never spends more than its yearly budget, meetings included
     for m in (seq, sim):
-        spent = sum(t.facilitation_cost for t in m.tracks) + m.meeting_cost
+        spent = sum(t.facilitation_cost for t in m.tracks)  # each carries its part of the meetings
         yearly = np.add.reduceat(spent[1:], np.arange(0, 36, 12))
         assert (yearly <= short["sequential"].facilitation.budget_eur_per_year + 1e-6).all()
         assert yearly.max() > 0
@@ -210,3 +211,23 @@ def test_compare_prints_each_innovation_and_writes_the_tables(tmp_path):
     assert set(innovations["scenario"]) == {"one-at-a-time", "all-at-once"}
     monthly = pd.read_parquet(out / "innovation_monthly.parquet")
     assert len(monthly) == 2 * 3 * 3 * 25
+
+
+def test_the_team_gives_no_place_to_a_chain_partner_that_cannot_start(collaborative):
+    """Support goes to organisations that can move: not to a GP practice or home care with no tied hospital running it."""
+    model = DiffusionModel(collaborative, replication=1, agent_views=False)
+    places = 0
+    for _ in range(36):
+        model.step()
+        supported = model.orgs.supported
+        places += int(supported.sum())
+        blocked = model.chain & (model.orgs.state <= OrgState.AWARE) & (model._ties_now[:, 2] == 0)
+        assert not (supported & blocked & (model.orgs.month_aware < model.steps)).any()
+    assert places > 30
+
+
+def test_innovation_settings_apply_to_the_portfolio_innovation_with_that_profile(short, region):
+    changed = override(short["isolated"], {"innovation.implementation_failure": 0.9})
+    tracks = changed.innovation_tracks()
+    assert [t.implementation_failure for t in tracks] == [0.9, 0.25, 0.25]
+    assert tracks[0].profile == "heart-failure-telemonitoring"

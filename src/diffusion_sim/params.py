@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ORG_TYPES: tuple[str, ...] = (
     "hospital",
@@ -396,6 +396,13 @@ class PortfolioParams(Section):
         0.2, "relative fall (0-1) in implementation time and failure for an organisation that already implemented another "
         "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
     )
+    @field_validator("innovations")
+    @classmethod
+    def _known_profiles(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            profile_data(name)  # an unknown name fails here, with close matches
+        return names
+
     knowledge_sharing_persists: bool = P(
         True, "whether the knowledge-sharing network the team set up for an innovation keeps sharing after the team moves on "
         "(support, meetings and brokering stop); ASSUMPTION"
@@ -436,18 +443,21 @@ class Params(Section):
     def _origin_is_eligible(self) -> Params:
         if not self.portfolio.innovations and self.origin.org_type not in self.innovation.primary_types():
             raise ValueError(
-                f"origin.org_type '{self.origin.org_type}' does not run {self.innovation.name!r} on its own; "
+                f"origin.org_type: '{self.origin.org_type}' does not run {self.innovation.name!r} on its own; "
                 f"allowed: {', '.join(self.innovation.primary_types())}"
             )
-        for name in self.portfolio.innovations:
-            profile_data(name)  # an unknown name fails here, with close matches
         return self
 
     def innovation_tracks(self) -> list[InnovationParams]:
-        """The innovations this scenario runs: the portfolio's profiles, or the single [innovation] section."""
+        """The innovations this scenario runs: the portfolio's profiles, or the single [innovation] section.
+
+        In a portfolio, the innovation with the [innovation] section's profile takes that section, with
+        any values the scenario or ``--set`` changed; the others are their profiles as shipped.
+        """
         if not self.portfolio.innovations:
             return [self.innovation]
-        return [InnovationParams.model_validate({"profile": name}) for name in self.portfolio.innovations]
+        return [self.innovation if name == self.innovation.profile else InnovationParams.model_validate({"profile": name})
+                for name in self.portfolio.innovations]
 
     def origin_type(self, innovation: InnovationParams) -> str:
         """Type of the organisations that already run ``innovation``: origin.org_type if it runs it alone, else its first primary type."""

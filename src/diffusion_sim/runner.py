@@ -105,7 +105,7 @@ def combine(m: PortfolioModel, tracks: list[Replication]) -> Replication:
         reached_additional=total("reached_additional"),
         share_adopted=adopted / eligible if eligible else np.zeros(adopted.shape),
         implementation_cost=total("implementation_cost"),
-        facilitation_cost=total("facilitation_cost") + m.meeting_cost,
+        facilitation_cost=total("facilitation_cost"),  # support, and each innovation's part of the meetings
         supported=total("supported"),
         reimbursing=np.any([r.reimbursing for r in tracks], axis=0),
         events=events,
@@ -130,6 +130,13 @@ def first_month(reached: np.ndarray) -> float:
     return float(hits[0] + 1) if hits.size else float("nan")
 
 
+def _adopted_beyond_origin(rep: Replication) -> np.ndarray:
+    """Per organisation, whether it ever adopted, the organisations that ran it from the start left out."""
+    adopted_ever = rep.events[EVENT_FIELDS.index("month_adopted")] >= 0
+    adopted_ever[rep.origins] = False
+    return adopted_ever
+
+
 def summarise(rep: Replication) -> dict[str, float]:
     """The derived outcomes of one replication (one summary row)."""
     months = rep.share_adopted.size - 1
@@ -137,8 +144,7 @@ def summarise(rep: Replication) -> dict[str, float]:
     impl = float(rep.implementation_cost.sum())
     facil = float(rep.facilitation_cost.sum())
     reached = float(rep.reached_additional[-1])
-    adopted_ever = rep.events[EVENT_FIELDS.index("month_adopted")] >= 0
-    adopted_ever[rep.origins] = False
+    adopted_ever = _adopted_beyond_origin(rep)
     reimb = first_month(rep.reimbursing)
     out = {
         "eligible_orgs": float(rep.n_eligible),
@@ -160,7 +166,9 @@ def summarise(rep: Replication) -> dict[str, float]:
         "reimbursement_month": reimb,
         "spread_beyond_origin": float(adopted_ever.any()),
     }
-    if rep.tracks:  # a portfolio reaches 70% when every innovation in it has
+    if rep.tracks:  # a portfolio counts organisation-innovation pairs, and reaches 70% when every innovation has
         per_innovation = [first_month(r.share_adopted >= ADOPTION_TARGET) for r in rep.tracks]
         out["months_to_70pct"] = float("nan") if np.isnan(per_innovation).any() else max(per_innovation)
+        out["adopted_beyond_origin"] = float(sum(_adopted_beyond_origin(r).sum() for r in rep.tracks))
+        out["spread_beyond_origin"] = float(out["adopted_beyond_origin"] > 0)
     return out

@@ -12,6 +12,7 @@ model input: :func:`load_scenario` sets it aside and :func:`load_uncertain` read
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,9 @@ def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
     if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
         unit = f" ({info.description.split(';')[0]})"
     message = str(err["msg"]).removeprefix("Value error, ")
+    named = re.match(r"([a-z_]+(?:\.[a-z_]+)+): (.*)", message)
+    if not loc and named:  # a check across sections names the field it is about
+        field, message = named.groups()
     return f"field '{field}': {message}{got_text}{unit}"
 
 

@@ -168,7 +168,7 @@ class FacilitationTeam(mesa.Agent):
     """The regional facilitation team's work on one innovation: support, meetings and brokered ties.
 
     Each month it keeps supporting the organisations in its caseload that are still on their way,
-    fills free places by its priority (type order, then most patients, then a random draw), and pays
+    and can move (not a chain partner still waiting for a partner that runs it), fills free places by its priority (type order, then most patients, then a random draw), and pays
     for each supported organisation-month and each meeting while the year's budget lasts. In a
     portfolio the budget is shared and the portfolio says when the team works on this innovation and
     with how many places; otherwise the team works on it from the start with its full capacity.
@@ -227,6 +227,8 @@ class FacilitationTeam(mesa.Agent):
                 self.supported_now = 0
             return cost, meeting
         on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
+        if self.model.has_chain_partners:  # a chain partner that cannot start yet gets no place, nor keeps one
+            on_way &= ~self.model.waiting_for_partner()
         caseload = self._by_priority((orgs.supported & on_way).nonzero()[0])[:affordable]  # the helped keep their place
         free = affordable - caseload.size
         if free > 0:

@@ -117,7 +117,7 @@ class DiffusionModel(mesa.Model):
         roles = np.asarray(inn.roles.as_tuple())[t]
         self.primary = ((roles == "primary") & eligible).astype(np.float64)
         self.chain = (roles == "chain") & eligible  # starts only once a tied primary adopter runs it
-        self._any_chain = bool(self.chain.any())
+        self.has_chain_partners = bool(self.chain.any())
         complexity = inn.complexity_multiplier()
         self.failure_probability = min(1.0, inn.implementation_failure * complexity)
         self.discontinuation_rate = inn.discontinuation_per_year * complexity
@@ -215,6 +215,10 @@ class DiffusionModel(mesa.Model):
     def calendar_month(self, step: int) -> int:
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
         return (self.params.simulation.start_month + step - 2) % 12 + 1
+
+    def waiting_for_partner(self) -> np.ndarray:
+        """Chain partners that have not started deciding and have no tie running it as primary adopter (last month)."""
+        return self.chain & (self.orgs.state <= OrgState.AWARE) & (self._tie_counts()[:, 2] == 0)
 
     def add_brokered_tie(self, i: int, j: int) -> None:
         """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
@@ -349,7 +353,7 @@ class DiffusionModel(mesa.Model):
             hit = u[idx] < self._consider_probability[idx]
             if self.team.supported_now:
                 hit |= supported[idx]
-            if self._any_chain:  # a chain partner waits for an organisation it works with to run it
+            if self.has_chain_partners:  # a chain partner waits for an organisation it works with to run it
                 hit &= ~self.chain[idx] | (ties[idx, 2] > 0)
             starts = idx[hit]
             state[starts] = OrgState.DECIDING

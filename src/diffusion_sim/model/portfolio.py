@@ -55,7 +55,7 @@ class PortfolioModel(mesa.Model):
             track.carryover = params.portfolio.carryover
         for k in self.worked_on(1):  # the team takes up its first innovations at the start, as a lone team does
             self.tracks[k].team.activate(0)
-        self.meeting_cost = np.zeros(self.months + 1)
+        self.meeting_cost = np.zeros(self.months + 1)  # also shared out into the innovations' facilitation costs
         self.active = np.zeros((self.months + 1, len(self.tracks)), dtype=bool)  # which innovations the team works on
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -99,6 +99,8 @@ class PortfolioModel(mesa.Model):
                 track.experienced_elsewhere = (count - implemented[k]) > 0
         for k in order + [k for k in range(len(self.tracks)) if k not in active]:
             self.tracks[k].step()
+        for k in order:  # the meeting served every innovation worked on: each carries an equal part of its cost
+            self.tracks[k].facilitation_cost[t] += self.meeting_cost[t] / len(order)
         if self.collect_data:
             self.datacollector.collect(self)
         if t >= self.months:
