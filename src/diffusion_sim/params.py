@@ -140,7 +140,7 @@ class SimulationParams(Section):
     """How long and how often to run."""
 
     months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment (BR/REG-17164)", ge=1, le=600)
-    replications: int = P(200, "count; ASSUMPTION: enough for the medians to move by a few per cent between seeds (docs/model.md gives measured standard errors)", ge=1, le=1_000_000)
+    replications: int = P(200, "count; ASSUMPTION: enough for shares and horizon medians to move by up to about 8% between seeds; first-year patients move more (docs/model.md sec. 5)", ge=1, le=1_000_000)
     seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
     start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
     start_month: int = P(1, "calendar month (1-12) of the first simulated month; ASSUMPTION: January", ge=1, le=12)
