@@ -43,14 +43,13 @@ from diffusion_sim.figures import (
     replace_atomically,
     save,
 )
-from diffusion_sim.params import DEFAULT_PROFILE, flat_fields
+from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.texts import (
     KEY_ASSUMPTIONS,
     MONTHS_LONG,
     OUTCOME_LABELS,
     PORTFOLIO_ASSUMPTIONS,
     PROFILE_SOURCE,
-    REGION_LABELS,
     Lang,
     check_lang,
     fmt_interval,
@@ -61,6 +60,7 @@ from diffusion_sim.texts import (
     innovation_label,
     month_label,
     strategy_text,
+    subject,
     t,
 )
 
@@ -192,20 +192,8 @@ def innovations_table(study: Study, lang: Lang) -> Table | None:
 def report_subject(study: Study, lang: Lang) -> tuple[str, str]:
     """What the report is about, mid-sentence: the innovation (or how many) and the region."""
     params = study.results.manifest["scenarios"][study.order[0]].get("parameters", {})
-    names = portfolio_innovations(study)
-    if names:
-        innovation = t("n_innovations", lang, n=len(names))
-    else:
-        innovation = innovation_label(params.get("innovation", {}).get("name", ""), lang, start=False) or t("innovation_name", lang)
-    region = params.get("region", {})
-    if region.get("municipalities"):
-        where = t("n_municipalities", lang, n=len(region["municipalities"]))
-    elif region.get("province"):
-        where = str(region["province"])
-    else:
-        preset = str(region.get("preset", "zuidwest"))
-        where = REGION_LABELS.get(preset, {}).get(lang, preset)
-    return innovation, where
+    names = portfolio_innovations(study) or [params.get("innovation", {}).get("name", Params().innovation.name)]
+    return subject(names, params.get("region", {}), lang)
 
 
 def _signed(text: str, value: float) -> str:

@@ -278,8 +278,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Simulation of how the innovation spreads between care organisations: {scenarios}",
         "nl": "Simulatie van de verspreiding van de innovatie tussen zorgorganisaties: {scenarios}",
     },
-    "innovation_name": {"en": "home telemonitoring for heart failure", "nl": "thuismonitoring bij hartfalen"},
-    "region_name": {"en": "Zeeland and West-Brabant", "nl": "Zeeland en West-Brabant"},
     "n_innovations": {"en": "{n} proven innovations", "nl": "{n} bewezen innovaties"},
     "n_municipalities": {"en": "{n} municipalities", "nl": "{n} gemeenten"},
     "h_innovations": {"en": "Per innovation", "nl": "Per innovatie"},
@@ -442,6 +440,22 @@ def innovation_label(name: str, lang: Lang, start: bool = True) -> str:
     """An innovation's name in ``lang`` (a shipped one is translated; another is shown as given)."""
     label = INNOVATION_LABELS.get(name, {}).get(lang, name)
     return label[:1].upper() + label[1:] if start else label
+
+
+def subject(innovations: list[str], region: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    """What a study is about, mid-sentence: the innovation (or how many) and the region (a ``[region]`` table)."""
+    if len(innovations) > 1:
+        innovation = t("n_innovations", lang, n=len(innovations))
+    else:
+        innovation = innovation_label(innovations[0], lang, start=False)
+    if region.get("municipalities"):
+        where = t("n_municipalities", lang, n=len(region["municipalities"]))
+    elif region.get("province"):
+        where = str(region["province"])
+    else:
+        preset = str(region.get("preset", "zuidwest"))
+        where = REGION_LABELS.get(preset, {}).get(lang, preset)
+    return innovation, where
 
 
 def t(key: str, lang: Lang, **fields: Any) -> str:

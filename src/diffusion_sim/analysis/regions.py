@@ -65,7 +65,7 @@ from diffusion_sim.results import atomic_folder, environment, file_hashes
 from diffusion_sim.runner import summarise
 from diffusion_sim.scenario import override
 
-from .summary import format_interval, format_value, months_saved, quantiles
+from .summary import OUTCOMES, TIME_OUTCOMES, format_interval, format_value, months_saved, quantiles
 
 Progress = Callable[[int], None]
 KINDS = ("preset", "province", "municipalities")
@@ -77,19 +77,14 @@ ORIGIN_RULE = (
 
 # outcome column -> (label, unit); per scenario, medians and 90% intervals over replications
 REGION_OUTCOMES: dict[str, tuple[str, str]] = {
-    "patients_12m": ("Additional patients reached in 12 months", "patients"),
-    "patients_final": ("Additional patients reached by the horizon", "patients"),
-    "patients_12m_per_100k": ("Additional patients reached in 12 months per 100,000 inhabitants", "patients"),
-    "patients_final_per_100k": ("Additional patients reached by the horizon per 100,000 inhabitants", "patients"),
-    "share_adopted_final": ("Eligible organisations using it at the horizon", "share"),
-    "months_to_1000_patients": ("Months until 1,000 additional patients", "months"),
-    "months_to_70pct": ("Months until 70% of eligible organisations", "months"),
-    "implementation_cost_eur": ("Implementation cost", "EUR"),
-    "facilitation_cost_eur": ("Facilitation cost", "EUR"),
-    "total_cost_eur": ("Implementation + facilitation cost", "EUR"),
+    "patients_12m": OUTCOMES["patients_12m"],
+    "patients_final": OUTCOMES["patients_final"],
+    "patients_12m_per_100k": (f"{OUTCOMES['patients_12m'][0]} per 100,000 inhabitants", "patients"),
+    "patients_final_per_100k": (f"{OUTCOMES['patients_final'][0]} per 100,000 inhabitants", "patients"),
+    **{k: OUTCOMES[k] for k in ("share_adopted_final", *TIME_OUTCOMES, "implementation_cost_eur", "facilitation_cost_eur",
+                                "total_cost_eur")},
     "reach_per_eur_1000": ("Additional patients reached by the horizon per EUR 1,000 spent", "ratio"),
 }
-TIME_OUTCOMES = ("months_to_1000_patients", "months_to_70pct")
 # paired differences, strategy minus reference, taken per replication before quantiles
 PAIRED_OUTCOMES: dict[str, tuple[str, str]] = {
     "extra_patients_12m": ("Extra patients reached in 12 months", "patients"),

@@ -55,6 +55,7 @@ from scipy.stats import qmc
 
 from diffusion_sim import __version__
 from diffusion_sim.analysis.space import Dimension, apply, uncertain_dimensions
+from diffusion_sim.analysis.summary import quantiles
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model import mechanisms as mech
@@ -337,10 +338,8 @@ def interval(values: np.ndarray | pd.Series) -> dict[str, float]:
     """Median and 90% interval (5th-95th percentile); NaN when there is nothing to summarise."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
-    if v.size == 0:
-        return {"median": float("nan"), "q05": float("nan"), "q95": float("nan"), "n": 0}
-    q05, med, q95 = np.percentile(v, [5, 50, 95])
-    return {"median": float(med), "q05": float(q05), "q95": float(q95), "n": int(v.size)}
+    q = quantiles(pd.Series(v))  # the same 5%/50%/95% quantiles as every other table
+    return {"median": q["median"], "q05": q["low"], "q95": q["high"], "n": int(v.size)}
 
 
 def predict(table: pd.DataFrame, accepted: np.ndarray) -> dict[str, dict[str, float]]:

@@ -56,6 +56,7 @@ from diffusion_sim.texts import (
     headline_sentences,
     month_label,
     strategy_text,
+    subject,
     t,
 )
 
@@ -645,7 +646,10 @@ def Page() -> None:
         state = "drawing"
 
     solara.Style(CSS)
-    solara.Title(ex("title", lang, innovation=t("innovation_name", lang), region=t("region_name", lang)))
+    innovation, region = subject([start.strategy.innovation.name if start else Params().innovation.name],
+                                 start.strategy.region.model_dump() if start else {}, lang)
+    title = ex("title", lang, innovation=innovation, region=region)
+    solara.Title(title)
     if start is None:
         solara.Error(ex("invalid", lang, detail=start_error), classes=["ds-error"])
         return
@@ -655,7 +659,7 @@ def Page() -> None:
         with rv.Html(tag="div", class_="ds-main"):
             with rv.Html(tag="div", class_="ds-top"):
                 rv.Html(tag="h1", class_="ds-title",
-                        children=[ex("title", lang, innovation=t("innovation_name", lang), region=t("region_name", lang))])
+                        children=[title])
                 with solara.ToggleButtonsSingle(value=lang, on_value=lang_r.set, classes=["ds-lang"]):
                     solara.Button("NL", value="nl")
                     solara.Button("EN", value="en")

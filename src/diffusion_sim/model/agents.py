@@ -187,11 +187,6 @@ class FacilitationTeam(mesa.Agent):
         rank = {t: i for i, t in enumerate(f.priority_types)}
         self.type_rank = np.array([rank.get(t, len(rank)) for t in ORG_TYPES])[model.region.org_type]
 
-    @property
-    def budget_left(self) -> float:
-        """What is left of this year's budget."""
-        return self.budget.budget_left
-
     def activate(self, month: int) -> None:
         """The team works on this innovation from ``month``; an engaged insurer starts arranging then."""
         self.active = True

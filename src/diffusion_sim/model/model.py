@@ -216,9 +216,13 @@ class DiffusionModel(mesa.Model):
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
         return (self.params.simulation.start_month + step - 2) % 12 + 1
 
+    def without_partner(self, ties: np.ndarray) -> np.ndarray:
+        """Chain partners with no tie that ran it as primary adopter last month: they cannot start deciding."""
+        return self.chain & (ties[:, 2] == 0)
+
     def waiting_for_partner(self) -> np.ndarray:
-        """Chain partners that have not started deciding and have no tie running it as primary adopter (last month)."""
-        return self.chain & (self.orgs.state <= OrgState.AWARE) & (self._tie_counts()[:, 2] == 0)
+        """Chain partners that have not started deciding and cannot start yet (the team gives them no place)."""
+        return self.without_partner(self._tie_counts()) & (self.orgs.state <= OrgState.AWARE)
 
     def add_brokered_tie(self, i: int, j: int) -> None:
         """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
@@ -354,7 +358,7 @@ class DiffusionModel(mesa.Model):
             if self.team.supported_now:
                 hit |= supported[idx]
             if self.has_chain_partners:  # a chain partner waits for an organisation it works with to run it
-                hit &= ~self.chain[idx] | (ties[idx, 2] > 0)
+                hit &= ~self.without_partner(ties)[idx]
             starts = idx[hit]
             state[starts] = OrgState.DECIDING
             orgs.month_deciding[starts] = t
