@@ -188,14 +188,17 @@ def test_unknown_override_is_rejected():
         DiffusionModel(diffusion__nonsense=1)
 
 
-def test_skipping_draws_keeps_stream_position(isolated):
-    """A month with no candidates skips its uniforms; the stream must end where drawing them would have left it."""
-    model = DiffusionModel(isolated, agent_views=False)
-    a = np.random.default_rng(11)
-    b = np.random.default_rng(11)
-    model._uniforms(a, needed=True)
-    model._uniforms(b, needed=False)
-    assert np.array_equal(a.random(5), b.random(5))
+def test_every_phase_draws_one_uniform_per_organisation_each_month(collaborative):
+    """Common random numbers: a phase's stream position depends on the month only, never on who needed a draw."""
+    from diffusion_sim.rng import stream
+
+    params = with_overrides(collaborative, {"simulation.months": 5})
+    model = DiffusionModel(params, replication=2, agent_views=False).run()
+    n = model.region.n
+    for name, gen in [("awareness", model._u_awareness), ("reconsideration", model._u_reconsider)]:
+        fresh = stream(params.simulation.seed, 2, name)
+        fresh.random(5 * n)
+        assert np.array_equal(gen.random(4), fresh.random(4)), name
 
 
 def test_turnover_share_compounds_to_the_yearly_share():

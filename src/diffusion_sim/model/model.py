@@ -16,6 +16,9 @@ Influence and learning read last month's state (synchronous update), every phase
 number per organisation from its own stream, and the team's choices use a stream draw, not the
 order of agents: so results do not depend on activation order, and scenarios that agree on a
 decision make it identically (common random numbers).
+
+The stakeholders act in plain Python methods; phases 1-6 for every organisation run in one compiled
+pass over the arrays (``kernel.py``), which equals the phase-by-phase array update bit for bit.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import mesa
 import numpy as np
 
 from diffusion_sim.errors import ScenarioError
+from diffusion_sim.model import kernel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
@@ -75,11 +79,15 @@ class DiffusionModel(mesa.Model):
         self._u_discontinue = stream(seed, replication, "discontinuation", track)
         self._u_reconsider = stream(seed, replication, "reconsideration", track)
         self._u_facilitation = stream(seed, replication, "facilitation", track)
+        # the phases' streams, in the order of the rows of the month's uniforms (kernel.U_*)
+        self._phase_streams = (self._u_awareness, self._u_consider, self._u_decision, self._u_implement,
+                               self._u_discontinue, self._u_reconsider)
 
         self._setup_arrays()
         # how much longer or shorter than typical each organisation's implementation would take (log-normal)
         sigma = self.innovation.implementation_months_sigma
         self.duration_noise = np.exp(sigma * self._u_implement.standard_normal(self.region.n))
+        self._fixed[:, kernel.F_DURATION_NOISE] = self.duration_noise
         self.origins = [OriginOrganisation(self, i) for i in self._origin_indices()]
         self.origin = self.origins[0]
         self.insurer = Insurer(self)
@@ -131,21 +139,41 @@ class DiffusionModel(mesa.Model):
         self._tie_total = self.degree.copy()
         self._broker_rows = np.zeros(0, dtype=np.int64)
         self._broker_cols = np.zeros(0, dtype=np.int64)
-        self._type_offset = t.astype(np.int64) * N_STATES
         self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
-        self._flags_seen: np.ndarray | None = None  # the flags the tie counts were last brought up to date with
+        self._flags_seen = np.zeros((region.n, 3))  # the flags the tie counts were last brought up to date with
+        self._ties_now = np.zeros((region.n, 3))
         self._broker_seen = 0
         self._ties_stale = True
         self._n_experienced = 0
-        self._none = np.zeros(0, dtype=np.int64)
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
         self._awareness_key: int | None = None
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
-        self._consider_probability = mech.monthly_probability(consider)
         self.type_cost = np.asarray(inn.implementation_cost_eur.as_tuple())[t]
         self.type_months = np.asarray(inn.implementation_months.as_tuple())[t]
         b = p.barriers
         self.barrier_weights = np.array([b.financial_weight, b.knowhow_weight, b.staff_weight, b.fit_weight])
+        # what the compiled monthly update reads: fixed attributes as columns, the month's scalars, its uniforms
+        fixed = self._fixed = np.zeros((region.n, kernel.N_FIXED))
+        fixed[:, kernel.F_CONSIDER] = mech.monthly_probability(consider)
+        fixed[:, kernel.F_FINANCIAL_ROOM] = region.financial_room
+        fixed[:, kernel.F_STAFF_CAPACITY] = region.staff_capacity
+        fixed[:, kernel.F_TARGET] = target
+        fixed[:, kernel.F_TYPE_COST] = self.type_cost
+        fixed[:, kernel.F_TYPE_MONTHS] = self.type_months
+        fixed[:, kernel.F_PRIMARY] = self.primary
+        fixed[:, kernel.F_DISTINCT] = self.distinct_share
+        month = self._month = np.zeros(kernel.N_MONTH)
+        month[kernel.M_SUPPORT_TIME] = p.facilitation.support_time_reduction
+        month[kernel.M_DECISION_MONTHS] = p.diffusion.decision_months
+        fall = b.own_learning_per_doubling  # Wright's exponent, as mech.learning_multiplier computes it (0: no learning)
+        month[kernel.M_OWN_EXPONENT] = np.log2(1.0 - fall) if fall > 0 else 0.0
+        month[kernel.M_KNOWHOW_BASE] = 1.0 - b.knowhow_per_adopted_tie
+        month[kernel.M_SUPPORT_KNOWHOW] = p.facilitation.support_knowhow
+        month[kernel.M_FIT_SCALE] = b.fit_scale_patients
+        month[kernel.M_FAILURE] = self.failure_probability
+        month[kernel.M_SUPPORT_FAILURE] = p.facilitation.support_failure_reduction
+        month[kernel.M_RECONSIDER] = mech.monthly_probability(p.diffusion.reconsideration_per_year)
+        self._u = np.empty((len(kernel.PHASE_STREAMS), region.n))
 
     def _origin_indices(self) -> list[int]:
         """The organisations that already run it: one per origin municipality, without repeats."""
@@ -208,6 +236,8 @@ class DiffusionModel(mesa.Model):
         self.reimbursing = np.zeros(m, dtype=bool)
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
+        self._adopters = np.zeros(self.region.n, dtype=np.int64)  # this month's adopters and their new patients (record)
+        self._new = np.zeros(self.region.n)
         self._turnover = float(mech.monthly_share(self.innovation.patient_turnover_per_year))
         self._n_eligible = int(self.orgs.eligible.sum())
 
@@ -240,55 +270,21 @@ class DiffusionModel(mesa.Model):
         return np.concatenate([own, self._broker_cols[self._broker_rows == i]])
 
     def _tie_counts(self) -> np.ndarray:
-        """Per organisation, ties that have adopted (column 0), that have experience of it (1), that run it as primary adopters (2).
+        """Per organisation, ties that have adopted (column 0), have experience of it (1), run it as primary adopters (2).
 
-        Counted once from the flags by a sparse product; after that only the changes are added: the flag
-        changes of the organisations whose flags moved since the last count, passed to their ties, and
-        the brokered ties made since then. The counts are sums of 0s and 1s, so they equal a full recount
-        exactly.
+        Kept up to date from the changes only: the flags that moved since the last count, passed to
+        their ties, and the brokered ties made since then (``kernel.update_tie_counts``). The counts
+        are sums of 0s and 1s, so they equal a full recount exactly.
         """
-        if not self._ties_stale:
-            return self._ties_now
-        flags = self._flags
-        if self._flags_seen is None:  # the first count: one sparse product over every tie
-            counts = self.region.ties @ flags
-            if self._broker_rows.size:
-                for c in range(counts.shape[1]):
-                    counts[:, c] += np.bincount(self._broker_rows, weights=flags[self._broker_cols, c], minlength=self._n)
-        else:
-            counts = self._ties_now
-            seen = self._broker_seen
-            changed = (flags != self._flags_seen).any(axis=1).nonzero()[0]
-            to, source, weights = [], [], []
-            if changed.size:
-                ties = self.region.ties
-                for j in changed.tolist():
-                    part = ties.indices[ties.indptr[j]: ties.indptr[j + 1]]
-                    to.append(part)
-                    source.append(np.full(part.size, j))
-                if seen:  # brokered ties counted before pass on changes too
-                    is_changed = np.zeros(self._n, dtype=bool)
-                    is_changed[changed] = True
-                    moved = is_changed[self._broker_cols[:seen]]
-                    to.append(self._broker_rows[:seen][moved])
-                    source.append(self._broker_cols[:seen][moved])
-                owner = np.concatenate(source)
-                to = [np.concatenate(to)]
-                weights.append(flags[owner] - self._flags_seen[owner])
-            if self._broker_rows.size > seen:  # new brokered ties, with the current flags
-                to.append(self._broker_rows[seen:])
-                weights.append(flags[self._broker_cols[seen:]])
-            if to:
-                width = counts.shape[1]
-                cells = (np.concatenate(to)[:, None] * width + np.arange(width)).ravel()
-                counts += np.bincount(cells, weights=np.concatenate(weights).ravel(), minlength=counts.size).reshape(counts.shape)
-        self._ties_now = counts
-        self._flags_seen = flags.copy()
-        self._broker_seen = self._broker_rows.size
-        self._ties_stale = False
-        return counts
+        if self._ties_stale:
+            ties = self.region.ties
+            kernel.update_tie_counts(self._ties_now, self._flags, self._flags_seen, ties.indptr, ties.indices,
+                                     self._broker_rows, self._broker_cols, self._broker_seen)
+            self._broker_seen = self._broker_rows.size
+            self._ties_stale = False
+        return self._ties_now
 
-    def _awareness_coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+    def _awareness_coefficients(self) -> None:
         """Monthly awareness hazard = outside + imitation x (adopted ties); redone when brokered ties are added.
 
         outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
@@ -298,18 +294,9 @@ class DiffusionModel(mesa.Model):
         if key != self._awareness_key:
             d = self.params.diffusion
             per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
-            outside = d.p * per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
-            imitation = d.q * per_month / np.maximum(self._tie_total, 1.0)
-            self._awareness = (outside, imitation)
+            self._fixed[:, kernel.F_OUTSIDE] = d.p * per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
+            self._fixed[:, kernel.F_IMITATION] = d.q * per_month / np.maximum(self._tie_total, 1.0)
             self._awareness_key = key
-        return self._awareness
-
-    def _uniforms(self, gen: np.random.Generator, needed: bool) -> np.ndarray | None:
-        """One uniform per organisation from ``gen``; when none is needed, skip them (same stream position)."""
-        if needed:
-            return gen.random(self._n)
-        gen.bit_generator.advance(self._n)  # PCG64: one 64-bit output per double, as random() would use
-        return None
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
@@ -318,132 +305,36 @@ class DiffusionModel(mesa.Model):
         p = self.params
         f = p.facilitation
         orgs = self.orgs
-        state = orgs.state
-        n_in = self._state_totals  # organisations per state at the end of last month
-
         # last month's adopters drive influence and learning (synchronous update)
         ties = self._tie_counts()
         n_experienced = self._n_experienced
-        adopted_prev = self._flags[:, 0].nonzero()[0]
 
         # 0. stakeholders act
-        self.insurer.act(t, adopted_prev.size - int(self._flags[self.is_origin, 0].sum()))
+        self.insurer.act(t, self._n_adopted - len(self.origins))
         team_cost, meeting = self.team.act(t, self._u_facilitation)
-        supported = orgs.supported
 
-        # 1. awareness: Bass p and q, demonstrations, a meeting, or the team's approach
-        became_aware = 0
-        u = self._uniforms(self._u_awareness, n_in[OrgState.UNAWARE] > 0)
-        if u is not None:
-            idx = (state == OrgState.UNAWARE).nonzero()[0]
-            outside, imitation = self._awareness_coefficients()
-            # monthly: (p + q x exposure) x innovativeness + demonstrations, exposure = adopted ties / ties
-            miss = np.exp(-(outside[idx] + imitation[idx] * ties[idx, 0]))
-            if meeting:
-                miss *= 1.0 - f.event_awareness
-            hit = u[idx] >= miss
-            if self.team.supported_now:
-                hit |= supported[idx]
-            hears = idx[hit]
-            state[hears] = OrgState.AWARE
-            orgs.month_aware[hears] = t
-            became_aware = hears.size
-
-        # 2. consideration: aware organisations start deciding (at once when supported)
-        started = 0
-        u = self._uniforms(self._u_consider, n_in[OrgState.AWARE] + became_aware > 0)
-        if u is not None:
-            idx = (state == OrgState.AWARE).nonzero()[0]
-            hit = u[idx] < self._consider_probability[idx]
-            if self.team.supported_now:
-                hit |= supported[idx]
-            if self.has_chain_partners:  # a chain partner waits for an organisation it works with to run it
-                hit &= ~self.without_partner(ties)[idx]
-            starts = idx[hit]
-            state[starts] = OrgState.DECIDING
-            orgs.month_deciding[starts] = t
-            speed = 1.0 - f.support_time_reduction * supported[starts]
-            orgs.due[starts] = t + np.rint(p.diffusion.decision_months * speed).astype(np.int32)
-            started = starts.size
-
+        # 1-5. every organisation through the phases, in one compiled pass
+        for row, gen in zip(self._u, self._phase_streams, strict=True):
+            gen.random(out=row)  # one uniform per organisation and phase, used or not (common random numbers)
+        self._awareness_coefficients()
         sharing = self.team.knowledge_sharing()
-        shared = float(mech.learning_multiplier(sharing * n_experienced, f.regional_learning_per_doubling))
-
-        def learning(k: np.ndarray) -> np.ndarray:
-            """Wright learning over the organisation's own ties, or the region's shared experience if larger."""
-            return np.minimum(mech.learning_multiplier(ties[k, 1], p.barriers.own_learning_per_doubling), shared)
-
-        # 3. decision: the barriers decide between implementing and rejecting
-        idx = ((state == OrgState.DECIDING) & (orgs.due <= t)).nonzero()[0] if n_in[OrgState.DECIDING] + started else self._none
-        u = self._uniforms(self._u_decision, idx.size > 0)
-        n_implementing = 0
-        if idx.size:
-            rate_learned = learning(idx)
-            net_cost = self.type_cost[idx] * rate_learned * (1.0 - p.insurer.cost_share * self.insurer.reimbursing)
-            gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (ties[idx, 1] + sharing * n_experienced)
-            gap *= 1.0 - f.support_knowhow * supported[idx]
-            strengths = mech.barrier_strengths(net_cost, self.region.financial_room[idx], gap,
-                                               self.region.staff_capacity[idx], orgs.target_patients[idx],
-                                               p.barriers.fit_scale_patients)
-            prob = mech.adoption_probability(strengths, self.barrier_weights)
-            go = u[idx] < prob
-            adopt, reject = idx[go], idx[~go]
-            state[adopt] = OrgState.IMPLEMENTING
-            orgs.month_implementing[adopt] = t
-            cost = self.type_cost[adopt] * rate_learned[go]
-            orgs.implementation_cost[adopt] = cost
-            self.implementation_cost[t] = np.bincount(self.region.org_type[adopt], weights=cost, minlength=N_TYPES)
-            speed = 1.0 - f.support_time_reduction * supported[adopt]
-            duration = self.type_months[adopt] * rate_learned[go] * speed * self.duration_noise[adopt]
-            if self.carryover:
-                duration = duration * (1.0 - self.carryover * self.experienced_elsewhere[adopt])
-            orgs.due[adopt] = t + np.rint(duration).astype(np.int32)
-            state[reject] = OrgState.REJECTED
-            orgs.month_rejected[reject] = t
-            orgs.main_barrier[reject] = np.argmax(self.barrier_weights[:, None] * strengths[:, ~go], axis=0)
-            n_implementing = adopt.size
-
-        # 4. implementation: success or failure at the end
-        busy = n_in[OrgState.IMPLEMENTING] + n_implementing
-        idx = ((state == OrgState.IMPLEMENTING) & (orgs.due <= t)).nonzero()[0] if busy else self._none
-        u = self._uniforms(self._u_implement, idx.size > 0)
-        if idx.size:
-            fail = self.failure_probability * learning(idx) * (1.0 - f.support_failure_reduction * supported[idx])
-            if self.carryover:
-                fail = fail * (1.0 - self.carryover * self.experienced_elsewhere[idx])
-            ok = u[idx] >= fail
-            done, lost = idx[ok], idx[~ok]
-            state[done] = OrgState.ADOPTED
-            orgs.month_adopted[done] = t
-            self.go_live[done] = t
-            state[lost] = OrgState.FAILED
-            orgs.month_failed[lost] = t
-            if done.size:
-                self._flags[done, :2] = 1.0
-                self._flags[done, 2] = self.primary[done]
-                self._n_experienced += done.size
-                self._ties_stale = True
-
-        # 5. discontinuation (not the origin) and reconsideration
-        idx = adopted_prev[~self.is_origin[adopted_prev]]
-        u = self._uniforms(self._u_discontinue, idx.size > 0)
-        if idx.size:
-            rate = self.discontinuation_rate
-            if not self.insurer.reimbursing:
-                rate *= self.innovation.discontinuation_unreimbursed_factor
-            stops = idx[u[idx] < mech.monthly_probability(rate)]
-            if stops.size:
-                state[stops] = OrgState.DISCONTINUED
-                orgs.month_discontinued[stops] = t
-                self._flags[stops, 0] = 0.0
-                self._flags[stops, 2] = 0.0
-                self._ties_stale = True
-        waiting = n_in[OrgState.REJECTED]  # rejected this month cannot reopen this month
-        idx = ((state == OrgState.REJECTED) & (orgs.month_rejected < t)).nonzero()[0] if waiting else self._none
-        u = self._uniforms(self._u_reconsider, idx.size > 0)
-        if idx.size:
-            reopens = idx[u[idx] < mech.monthly_probability(p.diffusion.reconsideration_per_year)]
-            state[reopens] = OrgState.AWARE
+        month = self._month
+        month[kernel.M_MEETING_MISS] = 1.0 - f.event_awareness if meeting else 1.0
+        shared = mech.learning_multiplier(sharing * n_experienced, f.regional_learning_per_doubling)
+        month[kernel.M_SHARED_LEARNING] = float(shared)
+        month[kernel.M_SHARED_EXPOSURE] = sharing * n_experienced
+        month[kernel.M_COST_FACTOR] = 1.0 - p.insurer.cost_share * self.insurer.reimbursing
+        rate = self.discontinuation_rate
+        if not self.insurer.reimbursing:
+            rate *= self.innovation.discontinuation_unreimbursed_factor
+        month[kernel.M_DISCONTINUE] = mech.monthly_probability(rate)
+        month[kernel.M_CARRYOVER] = self.carryover
+        adopted = kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
+                                       orgs.implementation_cost, self.go_live, self._flags, self._fixed, ties, self.chain,
+                                       self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u, month,
+                                       self.barrier_weights, self.implementation_cost[t])
+        self._n_experienced += adopted
+        self._ties_stale = True
 
         # 6. record
         self.facilitation_cost[t] = team_cost
@@ -457,26 +348,15 @@ class DiffusionModel(mesa.Model):
     # -------------------------------------------------------------- record
     def _record(self, t: int) -> None:
         """Counts per type and state, patients enrolled and newly reached, support and reimbursement."""
-        orgs, region = self.orgs, self.region
-        counts = np.bincount(self._type_offset + orgs.state, minlength=N_TYPES * N_STATES).reshape(N_TYPES, N_STATES)
-        self.state_counts[t] = counts
-        self._state_totals = counts.sum(axis=0).tolist()
-        idx = (orgs.state == OrgState.ADOPTED).nonzero()[0]
-        live = t - self.go_live[idx] + 1
-        enrolled = mech.enrolled_patients(orgs.target_patients[idx], live, self.innovation.ramp_months)
-        before = self._enrolled_now[idx]
-        new = enrolled if t == 0 else np.maximum(enrolled - before, 0.0) + before * self._turnover
-        self._enrolled_now[:] = 0.0
-        self._enrolled_now[idx] = enrolled
-        types = region.org_type[idx]
-        distinct = self.distinct_share[idx]  # chain partners' patients are partly counted elsewhere already
-        enrolled = enrolled * distinct
-        new = new * distinct
-        self.enrolled[t] = np.bincount(types, weights=enrolled, minlength=N_TYPES)
-        self.new_patients[t] = np.bincount(types, weights=new, minlength=N_TYPES)
-        if t > 0:
-            self.reached_additional[t] = self.reached_additional[t - 1] + new.sum() - new[self.is_origin[idx]].sum()
-        self.share_adopted[t] = idx.size / self._n_eligible if self._n_eligible else 0.0
+        n_adopted = kernel.record_month(t, self.orgs.state, self.region.org_type, self.go_live, self._fixed,
+                                        self._enrolled_now, float(self.innovation.ramp_months), self._turnover,
+                                        self.state_counts[t], self.enrolled[t], self.new_patients[t],
+                                        self._adopters, self._new)
+        if t > 0:  # NumPy's (pairwise) sums, as before the update was compiled
+            new, origin = self._new[:n_adopted], self.is_origin[self._adopters[:n_adopted]]
+            self.reached_additional[t] = self.reached_additional[t - 1] + new.sum() - new[origin].sum()
+        self._n_adopted = n_adopted
+        self.share_adopted[t] = n_adopted / self._n_eligible if self._n_eligible else 0.0
         self.supported_count[t] = self.team.supported_now
         self.reimbursing[t] = self.insurer.reimbursing
 

@@ -40,14 +40,17 @@ class Barrier(IntEnum):
 
 BARRIER_NAMES: tuple[str, ...] = tuple(b.name.lower() for b in Barrier)
 NOT_YET = -1  # month value of an event that has not happened
+EVENTS: tuple[str, ...] = ("aware", "deciding", "implementing", "adopted", "rejected", "failed", "discontinued")
 
 
 @dataclass
 class OrgArrays:
     """Mutable per-organisation state; fixed attributes live in the :class:`~diffusion_sim.region.Region`.
 
-    Month fields hold the month an event happened, or ``NOT_YET``. ``due`` is the month the current
-    decision or implementation ends. ``main_barrier`` is the barrier that weighed most at a rejection.
+    Month fields hold the month an event happened, or ``NOT_YET``; they are the rows of ``months``
+    (one row per event in :data:`EVENTS`), which the compiled monthly update writes. ``due`` is the
+    month the current decision or implementation ends. ``main_barrier`` is the barrier that weighed
+    most at a rejection.
     """
 
     state: np.ndarray
@@ -64,28 +67,21 @@ class OrgArrays:
     month_discontinued: np.ndarray
     main_barrier: np.ndarray
     implementation_cost: np.ndarray
+    months: np.ndarray
 
     @classmethod
     def empty(cls, n: int, eligible: np.ndarray, target_patients: np.ndarray) -> OrgArrays:
         """All eligible organisations unaware, the others ineligible, no events yet."""
-
-        def months() -> np.ndarray:
-            return np.full(n, NOT_YET, dtype=np.int32)
-
+        months = np.full((len(EVENTS), n), NOT_YET, dtype=np.int32)
         state = np.where(eligible, OrgState.UNAWARE, OrgState.INELIGIBLE).astype(np.int8)
         return cls(
             state=state,
             eligible=eligible,
             target_patients=target_patients,
-            due=months(),
+            due=np.full(n, NOT_YET, dtype=np.int32),
             supported=np.zeros(n, dtype=bool),
-            month_aware=months(),
-            month_deciding=months(),
-            month_implementing=months(),
-            month_adopted=months(),
-            month_rejected=months(),
-            month_failed=months(),
-            month_discontinued=months(),
+            **{f"month_{event}": months[k] for k, event in enumerate(EVENTS)},
             main_barrier=np.full(n, -1, dtype=np.int8),
             implementation_cost=np.zeros(n),
+            months=months,
         )
