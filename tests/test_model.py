@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.model import DiffusionModel, OrgState
+from diffusion_sim.model import DiffusionModel, OrgState, kernel
 from diffusion_sim.model.agents import Organisation
 from diffusion_sim.params import with_overrides
 from diffusion_sim.region import build_region
@@ -188,17 +188,24 @@ def test_unknown_override_is_rejected():
         DiffusionModel(diffusion__nonsense=1)
 
 
-def test_every_phase_draws_one_uniform_per_organisation_each_month(collaborative):
-    """Common random numbers: a phase's stream position depends on the month only, never on who needed a draw."""
+def test_every_phase_draws_one_uniform_per_organisation_each_month(collaborative, monkeypatch):
+    """Common random numbers: organisation k's uniform in month t is number (t-1) x n + k of its phase's stream,
+    however many months are drawn at once, and whether or not anyone needed it."""
+    from diffusion_sim.model import model as model_module
     from diffusion_sim.rng import stream
 
-    params = with_overrides(collaborative, {"simulation.months": 5})
+    params = with_overrides(collaborative, {"simulation.months": 7})
     model = DiffusionModel(params, replication=2, agent_views=False).run()
     n = model.region.n
-    for name, gen in [("awareness", model._u_awareness), ("reconsideration", model._u_reconsider)]:
-        fresh = stream(params.simulation.seed, 2, name)
-        fresh.random(5 * n)
-        assert np.array_equal(gen.random(4), fresh.random(4)), name
+    assert model._u_months == 7  # the Zuidwest region draws every month at once
+    fresh = stream(params.simulation.seed, 2, "reconsideration").random((7, n))
+    assert np.array_equal(model._u[kernel.U_RECONSIDERATION], fresh)
+    monkeypatch.setattr(model_module, "UNIFORMS_PER_DRAW", n)  # one month per draw
+    monthly = DiffusionModel(params, replication=2, agent_views=False).run()
+    assert monthly._u_months == 1
+    for name in ("state_counts", "enrolled", "reached_additional", "implementation_cost", "facilitation_cost"):
+        assert np.array_equal(getattr(model, name), getattr(monthly, name)), name
+    assert np.array_equal(model.orgs.months, monthly.orgs.months)
 
 
 def test_turnover_share_compounds_to_the_yearly_share():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from diffusion_sim.model import kernel
 from diffusion_sim.model.state import BARRIER_NAMES, NOT_YET, STATE_NAMES, OrgState
 from diffusion_sim.params import ORG_TYPES, FacilitationParams
 
@@ -221,18 +222,12 @@ class FacilitationTeam(mesa.Agent):
                 orgs.supported[:] = False
                 self.supported_now = 0
             return cost, meeting
-        on_way = (orgs.state >= OrgState.UNAWARE) & (orgs.state <= OrgState.IMPLEMENTING)
-        if self.model.has_chain_partners:  # a chain partner that cannot start yet gets no place, nor keeps one
-            on_way &= ~self.model.waiting_for_partner()
-        caseload = self._by_priority((orgs.supported & on_way).nonzero()[0])[:affordable]  # the helped keep their place
-        free = affordable - caseload.size
-        if free > 0:
-            on_way[caseload] = False
-            on_way &= ~self.model.is_origin
-            candidates = on_way.nonzero()[0]
-            if candidates.size:
-                order = self._by_priority(candidates, rng.random(candidates.size))
-                caseload = np.concatenate([caseload, order[:free]])
+        model = self.model
+        caseload, candidates = kernel.team_places(orgs.state, orgs.supported, model.chain, model._tie_counts(),
+                                                  model.is_origin, self.type_rank, orgs.target_patients, affordable)
+        if candidates.size:  # free places: filled by the team's order, a draw breaking ties
+            order = kernel.by_priority(candidates, self.type_rank, orgs.target_patients, rng.random(candidates.size))
+            caseload = np.concatenate([caseload, order[: affordable - caseload.size]])
         orgs.supported[:] = False
         orgs.supported[caseload] = True
         self.supported_now = int(caseload.size)
@@ -242,33 +237,13 @@ class FacilitationTeam(mesa.Agent):
             self._broker(caseload, f.broker_ties_per_month)
         return cost, meeting
 
-    def _by_priority(self, orgs_idx: np.ndarray, tie_break: np.ndarray | None = None) -> np.ndarray:
-        """Organisations in the team's order: priority type first, then most patients, then ``tie_break``."""
-        keys = [-self.model.orgs.target_patients[orgs_idx], self.type_rank[orgs_idx]]
-        if tie_break is not None:
-            keys.insert(0, tie_break)
-        return orgs_idx[np.lexsort(keys)]
-
     def _broker(self, supported: np.ndarray, max_new: int) -> None:
         """Introduce supported organisations (in priority order), once each, to the nearest adopter not yet tied to them."""
-        pending = supported[~self.brokered[supported]]
-        if pending.size == 0:
-            return
         model = self.model
-        adopters = (model.orgs.state == OrgState.ADOPTED).nonzero()[0]
         region = model.region
-        x, y = region.x_km[adopters], region.y_km[adopters]
-        made = 0
-        for i in pending[: 2 * max_new].tolist():  # a bounded look: those with no adopter left to meet wait for new adopters
-            if made >= max_new:
-                break
-            known = np.zeros(region.n, dtype=bool)
-            known[model.tied(i)] = True
-            known[i] = True
-            free = ~known[adopters]
-            if not free.any():
-                continue
-            d2 = (x[free] - region.x_km[i]) ** 2 + (y[free] - region.y_km[i]) ** 2
-            model.add_brokered_tie(i, int(adopters[free][np.argmin(d2)]))  # the nearest; the first listed on a tie
+        ties = region.ties
+        pairs = kernel.broker_partners(supported, self.brokered, max_new, model.orgs.state, region.x_km, region.y_km,
+                                       ties.indptr, ties.indices, model._broker_rows, model._broker_cols)
+        for i, j in pairs.tolist():
+            model.add_brokered_tie(i, j)
             self.brokered[i] = True
-            made += 1

@@ -163,15 +163,75 @@ def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_l
 
 
 @njit(cache=True)
-def record_month(t, state, org_type, go_live, fixed, enrolled_now, ramp, turnover, counts, enrolled_row, new_row,
-                 adopters, new):
-    """Counts per type and state, and patients enrolled and newly reached per type, at the end of month ``t``.
+def block_sum(a, lo, n):
+    """NumPy's sum of at most 128 numbers: eight running sums, combined pairwise, then the rest."""
+    if n < 8:
+        total = 0.0
+        for i in range(lo, lo + n):
+            total += a[i]
+        return total
+    r = a[lo: lo + 8].copy()
+    i = 8
+    while i < n - (n % 8):
+        for j in range(8):
+            r[j] += a[lo + i + j]
+        i += 8
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        total += a[lo + i]
+        i += 1
+    return total
 
-    Writes the adopters' indices and newly reached patients into ``adopters`` and ``new`` (the first
-    entries; the model sums them as NumPy does) and returns how many adopters there are.
+
+@njit(cache=True)
+def pairwise_sum(a, lo, n):
+    """The sum of ``a[lo:lo + n]`` as ``np.sum`` computes it (NumPy's pairwise summation), so totals agree bit for bit.
+
+    NumPy halves the range (at a multiple of 8) until at most 128 numbers remain and adds the halves;
+    this walks the same tree with a stack, as cached Numba functions cannot call themselves.
+    """
+    starts = np.empty(64, dtype=np.int64)
+    sizes = np.empty(64, dtype=np.int64)
+    stage = np.zeros(64, dtype=np.int64)  # 0: split next, 1: left done, 2: both done
+    values = np.empty(64)
+    starts[0], sizes[0], stage[0] = lo, n, 0
+    depth, n_values = 1, 0
+    while depth:
+        top = depth - 1
+        size = sizes[top]
+        if size <= 128:
+            values[n_values] = block_sum(a, starts[top], size)
+            n_values += 1
+            depth -= 1
+            continue
+        half = size // 2
+        half -= half % 8
+        if stage[top] < 2:
+            first = stage[top] == 0
+            stage[top] += 1
+            starts[depth] = starts[top] if first else starts[top] + half
+            sizes[depth] = half if first else size - half
+            stage[depth] = 0
+            depth += 1
+        else:
+            n_values -= 1
+            values[n_values - 1] = values[n_values - 1] + values[n_values]
+            depth -= 1
+    return values[0]
+
+
+@njit(cache=True)
+def record_month(t, state, org_type, go_live, is_origin, fixed, enrolled_now, ramp, turnover, counts, enrolled_row,
+                 new_row, reached, new):
+    """Counts per type and state, patients enrolled and newly reached per type, and the cumulative reach beyond the origins.
+
+    ``reached`` is the record of cumulative extra patients (``reached[t]`` is set from ``reached[t - 1]``);
+    ``new`` is scratch space of one slot per organisation. Returns the number of adopters.
     """
     counts[:] = 0
     k = 0
+    origin_new = np.empty(0)
+    n_origin = 0
     for i in range(state.size):
         s = state[i]
         counts[org_type[i], s] += 1
@@ -185,14 +245,20 @@ def record_month(t, state, org_type, go_live, fixed, enrolled_now, ramp, turnove
         else:
             enrolled = target * min(max(live / ramp, 0.0), 1.0)
         before = enrolled_now[i]
-        reached = enrolled if t == 0 else max(enrolled - before, 0.0) + before * turnover
+        reached_now = enrolled if t == 0 else max(enrolled - before, 0.0) + before * turnover
         enrolled_now[i] = enrolled
         distinct = fixed[i, F_DISTINCT]  # chain partners' patients are partly counted elsewhere already
         enrolled_row[org_type[i]] += enrolled * distinct
-        new_row[org_type[i]] += reached * distinct
-        adopters[k] = i
-        new[k] = reached * distinct
+        new_row[org_type[i]] += reached_now * distinct
+        new[k] = reached_now * distinct
+        if is_origin[i]:
+            if n_origin == origin_new.size:
+                origin_new = np.concatenate((origin_new, np.empty(max(4, n_origin))))
+            origin_new[n_origin] = new[k]
+            n_origin += 1
         k += 1
+    if t > 0:
+        reached[t] = reached[t - 1] + pairwise_sum(new, 0, k) - pairwise_sum(origin_new, 0, n_origin)
     return k
 
 
@@ -221,3 +287,123 @@ def update_tie_counts(counts, flags, flags_seen, indptr, indices, broker_rows, b
         for c in range(width):
             counts[broker_rows[e], c] += flags[broker_cols[e], c]
     flags_seen[:] = flags
+
+
+# ---------------------------------------------------------------- the facilitation team's places and introductions
+@njit(cache=True)
+def by_priority(orgs, type_rank, target, tie_break):
+    """``orgs`` in the team's order: priority type first, then most patients, then ``tie_break`` (if any), then index.
+
+    Stable sorts from the last key to the first, which is what ``np.lexsort`` does.
+    """
+    order = np.arange(orgs.size)
+    if tie_break.size:
+        order = order[np.argsort(tie_break[order], kind="mergesort")]
+    order = order[np.argsort(-target[orgs[order]], kind="mergesort")]
+    order = order[np.argsort(type_rank[orgs[order]], kind="mergesort")]
+    return orgs[order]
+
+
+@njit(cache=True)
+def on_the_way(s, waits_for_partner):
+    """Whether an organisation in state ``s`` is on its way to using it and can move (the team may support it)."""
+    return UNAWARE <= s <= IMPLEMENTING and not (waits_for_partner and s <= AWARE)
+
+
+@njit(cache=True)
+def team_places(state, supported, chain, ties, is_origin, type_rank, target, affordable):
+    """Whom the team keeps supporting, in its order, and who could fill its free places.
+
+    The supported that are still on their way keep their place, up to ``affordable``. If places are
+    left, every other organisation on its way (not the origins) is a candidate, in index order.
+    A chain partner with no tie that runs it as primary adopter cannot start yet: it gets no place,
+    nor keeps one. Returns (caseload, candidates); no candidates when no place is free.
+    """
+    n = state.size
+    on_way = np.zeros(n, dtype=np.bool_)
+    kept = 0
+    for i in range(n):
+        on_way[i] = on_the_way(state[i], chain[i] and ties[i, 2] == 0)
+        if on_way[i] and supported[i]:
+            kept += 1
+    caseload = np.empty(kept, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if on_way[i] and supported[i]:
+            caseload[k] = i
+            k += 1
+    caseload = by_priority(caseload, type_rank, target, np.empty(0))[:affordable]
+    if caseload.size >= affordable:
+        return caseload, np.empty(0, dtype=np.int64)
+    for i in caseload:
+        on_way[i] = False
+    count = 0
+    for i in range(n):
+        on_way[i] = on_way[i] and not is_origin[i]
+        if on_way[i]:
+            count += 1
+    candidates = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if on_way[i]:
+            candidates[k] = i
+            k += 1
+    return caseload, candidates
+
+
+@njit(cache=True)
+def broker_partners(caseload, brokered, max_new, state, x, y, indptr, indices, broker_rows, broker_cols):
+    """Introductions: supported organisations not yet introduced, in the team's order, each to the nearest adopter not yet tied to it.
+
+    A bounded look (the first 2 x ``max_new`` not yet introduced) makes at most ``max_new``; those
+    with no adopter left to meet wait for new adopters. Returns the pairs (organisation, adopter);
+    on equal distance the adopter listed first wins.
+    """
+    n = state.size
+    n_adopters = 0
+    for i in range(n):
+        if state[i] == ADOPTED:
+            n_adopters += 1
+    adopters = np.empty(n_adopters, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if state[i] == ADOPTED:
+            adopters[k] = i
+            k += 1
+    pairs = np.empty((max_new, 2), dtype=np.int64)
+    known = np.zeros(n, dtype=np.bool_)
+    made = 0
+    looked = 0
+    for i in caseload:
+        if brokered[i]:
+            continue
+        if looked >= 2 * max_new or made >= max_new:
+            break
+        looked += 1
+        for e in range(indptr[i], indptr[i + 1]):
+            known[indices[e]] = True
+        for e in range(broker_rows.size):
+            if broker_rows[e] == i:
+                known[broker_cols[e]] = True
+        known[i] = True
+        best = -1
+        best_d2 = 0.0
+        for a in adopters:
+            if not known[a]:
+                dx = x[a] - x[i]
+                dy = y[a] - y[i]
+                d2 = dx * dx + dy * dy
+                if best < 0 or d2 < best_d2:
+                    best = a
+                    best_d2 = d2
+        for e in range(indptr[i], indptr[i + 1]):
+            known[indices[e]] = False
+        for e in range(broker_rows.size):
+            if broker_rows[e] == i:
+                known[broker_cols[e]] = False
+        known[i] = False
+        if best >= 0:
+            pairs[made, 0] = i
+            pairs[made, 1] = best
+            made += 1
+    return pairs[:made]

@@ -39,6 +39,7 @@ from diffusion_sim.rng import seed_sequence, stream
 from diffusion_sim.scenario import override
 
 N_TYPES = len(ORG_TYPES)
+UNIFORMS_PER_DRAW = 2**16  # uniforms drawn at once per phase stream: several months' worth in small regions
 
 
 class DiffusionModel(mesa.Model):
@@ -99,6 +100,7 @@ class DiffusionModel(mesa.Model):
             others = np.delete(np.arange(self.region.n), [o.index for o in self.origins])
             Organisation.create_agents(self, others.size, index=others)
         self._start_origin()
+        self._set_awareness_coefficients()
         self._setup_records()
         self._record(0)
         self.datacollector = mesa.DataCollector(
@@ -137,8 +139,8 @@ class DiffusionModel(mesa.Model):
         self.degree = np.diff(region.ties.indptr).astype(np.float64)
         self.extra_ties = np.zeros(region.n)
         self._tie_total = self.degree.copy()
-        self._broker_rows = np.zeros(0, dtype=np.int64)
-        self._broker_cols = np.zeros(0, dtype=np.int64)
+        self._brokered = np.zeros((2, 16), dtype=np.int64)  # brokered ties, both directions: rows (0) and columns (1)
+        self._n_brokered = 0
         self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
         self._flags_seen = np.zeros((region.n, 3))  # the flags the tie counts were last brought up to date with
         self._ties_now = np.zeros((region.n, 3))
@@ -146,7 +148,6 @@ class DiffusionModel(mesa.Model):
         self._ties_stale = True
         self._n_experienced = 0
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
-        self._awareness_key: int | None = None
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
         self.type_cost = np.asarray(inn.implementation_cost_eur.as_tuple())[t]
         self.type_months = np.asarray(inn.implementation_months.as_tuple())[t]
@@ -173,7 +174,13 @@ class DiffusionModel(mesa.Model):
         month[kernel.M_FAILURE] = self.failure_probability
         month[kernel.M_SUPPORT_FAILURE] = p.facilitation.support_failure_reduction
         month[kernel.M_RECONSIDER] = mech.monthly_probability(p.diffusion.reconsideration_per_year)
-        self._u = np.empty((len(kernel.PHASE_STREAMS), region.n))
+        # each phase's uniforms for several months at once: the same numbers, month by month, as one draw a month
+        self._u_months = max(1, min(self.months, UNIFORMS_PER_DRAW // max(region.n, 1)))
+        self._u = np.empty((len(kernel.PHASE_STREAMS), self._u_months, region.n))
+        self._shared_learning: tuple[float, float] = (np.nan, 1.0)  # (region's shared experience, its multiplier)
+        rate = self.discontinuation_rate  # monthly, while not reimbursed and while reimbursed
+        self._p_discontinue = (float(mech.monthly_probability(rate * inn.discontinuation_unreimbursed_factor)),
+                               float(mech.monthly_probability(rate)))
 
     def _origin_indices(self) -> list[int]:
         """The organisations that already run it: one per origin municipality, without repeats."""
@@ -236,8 +243,7 @@ class DiffusionModel(mesa.Model):
         self.reimbursing = np.zeros(m, dtype=bool)
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
-        self._adopters = np.zeros(self.region.n, dtype=np.int64)  # this month's adopters and their new patients (record)
-        self._new = np.zeros(self.region.n)
+        self._new = np.zeros(self.region.n)  # scratch space for the record: new patients per adopter
         self._turnover = float(mech.monthly_share(self.innovation.patient_turnover_per_year))
         self._n_eligible = int(self.orgs.eligible.sum())
 
@@ -246,21 +252,27 @@ class DiffusionModel(mesa.Model):
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
         return (self.params.simulation.start_month + step - 2) % 12 + 1
 
-    def without_partner(self, ties: np.ndarray) -> np.ndarray:
-        """Chain partners with no tie that ran it as primary adopter last month: they cannot start deciding."""
-        return self.chain & (ties[:, 2] == 0)
+    @property
+    def _broker_rows(self) -> np.ndarray:
+        """Brokered ties, both directions: the organisation that counts the tie."""
+        return self._brokered[0, : self._n_brokered]
 
-    def waiting_for_partner(self) -> np.ndarray:
-        """Chain partners that have not started deciding and cannot start yet (the team gives them no place)."""
-        return self.without_partner(self._tie_counts()) & (self.orgs.state <= OrgState.AWARE)
+    @property
+    def _broker_cols(self) -> np.ndarray:
+        """Brokered ties, both directions: the organisation at the other end."""
+        return self._brokered[1, : self._n_brokered]
 
     def add_brokered_tie(self, i: int, j: int) -> None:
         """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
-        self._broker_rows = np.append(self._broker_rows, [i, j])
-        self._broker_cols = np.append(self._broker_cols, [j, i])
-        self.extra_ties[i] += 1
-        self.extra_ties[j] += 1
-        self._tie_total = self.degree + self.extra_ties
+        if self._n_brokered + 2 > self._brokered.shape[1]:
+            self._brokered = np.concatenate([self._brokered, np.zeros_like(self._brokered)], axis=1)
+        k = self._n_brokered
+        self._brokered[:, k: k + 2] = [[i, j], [j, i]]
+        self._n_brokered += 2
+        for end in (i, j):
+            self.extra_ties[end] += 1
+            self._tie_total[end] += 1.0  # degree + brokered ties
+            self._set_imitation(end)
         self._ties_stale = True
 
     def tied(self, i: int) -> np.ndarray:
@@ -284,19 +296,21 @@ class DiffusionModel(mesa.Model):
             self._ties_stale = False
         return self._ties_now
 
-    def _awareness_coefficients(self) -> None:
-        """Monthly awareness hazard = outside + imitation x (adopted ties); redone when brokered ties are added.
+    def _set_awareness_coefficients(self) -> None:
+        """Monthly awareness hazard = outside + imitation x (adopted ties), per organisation.
 
         outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
-        imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share).
+        imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share); a
+        brokered tie changes the number of ties of its two ends (``_set_imitation``).
         """
-        key = self._broker_rows.size  # brokered ties change the tie counts; nothing else here changes
-        if key != self._awareness_key:
-            d = self.params.diffusion
-            per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
-            self._fixed[:, kernel.F_OUTSIDE] = d.p * per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
-            self._fixed[:, kernel.F_IMITATION] = d.q * per_month / np.maximum(self._tie_total, 1.0)
-            self._awareness_key = key
+        d = self.params.diffusion
+        self._per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
+        self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
+        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self._tie_total, 1.0)
+
+    def _set_imitation(self, i: int) -> None:
+        """Organisation ``i``'s imitation coefficient after its number of ties changed (as computed for all above)."""
+        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(self._tie_total[i], 1.0)
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
@@ -314,24 +328,24 @@ class DiffusionModel(mesa.Model):
         team_cost, meeting = self.team.act(t, self._u_facilitation)
 
         # 1-5. every organisation through the phases, in one compiled pass
-        for row, gen in zip(self._u, self._phase_streams, strict=True):
-            gen.random(out=row)  # one uniform per organisation and phase, used or not (common random numbers)
-        self._awareness_coefficients()
-        sharing = self.team.knowledge_sharing()
+        row = (t - 1) % self._u_months
+        if row == 0:
+            for block, gen in zip(self._u, self._phase_streams, strict=True):
+                gen.random(out=block)  # one uniform per organisation, phase and month, used or not (common random numbers)
         month = self._month
         month[kernel.M_MEETING_MISS] = 1.0 - f.event_awareness if meeting else 1.0
-        shared = mech.learning_multiplier(sharing * n_experienced, f.regional_learning_per_doubling)
-        month[kernel.M_SHARED_LEARNING] = float(shared)
-        month[kernel.M_SHARED_EXPOSURE] = sharing * n_experienced
+        exposure = self.team.knowledge_sharing() * n_experienced  # the region's experience shared with everyone
+        if exposure != self._shared_learning[0]:
+            shared = mech.learning_multiplier(exposure, f.regional_learning_per_doubling)
+            self._shared_learning = (exposure, float(shared))
+        month[kernel.M_SHARED_LEARNING] = self._shared_learning[1]
+        month[kernel.M_SHARED_EXPOSURE] = exposure
         month[kernel.M_COST_FACTOR] = 1.0 - p.insurer.cost_share * self.insurer.reimbursing
-        rate = self.discontinuation_rate
-        if not self.insurer.reimbursing:
-            rate *= self.innovation.discontinuation_unreimbursed_factor
-        month[kernel.M_DISCONTINUE] = mech.monthly_probability(rate)
+        month[kernel.M_DISCONTINUE] = self._p_discontinue[self.insurer.reimbursing]
         month[kernel.M_CARRYOVER] = self.carryover
         adopted = kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
                                        orgs.implementation_cost, self.go_live, self._flags, self._fixed, ties, self.chain,
-                                       self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u, month,
+                                       self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u[:, row], month,
                                        self.barrier_weights, self.implementation_cost[t])
         self._n_experienced += adopted
         self._ties_stale = True
@@ -348,13 +362,10 @@ class DiffusionModel(mesa.Model):
     # -------------------------------------------------------------- record
     def _record(self, t: int) -> None:
         """Counts per type and state, patients enrolled and newly reached, support and reimbursement."""
-        n_adopted = kernel.record_month(t, self.orgs.state, self.region.org_type, self.go_live, self._fixed,
+        n_adopted = kernel.record_month(t, self.orgs.state, self.region.org_type, self.go_live, self.is_origin, self._fixed,
                                         self._enrolled_now, float(self.innovation.ramp_months), self._turnover,
                                         self.state_counts[t], self.enrolled[t], self.new_patients[t],
-                                        self._adopters, self._new)
-        if t > 0:  # NumPy's (pairwise) sums, as before the update was compiled
-            new, origin = self._new[:n_adopted], self.is_origin[self._adopters[:n_adopted]]
-            self.reached_additional[t] = self.reached_additional[t - 1] + new.sum() - new[origin].sum()
+                                        self.reached_additional, self._new)
         self._n_adopted = n_adopted
         self.share_adopted[t] = n_adopted / self._n_eligible if self._n_eligible else 0.0
         self.supported_count[t] = self.team.supported_now
