@@ -179,16 +179,18 @@ def build_region(params: Params) -> Region:
     # hospitals: one organisation at its main site; all sites serve as catchment and referral points
     site_rows = _csv_rows("hospitals.csv")
     site_x, site_y, site_org = [], [], []
-    bases, placed = set(muni["base_code"]), set()
+    base_codes = muni["base_code"].tolist()
+    bases, placed = set(base_codes), set()
+    sites_in: dict[str, list[dict[str, str]]] = {}  # a municipality's sites, in the list's order
+    for row in site_rows:
+        sites_in.setdefault(row["municipality"], []).append(row)
+    main_here = {row["organisation"] for row in site_rows if row["main"] == "1" and row["municipality"] in bases}
     lon_shift, lat_shift = muni["lon_shift"].to_numpy(), muni["lat_shift"].to_numpy()
-    for m, (base, code) in enumerate(zip(muni["base_code"], muni["code"], strict=True)):
+    for m, (base, code) in enumerate(zip(base_codes, muni["code"].tolist(), strict=True)):
         suffix = code.removeprefix(base)
-        for row in site_rows:
-            if row["municipality"] != base:
-                continue
+        for row in sites_in.get(base, ()):
             key = row["organisation"] + suffix
-            main_in_region = any(r["organisation"] == row["organisation"] and r["main"] == "1" and r["municipality"] in bases
-                                 for r in site_rows)
+            main_in_region = row["organisation"] in main_here
             # one agent per organisation: at its main site, or at its first site here when the main site lies outside
             if (row["main"] == "1" or not main_in_region) and key not in placed:
                 placed.add(key)
@@ -234,7 +236,7 @@ def build_region(params: Params) -> Region:
     x_km, y_km = np.concatenate(xs), np.concatenate(ys)
     label = np.concatenate(names)
     n = org_type.size
-    hospital_ids = {name: i for i, name in enumerate(label) if org_type[i] == HOSPITAL}
+    hospital_ids = {str(label[i]): int(i) for i in np.flatnonzero(org_type == HOSPITAL)}
     sites = Sites(np.asarray(site_x), np.asarray(site_y), np.asarray([hospital_ids[o] for o in site_org], dtype=np.int64))
 
     patients = _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, g_size, sites)
@@ -418,8 +420,12 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
 
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    a = sparse.coo_matrix((np.ones(r.size), (r, c)), shape=(n, n)).tocsr()
-    a = ((a + a.T) > 0).astype(np.float64).tocsr()
-    a.sort_indices()
+    # undirected 0/1 ties: each pair once per direction, rows and columns in order
+    r, c = r.astype(np.int64), c.astype(np.int64)
+    pairs = np.sort(np.concatenate([r * n + c, c * n + r]))  # (np.unique is several times slower here)
+    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(pairs // n, minlength=n))]).astype(np.int32)
+    a = sparse.csr_matrix((np.ones(pairs.size), (pairs % n).astype(np.int32), indptr), shape=(n, n))
+    a.has_sorted_indices = True
     counts["unique_undirected"] = int(a.nnz // 2)
     return a, counts
