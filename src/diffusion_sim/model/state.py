@@ -43,14 +43,24 @@ NOT_YET = -1  # month value of an event that has not happened
 EVENTS: tuple[str, ...] = ("aware", "deciding", "implementing", "adopted", "rejected", "failed", "discontinued")
 
 
+class EventMonth:
+    """One event's row of :attr:`OrgArrays.months`, read by the event's name (a view: one truth)."""
+
+    def __init__(self, event: str) -> None:
+        self.row = EVENTS.index(event)
+
+    def __get__(self, orgs: OrgArrays | None, owner: type | None = None) -> np.ndarray:
+        return self if orgs is None else orgs.months[self.row]  # type: ignore[return-value]
+
+
 @dataclass
 class OrgArrays:
     """Mutable per-organisation state; fixed attributes live in the :class:`~diffusion_sim.region.Region`.
 
-    Month fields hold the month an event happened, or ``NOT_YET``; they are the rows of ``months``
-    (one row per event in :data:`EVENTS`), which the compiled monthly update writes. ``due`` is the
-    month the current decision or implementation ends. ``main_barrier`` is the barrier that weighed
-    most at a rejection.
+    ``months`` holds the month each event happened, or ``NOT_YET``: one row per event in
+    :data:`EVENTS`, read by name as ``month_aware`` and so on (views of its rows, so a copy of the
+    whole stays one truth). ``due`` is the month the current decision or implementation ends.
+    ``main_barrier`` is the barrier that weighed most at a rejection.
     """
 
     state: np.ndarray
@@ -58,16 +68,17 @@ class OrgArrays:
     target_patients: np.ndarray
     due: np.ndarray
     supported: np.ndarray
-    month_aware: np.ndarray
-    month_deciding: np.ndarray
-    month_implementing: np.ndarray
-    month_adopted: np.ndarray
-    month_rejected: np.ndarray
-    month_failed: np.ndarray
-    month_discontinued: np.ndarray
     main_barrier: np.ndarray
     implementation_cost: np.ndarray
     months: np.ndarray
+
+    month_aware = EventMonth("aware")
+    month_deciding = EventMonth("deciding")
+    month_implementing = EventMonth("implementing")
+    month_adopted = EventMonth("adopted")
+    month_rejected = EventMonth("rejected")
+    month_failed = EventMonth("failed")
+    month_discontinued = EventMonth("discontinued")
 
     @classmethod
     def empty(cls, n: int, eligible: np.ndarray, target_patients: np.ndarray) -> OrgArrays:
@@ -80,8 +91,8 @@ class OrgArrays:
             target_patients=target_patients,
             due=np.full(n, NOT_YET, dtype=np.int32),
             supported=np.zeros(n, dtype=bool),
-            **{f"month_{event}": months[k] for k, event in enumerate(EVENTS)},
             main_barrier=np.full(n, -1, dtype=np.int8),
             implementation_cost=np.zeros(n),
             months=months,
         )
+
