@@ -111,18 +111,9 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         n_workers = workers or default_workers()
         total = reps * len(scenarios)
         started = time.perf_counter()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-                      console=err_console, disable=quiet, transient=True) as bar:
-            task = bar.add_task("replications", total=total, rate="")
-
-            def advance(k: int) -> None:
-                done = bar.tasks[0].completed + k
-                rate = done / max(time.perf_counter() - started, 1e-9)
-                bar.update(task, advance=k, rate=f"{rate:,.0f}/s")
-
-            result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers, advance, command=sys.argv,
-                               scheduler=scheduler, report_lang=report_lang)
+        with _progress_bar(quiet, "replications") as bar:
+            result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers, _Ticker(bar, total, "replications"),
+                               command=sys.argv, scheduler=scheduler, report_lang=report_lang)
     except DiffusionSimError as exc:
         err_console.print(f"diffusion-sim: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=exc.exit_code) from None
@@ -228,9 +219,13 @@ def _fail(exc: DiffusionSimError) -> typer.Exit:
 
 
 def _progress_bar(quiet: bool, label: str) -> Progress:
+    """Replications done, rate and time left, redrawn as work comes back.
+
+    No drawing thread, so that local workers can be forked from this process (``executors``).
+    """
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                     TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=err_console, disable=quiet,
-                    transient=True)
+                    transient=True, auto_refresh=False)
 
 
 class _Ticker:
@@ -243,11 +238,11 @@ class _Ticker:
     def __call__(self, k: int) -> None:
         done = self.bar.tasks[0].completed + k
         rate = done / max(time.perf_counter() - self.started, 1e-9)
-        self.bar.update(self.task, advance=k, rate=f"{rate:,.0f}/s")
+        self.bar.update(self.task, advance=k, rate=f"{rate:,.0f}/s", refresh=True)
 
     def plan(self, k: int) -> None:
         total = (self.bar.tasks[0].total or 0) + k
-        self.bar.update(self.task, total=total)
+        self.bar.update(self.task, total=total, refresh=True)
 
 
 @app.command()

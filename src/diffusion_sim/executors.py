@@ -14,12 +14,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from diffusion_sim.errors import DiffusionSimError
 from diffusion_sim.params import Params
-from diffusion_sim.runner import Replication, run_chunk
+from diffusion_sim.runner import Replication, run_chunk, warm_up
 
 Progress = Callable[[int], None]
 SCHEDULER_ENV = "DIFFUSION_SIM_SCHEDULER"
@@ -84,15 +87,35 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int,
-                      store: Callable[[int, list[Replication]], None]) -> None:
+def process_context() -> multiprocessing.context.BaseContext:
+    """How local workers start.
+
+    On Linux, when this process runs no other Python thread, they are forked from it: they begin at
+    once with everything imported and compiled (a fork server would spend about 2 s importing first).
+    Otherwise (forking while another Python thread holds a lock can deadlock the child) they start
+    from a fork server that imports the runner.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["diffusion_sim.runner"])
+    return context
+
+
+def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int,
+                      store: Callable[[int, list[Replication]], None]) -> None:
+    context = process_context()
+    if context.get_start_method() == "fork":
+        warm_up(scenarios[0])  # once here rather than in every worker
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
     try:
-        pending: dict[Future[list[Replication]], int] = {
-            pool.submit(run_chunk, scenarios[s], reps): s for s, reps in work
-        }
+        with warnings.catch_warnings():
+            # Python warns about native threads too; here those are idle pools (BLAS, Arrow's allocator) that
+            # register fork handlers, and no Python thread runs (checked above)
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
+            first = pool.submit(run_chunk, scenarios[work[0][0]], work[0][1])  # forks every worker now
+        pending: dict[Future[list[Replication]], int] = {first: work[0][0]}
+        pending.update({pool.submit(run_chunk, scenarios[s], reps): s for s, reps in work[1:]})
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:

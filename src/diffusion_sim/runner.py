@@ -12,7 +12,7 @@ import numpy as np
 
 from diffusion_sim.model import DiffusionModel, PortfolioModel, build_model
 from diffusion_sim.model.state import OrgState
-from diffusion_sim.params import Params
+from diffusion_sim.params import Params, with_overrides
 from diffusion_sim.region import Region, build_region
 
 PATIENT_TARGET = 1000  # Multinnoveren: +1,000 patients within a year
@@ -122,6 +122,15 @@ def run_chunk(params: Params, replications: list[int]) -> list[Replication]:
     """Run several replications of one scenario, building its region once (the unit executors ship)."""
     region = build_region(params)
     return [run_replication(params, r, region) for r in replications]
+
+
+def warm_up(params: Params) -> None:
+    """Load the compiled monthly update into this process with two months of ``params``.
+
+    It comes from Numba's cache (or is compiled once); worker processes forked afterwards start with it ready.
+    """
+    short = with_overrides(params, {"simulation.months": 2})
+    run_replication(short, 0)
 
 
 def first_month(reached: np.ndarray) -> float:

@@ -373,8 +373,8 @@ class DiffusionModel(mesa.Model):
 
     def run(self) -> DiffusionModel:
         """Run to the horizon (``simulation.months``) and return the model."""
-        while self.running and self.steps < self.months:
-            self.step()
+        if self.running and self.steps < self.months:
+            self.run_for(self.months - self.steps)  # Mesa's clock: one step a month, and any events scheduled
         return self
 
 

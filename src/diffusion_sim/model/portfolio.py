@@ -108,8 +108,8 @@ class PortfolioModel(mesa.Model):
 
     def run(self) -> PortfolioModel:
         """Run to the horizon (``simulation.months``) and return the model."""
-        while self.running and self.steps < self.months:
-            self.step()
+        if self.running and self.steps < self.months:
+            self.run_for(self.months - self.steps)  # Mesa's clock: one step a month, and any events scheduled
         return self
 
 
