@@ -36,9 +36,26 @@ def test_chunks_cover_every_replication_once():
 
 
 def test_processes_equal_serial(short):
+    """Workers forked from this process (the default on Linux with no other Python thread): the same numbers."""
+    import threading
+
+    from diffusion_sim import executors
+
+    if threading.active_count() > 1:
+        pytest.skip("a thread left by another test: workers would start from the fork server (tested below)")
+    assert executors.process_context().get_start_method() == "fork"
     serial = run_all(short, 25, workers=1)
     parallel = run_all(short, 25, workers=2)
     assert_identical(serial, parallel)
+
+
+def test_fork_server_equals_serial(short, monkeypatch):
+    """With another Python thread running, workers start from a fork server instead: the same numbers."""
+    from diffusion_sim import executors
+
+    monkeypatch.setattr(executors.threading, "active_count", lambda: 2)
+    assert executors.process_context().get_start_method() == "forkserver"
+    assert_identical(run_all(short, 12, workers=1), run_all(short, 12, workers=2))
 
 
 def test_dask_local_cluster_equals_serial(short):
