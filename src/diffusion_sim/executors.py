@@ -48,15 +48,22 @@ def scheduler_from_env(explicit: str | None = None) -> str | None:
 
 
 def chunks(n_scenarios: int, replications: int, workers: int) -> Iterator[tuple[int, list[int]]]:
-    """Split the work into (scenario index, replications) so every worker gets a few chunks.
+    """Split the work into (scenario index, replications), large first and smaller towards the end.
 
-    Chunks hold at least 10 replications (start-up and pickling stay small, and each chunk builds its
-    region once) and each worker gets about four of them (for an even finish).
+    Each chunk takes a share of the work left (1 / (2 x workers)), and at least 10 replications, so
+    start-up and pickling stay small and each chunk builds its region once, while the last chunks are
+    small enough for the workers to finish together. A scenario's remainder under 10 joins its last chunk.
     """
-    size = max(10, -(-replications // max(1, 4 * workers)))
+    left = n_scenarios * replications
     for s in range(n_scenarios):
-        for start in range(0, replications, size):
-            yield s, list(range(start, min(start + size, replications)))
+        start = 0
+        while start < replications:
+            size = min(max(10, -(-left // (2 * max(1, workers)))), replications - start)
+            if replications - start - size < 10:
+                size = replications - start
+            yield s, list(range(start, start + size))
+            start += size
+            left -= size
 
 
 def run_all(scenarios: list[Params], replications: int, workers: int = 1, progress: Progress | None = None,
