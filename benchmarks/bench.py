@@ -76,6 +76,12 @@ def timed(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
+def rss_mb() -> float:
+    """This process's resident memory now (Linux), not its lifetime peak: growth over replications shows here."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def peak_mb(fn) -> float:
     gc.collect()
     tracemalloc.start()
@@ -132,8 +138,9 @@ def throughput() -> dict:
         run_replication(col, r, region)
         if r in (99, 999):
             gc.collect()
-            rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            rss.append(rss_mb())
     out["rss_mb_after_100_and_1000_reps"] = rss
+    out["rss_mb_peak_of_this_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
@@ -147,7 +154,7 @@ def main() -> None:
     rows = []
     for tiles in args.sizes:
         repeats = {1: 20, 10: 5}.get(tiles, 3)
-        worker_reps = {1: 200, 10: 20}.get(tiles, 4)
+        worker_reps = {1: 200, 10: 40}.get(tiles, 20)  # chunks hold at least 10 replications
         rows.append(bench_size(base, tiles, repeats, worker_reps))
         r = rows[-1]
         print(f"{r['tiles']:>4}x {r['organisations']:>7,} orgs | model {r['model_s_per_rep_cold']*1e3:9.1f} ms/rep "
