@@ -319,36 +319,25 @@ def team_places(state, supported, chain, ties, is_origin, type_rank, target, aff
     A chain partner with no tie that runs it as primary adopter cannot start yet: it gets no place,
     nor keeps one. Returns (caseload, candidates); no candidates when no place is free.
     """
-    n = state.size
-    on_way = np.zeros(n, dtype=np.bool_)
-    kept = 0
-    for i in range(n):
+    on_way = np.zeros(state.size, dtype=np.bool_)
+    for i in range(state.size):
         on_way[i] = on_the_way(state[i], chain[i] and ties[i, 2] == 0)
-        if on_way[i] and supported[i]:
-            kept += 1
-    caseload = np.empty(kept, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if on_way[i] and supported[i]:
-            caseload[k] = i
-            k += 1
-    caseload = by_priority(caseload, type_rank, target, np.empty(0))[:affordable]
+    caseload = by_priority(np.nonzero(on_way & supported)[0], type_rank, target, np.empty(0))[:affordable]
     if caseload.size >= affordable:
         return caseload, np.empty(0, dtype=np.int64)
-    for i in caseload:
-        on_way[i] = False
-    count = 0
-    for i in range(n):
-        on_way[i] = on_way[i] and not is_origin[i]
-        if on_way[i]:
-            count += 1
-    candidates = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if on_way[i]:
-            candidates[k] = i
-            k += 1
-    return caseload, candidates
+    on_way[caseload] = False
+    return caseload, np.nonzero(on_way & ~is_origin)[0]
+
+
+@njit(cache=True)
+def mark_tied(marks, i, value, indptr, indices, broker_rows, broker_cols):
+    """Set ``marks`` of ``i`` and of every organisation tied to it, brokered ties included, to ``value``."""
+    for e in range(indptr[i], indptr[i + 1]):
+        marks[indices[e]] = value
+    for e in range(broker_rows.size):
+        if broker_rows[e] == i:
+            marks[broker_cols[e]] = value
+    marks[i] = value
 
 
 @njit(cache=True)
@@ -359,19 +348,9 @@ def broker_partners(caseload, brokered, max_new, state, x, y, indptr, indices, b
     with no adopter left to meet wait for new adopters. Returns the pairs (organisation, adopter);
     on equal distance the adopter listed first wins.
     """
-    n = state.size
-    n_adopters = 0
-    for i in range(n):
-        if state[i] == ADOPTED:
-            n_adopters += 1
-    adopters = np.empty(n_adopters, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if state[i] == ADOPTED:
-            adopters[k] = i
-            k += 1
+    adopters = np.nonzero(state == ADOPTED)[0]
     pairs = np.empty((max_new, 2), dtype=np.int64)
-    known = np.zeros(n, dtype=np.bool_)
+    known = np.zeros(state.size, dtype=np.bool_)
     made = 0
     looked = 0
     for i in caseload:
@@ -380,12 +359,7 @@ def broker_partners(caseload, brokered, max_new, state, x, y, indptr, indices, b
         if looked >= 2 * max_new or made >= max_new:
             break
         looked += 1
-        for e in range(indptr[i], indptr[i + 1]):
-            known[indices[e]] = True
-        for e in range(broker_rows.size):
-            if broker_rows[e] == i:
-                known[broker_cols[e]] = True
-        known[i] = True
+        mark_tied(known, i, True, indptr, indices, broker_rows, broker_cols)
         best = -1
         best_d2 = 0.0
         for a in adopters:
@@ -396,12 +370,7 @@ def broker_partners(caseload, brokered, max_new, state, x, y, indptr, indices, b
                 if best < 0 or d2 < best_d2:
                     best = a
                     best_d2 = d2
-        for e in range(indptr[i], indptr[i + 1]):
-            known[indices[e]] = False
-        for e in range(broker_rows.size):
-            if broker_rows[e] == i:
-                known[broker_cols[e]] = False
-        known[i] = False
+        mark_tied(known, i, False, indptr, indices, broker_rows, broker_cols)
         if best >= 0:
             pairs[made, 0] = i
             pairs[made, 1] = best
