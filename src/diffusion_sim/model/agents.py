@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from diffusion_sim.model import kernel
-from diffusion_sim.model.state import BARRIER_NAMES, NOT_YET, STATE_NAMES, OrgState
+from diffusion_sim.model.state import BARRIER_NAMES, NOT_YET, STATE_NAMES
 from diffusion_sim.params import ORG_TYPES, FacilitationParams
 
 if TYPE_CHECKING:
