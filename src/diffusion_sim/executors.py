@@ -89,7 +89,7 @@ def run_all(scenarios: list[Params], replications: int, workers: int = 1, progre
     return results  # type: ignore[return-value]
 
 
-def _ignore_sigint() -> None:
+def ignore_sigint() -> None:
     """Workers leave Ctrl-C to the parent, which stops them cleanly (no traceback from every worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -104,6 +104,11 @@ def process_context() -> multiprocessing.context.BaseContext:
     """
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
+    return fork_server_context()
+
+
+def fork_server_context() -> multiprocessing.context.BaseContext:
+    """Workers started from a fork server that imports the runner: safe whatever threads this process runs."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["diffusion_sim.runner"])
     return context
@@ -114,7 +119,7 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
     context = process_context()
     if context.get_start_method() == "fork":
         warm_up(scenarios[0])  # once here rather than in every worker
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_sigint)
     try:
         with warnings.catch_warnings():
             # Python warns about native threads too; here those are idle pools (BLAS, Arrow's allocator) that

@@ -17,8 +17,6 @@ Three things make a moved lever answer quickly:
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,6 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from diffusion_sim import __version__
+from diffusion_sim.executors import fork_server_context, ignore_sigint
 from diffusion_sim.figures import Study, strategy_colours
 from diffusion_sim.params import Params
 from diffusion_sim.region import build_region
@@ -33,11 +32,6 @@ from diffusion_sim.results import ResultSet, build_tables, manifest, paired_diff
 from diffusion_sim.runner import Replication, run_chunk
 
 Progress = Callable[[int, int], None]  # (replications done, replications needed)
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the server process, which shuts the pool down."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _warm() -> int:
@@ -82,9 +76,9 @@ class Engine:
     def _get_pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["diffusion_sim.runner"])
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_ignore_sigint)
+                # a fork server: the Solara server runs threads, so its workers must not be forked from it
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=fork_server_context(),
+                                                 initializer=ignore_sigint)
             return self._pool
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ This equals the phase-by-phase array update exactly: within a month no organisat
 change (influence and learning read last month's tie counts and the region's experience at the start
 of the month), every decision uses the organisation's own uniform from its phase's stream, sums over
 organisations run in index order as ``np.bincount`` does, and every formula keeps the array version's
-order of operations. Sums that NumPy does pairwise stay in NumPy (``model._record_totals``).
+order of operations. Totals that NumPy sums pairwise are summed the same way (``pairwise_sum``).
 """
 
 from __future__ import annotations

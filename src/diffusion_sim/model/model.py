@@ -127,7 +127,6 @@ class DiffusionModel(mesa.Model):
         roles = np.asarray(inn.roles.as_tuple())[t]
         self.primary = ((roles == "primary") & eligible).astype(np.float64)
         self.chain = (roles == "chain") & eligible  # starts only once a tied primary adopter runs it
-        self.has_chain_partners = bool(self.chain.any())
         complexity = inn.complexity_multiplier()
         self.failure_probability = min(1.0, inn.implementation_failure * complexity)
         self.discontinuation_rate = inn.discontinuation_per_year * complexity
@@ -137,8 +136,7 @@ class DiffusionModel(mesa.Model):
         self.orgs = OrgArrays.empty(region.n, eligible, target)
         self._n = region.n
         self.degree = np.diff(region.ties.indptr).astype(np.float64)
-        self.extra_ties = np.zeros(region.n)
-        self._tie_total = self.degree.copy()
+        self.extra_ties = np.zeros(region.n)  # brokered ties per organisation
         self._brokered = np.zeros((2, 16), dtype=np.int64)  # brokered ties, both directions: rows (0) and columns (1)
         self._n_brokered = 0
         self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
@@ -271,7 +269,6 @@ class DiffusionModel(mesa.Model):
         self._n_brokered += 2
         for end in (i, j):
             self.extra_ties[end] += 1
-            self._tie_total[end] += 1.0  # degree + brokered ties
             self._set_imitation(end)
         self._ties_stale = True
 
@@ -306,11 +303,12 @@ class DiffusionModel(mesa.Model):
         d = self.params.diffusion
         self._per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
         self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
-        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self._tie_total, 1.0)
+        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.degree + self.extra_ties, 1.0)
 
     def _set_imitation(self, i: int) -> None:
         """Organisation ``i``'s imitation coefficient after its number of ties changed (as computed for all above)."""
-        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(self._tie_total[i], 1.0)
+        ties = self.degree[i] + self.extra_ties[i]
+        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(ties, 1.0)
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
