@@ -160,7 +160,8 @@ def main() -> None:
         print(f"{r['tiles']:>4}x {r['organisations']:>7,} orgs | model {r['model_s_per_rep_cold']*1e3:9.1f} ms/rep "
               f"(region reused {r['model_s_per_rep_region_reused']*1e3:8.1f}) | numpy {r['numpy_s_per_rep']*1e3:8.1f} ms | "
               f"ratio {r['ratio_model_to_numpy']:5.1f}x | {r['org_months_per_s']/1e6:6.2f} M org-months/s | "
-              f"{r['us_per_org_month']:.3f} us/org-month | peak {r['peak_mb']:7.1f} MB | 1->2 workers {r['speedup_1_to_2_workers']:.2f}x",
+              f"{r['us_per_org_month']:.3f} us/org-month | peak {r['peak_mb']:7.1f} MB | "
+              f"1->2 workers {r['speedup_1_to_2_workers']:.2f}x",
               flush=True)
     if len(rows) > 1:
         print(f"linearity: us/org-month at {rows[-1]['tiles']}x / at {rows[0]['tiles']}x = "

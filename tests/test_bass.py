@@ -8,10 +8,10 @@ F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}) is the analytical limit.
 from __future__ import annotations
 
 import numpy as np
+from tests.conftest import complete_region
 
 from diffusion_sim.params import with_overrides
 from diffusion_sim.runner import run_replication
-from tests.conftest import complete_region
 
 N = 500
 P, Q = 0.2, 1.2  # per year

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import SCENARIOS
 from typer.testing import CliRunner
 
 from diffusion_sim.cli import app
-from tests.conftest import SCENARIOS
 
 runner = CliRunner()
 ISO = str(SCENARIOS / "zuidwest-isolated.toml")
@@ -81,7 +81,8 @@ BAD = {
     "unknown_key": ('[diffusion]\nqq = 0.3\n', "unknown field 'diffusion.qq'; did you mean 'q'?"),
     "unknown_section": ('[facilitaton]\nbudget_eur_per_year = 1\n', "did you mean 'facilitation'?"),
     "wrong_type": ('[simulation]\nmonths = "sixty"\n', "field 'simulation.months'"),
-    "probability": ('[innovation]\nimplementation_failure = 1.5\n', "field 'innovation.implementation_failure': Input should be less than or equal to 1"),
+    "probability": ('[innovation]\nimplementation_failure = 1.5\n',
+                    "field 'innovation.implementation_failure': Input should be less than or equal to 1"),
     "negative_budget": ('[facilitation]\nbudget_eur_per_year = -5\n', "field 'facilitation.budget_eur_per_year'"),
     "zero_horizon": ('[simulation]\nmonths = 0\n', "field 'simulation.months': Input should be greater than or equal to 1"),
     "negative_count": ('[network]\npeer_ties = -1\n', "field 'network.peer_ties'"),

@@ -52,7 +52,8 @@ def test_shipped_profiles_load_and_the_default_is_the_schema_default():
     for name in PROFILES:
         inn = InnovationParams.model_validate({"profile": name})
         assert inn.primary_types(), name
-        for org_type, share, role in zip(type(inn.roles).model_fields, inn.target_share.as_tuple(), inn.roles.as_tuple(), strict=True):
+        fields = type(inn.roles).model_fields
+        for org_type, share, role in zip(fields, inn.target_share.as_tuple(), inn.roles.as_tuple(), strict=True):
             assert (role == "none") <= (share == 0), (name, org_type)
     # the field defaults written in params.py (documentation) agree with the shipped default profile
     written = {k: f.default for k, f in InnovationParams.model_fields.items()}
@@ -71,9 +72,12 @@ def test_a_scenario_key_replaces_the_profiles_and_a_new_profile_resets_the_secti
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"innovation.profile": "copd-monitoring"}, r"unknown innovation profile 'copd-monitoring'; did you mean 'copd-remote-monitoring'"),
-    ({"portfolio.innovations": ["heart-failure-telemonitoring", "medication-review"]}, r"did you mean 'structured-medication-review'"),
-    ({"innovation.roles": {"hospital": "chain", "gp_practice": "chain", "home_care": "chain"}}, r"no organisation type runs it on its own"),
+    ({"innovation.profile": "copd-monitoring"},
+     r"unknown innovation profile 'copd-monitoring'; did you mean 'copd-remote-monitoring'"),
+    ({"portfolio.innovations": ["heart-failure-telemonitoring", "medication-review"]},
+     r"did you mean 'structured-medication-review'"),
+    ({"innovation.roles": {"hospital": "chain", "gp_practice": "chain", "home_care": "chain"}},
+     r"no organisation type runs it on its own"),
     ({"origin.org_type": "gp_practice"}, r"field 'origin.org_type': 'gp_practice' does not run .* on its own; allowed: hospital"),
 ])
 def test_bad_innovation_settings_are_one_clear_line(changes, message):
@@ -84,8 +88,8 @@ def test_bad_innovation_settings_are_one_clear_line(changes, message):
 
 def test_unknown_innovation_in_a_scenario_file_exits_2_naming_file_and_close_match(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('extends = "%s"\n[portfolio]\ninnovations = ["copd-remote-monitorin"]\n'
-                   % (SCENARIOS / "zuidwest-collaborative.toml").as_posix())
+    parent = (SCENARIOS / "zuidwest-collaborative.toml").as_posix()
+    bad.write_text(f'extends = "{parent}"\n[portfolio]\ninnovations = ["copd-remote-monitorin"]\n')
     res = CliRunner().invoke(app, ["run", str(bad), "-n", "1", "--months", "2", "--out", str(tmp_path / "out"), "-q"])
     assert res.exit_code == 2
     line = res.output.strip()
@@ -95,7 +99,8 @@ def test_unknown_innovation_in_a_scenario_file_exits_2_naming_file_and_close_mat
 
 def test_reimbursement_route_and_complexity_act_on_the_model(isolated):
     region = build_region(isolated)
-    tariff = DiffusionModel(override(isolated, {"innovation.reimbursement_route": "existing_tariff"}), region=region, agent_views=False).run()
+    tariff_params = override(isolated, {"innovation.reimbursement_route": "existing_tariff"})
+    tariff = DiffusionModel(tariff_params, region=region, agent_views=False).run()
     assert tariff.reimbursing.all()
     never = DiffusionModel(override(isolated, {"innovation.reimbursement_route": "none", "insurer.fixed_start_month": 2}),
                            region=region, agent_views=False).run()

@@ -31,12 +31,14 @@ app = typer.Typer(
 out_console = Console()
 err_console = Console(stderr=True)
 
-Replications = Annotated[int | None, typer.Option("--replications", "-n", min=1, help="Replications per scenario (default: the scenario's).")]
+Replications = Annotated[int | None, typer.Option("--replications", "-n", min=1,
+                                                  help="Replications per scenario (default: the scenario's).")]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: the scenario's).")]
 Months = Annotated[int | None, typer.Option("--months", min=1, help="Horizon in months (default: the scenario's).")]
 Out = Annotated[Path | None, typer.Option("--out", help="Results folder to create (default: a new folder under results/).")]
 Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core).")]
-Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter, e.g. --set facilitation.budget_eur_per_year=20000.")]
+Sets = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a parameter, e.g. --set facilitation.budget_eur_per_year=20000.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
@@ -145,7 +147,8 @@ def _print_outcomes(table: Any, title: str = "Outcomes over replications: median
     for s in scenarios:
         t.add_column(s, justify="right", ratio=2)
     for _, rows in table.groupby("outcome", sort=False):
-        cells = [format_interval(*rows[rows["scenario"] == s].iloc[0][["median", "low", "high", "unit", "reached"]]) for s in scenarios]
+        fields = ["median", "low", "high", "unit", "reached"]
+        cells = [format_interval(*rows[rows["scenario"] == s].iloc[0][fields]) for s in scenarios]
         t.add_row(rows.iloc[0]["label"], *cells)
     out_console.print(t)
 
@@ -211,9 +214,11 @@ def params() -> None:
 # Policy analysis (issue 5): sweep, sensitivity, calibrate. Each parses, calls one library function,
 # prints and maps DiffusionSimError to one stderr line + exit status; the work is in analysis/.
 # ----------------------------------------------------------------------------------------------------
-Varies = Annotated[list[str], typer.Option("--vary", help="PARAM=LOW:HIGH[:STEPS], e.g. facilitation.budget_eur_per_year=0:50000:6; "
-                                                          "true/false parameters as PARAM=false:true. Repeat for each parameter.")]
-Outcomes = Annotated[list[str] | None, typer.Option("--outcome", help="Outcome to plot or analyse (repeatable; default: the key outcomes).")]
+Varies = Annotated[list[str], typer.Option(
+    "--vary", help="PARAM=LOW:HIGH[:STEPS], e.g. facilitation.budget_eur_per_year=0:50000:6; "
+                   "true/false parameters as PARAM=false:true. Repeat for each parameter.")]
+Outcomes = Annotated[list[str] | None, typer.Option(
+    "--outcome", help="Outcome to plot or analyse (repeatable; default: the key outcomes).")]
 
 
 def _fail(exc: DiffusionSimError) -> typer.Exit:
@@ -251,10 +256,12 @@ class _Ticker:
 @app.command()
 def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], vary: Varies,
           design: Annotated[str, typer.Option("--design", help="grid (every combination) or lhs (Latin hypercube).")] = "grid",
-          samples: Annotated[int | None, typer.Option("--samples", min=2, help="Points of an lhs design (default 10 per parameter).")] = None,
+          samples: Annotated[int | None, typer.Option(
+              "--samples", min=2, help="Points of an lhs design (default 10 per parameter).")] = None,
           replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None,
           set_: Sets = None, outcome: Outcomes = None,
-          resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
+          resume: Annotated[bool, typer.Option(
+              "--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
           quiet: Quiet = False, scheduler: Scheduler = None) -> None:
     """Run a parameter study with common random numbers; write a tidy table, figures and heat maps."""
     from diffusion_sim.analysis.space import parse_ranges
@@ -301,12 +308,15 @@ def _print_points(points: Any, names: list[str]) -> None:
 
 @app.command()
 def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an \\[uncertain] table.")],
-                method: Annotated[str, typer.Option("--method", help="morris (screening) or sobol (variance shares).")] = "morris",
-                replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications averaged per design point.")] = 10,
-                samples: Annotated[int | None, typer.Option("--samples", min=2, help="First sample size: Morris trajectories (10) or "
-                                                                                      "Sobol' base samples (64, a power of two).")] = None,
-                max_samples: Annotated[int | None, typer.Option("--max-samples", min=2, help="Largest sample size when growing "
-                                                                                              "until the ranking holds (80 / 256).")] = None,
+                method: Annotated[str, typer.Option(
+                    "--method", help="morris (screening) or sobol (variance shares).")] = "morris",
+                replications: Annotated[int, typer.Option(
+                    "--replications", "-n", min=1, help="Replications averaged per design point.")] = 10,
+                samples: Annotated[int | None, typer.Option(
+                    "--samples", min=2, help="First sample size: Morris trajectories (10) or "
+                                             "Sobol' base samples (64, a power of two).")] = None,
+                max_samples: Annotated[int | None, typer.Option(
+                    "--max-samples", min=2, help="Largest sample size when growing until the ranking holds (80 / 256).")] = None,
                 top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
                 seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
                 outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None) -> None:
@@ -321,7 +331,9 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
             raise ScenarioError(f"--method {method}: unknown method; allowed: {', '.join(METHODS)}")
         base = _load([scenario], seed, months, set_)[0]
         dims = uncertain_dimensions(scenario, base)
-        folder = out or Path("results") / f"sensitivity-{scenario.stem}-{method}-{fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples, 'K': max_samples})}"
+        key = fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples,
+                              'K': max_samples})
+        folder = out or Path("results") / f"sensitivity-{scenario.stem}-{method}-{key}"
         n_workers = workers or default_workers()
         with _progress_bar(quiet, "sensitivity") as bar:
             tick = _Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
@@ -357,13 +369,17 @@ def _print_indices(indices: Any, method: str) -> None:
 def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file to start from.")],
               target: Annotated[list[str], typer.Option("--target", help="NAME=VALUE, an outcome's mean over replications, "
                                                                          "e.g. spread_beyond_origin=0.35. Repeatable.")],
-              fit: Annotated[list[str], typer.Option("--fit", help="PARAM=LOW:HIGH to fit within, e.g. diffusion.q=0:0.25. Repeatable.")],
+              fit: Annotated[list[str], typer.Option(
+                  "--fit", help="PARAM=LOW:HIGH to fit within, e.g. diffusion.q=0:0.25. Repeatable.")],
               replications: Annotated[int, typer.Option("--replications", "-n", min=2, help="Replications per candidate.")] = 100,
               check: Annotated[int, typer.Option("--check", min=2, help="Fresh replications to check the fit on.")] = 400,
-              maxiter: Annotated[int, typer.Option("--maxiter", min=1, help="Generations of differential evolution at most.")] = 15,
-              popsize: Annotated[int, typer.Option("--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
+              maxiter: Annotated[int, typer.Option(
+                  "--maxiter", min=1, help="Generations of differential evolution at most.")] = 15,
+              popsize: Annotated[int, typer.Option(
+                  "--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
               seed: Seed = None, months: Months = None, workers: Workers = None, set_: Sets = None,
-              out: Annotated[Path | None, typer.Option("--out", help="Fitted scenario file to write (default: <scenario>-calibrated.toml beside it).")] = None,
+              out: Annotated[Path | None, typer.Option(
+                  "--out", help="Fitted scenario file to write (default: <scenario>-calibrated.toml beside it).")] = None,
               results: Annotated[Path | None, typer.Option("--results", help="Folder for the fit's tables and figure.")] = None,
               quiet: Quiet = False, scheduler: Scheduler = None) -> None:
     """Fit parameters to observed targets and write the fitted scenario file with the fit's quality."""
@@ -389,7 +405,8 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
     for col in ("target", "value", "fitting replications", "fresh replications", "z"):
         t.add_column(col, justify="right")
     for _, r in result.fit.iterrows():
-        t.add_row(r["target"], f"{r['value']:g}", f"{r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} (n={r['fitted_replications']})",
+        fitted = f"{r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} (n={r['fitted_replications']})"
+        t.add_row(r["target"], f"{r['value']:g}", fitted,
                   f"{r['check_value']:.4g} ± {r['check_mcse']:.2g} (n={r['check_replications']})", f"{r['z']:+.2f}")
     out_console.print(t)
     for name, value in result.fitted.items():

@@ -151,7 +151,8 @@ def _run_on_dask(scenarios: list[Params], replications: int, address: str,
     try:
         client = Client(address, timeout="5s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc}); start one with `dask scheduler`") from None
+        raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc}); "
+                            "start one with `dask scheduler`") from None
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         work = list(chunks(len(scenarios), replications, n_workers))

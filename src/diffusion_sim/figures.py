@@ -62,7 +62,8 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
 }
 STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_ITO["blue"],
-                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["blue"], "all-at-once": OKABE_ITO["orange"]}
+                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["blue"],
+                    "all-at-once": OKABE_ITO["orange"]}
 _SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
                   OKABE_ITO["black"], OKABE_ITO["yellow"])
 # Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
@@ -701,7 +702,8 @@ def figure_names(study: Study) -> list[str]:
 
 
 _PANEL_ROWS = {"5-map": (2, 2.3), "6-who-adopts": (3, 2.4)}
-_PANEL_COUNT = {"7-innovations": lambda study: len(portfolio_innovations(study))}  # name -> (panels per row, inches per extra row)
+# name -> (panels per row, inches per extra row)
+_PANEL_COUNT = {"7-innovations": lambda study: len(portfolio_innovations(study))}
 
 
 def make_figure(study: Study, name: str, lang: Lang) -> Figure:

@@ -139,10 +139,13 @@ def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 class SimulationParams(Section):
     """How long and how often to run."""
 
-    months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment (BR/REG-17164)", ge=1, le=600)
-    replications: int = P(200, "count; ASSUMPTION: enough for shares and horizon medians to move by up to about 8% between seeds; first-year patients move more (docs/model.md sec. 5)", ge=1, le=1_000_000)
+    months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment "
+        "(BR/REG-17164)", ge=1, le=600)
+    replications: int = P(200, "count; ASSUMPTION: enough for shares and horizon medians to move by up to about 8% between "
+        "seeds; first-year patients move more (docs/model.md sec. 5)", ge=1, le=1_000_000)
     seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
-    start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
+    start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels "
+        "and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
     start_month: int = P(1, "calendar month (1-12) of the first simulated month; ASSUMPTION: January", ge=1, le=12)
 
 
@@ -155,39 +158,49 @@ class OrganisationParams(Section):
         "elderly care, home care, mental health ASSUMPTION (DOMAIN.md sec. 2); hospitals come from the shipped list, not a rate",
     )
     clients_per_100k: PerTypeAmount = P(
-        PerTypeAmount(hospital=100_000, gp_practice=100_000, elderly_care=2_010, home_care=3_300, mental_health=6_000, pharmacy=100_000),
-        "patients or clients per 100,000 inhabitants, shared among the organisations of a type; that everyone is listed with a GP, "
-        "uses a pharmacy and lives in a hospital catchment is an ASSUMPTION; elderly care: Wlz clients of all sectors, 2.01% (CBS "
+        PerTypeAmount(hospital=100_000, gp_practice=100_000, elderly_care=2_010, home_care=3_300, mental_health=6_000,
+                      pharmacy=100_000),
+        "patients or clients per 100,000 inhabitants, shared among the organisations of a type; that everyone is listed with a "
+            "GP, "
+        "uses a pharmacy and lives in a hospital catchment is an ASSUMPTION; elderly care: Wlz clients of all sectors, 2.01% "
+            "(CBS "
         "84529NED, 2022), used for VVT (ASSUMPTION); district nursing 579,090 (Monitor Langdurige Zorg 2022, DERIVED 3,300); "
         "mental health ASSUMPTION",
     )
     size_sigma: PerTypeAmount = P(
         PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
-        "log-normal spread of size within a type (hospitals: none, their sizes are their catchments); ASSUMPTION (DOMAIN.md sec. 2: home care very skewed, a few >1,000 clients, many <50)",
+        "log-normal spread of size within a type (hospitals: none, their sizes are their catchments); ASSUMPTION (DOMAIN.md "
+            "sec. 2: home care very skewed, a few >1,000 clients, many <50)",
     )
     financial_room_eur: PerTypeAmount = P(
-        PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000, pharmacy=5_000),
+        PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000,
+                      pharmacy=5_000),
         "EUR a year an organisation can free for an innovation project (median); ASSUMPTION: no source found",
     )
     financial_room_sigma: float = P(0.6, "log-normal spread of financial room; ASSUMPTION", ge=0, le=3)
     staff_capacity: PerTypeShare = P(
         PerTypeShare(hospital=0.45, gp_practice=0.4, elderly_care=0.35, home_care=0.35, mental_health=0.45, pharmacy=0.5),
-        "mean share (0-1) of the staff time an implementation needs that is free; ASSUMPTION, low because of 4.9 vacancies per 100 "
+        "mean share (0-1) of the staff time an implementation needs that is free; ASSUMPTION, low because of 4.9 vacancies per "
+            "100 "
         "jobs in care (CBS Q3 2022, DERIVED)",
     )
-    staff_capacity_concentration: float = P(4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000)
+    staff_capacity_concentration: float = P(
+        4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000
+    )
 
 
 class NetworkParams(Section):
     """Which organisations know each other: ties by distance, same-type peers and referral ties."""
 
-    distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (motivated by Coleman et al. 1957 on local professional networks)", ge=0, le=50)
+    distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (motivated by Coleman et al. 1957 on "
+        "local professional networks)", ge=0, le=50)
     peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50)
     peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500)
     gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10)
     home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50)
     second_hospital_share: float = P(
-        0.2, "share of GP, elderly-care, home-care and mental-health organisations tied also to the second-nearest hospital; ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1
+        0.2, "share of GP, elderly-care, home-care and mental-health organisations tied also to the second-nearest hospital; "
+            "ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1
     )
 
 
@@ -199,7 +212,8 @@ class InnovationParams(Section):
     telemonitoring for chronic heart failure (DOMAIN.md sec. 7).
     """
 
-    profile: str = P(DEFAULT_PROFILE, "name of a shipped innovation profile (heart-failure-telemonitoring, copd-remote-monitoring, "
+    profile: str = P(DEFAULT_PROFILE, "name of a shipped innovation profile (heart-failure-telemonitoring, "
+        "copd-remote-monitoring, "
                      "structured-medication-review) whose values this section starts from; each value's source is in its file, "
                      "src/diffusion_sim/innovations/README.md lists them")
     name: str = P("Home telemonitoring for chronic heart failure", "label; DOMAIN.md sec. 7")
@@ -217,41 +231,50 @@ class InnovationParams(Section):
     complexity_factor: PerComplexity = P(
         PerComplexity(simple=0.5, complicated=1.0, complex=2.0),
         "multiplier on implementation failure and discontinuation per complexity class; ASSUMPTION after Greenhalgh et al. 2017 "
-        "(NASSS: complex technologies are rarely adopted at scale or sustained), failure and discontinuation are given for a complicated one",
+        "(NASSS: complex technologies are rarely adopted at scale or sustained), failure and discontinuation are given for a "
+            "complicated one",
     )
     reimbursement_route: ReimbursementRoute = P(
         "insurer_contract", "how set-up costs get (partly) paid: insurer_contract (the insurer arranges it after demand, "
-        "at a contract window), existing_tariff (paid from month 0), none (never); HartWacht contract, Zilveren Kruis 2016 (Skipr 2019)"
+        "at a contract window), existing_tariff (paid from month 0), none (never); HartWacht contract, Zilveren Kruis 2016 "
+            "(Skipr 2019)"
     )
     target_share: PerTypeShare = P(
         PerTypeShare(hospital=0.0069, gp_practice=0.0069, elderly_care=0.0, home_care=0.10, mental_health=0.0, pharmacy=0.0),
-        "share of an organisation's patients in the target group; heart failure 13.8 per 1,000 (DERIVED from 13.3 men / 14.2 women, Nivel 2021 via VZinfo), half "
+        "share of an organisation's patients in the target group; heart failure 13.8 per 1,000 (DERIVED from 13.3 men / 14.2 "
+            "women, Nivel 2021 via VZinfo), half "
         "followed by hospital cardiology and half by the GP alone (ASSUMPTION); home care 10% of clients (ASSUMPTION 5-20%); "
         "elderly care, mental health and pharmacies do not run it (ASSUMPTION); 0 makes a type ineligible",
     )
     uptake: PerTypeShare = P(
         PerTypeShare(hospital=0.30, gp_practice=0.20, elderly_care=0.0, home_care=0.25, mental_health=0.0, pharmacy=0.0),
-        "share of the target group enrolled at full use; hospitals 20-40% (ASSUMPTION, DOMAIN.md sec. 7); GP and home care ASSUMPTION",
+        "share of the target group enrolled at full use; hospitals 20-40% (ASSUMPTION, DOMAIN.md sec. 7); GP and home care "
+            "ASSUMPTION",
     )
     implementation_cost_eur: PerTypeAmount = P(
-        PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000, pharmacy=3_000),
-        "EUR set-up cost for the first organisation that learns alone; hospital 25-100k, GP/pharmacy/VVT 2-15k (ASSUMPTION, DOMAIN.md sec. 6)",
+        PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
+                      pharmacy=3_000),
+        "EUR set-up cost for the first organisation that learns alone; hospital 25-100k, GP/pharmacy/VVT 2-15k (ASSUMPTION, "
+            "DOMAIN.md sec. 6)",
     )
     implementation_months: PerTypeAmount = P(
         PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
         "months from decision to routine use; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md sec. 6)",
     )
     implementation_months_sigma: float = P(0.3, "log-normal spread of implementation time; ASSUMPTION", ge=0, le=3)
-    implementation_failure: float = P(0.25, "probability an implementation never reaches routine use; 20-30% (ASSUMPTION, DOMAIN.md sec. 5)", ge=0, le=1)
+    implementation_failure: float = P(0.25, "probability an implementation never reaches routine use; 20-30% (ASSUMPTION, "
+        "DOMAIN.md sec. 5)", ge=0, le=1)
     discontinuation_per_year: float = P(
-        0.06, "yearly rate at which adopters abandon it; 10-20% within 2-3 years (ASSUMPTION, Wiltsey Stirman 2012, NASSS)", ge=0, le=5
+        0.06, "yearly rate at which adopters abandon it; 10-20% within 2-3 years (ASSUMPTION, Wiltsey Stirman 2012, NASSS)",
+        ge=0, le=5,
     )
     discontinuation_unreimbursed_factor: float = P(
         1.5, "multiplier on discontinuation while running costs are not reimbursed; ASSUMPTION", ge=0, le=20
     )
     ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120)
     patient_turnover_per_year: float = P(
-        0.33, "share of enrolled patients who leave within a year and are replaced by new ones; ASSUMPTION, after the 33.3% one-year "
+        0.33, "share of enrolled patients who leave within a year and are replaced by new ones; ASSUMPTION, after the 33.3% "
+            "one-year "
         "mortality after a first heart-failure admission (Hartstichting, hartenvaatcijfers.nl)", ge=0, lt=1
     )
     distinct_patients: PerTypeShare = P(
@@ -278,7 +301,8 @@ class InnovationParams(Section):
                 raise ValueError(f"roles.{org_type} is 'none' but target_share.{org_type} is {share}; give it a role "
                                  f"(primary or chain) or set its target_share to 0")
         if not any(r == "primary" and s > 0 for s, r in zip(shares, roles, strict=True)):
-            raise ValueError("no organisation type runs it on its own: give at least one type role 'primary' and a target_share > 0")
+            raise ValueError("no organisation type runs it on its own: give at least one type role 'primary' and a "
+                "target_share > 0")
         return self
 
     def eligible_types(self) -> tuple[bool, ...]:
@@ -298,27 +322,38 @@ class InnovationParams(Section):
 class DiffusionParams(Section):
     """How organisations hear of, consider and decide on the innovation (Rogers' innovation-decision process)."""
 
-    p: float = P(0.01, "per year, Bass coefficient of innovation (outside influence); isolated 0.01 (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50)
-    q: float = P(0.20, "per year, Bass coefficient of imitation acting on the share of an organisation's ties that adopted; 0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50)
+    p: float = P(0.01, "per year, Bass coefficient of innovation (outside influence); isolated 0.01 (ASSUMPTION, DOMAIN.md "
+        "sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50)
+    q: float = P(0.20, "per year, Bass coefficient of imitation acting on the share of an organisation's ties that adopted; "
+        "0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50)
     innovativeness_effect: float = P(
-        0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories cut at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5
+        0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories cut "
+            "at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5
     )
-    consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; ASSUMPTION (about 6 months on average)", ge=0, le=10_000)
+    consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; "
+        "ASSUMPTION (about 6 months on average)", ge=0, le=10_000)
     decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60)
-    reconsideration_per_year: float = P(0.2, "per year, rate at which an organisation that rejected it becomes open again; ASSUMPTION", ge=0, le=50)
+    reconsideration_per_year: float = P(0.2, "per year, rate at which an organisation that rejected it becomes open again; "
+        "ASSUMPTION", ge=0, le=50)
 
 
 class BarrierParams(Section):
     """Barriers at the decision: P(adopt) = product over barriers of (1 - weight x strength), each strength in 0..1."""
 
-    financial_weight: float = P(0.8, "weight of cost against financial room, cost/(cost+room); ASSUMPTION (Greenhalgh et al. 2004: slack resources)", ge=0, le=1)
-    knowhow_weight: float = P(0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1)
-    knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that has ever adopted (and by each shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
+    financial_weight: float = P(0.8, "weight of cost against financial room, cost/(cost+room); ASSUMPTION (Greenhalgh et al. "
+        "2004: slack resources)", ge=0, le=1)
+    knowhow_weight: float = P(
+        0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
+    )
+    knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that has ever adopted (and by each "
+        "shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
     staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1)
-    fit_weight: float = P(0.5, "weight of poor fit, exp(-patients at full use / fit_scale_patients); ASSUMPTION (Greenhalgh et al. 2004: fit)", ge=0, le=1)
+    fit_weight: float = P(0.5, "weight of poor fit, exp(-patients at full use / fit_scale_patients); ASSUMPTION (Greenhalgh et "
+        "al. 2004: fit)", ge=0, le=1)
     fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0)
     own_learning_per_doubling: float = P(
-        0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% (ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1
+        0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% "
+            "(ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1
     )
 
 
@@ -329,35 +364,54 @@ class FacilitationParams(Section):
     one on at a time.
     """
 
-    budget_eur_per_year: float = P(0.0, "EUR a year for facilitation and knowledge sharing; 10,000 (Multinnoveren proposal); 0 when isolated", ge=0)
-    support_capacity_per_month: int = P(0, "organisations the team can actively support at once; ASSUMPTION (about 6 part-time members)", ge=0, le=10_000)
-    support_cost_eur_per_month: float = P(250.0, "EUR per supported organisation-month (facilitator hours, materials); ASSUMPTION", ge=0)
+    budget_eur_per_year: float = P(0.0, "EUR a year for facilitation and knowledge sharing; 10,000 (Multinnoveren proposal); 0 "
+        "when isolated", ge=0)
+    support_capacity_per_month: int = P(0, "organisations the team can actively support at once; ASSUMPTION (about 6 part-time "
+        "members)", ge=0, le=10_000)
+    support_cost_eur_per_month: float = P(250.0, "EUR per supported organisation-month (facilitator hours, materials); "
+        "ASSUMPTION", ge=0)
     support_knowhow: float = P(0.0, "share of a supported organisation's know-how gap the team closes; ASSUMPTION", ge=0, le=1)
-    support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (context: Wells et al. 2018, 83% of collaboratives improved a measure, few lasting)", ge=0, le=1)
-    support_time_reduction: float = P(0.0, "relative fall in decision and implementation time with support; ASSUMPTION", ge=0, le=1)
+    support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (context: "
+        "Wells et al. 2018, 83% of collaboratives improved a measure, few lasting)", ge=0, le=1)
+    support_time_reduction: float = P(
+        0.0, "relative fall in decision and implementation time with support; ASSUMPTION", ge=0, le=1
+    )
     events_per_year: int = P(0, "regional knowledge-sharing meetings a year, at most one a month; ASSUMPTION", ge=0, le=12)
     event_cost_eur: float = P(500.0, "EUR per meeting (venue, demonstration, materials); ASSUMPTION", ge=0)
-    event_awareness: float = P(0.0, "probability that a meeting makes an unaware eligible organisation aware; ASSUMPTION", ge=0, le=1)
+    event_awareness: float = P(
+        0.0, "probability that a meeting makes an unaware eligible organisation aware; ASSUMPTION", ge=0, le=1
+    )
     knowledge_sharing: float = P(
-        0.0, "share (0-1) of the region's cumulative adopters whose experience reaches every organisation (regional learning curve); ASSUMPTION", ge=0, le=1
+        0.0, "share (0-1) of the region's cumulative adopters whose experience reaches every organisation (regional learning "
+            "curve); ASSUMPTION", ge=0, le=1
     )
     regional_learning_per_doubling: float = P(
-        0.175, "fall in set-up cost, time and failure per doubling of the region's cumulative adopters; 15-20% (ASSUMPTION, DOMAIN.md sec. 8 for cost and time; Wright 1936)", ge=0, lt=1
+        0.175, "fall in set-up cost, time and failure per doubling of the region's cumulative adopters; 15-20% (ASSUMPTION, "
+            "DOMAIN.md sec. 8 for cost and time; Wright 1936)", ge=0, lt=1
     )
-    broker_ties_per_month: int = P(0, "new ties a month the team brokers between a supported organisation and an adopter; ASSUMPTION", ge=0, le=1000)
-    insurer_engaged: bool = P(False, "the insurer takes part in the team (its time in kind) and starts arranging reimbursement at month 0; ASSUMPTION (the proposal names the insurer among the deciding stakeholders)")
+    broker_ties_per_month: int = P(0, "new ties a month the team brokers between a supported organisation and an adopter; "
+        "ASSUMPTION", ge=0, le=1000)
+    insurer_engaged: bool = P(False, "the insurer takes part in the team (its time in kind) and starts arranging reimbursement "
+        "at month 0; ASSUMPTION (the proposal names the insurer among the deciding stakeholders)")
     priority_types: tuple[OrgType, ...] = P(
-        ("hospital", "home_care", "gp_practice"), "order in which the team approaches organisation types; ASSUMPTION: most patients per contact first"
+        ("hospital", "home_care", "gp_practice"), "order in which the team approaches organisation types; ASSUMPTION: most "
+            "patients per contact first"
     )
 
 
 class InsurerParams(Section):
     """The health insurer (CZ is the main purchaser in both Zeeland and West-Brabant, ASSUMPTION)."""
 
-    reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; ASSUMPTION (precedent: HartWacht reimbursed by Zilveren Kruis since 2016, Skipr 2019)")
-    demand_threshold: int = P(3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0)
-    negotiation_months: int = P(12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120)
-    contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md sec. 6)", ge=1, le=12)
+    reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; ASSUMPTION (precedent: HartWacht reimbursed "
+        "by Zilveren Kruis since 2016, Skipr 2019)")
+    demand_threshold: int = P(
+        3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0
+    )
+    negotiation_months: int = P(
+        12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120
+    )
+    contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md "
+        "sec. 6)", ge=1, le=12)
     cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1)
     # --- explorer lever (issue 8): "what if the insurer reimburses from month M?" -----------------
     fixed_start_month: int | None = P(
@@ -370,13 +424,15 @@ class InsurerParams(Section):
 class OriginParams(Section):
     """The organisation that already runs the proven innovation and demonstrates it."""
 
-    org_type: OrgType = P("hospital", "type of the origin organisation; ASSUMPTION: a hospital heart-failure clinic (DOMAIN.md sec. 7)")
+    org_type: OrgType = P("hospital", "type of the origin organisation; ASSUMPTION: a hospital heart-failure clinic (DOMAIN.md "
+        "sec. 7)")
     municipality: str = P("GM0664", "CBS code of its municipality; ASSUMPTION: Adrz, Goes")
     further_municipalities: tuple[str, ...] = P(
         (), "CBS codes of further municipalities where an organisation of the same type already runs it at month 0 (one each, "
         "the nearest to the municipal seat); none in Zuidwest (ASSUMPTION)"
     )
-    demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; ASSUMPTION", ge=0, le=50)
+    demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; "
+        "ASSUMPTION", ge=0, le=50)
     demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0)
 
 
@@ -391,10 +447,12 @@ class PortfolioParams(Section):
         "sequential", "sequential (one innovation at a time, then all after the last) or simultaneous (all from month 1, "
         "places split evenly); ASSUMPTION: the two options the initiative weighs"
     )
-    months_per_innovation: int = P(12, "months the team spends on each innovation when sequential; ASSUMPTION: one a year, as the initiative plans", ge=1, le=600)
+    months_per_innovation: int = P(12, "months the team spends on each innovation when sequential; ASSUMPTION: one a year, as "
+        "the initiative plans", ge=1, le=600)
     carryover: float = P(
         0.2, "relative fall (0-1) in implementation time and failure for an organisation that already implemented another "
-        "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
+        "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive "
+            "capacity)", ge=0, le=1
     )
     @field_validator("innovations")
     @classmethod
@@ -412,14 +470,21 @@ class PortfolioParams(Section):
 class RegionParams(Section):
     """Which municipalities form the region."""
 
-    preset: str = P("zuidwest", "name of a shipped region: zuidwest (Zeeland + Regio West-Brabant, DOMAIN.md sec. 1), rotterdam-rijnmond, nederland; used when neither province nor municipalities is given")
+    preset: str = P("zuidwest", "name of a shipped region: zuidwest (Zeeland + Regio West-Brabant, DOMAIN.md sec. 1), "
+        "rotterdam-rijnmond, nederland; used when neither province nor municipalities is given")
     province: str = P("", "name of a province (CBS spelling, e.g. Zeeland, Fryslân); used instead of the preset when given")
-    municipalities: tuple[str, ...] = P((), "CBS municipality codes (e.g. GM0664); used instead of province and preset when given")
+    municipalities: tuple[str, ...] = P((), "CBS municipality codes (e.g. GM0664); used instead of province and preset when "
+        "given")
     hospitals_per_100k: float = P(
-        0.39, "hospital organisations per 100,000 inhabitants where the shipped list of hospitals does not cover the region; 69 organisations (VZinfo 2023) / 17.8 M", ge=0
+        0.39, "hospital organisations per 100,000 inhabitants where the shipped list of hospitals does not cover the region; "
+            "69 organisations (VZinfo 2023) / 17.8 M", ge=0
     )
-    jitter_km: float = P(3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50)
-    tiles: int = P(1, "count; copies of the region side by side, a synthetic region for scaling studies (1 = the real region)", ge=1, le=1000)
+    jitter_km: float = P(
+        3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50
+    )
+    tiles: int = P(
+        1, "count; copies of the region side by side, a synthetic region for scaling studies (1 = the real region)", ge=1, le=1000
+    )
 
 
 class Params(Section):
@@ -460,7 +525,10 @@ class Params(Section):
                 for name in self.portfolio.innovations]
 
     def origin_type(self, innovation: InnovationParams) -> str:
-        """Type of the organisations that already run ``innovation``: origin.org_type if it runs it alone, else its first primary type."""
+        """Type of the organisations that already run ``innovation``.
+
+        ``origin.org_type`` if it runs it on its own, else its first primary type.
+        """
         primary = innovation.primary_types()
         return self.origin.org_type if self.origin.org_type in primary else primary[0]
 
@@ -491,7 +559,8 @@ def flat_fields(model: type[BaseModel] = Params, prefix: str = "") -> dict[str, 
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         ann = info.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity):
+        leaf_blocks = (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity)
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in leaf_blocks:
             out.update(flat_fields(ann, f"{prefix}{name}."))
         else:
             out[f"{prefix}{name}"] = info

@@ -91,7 +91,9 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
         innovation_monthly.append(_innovation_monthly(name, reps, months))
 
         r = len(reps)
-        stack = lambda attr: np.stack([getattr(rep, attr) for rep in reps])  # noqa: E731
+        def stack(attr: str, reps: list[Replication] = reps) -> np.ndarray:
+            return np.stack([getattr(rep, attr) for rep in reps])
+
         new_total = stack("new_patients").sum(axis=2)
         adopted = stack("state_counts")[:, :, :, STATE_NAMES.index("adopted")].sum(axis=2)
         impl = stack("implementation_cost").sum(axis=2)
@@ -163,7 +165,8 @@ def _innovation_rows(scenario: str, reps: list[Replication], summary_rows: list[
     rows = []
     for rep, summary_row in zip(reps, summary_rows, strict=True):
         for k, track in enumerate(_per_innovation(rep)):
-            outcomes = summarise(track) if rep.tracks else {c: summary_row[c] for c in summary_row if c not in ("scenario", "replication", "seed")}
+            own = {c: summary_row[c] for c in summary_row if c not in ("scenario", "replication", "seed")}
+            outcomes = summarise(track) if rep.tracks else own
             rows.append({"scenario": scenario, "replication": rep.replication, "innovation": track.innovation,
                          "position": k + 1, **outcomes})
     return pd.DataFrame(rows)
@@ -342,7 +345,8 @@ def read_results(folder: str | Path) -> ResultSet:
         raise ResultsError(f"{folder / 'manifest.json'}: unreadable manifest ({exc})") from None
     version = meta.get("format_version")
     if version != FORMAT_VERSION:
-        raise ResultsError(f"{folder}: results format {version!r}, this version reads format {FORMAT_VERSION}; run the scenario again")
+        raise ResultsError(f"{folder}: results format {version!r}, this version reads format {FORMAT_VERSION}; "
+                           "run the scenario again")
     paired = folder / "paired.parquet"
     optional = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
                 for name in ("innovations", "innovation_monthly")}

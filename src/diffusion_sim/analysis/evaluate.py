@@ -229,7 +229,6 @@ def fingerprint_id(fingerprint: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------- writing an analysis folder
 def analysis_manifest(kind: str, base: Params, source: str, command: list[str] | None, **extra: Any) -> dict[str, Any]:
     """What produced an analysis folder: the scenario, the settings and the software versions."""
-
     return {
         "kind": kind,
         "package": "diffusion-sim",

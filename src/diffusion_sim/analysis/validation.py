@@ -542,7 +542,8 @@ def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, A
     """
     out = Path(out)
     if out.exists() and not overwrite:
-        raise ResultsError(f"{out}: already exists; pass --overwrite to replace it (the old folder stays until the new one is complete)")
+        raise ResultsError(f"{out}: already exists; pass --overwrite to replace it "
+                           "(the old folder stays until the new one is complete)")
     return replace_atomically(lambda tmp: _write_files(v, tmp, checks, command, seconds), out)
 
 

@@ -272,6 +272,7 @@ def starting_pair(paths: list[str]) -> tuple[Params, Params]:
     for path, params in zip(paths[-2:], [reference, strategy][-len(paths):], strict=True):
         if params.portfolio.innovations:
             raise ScenarioError(f"{path}: field 'portfolio.innovations': the explorer shows one innovation at a time; "
-                                f"compare portfolios with 'diffusion-sim compare', or remove [portfolio] to explore one innovation")
+                                "compare portfolios with 'diffusion-sim compare', "
+                                "or remove [portfolio] to explore one innovation")
     align([reference, strategy])
     return reference, strategy

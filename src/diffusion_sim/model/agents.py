@@ -149,7 +149,8 @@ class TeamBudget:
         f = self.f
         if (month - 1) % 12 == 0:
             self.budget_left = f.budget_eur_per_year
-        self.meeting = ((month - 1) % 12) in self.event_months_of_year and f.budget_eur_per_year > 0 and f.event_cost_eur <= self.budget_left
+        planned = ((month - 1) % 12) in self.event_months_of_year
+        self.meeting = planned and f.budget_eur_per_year > 0 and f.event_cost_eur <= self.budget_left
         if not self.meeting:
             return 0.0
         self.budget_left -= f.event_cost_eur
@@ -169,7 +170,8 @@ class FacilitationTeam(mesa.Agent):
     """The regional facilitation team's work on one innovation: support, meetings and brokered ties.
 
     Each month it keeps supporting the organisations in its caseload that are still on their way,
-    and can move (not a chain partner still waiting for a partner that runs it), fills free places by its priority (type order, then most patients, then a random draw), and pays
+    and can move (not a chain partner still waiting for a partner that runs it), fills free places by
+    its priority (type order, then most patients, then a random draw), and pays
     for each supported organisation-month and each meeting while the year's budget lasts. In a
     portfolio the budget is shared and the portfolio says when the team works on this innovation and
     with how many places; otherwise the team works on it from the start with its full capacity.

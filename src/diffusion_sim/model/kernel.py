@@ -342,7 +342,7 @@ def mark_tied(marks, i, value, indptr, indices, broker_rows, broker_cols):
 
 @njit(cache=True)
 def broker_partners(caseload, brokered, max_new, state, x, y, indptr, indices, broker_rows, broker_cols):
-    """Introductions: supported organisations not yet introduced, in the team's order, each to the nearest adopter not yet tied to it.
+    """Introductions: supported organisations not yet introduced, in the team's order, each to the nearest untied adopter.
 
     A bounded look (the first 2 x ``max_new`` not yet introduced) makes at most ``max_new``; those
     with no adopter left to meet wait for new adopters. Returns the pairs (organisation, adopter);

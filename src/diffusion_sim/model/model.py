@@ -65,7 +65,8 @@ class DiffusionModel(mesa.Model):
                  **overrides: Any) -> None:
         params = resolve_params(params, rng, overrides, type(self).__name__)
         seed = params.simulation.seed
-        super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)  # scenario: Mesa's own, unused here
+        # scenario: Mesa's own, unused here
+        super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)
         self.params = params
         self.innovation = innovation if innovation is not None else params.innovation
         self.replication = replication
@@ -109,7 +110,8 @@ class DiffusionModel(mesa.Model):
                 "share_eligible_adopted": lambda m: float(m.share_adopted[m.steps]),
                 "patients_enrolled": lambda m: float(m.enrolled[m.steps].sum()),
                 "patients_reached_additional": lambda m: float(m.reached_additional[m.steps]),
-                "cost_eur": lambda m: float(m.implementation_cost[: m.steps + 1].sum() + m.facilitation_cost[: m.steps + 1].sum()),
+                "cost_eur": lambda m: float(m.implementation_cost[: m.steps + 1].sum()
+                                            + m.facilitation_cost[: m.steps + 1].sum()),
             }
         )
         if self.collect_data:
@@ -200,7 +202,8 @@ class DiffusionModel(mesa.Model):
         candidates = np.flatnonzero((region.org_type == ORG_TYPES.index(org_type)) & self.orgs.eligible)
         if candidates.size == 0:
             present = sorted({ORG_TYPES[k] for k in np.unique(region.org_type[self.orgs.eligible])})
-            raise ScenarioError(f"field 'origin.org_type': the region has no eligible {org_type} organisation; it has: {', '.join(present)}")
+            raise ScenarioError(f"field 'origin.org_type': the region has no eligible {org_type} organisation; "
+                                f"it has: {', '.join(present)}")
         m = where[0]
         seat = np.flatnonzero(region.municipality[candidates] == m)
         if seat.size:  # an organisation of that type in the municipality itself; else the nearest

@@ -327,9 +327,11 @@ class Sites:
 
 
 def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng, sites: Sites) -> np.ndarray:
-    """Each municipality's clients of a type go to its own organisations, else to the nearest one (for
-    hospitals: the organisation of the nearest site). Sizes then spread log-normally over the whole
-    region, keeping the type's total."""
+    """Each municipality's clients of a type go to its own organisations, else to the nearest one.
+
+    For hospitals: the organisation of the nearest site. Sizes then spread log-normally over the whole
+    region, keeping the type's total.
+    """
     patients = np.zeros(org_type.size)
     clients_rate = np.asarray(org.clients_per_100k.as_tuple())
     sigma = np.asarray(org.size_sigma.as_tuple())

@@ -1,0 +1,1 @@
+"""The shipped CBS municipality data, hospital sites and region presets (sources in README.md)."""
