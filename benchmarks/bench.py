@@ -34,7 +34,7 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from diffusion_sim.executors import run_all
-from diffusion_sim.params import ORG_TYPES, with_overrides
+from diffusion_sim.params import ORG_TYPES, change
 from diffusion_sim.region import build_region
 from diffusion_sim.runner import run_replication
 from diffusion_sim.scenario import load_scenario
@@ -92,7 +92,7 @@ def peak_mb(fn) -> float:
 
 
 def bench_size(base, tiles: int, repeats: int, worker_reps: int) -> dict:
-    params = with_overrides(base, {"region.tiles": tiles, "simulation.months": MONTHS})
+    params = change(base, {"region.tiles": tiles, "simulation.months": MONTHS})
     region = build_region(params)
     n = region.n
     run_replication(params, 0, region)  # warm up imports and caches
@@ -100,7 +100,7 @@ def bench_size(base, tiles: int, repeats: int, worker_reps: int) -> dict:
     warm = timed(lambda: run_replication(params, 2, region), repeats)
     ref = timed(lambda: numpy_limit(region.x_km, region.y_km, region.org_type.astype(np.int64), 1), repeats)
     mem = peak_mb(lambda: run_replication(params, 3))
-    reps = [with_overrides(params, {"simulation.replications": worker_reps})]
+    reps = [change(params, {"simulation.replications": worker_reps})]
     one = timed(lambda: run_all(reps, worker_reps, workers=1), 1)
     two = timed(lambda: run_all(reps, worker_reps, workers=2), 1)
     return {

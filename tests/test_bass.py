@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from tests.conftest import complete_region
 
-from diffusion_sim.params import with_overrides
+from diffusion_sim.params import change
 from diffusion_sim.runner import run_replication
 
 N = 500
@@ -51,7 +51,7 @@ def bass_discrete(months: int, p: float, q: float, f0: float) -> np.ndarray:
 
 
 def simulate(isolated) -> np.ndarray:
-    params = with_overrides(isolated, MEAN_FIELD)
+    params = change(isolated, MEAN_FIELD)
     region = complete_region(N)
     runs = [run_replication(params, r, region).share_adopted for r in range(REPS)]
     return np.array(runs)
@@ -75,8 +75,8 @@ def test_mean_field_reproduces_bass(isolated):
 
 def test_higher_q_never_slower(isolated):
     region = complete_region(N)
-    slow = with_overrides(isolated, MEAN_FIELD)
-    fast = with_overrides(slow, {"diffusion.q": 2 * Q})
+    slow = change(isolated, MEAN_FIELD)
+    fast = change(slow, {"diffusion.q": 2 * Q})
     for r in range(5):
         a = run_replication(slow, r, region).share_adopted
         b = run_replication(fast, r, region).share_adopted

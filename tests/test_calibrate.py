@@ -81,3 +81,21 @@ def test_cli_calibrate_errors_write_nothing(tmp_path, monkeypatch):
     bad_range = CliRunner().invoke(app, [*args, "--target", "spread_beyond_origin=0.35", "--fit", "diffusion.q=0.3:0"])
     assert bad_range.exit_code == 2 and "LOW 0.3 is greater than HIGH 0" in bad_range.output
     assert not (tmp_path / "f.toml").exists() and not (tmp_path / "results").exists()
+
+
+def test_a_scenario_with_quotes_backslashes_and_unicode_survives_calibration(tmp_path):
+    """The fitted file comes from the one TOML writer: any name or description reads back, and runs the same."""
+    nasty = tmp_path / "nasty.toml"
+    nasty.write_text(f'extends = "{ISOLATED.as_posix()}"\nname = "Zeeland \\"eerst\\" \\\\ ünï"\n'
+                     'description = "a \\"quoted\\" description, a back\\\\slash and € 10.000"\n'
+                     '[simulation]\nmonths = 18\n', encoding="utf-8")
+    base = load_scenario(nasty, {"innovation.uptake.hospital": 0.1})
+    dims = [Dimension("diffusion.q", 0.0, 0.3)]
+    result = calibrate(base, dims, {"spread_beyond_origin": 0.5}, replications=4, check_replications=4, maxiter=1, popsize=3)
+    out = tmp_path / "sub" / "fitted.toml"
+    text = fitted_scenario_text(result, base, nasty, out, dims, {"spread_beyond_origin": 0.5}, ["calibrate", 'a "b"\nc'])
+    write_fitted_scenario(text, out, result.fitted)
+    loaded = load_scenario(out)
+    assert loaded.name == 'Zeeland "eerst" \\ ünï-calibrated' and "back\\slash and € 10.000" in loaded.description
+    assert loaded.innovation.uptake.hospital == 0.1  # a per-type condition of the fit, as [innovation.uptake]
+    assert apply(loaded, {"name": base.name, "description": base.description}) == apply(base, result.fitted)

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SCENARIOS
 
 from diffusion_sim.executors import ExecutorError, chunks, run_all
-from diffusion_sim.params import with_overrides
+from diffusion_sim.params import change
 
 
 def flat(results):
@@ -27,7 +27,7 @@ def assert_identical(a, b):
 
 @pytest.fixture
 def short(isolated, collaborative):
-    return [with_overrides(p, {"simulation.months": 18}) for p in (isolated, collaborative)]
+    return [change(p, {"simulation.months": 18}) for p in (isolated, collaborative)]
 
 
 def test_chunks_cover_every_replication_once():
@@ -42,10 +42,10 @@ FORKED_RUN = """
 import dataclasses, sys, threading
 import numpy as np
 from diffusion_sim import executors
-from diffusion_sim.params import with_overrides
+from diffusion_sim.params import change
 from diffusion_sim.scenario import load_scenario
 
-short = [with_overrides(load_scenario(f), {"simulation.months": 18}) for f in sys.argv[1:]]
+short = [change(load_scenario(f), {"simulation.months": 18}) for f in sys.argv[1:]]
 assert threading.active_count() == 1 and executors.process_context().get_start_method() == "fork"
 serial, forked = executors.run_all(short, 25, workers=1), executors.run_all(short, 25, workers=2)
 for a, b in zip(serial, forked, strict=True):

@@ -33,8 +33,9 @@ from diffusion_sim.explorer.engine import Engine, make_study
 from diffusion_sim.explorer.export import scenario_toml
 from diffusion_sim.explorer.region_view import map_svg, replay, story
 from diffusion_sim.explorer.server import check_host, is_loopback
+from diffusion_sim.params import change
 from diffusion_sim.runner import run_replication, summarise
-from diffusion_sim.scenario import load_scenario, override
+from diffusion_sim.scenario import load_scenario
 from diffusion_sim.texts import EXPLORER_TEXTS, OUTCOME_LABELS, STATE_LABELS, TEXTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,8 +60,8 @@ browser_needed = pytest.mark.skipif(_missing_for_browser() is not None, reason=s
 
 @pytest.fixture(scope="module")
 def pair():
-    reference = override(load_scenario(SCENARIOS / "zuidwest-isolated.toml"), {"simulation.months": 24})
-    strategy = override(load_scenario(SCENARIOS / "zuidwest-collaborative.toml"), {"simulation.months": 24})
+    reference = change(load_scenario(SCENARIOS / "zuidwest-isolated.toml"), {"simulation.months": 24})
+    strategy = change(load_scenario(SCENARIOS / "zuidwest-collaborative.toml"), {"simulation.months": 24})
     return reference, strategy
 
 
@@ -71,15 +72,15 @@ def test_fixed_start_month_starts_reimbursement_in_that_month(pair):
     reference, _ = pair
     assert reference.insurer.fixed_start_month is None
     for month in (1, 6, 20):
-        p = override(reference, {"insurer.fixed_start_month": month})
+        p = change(reference, {"insurer.fixed_start_month": month})
         assert summarise(run_replication(p, 0))["reimbursement_month"] == month
-    off = override(reference, {"insurer.fixed_start_month": 6, "insurer.reimburses": False})
+    off = change(reference, {"insurer.fixed_start_month": 6, "insurer.reimburses": False})
     assert math.isnan(summarise(run_replication(off, 0))["reimbursement_month"])
 
 
 def test_fixed_start_month_is_checked_by_the_schema(pair):
     with pytest.raises(Exception, match="insurer.fixed_start_month"):
-        override(pair[0], {"insurer.fixed_start_month": 0})
+        change(pair[0], {"insurer.fixed_start_month": 0})
 
 
 # --- levers -------------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ def test_scenario_file_reads_back_to_the_same_parameters(pair, tmp_path):
     assert "insurer.fixed_start_month: unset -> 7" in text
     path = tmp_path / "moved.toml"
     path.write_text(text, encoding="utf-8")
-    assert load_scenario(path) == override(moved, {"simulation.replications": 40})
+    assert load_scenario(path) == change(moved, {"simulation.replications": 40})
 
 
 def test_typical_run_replays_the_counted_replication(pair):
@@ -294,9 +295,9 @@ def test_budget_lever_moves_the_collaborative_reach(server, browser):
     generation = _wait_ready(page, generation)
     none = _reach(page)
     assert "€0 per year" in page.inner_text(f".{css}")
-    reference, strategy = (override(load_scenario(SCENARIOS / f"zuidwest-{n}.toml"), {"simulation.months": 24})
+    reference, strategy = (change(load_scenario(SCENARIOS / f"zuidwest-{n}.toml"), {"simulation.months": 24})
                            for n in ("isolated", "collaborative"))
-    no_team = override(strategy, {"facilitation.budget_eur_per_year": 0.0})
+    no_team = change(strategy, {"facilitation.budget_eur_per_year": 0.0})
     expected = make_study([reference, no_team], Engine(1).run([reference, no_team], 20), 20).results.summary
     assert none == expected.loc[expected["scenario"] == "collaborative", "patients_12m"].median()  # the latest setting's numbers
     _move(page, css, "End")  # the most budget

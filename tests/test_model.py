@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import DiffusionModel, OrgState, kernel
 from diffusion_sim.model.agents import Organisation
-from diffusion_sim.params import with_overrides
+from diffusion_sim.params import change
 from diffusion_sim.region import build_region
 from diffusion_sim.runner import run_replication, summarise
 
@@ -73,7 +73,7 @@ def test_invariants_zuidwest(isolated, collaborative):
 )
 def test_invariants_hold_for_any_valid_parameters(collaborative, p, q, budget, capacity, failure, discontinuation,
                                                    sharing, decision, reimburses, broker, rep):
-    params = with_overrides(collaborative, {
+    params = change(collaborative, {
         "diffusion.p": p, "diffusion.q": q, "facilitation.budget_eur_per_year": budget,
         "facilitation.support_capacity_per_month": capacity, "innovation.implementation_failure": failure,
         "innovation.discontinuation_per_year": discontinuation, "facilitation.knowledge_sharing": sharing,
@@ -89,7 +89,7 @@ def test_invariants_hold_for_any_valid_parameters(collaborative, p, q, budget, c
 
 def test_zero_facilitation_equals_isolated(isolated, collaborative):
     """Isolated and collaborative differ only in parameter values: with no budget and no effect, nothing differs."""
-    zeroed = with_overrides(collaborative, ZERO_FACILITATION)
+    zeroed = change(collaborative, ZERO_FACILITATION)
     region = build_region(isolated)
     for r in range(5):
         assert same(run_replication(isolated, r, region), run_replication(zeroed, r, region))
@@ -97,7 +97,7 @@ def test_zero_facilitation_equals_isolated(isolated, collaborative):
 
 def test_budget_without_levers_changes_nothing_but_cost(isolated, collaborative):
     """A budget alone does nothing: only the levers it pays for change outcomes."""
-    budget_only = with_overrides(isolated, {"facilitation.budget_eur_per_year": 10_000.0})
+    budget_only = change(isolated, {"facilitation.budget_eur_per_year": 10_000.0})
     region = build_region(isolated)
     a, b = run_replication(isolated, 0, region), run_replication(budget_only, 0, region)
     assert same(a, b)
@@ -109,7 +109,7 @@ def test_same_seed_same_numbers_different_seed_different(isolated):
     assert same(a, b)
     c = run_replication(isolated, 4)
     assert not same(a, c)
-    other_root = with_overrides(isolated, {"simulation.seed": 7})
+    other_root = change(isolated, {"simulation.seed": 7})
     assert not same(a, run_replication(other_root, 3))
 
 
@@ -128,7 +128,7 @@ def test_more_budget_never_less_reach(collaborative):
     region = build_region(collaborative)
     means = []
     for budget in (0.0, 5_000.0, 10_000.0, 40_000.0):
-        params = with_overrides(collaborative, {"facilitation.budget_eur_per_year": budget, "simulation.months": 36})
+        params = change(collaborative, {"facilitation.budget_eur_per_year": budget, "simulation.months": 36})
         reach = np.array([summarise(run_replication(params, r, region))["patients_final"] for r in range(20)])
         means.append((reach.mean(), reach.std(ddof=1) / np.sqrt(reach.size)))
     for (lo, lo_se), (hi, hi_se) in zip(means, means[1:], strict=False):
@@ -138,26 +138,26 @@ def test_more_budget_never_less_reach(collaborative):
 
 def test_reimbursement_lowers_the_financial_barrier(isolated):
     region = build_region(isolated)
-    never = with_overrides(isolated, {"insurer.reimburses": False})
-    early = with_overrides(isolated, {"insurer.demand_threshold": 0, "insurer.negotiation_months": 0})
+    never = change(isolated, {"insurer.reimburses": False})
+    early = change(isolated, {"insurer.demand_threshold": 0, "insurer.negotiation_months": 0})
     a = np.mean([summarise(run_replication(never, r, region))["adopted_beyond_origin"] for r in range(20)])
     b = np.mean([summarise(run_replication(early, r, region))["adopted_beyond_origin"] for r in range(20)])
     assert b > a
 
 
 def test_insurer_contracts_at_the_window(isolated):
-    params = with_overrides(isolated, {"facilitation.insurer_engaged": True, "insurer.negotiation_months": 6,
+    params = change(isolated, {"facilitation.insurer_engaged": True, "insurer.negotiation_months": 6,
                                        "insurer.contract_month": 1, "simulation.start_month": 1})
     model = DiffusionModel(params, agent_views=False).run()
     # arranging from month 0, 6 months' negotiation; step 1 covers January, so the next January is step 13
     assert model.insurer.reimbursing_since == 13
     assert not model.reimbursing[12] and model.reimbursing[13]
-    twelve = with_overrides(params, {"insurer.negotiation_months": 12})
+    twelve = change(params, {"insurer.negotiation_months": 12})
     assert DiffusionModel(twelve, agent_views=False).run().insurer.reimbursing_since == 13
 
 
 def test_mesa_model_agents_and_datacollector(isolated):
-    model = DiffusionModel(with_overrides(isolated, {"simulation.months": 12}))
+    model = DiffusionModel(change(isolated, {"simulation.months": 12}))
     orgs = model.agents_by_type[Organisation]
     assert len(orgs) == model.region.n - 1  # the origin is an OriginOrganisation
     states = orgs.groupby("state").count()
@@ -194,7 +194,7 @@ def test_every_phase_draws_one_uniform_per_organisation_each_month(collaborative
     from diffusion_sim.model import model as model_module
     from diffusion_sim.rng import stream
 
-    params = with_overrides(collaborative, {"simulation.months": 7})
+    params = change(collaborative, {"simulation.months": 7})
     model = DiffusionModel(params, replication=2, agent_views=False).run()
     n = model.region.n
     assert model._u_months == 7  # the Zuidwest region draws every month at once
@@ -226,7 +226,7 @@ def test_brokered_tie_counts_at_once(isolated):
 
 
 def test_free_meetings_happen(collaborative):
-    params = with_overrides(collaborative, {"facilitation.event_cost_eur": 0.0, "simulation.months": 12})
+    params = change(collaborative, {"facilitation.event_cost_eur": 0.0, "simulation.months": 12})
     model = DiffusionModel(params, agent_views=False).run()
     assert model.meeting.sum() == collaborative.facilitation.events_per_year
 
@@ -236,7 +236,7 @@ def test_finished_models_are_freed(isolated):
     import gc
     import weakref
 
-    model = DiffusionModel(with_overrides(isolated, {"simulation.months": 6}))
+    model = DiffusionModel(change(isolated, {"simulation.months": 6}))
     model.run()
     ref = weakref.ref(model)
     agent_ref = weakref.ref(model.origin)

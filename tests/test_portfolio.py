@@ -12,13 +12,14 @@ from typer.testing import CliRunner
 
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ScenarioError
+from diffusion_sim.innovations import profile_names
 from diffusion_sim.model import DiffusionModel, PortfolioModel
 from diffusion_sim.model.state import NOT_YET, OrgState
-from diffusion_sim.params import InnovationParams, Params, profile_names
+from diffusion_sim.params import InnovationParams, Params, change
 from diffusion_sim.region import build_region
 from diffusion_sim.results import build_tables
 from diffusion_sim.runner import run_replication, summarise
-from diffusion_sim.scenario import load_scenario, override
+from diffusion_sim.scenario import load_scenario
 
 PROFILES = ("heart-failure-telemonitoring", "copd-remote-monitoring", "structured-medication-review")
 
@@ -64,9 +65,9 @@ def test_shipped_profiles_load_and_the_default_is_the_schema_default():
 
 def test_a_scenario_key_replaces_the_profiles_and_a_new_profile_resets_the_section():
     base = Params()
-    changed = override(base, {"innovation.ramp_months": 6})
+    changed = change(base, {"innovation.ramp_months": 6})
     assert changed.innovation.ramp_months == 6 and changed.innovation.uptake == base.innovation.uptake
-    copd = override(changed, {"innovation.profile": "copd-remote-monitoring"})
+    copd = change(changed, {"innovation.profile": "copd-remote-monitoring"})
     assert copd.innovation.name.startswith("Remote monitoring for COPD")
     assert copd.innovation.ramp_months == InnovationParams.model_validate({"profile": "copd-remote-monitoring"}).ramp_months
 
@@ -82,7 +83,7 @@ def test_a_scenario_key_replaces_the_profiles_and_a_new_profile_resets_the_secti
 ])
 def test_bad_innovation_settings_are_one_clear_line(changes, message):
     with pytest.raises(ScenarioError, match=message) as err:
-        override(Params(), changes)
+        change(Params(), changes)
     assert "\n" not in str(err.value)
 
 
@@ -99,14 +100,14 @@ def test_unknown_innovation_in_a_scenario_file_exits_2_naming_file_and_close_mat
 
 def test_reimbursement_route_and_complexity_act_on_the_model(isolated):
     region = build_region(isolated)
-    tariff_params = override(isolated, {"innovation.reimbursement_route": "existing_tariff"})
+    tariff_params = change(isolated, {"innovation.reimbursement_route": "existing_tariff"})
     tariff = DiffusionModel(tariff_params, region=region, agent_views=False).run()
     assert tariff.reimbursing.all()
-    never = DiffusionModel(override(isolated, {"innovation.reimbursement_route": "none", "insurer.fixed_start_month": 2}),
+    never = DiffusionModel(change(isolated, {"innovation.reimbursement_route": "none", "insurer.fixed_start_month": 2}),
                            region=region, agent_views=False).run()
     assert not never.reimbursing.any()
     for complexity, factor in (("simple", 0.5), ("complicated", 1.0), ("complex", 2.0)):
-        m = DiffusionModel(override(isolated, {"innovation.complexity": complexity}), region=region, agent_views=False)
+        m = DiffusionModel(change(isolated, {"innovation.complexity": complexity}), region=region, agent_views=False)
         assert m.failure_probability == pytest.approx(min(1.0, 0.25 * factor))
         assert m.discontinuation_rate == pytest.approx(0.06 * factor)
 
@@ -127,7 +128,7 @@ def test_chain_partners_start_only_after_a_tied_primary_adopter(collaborative):
 
 
 def test_further_origins_run_it_from_month_zero(isolated):
-    params = override(isolated, {"origin.further_municipalities": ["GM0758", "GM0748"]})  # Breda, Bergen op Zoom
+    params = change(isolated, {"origin.further_municipalities": ["GM0758", "GM0748"]})  # Breda, Bergen op Zoom
     m = DiffusionModel(params, agent_views=False)
     assert len(m.origins) == 3 and m.is_origin.sum() == 3
     assert (m.orgs.state[m.is_origin] == OrgState.ADOPTED).all()
@@ -136,14 +137,14 @@ def test_further_origins_run_it_from_month_zero(isolated):
     rep = run_replication(params, 0)
     assert summarise(rep)["adopted_beyond_origin"] == (rep.events[3] >= 1).sum()  # origins adopted at 0, not counted
     with pytest.raises(ScenarioError, match=r"origin.further_municipalities': GM9999 is not in the region"):
-        DiffusionModel(override(isolated, {"origin.further_municipalities": ["GM9999"]}), agent_views=False)
+        DiffusionModel(change(isolated, {"origin.further_municipalities": ["GM9999"]}), agent_views=False)
 
 
 # ---------------------------------------------------------------- portfolio
 @pytest.mark.parametrize("schedule", ["sequential", "simultaneous"])
 def test_a_portfolio_of_one_is_the_single_innovation_model(collaborative, schedule):
     region = build_region(collaborative)
-    one = override(collaborative, {"portfolio.innovations": ["heart-failure-telemonitoring"], "portfolio.schedule": schedule})
+    one = change(collaborative, {"portfolio.innovations": ["heart-failure-telemonitoring"], "portfolio.schedule": schedule})
     for rep in range(3):
         single = run_replication(collaborative, rep, region)
         portfolio = run_replication(one, rep, region)
@@ -194,10 +195,10 @@ def test_sequential_team_works_on_one_innovation_at_a_time(short, region):
 
 def test_carryover_makes_later_implementations_fail_less(short, region):
     """Common random numbers: the same draws, with and without carry-over, over 12 replications."""
-    base = override(short["isolated"], {"innovation.implementation_failure": 0.5, "portfolio.carryover": 0.0})
+    base = change(short["isolated"], {"innovation.implementation_failure": 0.5, "portfolio.carryover": 0.0})
     failed = {}
     for carry in (0.0, 0.8):
-        params = override(base, {"portfolio.carryover": carry})
+        params = change(base, {"portfolio.carryover": carry})
         failed[carry] = [sum(int((t.final_state == OrgState.FAILED).sum()) for t in run_replication(params, r, region).tracks)
                          for r in range(12)]
     assert np.mean(failed[0.8]) < np.mean(failed[0.0])
@@ -232,7 +233,7 @@ def test_the_team_gives_no_place_to_a_chain_partner_that_cannot_start(collaborat
 
 
 def test_innovation_settings_apply_to_the_portfolio_innovation_with_that_profile(short, region):
-    changed = override(short["isolated"], {"innovation.implementation_failure": 0.9})
+    changed = change(short["isolated"], {"innovation.implementation_failure": 0.9})
     tracks = changed.innovation_tracks()
     assert [t.implementation_failure for t in tracks] == [0.9, 0.25, 0.25]
     assert tracks[0].profile == "heart-failure-telemonitoring"

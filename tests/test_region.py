@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from diffusion_sim.params import ORG_TYPES, with_overrides
+from diffusion_sim.params import ORG_TYPES, change
 from diffusion_sim.region import build_region, municipalities_for
 
 ZUIDWEST_POPULATION = 1_118_617  # CBS 1 Jan 2024, 13 Zeeland + 16 RWB municipalities
@@ -54,7 +54,7 @@ def test_region_is_reproducible_from_the_seed(isolated):
     a, b = build_region(isolated), build_region(isolated)
     assert np.array_equal(a.x_km, b.x_km) and (a.ties != b.ties).nnz == 0
     assert np.array_equal(a.financial_room, b.financial_room)
-    c = build_region(with_overrides(isolated, {"simulation.seed": 1}))
+    c = build_region(change(isolated, {"simulation.seed": 1}))
     assert not np.array_equal(a.x_km, c.x_km)
 
 
@@ -68,21 +68,21 @@ def test_organisations_lie_near_their_municipality(isolated):
 def test_other_regions_build_and_run(isolated):
     from diffusion_sim.runner import run_replication, summarise
 
-    rijnmond = with_overrides(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599",
+    rijnmond = change(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599",
                                          "simulation.months": 12})
     region = build_region(rijnmond)
     assert len(region.municipalities) == 14
     assert abs(region.patients[region.org_type == ORG_TYPES.index("gp_practice")].sum()
                - region.municipalities["population"].sum()) < 1
     assert summarise(run_replication(rijnmond, 0, region))["eligible_orgs"] > 100
-    zeeland = with_overrides(isolated, {"region.province": "Zeeland", "simulation.months": 12})
+    zeeland = change(isolated, {"region.province": "Zeeland", "simulation.months": 12})
     assert len(build_region(zeeland).municipalities) == 13
 
 
 def test_one_municipality_runs(isolated):
     from diffusion_sim.runner import run_replication
 
-    one = with_overrides(isolated, {"region.municipalities": ("GM0664",), "simulation.months": 12})
+    one = change(isolated, {"region.municipalities": ("GM0664",), "simulation.months": 12})
     rep = run_replication(one, 0)
     assert rep.state_counts.sum(axis=(1, 2))[0] == build_region(one).n
 
@@ -90,7 +90,7 @@ def test_one_municipality_runs(isolated):
 def test_whole_country_runs_a_short_horizon(isolated):
     from diffusion_sim.runner import run_replication
 
-    nl = with_overrides(isolated, {"region.preset": "nederland", "simulation.months": 6})
+    nl = change(isolated, {"region.preset": "nederland", "simulation.months": 6})
     region = build_region(nl)
     assert region.municipalities["population"].sum() == 17_942_942
     hospitals = (region.org_type == ORG_TYPES.index("hospital")).sum()
@@ -105,17 +105,17 @@ def test_unknown_region_names_get_close_matches(isolated):
     from diffusion_sim.errors import RegionError
 
     with pytest.raises(RegionError, match="did you mean 'zuidwest'"):
-        build_region(with_overrides(isolated, {"region.preset": "zuidwst"}))
+        build_region(change(isolated, {"region.preset": "zuidwst"}))
     with pytest.raises(RegionError, match="did you mean 'Zeeland'"):
-        build_region(with_overrides(isolated, {"region.province": "Zeland"}))
+        build_region(change(isolated, {"region.province": "Zeland"}))
     with pytest.raises(RegionError, match="GM0665"):
-        build_region(with_overrides(isolated, {"region.municipalities": ("GM0665",)}))
+        build_region(change(isolated, {"region.municipalities": ("GM0665",)}))
 
 
 def test_a_hospital_whose_main_site_lies_outside_the_region_is_placed_at_its_site_inside(isolated):
     """Vlissingen has an Adrz site (main site Goes), Oosterhout an Amphia site (main site Breda)."""
     for code, name in (("GM0718", "Adrz"), ("GM0826", "Amphia")):
-        params = with_overrides(isolated, {"region.municipalities": (code,), "origin.municipality": code})
+        params = change(isolated, {"region.municipalities": (code,), "origin.municipality": code})
         region = build_region(params)
         hospitals = np.flatnonzero(region.org_type == ORG_TYPES.index("hospital"))
         assert [region.org_name[i] for i in hospitals] == [name]
@@ -124,12 +124,12 @@ def test_a_hospital_whose_main_site_lies_outside_the_region_is_placed_at_its_sit
 
 def test_hospitals_sharing_a_seat_share_its_catchment(isolated):
     """Rotterdam seats three hospital organisations (placed by rate): each serves a third, none is left empty."""
-    rijnmond = with_overrides(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599"})
+    rijnmond = change(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599"})
     region = build_region(rijnmond)
     hospitals = np.flatnonzero(region.org_type == ORG_TYPES.index("hospital"))
     names = {region.org_name[i]: region.patients[i] for i in hospitals}
     rotterdam = [v for k, v in names.items() if k.startswith("Hospital Rotterdam")]
     assert len(rotterdam) == 3 and np.allclose(rotterdam, rotterdam[0])
     assert np.isclose(sum(names.values()), region.municipalities["population"].sum())
-    nl = build_region(with_overrides(isolated, {"region.preset": "nederland"}))
+    nl = build_region(change(isolated, {"region.preset": "nederland"}))
     assert nl.patients[nl.org_type == ORG_TYPES.index("hospital")].min() > 50_000

@@ -11,9 +11,9 @@ from diffusion_sim.analysis import validation as V
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.state import OrgState
-from diffusion_sim.params import ORG_TYPES
+from diffusion_sim.params import ORG_TYPES, change
 from diffusion_sim.region import build_region
-from diffusion_sim.scenario import load_scenario, override
+from diffusion_sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "validation-nl-2012.toml"
@@ -32,7 +32,7 @@ def test_scenario_calendar_maps_2016_to_the_reimbursement_month(scenario):
     assert V.step_of(scenario, 2016, 1) == 49
     assert V.step_of(scenario, 2016, 6) == 54 == scenario.insurer.fixed_start_month  # HartWacht, June 2016
     assert (V.step_of(scenario, 2014, 12), V.step_of(scenario, 2018, 4), V.step_of(scenario, 2019, 12)) == (36, 76, 96)
-    short = override(scenario, {"simulation.months": 56})
+    short = change(scenario, {"simulation.months": 56})
     region = build_region(short)
     m = DiffusionModel(short, replication=0, region=region, agent_views=False)
     for step in range(1, 97):  # the helper agrees with the model's own calendar

@@ -26,9 +26,8 @@ from typing import Any
 import pandas as pd
 
 from diffusion_sim.analysis.evaluate import POINT_OUTCOMES, outcomes_of
-from diffusion_sim.analysis.space import apply, normalise, resolve
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.params import Params
+from diffusion_sim.params import Params, change
 from diffusion_sim.region import build_region
 from diffusion_sim.runner import run_replication, summarise
 
@@ -66,12 +65,10 @@ def run_model(
         base = load_scenario(scenario)
     else:
         base = Params()
-    changes = {normalise(k): v for k, v in params.items()}
-    for name in changes:
-        resolve(name, "run_model")
+    changes = dict(params)
     if seed is not None:
         changes["simulation.seed"] = int(seed)
-    p = apply(base, changes, source="run_model") if changes else base
+    p = change(base, changes, source="run_model")
     region = build_region(p)
     rows = [summarise(run_replication(p, replication + i, region)) for i in range(replications)]
     return outcomes_of(pd.DataFrame(rows), p.simulation.months)

@@ -91,14 +91,14 @@ def _parse_sets(sets: list[str] | None) -> dict[str, Any]:
 
 
 def _load(paths: list[Path], seed: int | None, months: int | None, sets: list[str] | None) -> list[Any]:
+    from diffusion_sim.params import change
     from diffusion_sim.scenario import load_scenario
 
-    overrides = _parse_sets(sets)
-    if seed is not None:
-        overrides["simulation.seed"] = seed
-    if months is not None:
-        overrides["simulation.months"] = months
-    return [load_scenario(p, overrides) for p in paths]
+    scenarios = [load_scenario(p, _parse_sets(sets)) for p in paths]
+    for option, name, value in (("--seed", "simulation.seed", seed), ("--months", "simulation.months", months)):
+        if value is not None:
+            scenarios = [change(p, {name: value}, source=option) for p in scenarios]
+    return scenarios
 
 
 def _study(paths: list[Path], replications: int | None, seed: int | None, months: int | None, out: Path | None,

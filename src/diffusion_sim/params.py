@@ -13,12 +13,15 @@ with a zero budget and zero effects the facilitation team changes nothing.
 from __future__ import annotations
 
 import difflib
-import tomllib
+import re
+from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.innovations import profile_data
 
 ORG_TYPES: tuple[str, ...] = (
     "hospital",
@@ -97,35 +100,6 @@ class PerComplexity(Section):
     simple: float = Field(1.0, ge=0)
     complicated: float = Field(1.0, ge=0)
     complex: float = Field(1.0, ge=0)
-
-
-def profile_names() -> list[str]:
-    """Names of the shipped innovation profiles (``src/diffusion_sim/innovations/*.toml``)."""
-    return list(_profile_files())
-
-
-@cache
-def _profile_files() -> tuple[str, ...]:
-    folder = resources.files("diffusion_sim") / "innovations"
-    return tuple(sorted(f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")))
-
-
-@cache
-def _profile_table(name: str) -> dict[str, Any]:
-    return tomllib.loads((resources.files("diffusion_sim") / "innovations" / f"{name}.toml").read_text(encoding="utf-8"))
-
-
-def profile_data(name: str) -> dict[str, Any]:
-    """The values of a shipped innovation profile, as a nested dict; unknown names suggest close matches."""
-    names = _profile_files()
-    if name not in names:
-        close = difflib.get_close_matches(name, names, n=2, cutoff=0.4)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-        raise ValueError(f"unknown innovation profile '{name}'; {hint}shipped profiles: {', '.join(names)}")
-    # read once; every caller gets its own copy (a profile is a flat table of values and per-type tables)
-    data = {k: dict(v) if isinstance(v, dict) else v for k, v in _profile_table(name).items()}
-    data["profile"] = name
-    return data
 
 
 def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -533,35 +507,199 @@ class Params(Section):
         return self.origin.org_type if self.origin.org_type in primary else primary[0]
 
 
-def with_overrides(params: Params, changes: dict[str, Any]) -> Params:
-    """Return ``params`` with dotted-key ``changes`` applied and the result validated again.
+# ---------------------------------------------------------------- the one door: read, change and list by dotted name
+# Every way a value reaches a model goes through here: scenario files and --set (scenario.py), --vary and
+# designs (analysis/space.py), run_model(**kw) (api.py), DiffusionModel(**kw) (Mesa's tools), the explorer's
+# levers and calibration. So a name or a value is checked once, with one message, wherever it comes from.
+LEAF_BLOCKS = (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity)
+Kind = Literal["float", "int", "bool"]
 
-    ``model_copy(update=...)`` would skip validation, so the whole tree is rebuilt.
+
+def normalise(name: str) -> str:
+    """A parameter name as written anywhere -> its dotted form (``diffusion__q`` -> ``diffusion.q``).
+
+    Python keywords cannot hold a dot, so Mesa's tools and the EMA Workbench pass ``section__field``.
     """
-    data = params.model_dump()
-    if "innovation.profile" in changes:  # a new profile replaces every innovation value not changed explicitly
-        data["innovation"] = profile_data(str(changes["innovation.profile"]))
-    for dotted, value in changes.items():
-        node = data
-        keys = dotted.split(".")
-        for key in keys[:-1]:
-            if not isinstance(node.get(key), dict):
-                raise KeyError(dotted)
-            node = node[key]
-        if keys[-1] not in node:
-            raise KeyError(dotted)
-        node[keys[-1]] = value
-    return Params.model_validate(data)
+    return name.strip().replace("__", ".")
 
 
 def flat_fields(model: type[BaseModel] = Params, prefix: str = "") -> dict[str, Any]:
-    """Every leaf field as ``{"section.name": FieldInfo}``, for docs, hints and sweeps."""
+    """Every leaf field as ``{"section.name": FieldInfo}`` (a per-type block is one leaf), for docs and tables."""
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         ann = info.annotation
-        leaf_blocks = (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity)
-        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in leaf_blocks:
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann not in LEAF_BLOCKS:
             out.update(flat_fields(ann, f"{prefix}{name}."))
         else:
             out[f"{prefix}{name}"] = info
     return out
+
+
+def _kind(annotation: Any) -> Kind | None:
+    return {bool: "bool", int: "int", float: "float"}.get(annotation)  # type: ignore[return-value]
+
+
+@cache
+def names() -> dict[str, Kind | None]:
+    """Every name a change may use, with its kind ("float", "int", "bool"; None for text, choices, lists, tables).
+
+    A per-type block can be changed whole (``innovation.uptake``) or one type at a time
+    (``innovation.uptake.hospital``).
+    """
+    out: dict[str, Kind | None] = {}
+    for name, info in flat_fields().items():
+        ann = info.annotation
+        if ann in LEAF_BLOCKS:
+            out[name] = None
+            for key, sub in ann.model_fields.items():
+                out[f"{name}.{key}"] = _kind(sub.annotation)
+        else:
+            out[name] = _kind(ann)
+    return out
+
+
+def unknown(name: str, source: str) -> ScenarioError:
+    """The one message for a name that is not a parameter: the closest name, and what the section allows."""
+    known = list(names())
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ";"
+    section = name.rsplit(".", 1)[0] if "." in name else ""
+    depth = name.count(".")
+    in_section = [k for k in known if section and k.startswith(section + ".") and k.count(".") == depth]
+    if in_section:
+        allowed = f"Allowed in '{section}': {', '.join(in_section)}"
+    else:
+        sections = sorted({k.split(".")[0] for k in known if "." in k})
+        allowed = f"Allowed sections: {', '.join(sections)} (`diffusion-sim params` lists every parameter)"
+    return ScenarioError(f"{source}: unknown parameter '{name}'{hint} {allowed}")
+
+
+def kind(name: str, source: str = "<parameters>") -> Kind | None:
+    """The kind of parameter ``name`` (dotted or ``__``); an unknown name is a :class:`ScenarioError` with a hint."""
+    key = normalise(name)
+    table = names()
+    if key not in table:
+        raise unknown(key, source)
+    return table[key]
+
+
+def get(params: Params, name: str) -> Any:
+    """The value of parameter ``name`` (dotted or ``__``) in ``params``, as it would be written to a file."""
+    value: Any = params.model_dump(mode="json")
+    for key in normalise(name).split("."):
+        if not isinstance(value, dict) or key not in value:
+            raise unknown(normalise(name), "parameter")
+        value = value[key]
+    return value
+
+
+def change(params: Params, changes: Mapping[str, Any], source: str = "--set") -> Params:
+    """``params`` with the named values changed and the whole validated again; one clear line if not allowed.
+
+    A new ``innovation.profile`` first replaces every innovation value with the profile's, then the
+    other changes apply. ``model_copy(update=...)`` would skip validation, so the tree is rebuilt.
+    """
+    if not changes:
+        return params
+    wanted = {normalise(k): v for k, v in changes.items()}
+    data = params.model_dump()
+    if "innovation.profile" in wanted:
+        try:
+            data["innovation"] = profile_data(str(wanted["innovation.profile"]))
+        except ValueError as exc:
+            raise ScenarioError(f"{source}: field 'innovation.profile': {exc}") from None
+    for dotted, value in wanted.items():
+        node = data
+        *parents, last = dotted.split(".")
+        for key in parents:
+            if not isinstance(node.get(key), dict):
+                raise unknown(dotted, source)
+            node = node[key]
+        if last not in node:
+            raise unknown(dotted, source)
+        node[last] = value
+    return validate(data, source)
+
+
+def leaves(params: Params) -> dict[str, Any]:
+    """Every value by its finest dotted name (``innovation.uptake.hospital``), as a file would hold it."""
+    out: dict[str, Any] = {}
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                walk(value, f"{prefix}{key}.")
+            else:
+                out[f"{prefix}{key}"] = value
+
+    walk(params.model_dump(mode="json"), "")
+    return out
+
+
+def differences(start: Params, now: Params) -> list[tuple[str, Any, Any]]:
+    """(name, value in ``start``, value in ``now``) of every value that differs, by finest name, in the schema's order."""
+    a, b = leaves(start), leaves(now)
+    return [(name, a[name], b[name]) for name in a if a[name] != b[name]]
+
+
+# ---------------------------------------------------------------- validation with one clear line
+def validate(data: dict[str, Any], source: str = "<parameters>", file_keys: tuple[str, ...] = ()) -> Params:
+    """Validate a nested dict of parameters, turning pydantic's report into one line naming the field.
+
+    ``file_keys`` are top-level keys a scenario file may hold besides parameters (named in the hint).
+    """
+    try:
+        return Params.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(f"{source}: {_describe(exc, data, file_keys)}") from None
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the field at ``loc`` (all but its last part)."""
+    model: type[BaseModel] = Params
+    for part in loc[:-1]:
+        info = model.model_fields.get(str(part))
+        ann = info.annotation if info else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def _describe(exc: ValidationError, data: dict[str, Any], file_keys: tuple[str, ...]) -> str:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if not isinstance(p, int))
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        owner = _model_at(loc)
+        allowed = sorted(owner.model_fields) if owner else []
+        if owner is Params:
+            allowed = sorted({*allowed, *file_keys})
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown field '{field}'{hint} Allowed here: {', '.join(allowed)}"
+    owner = _model_at(loc)
+    info = owner.model_fields.get(str(loc[-1])) if owner and loc else None
+    got = _lookup(data, loc)
+    got_text = f", got {got!r}" if got is not _MISSING and not isinstance(got, dict) else ""
+    unit = ""
+    if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
+        unit = f" ({info.description.split(';')[0]})"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    named = re.match(r"([a-z_]+(?:\.[a-z_]+)+): (.*)", message)
+    if not loc and named:  # a check across sections names the field it is about
+        field, message = named.groups()
+    return f"field '{field}': {message}{got_text}{unit}"
+
+
+_MISSING = object()
+
+
+def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node

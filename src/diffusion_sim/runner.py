@@ -12,7 +12,7 @@ import numpy as np
 
 from diffusion_sim.model import DiffusionModel, PortfolioModel, build_model
 from diffusion_sim.model.state import OrgState
-from diffusion_sim.params import Params, with_overrides
+from diffusion_sim.params import Params, change
 from diffusion_sim.region import Region, build_region
 
 PATIENT_TARGET = 1000  # Multinnoveren: +1,000 patients within a year
@@ -129,7 +129,7 @@ def warm_up(params: Params) -> None:
 
     It comes from Numba's cache (or is compiled once); worker processes forked afterwards start with it ready.
     """
-    short = with_overrides(params, {"simulation.months": 2})
+    short = change(params, {"simulation.months": 2}, source="warm-up")
     run_replication(short, 0)
 
 

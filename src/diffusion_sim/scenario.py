@@ -1,8 +1,12 @@
-"""Scenario files: TOML -> validated :class:`Params`.
+"""Scenario files: TOML <-> validated :class:`Params`.
 
 A scenario may ``extends = "other.toml"`` (a path relative to itself); tables are merged key by key,
 the extending file winning. Every problem becomes one :class:`ScenarioError` line that names the
-file, the field and what is allowed, with a "did you mean" hint for unknown keys.
+file, the field and what is allowed, with a "did you mean" hint for unknown keys (the checks
+themselves are :func:`diffusion_sim.params.validate` and :func:`diffusion_sim.params.change`).
+
+Scenario files are written by one writer, :func:`to_toml` (tomlkit, so quotes, backslashes and any
+text survive the round trip), used by calibration and the explorer's export.
 
 A scenario may also declare which parameters are uncertain, for sensitivity analysis, in an
 ``[uncertain]`` table: ``[uncertain."diffusion.q"]`` with ``low``, ``high`` and ``source``. It is not a
@@ -12,15 +16,15 @@ model input: :func:`load_scenario` sets it aside and :func:`load_uncertain` read
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+import tomlkit
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.params import Params, PerTypeAmount, PerTypeShare, merge_tables
+from diffusion_sim.params import Params, change, merge_tables, validate
 
 SCENARIO_KEYS = ("extends", "name", "description", "uncertain")
 UNCERTAIN_KEYS = ("low", "high", "source")
@@ -32,8 +36,8 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     data = _read_chain(path, seen=())
     data.pop("uncertain", None)  # a declaration for sensitivity analysis, not a model input
     data.setdefault("name", path.stem)
-    params = validate(data, source=str(path))
-    return override(params, overrides, source="--set") if overrides else params
+    params = validate(data, str(path), file_keys=SCENARIO_KEYS)
+    return change(params, overrides, source="--set") if overrides else params
 
 
 def load_uncertain(path: str | Path) -> dict[str, dict[str, Any]]:
@@ -70,14 +74,6 @@ def load_uncertain(path: str | Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def validate(data: dict[str, Any], source: str = "<parameters>") -> Params:
-    """Validate a nested dict of parameters, turning pydantic's report into one clear line."""
-    try:
-        return Params.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(f"{source}: {_describe(exc, data)}") from None
-
-
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     resolved = path.resolve()
     if resolved in seen:
@@ -103,79 +99,41 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     return merge_tables(base, data)
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model that owns the field at ``loc`` (all but its last part)."""
-    model: type[BaseModel] = Params
-    for part in loc[:-1]:
-        info = model.model_fields.get(str(part))
-        ann = info.annotation if info else None
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
-            return None
-        model = ann
-    return model
+def to_toml(data: Mapping[str, Any], header: list[str] | tuple[str, ...] = (), comments: Mapping[str, str] | None = None) -> str:
+    """A scenario file's text: ``data`` (nested tables) with ``header`` comment lines and per-key trailing ``comments``.
+
+    ``comments`` maps dotted keys (``"diffusion.q"``) to a one-line remark. Values that are ``None``
+    (an unset optional parameter) are left out, which is what the schema's default means. Comment text
+    is kept on one line, so no text can add a key to the file.
+    """
+    comments = comments or {}
+    doc = tomlkit.document()
+    for line in header:
+        doc.add(tomlkit.comment(_one_line(line)))
+    if header:
+        doc.add(tomlkit.nl())
+    _fill(doc, data, "", comments)
+    return tomlkit.dumps(doc)
 
 
-def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
-    err = exc.errors()[0]
-    loc = tuple(p for p in err["loc"] if not isinstance(p, int))
-    field = ".".join(str(p) for p in loc) or "(top level)"
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        owner = _model_at(loc)
-        allowed = sorted(owner.model_fields) if owner else []
-        if owner is Params:
-            allowed = sorted({*allowed, *SCENARIO_KEYS})
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown field '{field}'{hint} Allowed here: {', '.join(allowed)}"
-    owner = _model_at(loc)
-    info = owner.model_fields.get(str(loc[-1])) if owner and loc else None
-    got = _lookup(data, loc)
-    got_text = f", got {got!r}" if got is not _MISSING and not isinstance(got, dict) else ""
-    unit = ""
-    if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
-        unit = f" ({info.description.split(';')[0]})"
-    message = str(err["msg"]).removeprefix("Value error, ")
-    named = re.match(r"([a-z_]+(?:\.[a-z_]+)+): (.*)", message)
-    if not loc and named:  # a check across sections names the field it is about
-        field, message = named.groups()
-    return f"field '{field}': {message}{got_text}{unit}"
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
-_MISSING = object()
-
-
-def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return _MISSING
-    return node
-
-
-def override(params: Params, changes: dict[str, Any], source: str = "--set") -> Params:
-    """Apply dotted-key ``changes`` to ``params``; a wrong name or value is one clear ScenarioError."""
-    from diffusion_sim.params import flat_fields, with_overrides
-
-    try:
-        return with_overrides(params, changes)
-    except KeyError as exc:
-        name = str(exc.args[0])
-        known = list(flat_fields())
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else "; `diffusion-sim params` lists them"
-        raise ScenarioError(f"{source}: unknown parameter '{name}'{hint}") from None
-    except ValidationError as exc:
-        data = params.model_dump()
-        for dotted, value in changes.items():  # report the value that was given, not the one it replaced
-            node = data
-            *parents, last = dotted.split(".")
-            for key in parents:
-                node = node.setdefault(key, {}) if isinstance(node, dict) else {}
-            if isinstance(node, dict):
-                node[last] = value
-        raise ScenarioError(f"{source}: {_describe(exc, data)}") from None
-    except ValueError as exc:  # an unknown innovation profile
-        raise ScenarioError(f"{source}: field 'innovation.profile': {exc}") from None
+def _fill(container: Any, data: Mapping[str, Any], prefix: str, comments: Mapping[str, str]) -> None:
+    tables = []
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            tables.append((key, value))
+            continue
+        item = tomlkit.item(list(value) if isinstance(value, tuple) else value)
+        remark = comments.get(f"{prefix}{key}")
+        if remark:
+            item.comment(_one_line(remark))
+        container.add(key, item)
+    for key, value in tables:
+        table = tomlkit.table(is_super_table=not any(not isinstance(v, Mapping) for v in value.values() if v is not None))
+        _fill(table, value, f"{prefix}{key}.", comments)
+        container.add(key, table)

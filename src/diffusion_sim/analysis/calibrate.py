@@ -25,7 +25,6 @@ back to check it gives the fitted parameters.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -38,7 +37,8 @@ from scipy.optimize import differential_evolution
 
 from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError, ScenarioError
-from diffusion_sim.params import Params
+from diffusion_sim.params import Params, differences, get
+from diffusion_sim.scenario import load_scenario, to_toml
 
 from .evaluate import POINT_OUTCOMES, Progress, analysis_manifest, evaluate, point_outcomes, write_folder
 from .space import Dimension, apply
@@ -238,18 +238,6 @@ def _check(
 
 
 # ---------------------------------------------------------------------------- writing the fitted scenario
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return repr(float(value))
-
-
 def fitted_scenario_text(
     result: CalibrationResult,
     base: Params,
@@ -262,68 +250,51 @@ def fitted_scenario_text(
     """The fitted scenario file: ``extends`` the original, sets the fitted values, records the fit."""
     parent = os.path.relpath(Path(source).resolve(), Path(out).resolve().parent)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    lines = [
-        f"# Calibrated by `diffusion-sim calibrate` (diffusion-sim {__version__}) on {stamp}; do not edit by hand,",
-        "# run the command again. Only the fitted values and the conditions of the fit differ from the scenario it extends.",
+    header = [
+        f"Calibrated by `diffusion-sim calibrate` (diffusion-sim {__version__}) on {stamp}; do not edit by hand,",
+        "run the command again. Only the fitted values and the conditions of the fit differ from the scenario it extends.",
     ]
     if command:
-        lines.append(f"# Command: {' '.join(command)}")
-    lines.append(
-        f"# Optimiser: scipy.optimize.differential_evolution, {result.generations} generations, "
+        header.append(f"Command: {' '.join(command)}")
+    header.append(
+        f"Optimiser: scipy.optimize.differential_evolution, {result.generations} generations, "
         f"{result.evaluations} candidates of {result.replications} replications each ({result.message.rstrip('.')})."
     )
-    lines.append("# Fit (targets are means over replications; MCSE = Monte Carlo standard error):")
+    header.append("Fit (targets are means over replications; MCSE = Monte Carlo standard error):")
     for _, r in result.fit.iterrows():
-        lines.append(
-            f"#   {r['target']} = {r['value']:g}: {r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} on the "
+        header.append(
+            f"  {r['target']} = {r['value']:g}: {r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} on the "
             f"{r['fitted_replications']} fitting replications; {r['check_value']:.4g} ± {r['check_mcse']:.2g} on "
             f"{r['check_replications']} fresh ones (z = {r['z']:+.2f})"
         )
-    lines.append("# Ranges searched: " + ", ".join(f"{d.name} in [{d.low:g}, {d.high:g}]" for d in dims))
-    lines += [
-        f'extends = "{parent}"',
-        f'name = "{base.name}-calibrated"',
-        f'description = "{base.description.rstrip(".")}; calibrated to '
-        + ", ".join(f"{k} = {v:g}" for k, v in targets.items())
-        + '"',
-    ]
-    from diffusion_sim.scenario import load_scenario
-
-    original = _leaves(load_scenario(source).model_dump(mode="json"))
-    current = _leaves(base.model_dump(mode="json"))
+    header.append("Ranges searched: " + ", ".join(f"{d.name} in [{d.low:g}, {d.high:g}]" for d in dims))
     target_text = ", ".join(f"{k} = {v:g}" for k, v in targets.items())
-    tables: dict[str, list[str]] = {}
-    for name, value in current.items():  # conditions set for the fit (--set, --seed, --months)
-        if name in result.fitted or name in ("name", "description") or value == original.get(name):
-            continue
-        table, key = name.rsplit(".", 1)
-        tables.setdefault(table, []).append(
-            f"{key} = {_toml_value(value)}   # condition of the calibration (was {original.get(name)!r})"
-        )
+    data: dict[str, Any] = {
+        "extends": parent,
+        "name": f"{base.name}-calibrated",
+        "description": f"{base.description.rstrip('.')}; calibrated to {target_text}",
+    }
+    comments: dict[str, str] = {}
+
+    def put(name: str, value: Any, remark: str) -> None:
+        *tables, key = name.split(".")
+        node = data
+        for table in tables:
+            node = node.setdefault(table, {})
+        node[key] = value
+        comments[name] = remark
+
+    original = load_scenario(source)
+    for name, was, now in differences(original, base):  # conditions set for the fit (--set, --seed, --months)
+        if name not in result.fitted and name not in ("name", "description"):
+            put(name, now, f"condition of the calibration (was {was!r})")
     for name, value in result.fitted.items():
-        table, key = name.rsplit(".", 1)
-        tables.setdefault(table, []).append(
-            f"{key} = {_toml_value(value)}   # CALIBRATED to {target_text} (was {original[name]:g})"
-        )
-    for table, entries in tables.items():
-        lines += ["", f"[{table}]", *entries]
-    return "\n".join(lines) + "\n"
-
-
-def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out.update(_leaves(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
+        put(name, value, f"CALIBRATED to {target_text} (was {get(original, name):g})")
+    return to_toml(data, header, comments)
 
 
 def write_fitted_scenario(text: str, out: Path, fitted: dict[str, Any]) -> Path:
     """Write the fitted file atomically (never over an existing file) and check that it loads to the fit."""
-    from diffusion_sim.scenario import load_scenario
-
     out = Path(out)
     if out.exists():
         raise ResultsError(f"{out}: already exists; a fitted scenario is never overwritten, choose another --out")
@@ -331,11 +302,9 @@ def write_fitted_scenario(text: str, out: Path, fitted: dict[str, Any]) -> Path:
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     tmp.write_text(text, encoding="utf-8")
     try:
-        loaded = load_scenario(tmp).model_dump()
+        loaded = load_scenario(tmp)
         for name, value in fitted.items():
-            got: Any = loaded
-            for part in name.split("."):
-                got = got[part]
+            got = get(loaded, name)
             if got != value:
                 raise ResultsError(f"{out}: the written file gives {name} = {got!r}, not the fitted {value!r}")
         os.replace(tmp, out)

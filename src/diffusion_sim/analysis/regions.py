@@ -59,11 +59,10 @@ import pandas as pd
 from diffusion_sim import __version__
 from diffusion_sim.errors import DiffusionSimError, RegionError, ResultsError, ScenarioError
 from diffusion_sim.executors import run_all
-from diffusion_sim.params import ORG_TYPES, OriginParams, Params
+from diffusion_sim.params import ORG_TYPES, OriginParams, Params, change
 from diffusion_sim.region import Region, build_region, municipalities_for, preset_names
 from diffusion_sim.results import atomic_folder, environment, file_hashes
 from diffusion_sim.runner import summarise
-from diffusion_sim.scenario import override
 
 from .summary import OUTCOMES, TIME_OUTCOMES, format_interval, format_value, months_saved, quantiles
 
@@ -251,12 +250,12 @@ def plan_region(scenarios: list[Params], choice: RegionChoice) -> RegionRun:
     region = None
     for base in scenarios:
         try:
-            p = override(base, choice.changes(), source=source)
+            p = change(base, choice.changes(), source=source)
             region = build_region(p)
             codes = choose_origin(p, region)
             shifted = codes != origin_municipalities(p)
             if shifted:
-                p = override(p, _origin_changes(codes), source=source)
+                p = change(p, _origin_changes(codes), source=source)
             build_model(p, region=region, agent_views=False)  # bad region or origin settings fail here, named
         except DiffusionSimError as exc:
             text = str(exc)

@@ -6,28 +6,26 @@ schema (with a "did you mean" hint) and every range against the field's allowed 
 a point's values to a scenario through full validation (``Params.model_validate``, never
 ``model_copy``). Sweeps, sensitivity analysis and calibration all start here.
 
-Names are the dotted leaf names of :func:`diffusion_sim.params.flat_fields`, plus one name per
+Names are those of :func:`diffusion_sim.params.names`: dotted leaf names, with one name per
 organisation type for per-type blocks (``innovation.target_share.hospital``).
 """
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.params import ORG_TYPES, Params, PerTypeAmount, PerTypeShare, flat_fields
-from diffusion_sim.scenario import load_uncertain, validate
+from diffusion_sim.params import Kind, Params, change, kind, names, normalise
+from diffusion_sim.scenario import load_uncertain
 
-Kind = Literal["float", "int", "bool"]
 DEFAULT_STEPS = 5
 # LHS and other design draws get their own spawn key, disjoint from the model's (rep + 1, stream) keys
 DESIGN_SPAWN_KEY = (0xDE5167,)
@@ -71,74 +69,28 @@ class Dimension:
         return float(value)
 
 
-# ---------------------------------------------------------------------------- parameter names
-def parameter_kinds() -> dict[str, Kind | None]:
-    """Every parameter name and its kind (None for text, choices and lists, which cannot be varied)."""
-    out: dict[str, Kind | None] = {}
-    for name, info in flat_fields().items():
-        ann = info.annotation
-        if ann in (PerTypeShare, PerTypeAmount):
-            for t in ORG_TYPES:
-                out[f"{name}.{t}"] = "float"
-        elif ann is bool:
-            out[name] = "bool"
-        elif ann is int:
-            out[name] = "int"
-        elif ann is float:
-            out[name] = "float"
-        else:
-            out[name] = None
-    return out
-
-
+# ---------------------------------------------------------------------------- names and values
 def resolve(name: str, what: str) -> Kind:
-    """The kind of parameter ``name``; a :class:`ScenarioError` naming it, with a hint, if it is not one.
+    """The kind of parameter ``name`` if it can be varied (a number or true/false); else one clear line.
 
-    ``what`` prefixes the message (``--vary x=...``, ``file.toml: [uncertain."x"]``).
+    ``what`` prefixes the message (``--vary x=...``, ``file.toml: [uncertain."x"]``). Names and their
+    kinds come from the parameter schema (:func:`diffusion_sim.params.kind`).
     """
-    kinds = parameter_kinds()
-    key = name.replace("__", ".")
-    if key in kinds:
-        kind = kinds[key]
-        if kind is None:
-            numeric = [k for k, v in kinds.items() if v is not None and k.startswith(key.rsplit(".", 1)[0] + ".")]
-            raise ScenarioError(
-                f"{what}: '{key}' is not a number or true/false and cannot be varied; "
-                f"numeric parameters in its section: {', '.join(numeric) or 'none'}"
-            )
-        return kind
-    close = difflib.get_close_matches(key, list(kinds), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    section = key.rsplit(".", 1)[0] if "." in key else ""
-    in_section = [k for k in kinds if section and k.startswith(section + ".") and kinds[k] is not None]
-    if in_section:
-        allowed = f"Allowed in '{section}': {', '.join(in_section)}"
-    else:
-        sections = sorted({k.split(".")[0] for k in kinds if "." in k})
-        allowed = f"Allowed sections: {', '.join(sections)} (see `diffusion-sim params`)"
-    raise ScenarioError(f"{what}: unknown parameter '{key}'{hint} {allowed}")
+    key = normalise(name)
+    found = kind(key, what)
+    if found is None:
+        section = key.rsplit(".", 1)[0]
+        numeric = [k for k, v in names().items() if v is not None and k.startswith(section + ".")]
+        raise ScenarioError(
+            f"{what}: '{key}' is not a number or true/false and cannot be varied; "
+            f"numeric parameters in its section: {', '.join(numeric) or 'none'}"
+        )
+    return found
 
 
-def normalise(name: str) -> str:
-    """``facilitation__budget_eur_per_year`` -> ``facilitation.budget_eur_per_year`` (Mesa/EMA keyword style)."""
-    return name.replace("__", ".")
-
-
-# ---------------------------------------------------------------------------- applying values
 def apply(params: Params, values: dict[str, Any], source: str = "<parameters>") -> Params:
-    """``params`` with dotted ``values`` set, validated again as a whole (one-line error if not allowed)."""
-    data = params.model_dump()
-    for dotted, value in values.items():
-        node = data
-        keys = normalise(dotted).split(".")
-        for key in keys[:-1]:
-            if not isinstance(node.get(key), dict):
-                resolve(dotted, source)  # raises with a hint
-            node = node[key]
-        if keys[-1] not in node:
-            resolve(dotted, source)
-        node[keys[-1]] = value
-    return validate(data, source=source)
+    """``params`` with a design point's ``values`` set (through the one door, :func:`diffusion_sim.params.change`)."""
+    return change(params, values, source=source)
 
 
 def check_range(params: Params, dim: Dimension, what: str) -> None:

@@ -4,7 +4,7 @@ A lever is a field of the parameter schema with a control (slider, switch, selec
 a range for the control and a *scope*: team levers change only the chosen strategy, shared levers
 (the insurer, the horizon, the uncertain model assumptions) change the strategy and the reference
 alike, so the comparison stays one of strategies under the same conditions. Values go through
-:func:`diffusion_sim.scenario.override`, the same schema check as ``--set`` on the command line; a
+:func:`diffusion_sim.params.change`, the same schema check as ``--set`` on the command line; a
 value the schema refuses becomes a :class:`LeverError` that names the lever in the page's language.
 """
 
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
-from diffusion_sim.params import ORG_TYPES, Params, flat_fields
-from diffusion_sim.scenario import override
+from diffusion_sim.params import ORG_TYPES, Params, change, flat_fields
 from diffusion_sim.study import align
 from diffusion_sim.texts import (
     EXPLORER_LEVERS,
@@ -219,14 +218,14 @@ def apply(reference: Params, strategy: Params, values: dict[str, Any]) -> tuple[
     """
     both, only = changes(values, strategy)
     try:
-        pair = (override(reference, both, source="explorer"), override(strategy, only, source="explorer"))
+        pair = (change(reference, both, source="explorer"), change(strategy, only, source="explorer"))
         align(list(pair))
         return pair
     except ScenarioError as exc:
         technical = str(exc)
     for key, value in only.items():  # find the lever to blame, in the page's order
         try:
-            override(strategy, {key: value}, source="explorer")
+            change(strategy, {key: value}, source="explorer")
         except ScenarioError:
             shown = values[key] if key in values else value
             raise LeverError(technical, key, shown) from None
@@ -251,7 +250,7 @@ def isolated_version(strategy: Params) -> Params:
     team_off = {f"facilitation.{k}": v for k, v in FacilitationParams().model_dump().items()}
     team_off["name"] = "isolated"
     team_off["description"] = f"{strategy.name} without the regional team"
-    return override(strategy, team_off, source="explorer")
+    return change(strategy, team_off, source="explorer")
 
 
 def starting_pair(paths: list[str]) -> tuple[Params, Params]:

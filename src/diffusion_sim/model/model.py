@@ -33,10 +33,9 @@ from diffusion_sim.model import kernel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
-from diffusion_sim.params import ORG_TYPES, InnovationParams, Params
+from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
 from diffusion_sim.region import Region, build_region
 from diffusion_sim.rng import seed_sequence, stream
-from diffusion_sim.scenario import override
 
 N_TYPES = len(ORG_TYPES)
 UNIFORMS_PER_DRAW = 2**16  # uniforms drawn at once per phase stream: several months' worth in small regions
@@ -382,9 +381,9 @@ class DiffusionModel(mesa.Model):
 def resolve_params(params: Params | None, rng: Any, overrides: dict[str, Any], who: str) -> Params:
     """Parameters as Mesa's tools pass them: ``rng`` an integer root seed, overrides as ``section__field=value``."""
     params = params or Params()
-    changes = {k.replace("__", "."): v for k, v in overrides.items()}
+    changes = dict(overrides)
     if rng is not None:
         if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
             raise ScenarioError(f"{who}: rng must be an integer root seed, got {type(rng).__name__}")
         changes["simulation.seed"] = int(rng)
-    return override(params, changes, source=who) if changes else params
+    return change(params, changes, source=who)
