@@ -4,10 +4,11 @@ import pytest
 from typer.testing import CliRunner
 
 from diffusion_sim.analysis.calibrate import calibrate, fitted_scenario_text, parse_targets, write_fitted_scenario
-from diffusion_sim.analysis.evaluate import evaluate, point_outcomes
+from diffusion_sim.analysis.evaluate import evaluate
 from diffusion_sim.analysis.space import Dimension, apply
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError, ScenarioError
+from diffusion_sim.outcomes import point_outcomes
 from diffusion_sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

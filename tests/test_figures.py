@@ -14,7 +14,6 @@ from PIL import Image
 from tests.conftest import make_compare_folder
 
 from diffusion_sim import figures
-from diffusion_sim.analysis.summary import quantiles
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.figures import (
     FIGURES,
@@ -27,6 +26,7 @@ from diffusion_sim.figures import (
     typical_replication,
     write_figures,
 )
+from diffusion_sim.outcomes import quantiles
 from diffusion_sim.texts import MONTHS_SHORT, fmt_percent
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import DiffusionModel, OrgState, kernel
 from diffusion_sim.model.agents import Organisation
+from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import change
 from diffusion_sim.region import build_region
-from diffusion_sim.runner import run_replication, summarise
+from diffusion_sim.runner import run_replication
 
 ZERO_FACILITATION = {
     "facilitation.budget_eur_per_year": 0.0,

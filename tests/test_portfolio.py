@@ -15,10 +15,11 @@ from diffusion_sim.errors import ScenarioError
 from diffusion_sim.innovations import profile_names
 from diffusion_sim.model import DiffusionModel, PortfolioModel
 from diffusion_sim.model.state import NOT_YET, OrgState
+from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import InnovationParams, Params, change
 from diffusion_sim.region import build_region
 from diffusion_sim.results import build_tables
-from diffusion_sim.runner import run_replication, summarise
+from diffusion_sim.runner import run_replication
 from diffusion_sim.scenario import load_scenario
 
 PROFILES = ("heart-failure-telemonitoring", "copd-remote-monitoring", "structured-medication-review")

@@ -66,7 +66,8 @@ def test_organisations_lie_near_their_municipality(isolated):
 
 
 def test_other_regions_build_and_run(isolated):
-    from diffusion_sim.runner import run_replication, summarise
+    from diffusion_sim.outcomes import summarise
+    from diffusion_sim.runner import run_replication
 
     rijnmond = change(isolated, {"region.preset": "rotterdam-rijnmond", "origin.municipality": "GM0599",
                                          "simulation.months": 12})

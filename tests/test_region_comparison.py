@@ -49,14 +49,17 @@ def folders(tmp_path_factory):
 def test_folder_has_the_tables_figure_and_manifest(folders):
     out, output = folders["1"]
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "region_summary.csv", "regions.csv", "regions.png",
-                                                     "regions.svg"]
+                                                     "regions.svg", "regions_paired.csv"]
     assert not list(out.parent.glob(".*tmp*")), "no temporary folder left behind"
     tidy = pd.read_csv(out / "regions.csv", dtype={"origin_municipality": str})
     expected = {"region", "region_kind", "population", "eligible_orgs", "origin_municipality", "origin_moved", "scenario",
                 "replication", "patients_12m", "patients_final", "months_to_1000_patients", "months_to_70pct",
-                "total_cost_eur", "reach_per_eur_1000", "patients_final_per_100k", "reference", "extra_patients",
-                "extra_cost_eur", "extra_patients_per_extra_eur_1000", "months_saved_to_1000_patients"}
+                "total_cost_eur", "reach_per_eur_1000", "patients_final_per_100k"}
     assert expected <= set(tidy.columns)
+    paired_rows = pd.read_csv(out / "regions_paired.csv")
+    assert {"region", "scenario", "reference", "replication", "patients_final", "total_cost_eur",
+            "extra_patients_per_extra_eur_1000", "months_saved_to_1000_patients"} <= set(paired_rows.columns)
+    assert len(paired_rows) == len(REGIONS) * REPS and set(paired_rows["scenario"]) == {"collaborative"}
     assert len(tidy) == len(REGIONS) * 2 * REPS
     assert list(tidy.groupby(["region", "scenario"], sort=False).size().index) == [
         ("GM0664", "isolated"), ("GM0664", "collaborative"), ("Zeeland", "isolated"), ("Zeeland", "collaborative")]
@@ -79,13 +82,14 @@ def test_folder_has_the_tables_figure_and_manifest(folders):
     assert meta["regions"]["GM0664"]["scenarios"]["collaborative"]["parameters"]["region"]["municipalities"] == ["GM0664"]
     assert meta["regions"]["Zeeland"]["scenarios"]["isolated"]["parameters"]["region"]["province"] == "Zeeland"
     assert meta["regions"]["Zeeland"]["scenarios"]["isolated"]["parameters"]["simulation"]["months"] == MONTHS
-    assert set(meta["files"]) == {"region_summary.csv", "regions.csv", "regions.png", "regions.svg"}
+    assert set(meta["files"]) == {"region_summary.csv", "regions.csv", "regions.png", "regions.svg", "regions_paired.csv"}
     assert "python" in meta["environment"]
     assert "Zeeland" in output and "GM0664" in output and "minus" in output and "replications in" in output
 
 
 def test_per_replication_rows_are_consistent(folders):
     tidy = pd.read_csv(folders["1"][0] / "regions.csv")
+    pairs = pd.read_csv(folders["1"][0] / "regions_paired.csv")
     spent = tidy["total_cost_eur"] > 0
     assert spent.sum() >= len(tidy) - 2  # nearly every run spends something
     np.testing.assert_allclose(tidy.loc[spent, "reach_per_eur_1000"],
@@ -95,13 +99,14 @@ def test_per_replication_rows_are_consistent(folders):
     for _region, sub in tidy.groupby("region"):
         iso = sub[sub["scenario"] == "isolated"].set_index("replication")
         col = sub[sub["scenario"] == "collaborative"].set_index("replication")
-        assert iso["extra_patients"].isna().all(), "the reference has no paired differences"
+        diff = pairs[pairs["region"] == _region].set_index("replication")
+        assert (diff["reference"] == "isolated").all()
         extra = col["patients_final"] - iso["patients_final"]
         extra_cost = col["total_cost_eur"] - iso["total_cost_eur"]
-        np.testing.assert_allclose(col["extra_patients"], extra)
-        np.testing.assert_allclose(col["extra_cost_eur"], extra_cost)
+        np.testing.assert_allclose(diff["patients_final"], extra)
+        np.testing.assert_allclose(diff["total_cost_eur"], extra_cost)
         ratio = (extra / extra_cost * 1000).where(extra_cost > 0)
-        np.testing.assert_allclose(col["extra_patients_per_extra_eur_1000"], ratio)
+        np.testing.assert_allclose(diff["extra_patients_per_extra_eur_1000"], ratio)
         assert (col["facilitation_cost_eur"] > 0).all() and (iso["facilitation_cost_eur"] == 0).all()
 
     summary = pd.read_csv(folders["1"][0] / "region_summary.csv")
@@ -179,13 +184,13 @@ def test_the_scenarios_own_region_gives_the_numbers_of_compare():
     """--region zuidwest changes nothing in the Zuidwest scenarios: the same rows as a plain run of each."""
     from diffusion_sim.analysis.regions import plan_regions, run_regions
     from diffusion_sim.executors import run_all
-    from diffusion_sim.runner import summarise
+    from diffusion_sim.outcomes import summarise
 
     scenarios = [load_scenario(SCENARIOS / f, {"simulation.months": 12}) for f in ("zuidwest-isolated.toml",
                                                                                    "zuidwest-collaborative.toml")]
     plans = plan_regions(scenarios, ["zuidwest"])
     assert [p.model_dump() for p in plans[0].params] == [p.model_dump() for p in scenarios]
-    tidy = run_regions(plans, 2)
+    tidy, _ = run_regions(plans, 2)
     plain = run_all(scenarios, 2)
     for s, params in enumerate(scenarios):
         rows = tidy[tidy["scenario"] == params.name].reset_index(drop=True)

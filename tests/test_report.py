@@ -15,10 +15,12 @@ from tests.conftest import make_compare_folder
 from typer.testing import CliRunner
 
 from diffusion_sim import figures, report
-from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, outcome_table
+from diffusion_sim.analysis.summary import difference_table, outcome_table
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.figures import load_study
+from diffusion_sim.outcomes import SHOWN as OUTCOMES
+from diffusion_sim.outcomes import TIME_OUTCOMES
 from diffusion_sim.params import flat_fields
 from diffusion_sim.report import build_document, render_html, write_report
 from diffusion_sim.texts import (
@@ -117,7 +119,7 @@ def test_table_numbers_equal_the_summary_table(study, pages, lang):
                 rf'data-row="{row.outcome}" data-col="{row.scenario}".*?</td>', page, flags=re.S).group(0)
     diffs = difference_table(study.results.paired)
     for row in diffs.itertuples(index=False):
-        if row.outcome.endswith("_saved"):
+        if row.outcome.startswith("months_saved_to_"):
             continue
         # the cost-per-patient row shows the extra cost per extra patient, not a difference of two ratios
         where = "cost_per_patient_eur" if row.outcome == "incremental_cost_per_patient_eur" else row.outcome
@@ -344,3 +346,14 @@ def test_compare_writes_figures_and_report_by_default(tmp_path):
     assert (out / "report-en.html").is_file() and (out / "report-en.pdf").is_file()
     assert (out / "summary.parquet").is_file()
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_months_saved_rows_show_the_paired_saving(study, pages):
+    """Each time target's difference column holds the months saved (the catalogue's paired outcome), not a dash."""
+    page = pages[1]["en"]
+    diffs = difference_table(study.results.paired)
+    for outcome in TIME_OUTCOMES:
+        row = diffs[diffs["outcome"] == f"months_saved_to_{outcome.removeprefix('months_to_')}"].iloc[0]
+        text = cell(page, outcome, f"diff:{row['scenario']}")
+        expected = fmt_interval({"median": row["median"], "low": row["low"], "high": row["high"]}, "months", "en")
+        assert text.lstrip("+") == (expected if row["pairs"] else "–")

@@ -13,7 +13,7 @@ Example::
     run_model(scenario="scenarios/zuidwest-collaborative.toml", facilitation__budget_eur_per_year=20000,
               replications=20)["patients_12m"]
 
-Outcomes (see ``analysis/evaluate.py`` for the exact definitions) are the means over the
+Outcomes (see ``outcomes.py`` for the exact definitions) are the means over the
 replications run: for one replication, its own value. Times to a target count a miss as
 ``horizon + 1`` and come with the share that reached it; cost per patient is a ratio of means.
 """
@@ -25,15 +25,15 @@ from typing import Any
 
 import pandas as pd
 
-from diffusion_sim.analysis.evaluate import POINT_OUTCOMES, outcomes_of
 from diffusion_sim.errors import ScenarioError
+from diffusion_sim.outcomes import outcomes_of, point_names, summarise
 from diffusion_sim.params import Params, change
 from diffusion_sim.region import build_region
-from diffusion_sim.runner import run_replication, summarise
+from diffusion_sim.runner import run_replication
 
 __all__ = ["OUTCOMES", "run_model"]
 
-OUTCOMES: tuple[str, ...] = tuple(POINT_OUTCOMES)
+OUTCOMES: tuple[str, ...] = tuple(point_names())
 
 
 def run_model(

@@ -36,9 +36,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from diffusion_sim.errors import ResultsError
+from diffusion_sim.outcomes import ADOPTION_TARGET, PATIENT_TARGET
 from diffusion_sim.params import ORG_TYPES
 from diffusion_sim.results import ResultSet, read_results, replace_atomically
-from diffusion_sim.runner import ADOPTION_TARGET, PATIENT_TARGET
 from diffusion_sim.texts import (
     DASH,
     ORG_TYPE_LABELS,

@@ -30,7 +30,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, innovation_table, outcome_table
+from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table
 from diffusion_sim.figures import (
     Study,
     figure_names,
@@ -43,6 +43,8 @@ from diffusion_sim.figures import (
     replace_atomically,
     save,
 )
+from diffusion_sim.outcomes import SHOWN as OUTCOMES
+from diffusion_sim.outcomes import TIME_OUTCOMES, saved_name
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.texts import (
     KEY_ASSUMPTIONS,
@@ -142,7 +144,7 @@ def numbers_table(numbers: dict[str, Any], lang: Lang) -> Table:
             small.append(t("reached_in", lang, share=fmt_percent(q["reached"], lang)) if outcome in TIME_OUTCOMES else "")
         for name in others:
             if outcome in TIME_OUTCOMES:
-                q = diffs[name].get(f"{outcome}_saved")
+                q = diffs[name].get(saved_name(outcome))
                 text = fmt_interval(q, "months", lang) if q is not None and q["pairs"] else "–"
                 cells.append(text)
                 small.append(t("months_sooner", lang) if q is not None and q["pairs"] else "")

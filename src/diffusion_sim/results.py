@@ -40,9 +40,10 @@ import pandas as pd
 from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.model.state import BARRIER_NAMES, STATE_NAMES
+from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import ORG_TYPES, Params
 from diffusion_sim.region import Region
-from diffusion_sim.runner import EVENT_FIELDS, Replication, summarise
+from diffusion_sim.runner import EVENT_FIELDS, Replication
 
 FORMAT_VERSION = 1
 # the long tables (states, org_events) are Parquet only: as CSV they grow to hundreds of MB
@@ -189,29 +190,6 @@ def _innovation_monthly(scenario: str, reps: list[Replication], months: np.ndarr
     })
 
 
-def paired_differences(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Per replication, each scenario's outcomes minus the first scenario's (common random numbers)."""
-    from diffusion_sim.analysis.summary import OUTCOMES, months_saved
-
-    ref = summary[summary["scenario"] == order[0]].set_index("replication")
-    frames = []
-    for name in order[1:]:
-        other = summary[summary["scenario"] == name].set_index("replication")
-        diff = pd.DataFrame(index=ref.index)
-        for col in OUTCOMES:
-            diff[col] = other[col] - ref[col]
-        months = int(summary.attrs.get("months", 0)) or None
-        for target in ("months_to_1000_patients", "months_to_70pct"):
-            diff[f"{target}_saved"] = months_saved(ref[target], other[target], months)
-        # what each extra patient costs: extra cost over extra patients, where there are extra patients
-        extra = other["patients_final"] - ref["patients_final"]
-        diff["incremental_cost_per_patient_eur"] = ((other["total_cost_eur"] - ref["total_cost_eur"]) / extra).where(extra > 0)
-        diff.insert(0, "reference", order[0])
-        diff.insert(0, "scenario", name)
-        frames.append(diff.reset_index())
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
 def manifest(scenarios: list[Params], sources: list[str], regions: list[Region], replications: int,
              workers: int, command: list[str] | None) -> dict[str, Any]:
     """What produced a results folder: enough to run it again and get the same numbers."""
@@ -350,10 +328,8 @@ def read_results(folder: str | Path) -> ResultSet:
     paired = folder / "paired.parquet"
     optional = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
                 for name in ("innovations", "innovation_monthly")}
-    summary = pd.read_parquet(folder / "summary.parquet")
-    summary.attrs["months"] = meta.get("months", 0)
     return ResultSet(
-        summary=summary,
+        summary=pd.read_parquet(folder / "summary.parquet"),
         monthly=pd.read_parquet(folder / "monthly.parquet"),
         states=pd.read_parquet(folder / "states.parquet"),
         org_events=pd.read_parquet(folder / "org_events.parquet"),

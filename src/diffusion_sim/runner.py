@@ -1,7 +1,7 @@
-"""Run replications: pure, picklable functions from parameters to compact arrays and summary outcomes.
+"""Run replications: pure, picklable functions from parameters to compact arrays.
 
-``run_replication`` is what every executor calls. It returns plain numpy arrays (small to pickle);
-``tables.py`` turns them into tidy frames.
+``run_chunk`` is what every executor calls. A :class:`Replication` holds plain numpy arrays (small to
+pickle); ``outcomes.py`` derives each replication's outcomes from them and ``results.py`` the tidy tables.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import Params, change
 from diffusion_sim.region import Region, build_region
 
-PATIENT_TARGET = 1000  # Multinnoveren: +1,000 patients within a year
-ADOPTION_TARGET = 0.70  # Multinnoveren: 70% of the organisations serving the target group
 EVENT_FIELDS = ("month_aware", "month_deciding", "month_implementing", "month_adopted", "month_rejected",
                 "month_failed", "month_discontinued")
 
@@ -131,53 +129,3 @@ def warm_up(params: Params) -> None:
     """
     short = change(params, {"simulation.months": 2}, source="warm-up")
     run_replication(short, 0)
-
-
-def first_month(reached: np.ndarray) -> float:
-    """First month (1..M) at which a boolean series is true, or NaN when it never is."""
-    hits = np.flatnonzero(reached[1:])
-    return float(hits[0] + 1) if hits.size else float("nan")
-
-
-def _adopted_beyond_origin(rep: Replication) -> np.ndarray:
-    """Per organisation, whether it ever adopted, the organisations that ran it from the start left out."""
-    adopted_ever = rep.events[EVENT_FIELDS.index("month_adopted")] >= 0
-    adopted_ever[rep.origins] = False
-    return adopted_ever
-
-
-def summarise(rep: Replication) -> dict[str, float]:
-    """The derived outcomes of one replication (one summary row)."""
-    months = rep.share_adopted.size - 1
-    final = rep.state_counts[-1].sum(axis=0)
-    impl = float(rep.implementation_cost.sum())
-    facil = float(rep.facilitation_cost.sum())
-    reached = float(rep.reached_additional[-1])
-    adopted_ever = _adopted_beyond_origin(rep)
-    reimb = first_month(rep.reimbursing)
-    out = {
-        "eligible_orgs": float(rep.n_eligible),
-        "adopters_final": float(final[OrgState.ADOPTED]),
-        "share_adopted_final": float(rep.share_adopted[-1]),
-        "adopted_beyond_origin": float(adopted_ever.sum()),
-        "rejected_final": float(final[OrgState.REJECTED]),
-        "failed": float(final[OrgState.FAILED]),
-        "discontinued": float(final[OrgState.DISCONTINUED]),
-        "patients_12m": float(rep.reached_additional[12]) if months >= 12 else float("nan"),
-        "patients_final": reached,
-        "patients_enrolled_final": float(rep.enrolled[-1].sum()),
-        "months_to_1000_patients": first_month(rep.reached_additional >= PATIENT_TARGET),
-        "months_to_70pct": first_month(rep.share_adopted >= ADOPTION_TARGET),
-        "implementation_cost_eur": impl,
-        "facilitation_cost_eur": facil,
-        "total_cost_eur": impl + facil,
-        "cost_per_patient_eur": (impl + facil) / reached if reached > 0 else float("nan"),
-        "reimbursement_month": reimb,
-        "spread_beyond_origin": float(adopted_ever.any()),
-    }
-    if rep.tracks:  # a portfolio counts organisation-innovation pairs, and reaches 70% when every innovation has
-        per_innovation = [first_month(r.share_adopted >= ADOPTION_TARGET) for r in rep.tracks]
-        out["months_to_70pct"] = float("nan") if np.isnan(per_innovation).any() else max(per_innovation)
-        out["adopted_beyond_origin"] = float(sum(_adopted_beyond_origin(r).sum() for r in rep.tracks))
-        out["spread_beyond_origin"] = float(out["adopted_beyond_origin"] > 0)
-    return out

@@ -15,9 +15,10 @@ import pandas as pd
 from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table
 from diffusion_sim.errors import DiffusionSimError, ResultsError, ScenarioError
 from diffusion_sim.executors import run_all
+from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
 from diffusion_sim.region import build_region
-from diffusion_sim.results import build_tables, manifest, paired_differences, write_results
+from diffusion_sim.results import build_tables, manifest, write_results
 
 
 @dataclass
@@ -73,8 +74,7 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     results = run_all(scenarios, reps, workers=workers, progress=progress, scheduler=scheduler)
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]
-    tables["summary"].attrs["months"] = scenarios[0].simulation.months
-    paired = paired_differences(tables["summary"], order) if len(order) > 1 else None
+    paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None
     if paired is not None:
         tables["paired"] = paired
     meta = manifest(scenarios, sources, regions, reps, workers, command)

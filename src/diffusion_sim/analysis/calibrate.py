@@ -1,6 +1,6 @@
 """Calibration: fit chosen parameters so that the model reproduces observed targets.
 
-**Targets** are point outcomes (``evaluate.py``): the mean over replications of an outcome, e.g.
+**Targets** are point outcomes (``outcomes.py``): the mean over replications of an outcome, e.g.
 ``spread_beyond_origin=0.35`` asks that 35% of replications (each one innovation's attempt to spread)
 see at least one organisation beyond the origin adopt and reach patients within the horizon.
 
@@ -37,10 +37,11 @@ from scipy.optimize import differential_evolution
 
 from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError, ScenarioError
+from diffusion_sim.outcomes import point_names, point_outcomes
 from diffusion_sim.params import Params, differences, get
 from diffusion_sim.scenario import load_scenario, to_toml
 
-from .evaluate import POINT_OUTCOMES, Progress, analysis_manifest, evaluate, point_outcomes, write_folder
+from .evaluate import Progress, analysis_manifest, evaluate, write_folder
 from .space import Dimension, apply
 
 CALIBRATION_SPAWN_KEY = 0xCA11B
@@ -72,9 +73,9 @@ def parse_targets(specs: list[str]) -> dict[str, float]:
         name = name.strip()
         if not sep or not name:
             raise ScenarioError(f"--target {spec}: expected NAME=VALUE, e.g. spread_beyond_origin=0.35")
-        if name not in POINT_OUTCOMES:
+        if name not in point_names():
             raise ScenarioError(
-                f"--target {spec}: '{name}' is not an outcome the model produces; allowed: {', '.join(POINT_OUTCOMES)}"
+                f"--target {spec}: '{name}' is not an outcome the model produces; allowed: {', '.join(point_names())}"
             )
         try:
             value = float(raw)

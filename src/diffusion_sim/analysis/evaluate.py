@@ -6,17 +6,7 @@ two points differ only by their parameter values), because every point is one sc
 batch is saved at once (one Parquet file per batch, written atomically), so an interrupted study can
 go on where it stopped and a finished point is never run twice.
 
-The per-point statistics defined here (:func:`point_outcomes`) are *the* outcome definitions of
-sweeps, sensitivity analysis, calibration and :func:`diffusion_sim.api.run_model`:
-
-- most outcomes: the mean over replications, with its Monte Carlo standard error (MCSE);
-- a time to target (``months_to_70pct``, ``months_to_1000_patients``): a replication that does not
-  reach the target within the horizon counts as ``horizon + 1`` (right-censored, so the mean is a
-  restricted mean and a lower bound); the share that reached it is its own outcome
-  (``reached_70pct``, ``reached_1000_patients``);
-- ``cost_per_patient_eur``: total cost over all replications divided by patients reached over all
-  replications (a ratio of means, defined whenever any replication reached a patient; MCSE by the
-  delta method).
+The per-point statistics of the tidy rows are :func:`diffusion_sim.outcomes.point_outcomes`.
 """
 
 from __future__ import annotations
@@ -37,36 +27,13 @@ import pandas as pd
 from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.executors import run_all
+from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import Params
 from diffusion_sim.results import atomic_folder, environment, file_hashes
-from diffusion_sim.runner import summarise
 
 from .space import Dimension, apply
 
 Progress = Callable[[int], None]
-
-# point outcome -> (label, unit); the names a --target or an analysis may use
-POINT_OUTCOMES: dict[str, tuple[str, str]] = {
-    "patients_12m": ("Additional patients reached in 12 months", "patients"),
-    "patients_final": ("Additional patients reached by the horizon", "patients"),
-    "share_adopted_final": ("Eligible organisations using it at the horizon", "share"),
-    "adopted_beyond_origin": ("Organisations that adopted (beyond the origin)", "organisations"),
-    "spread_beyond_origin": ("Share of replications in which it spread beyond the origin", "share"),
-    "months_to_1000_patients": ("Months until 1,000 additional patients (not reached = horizon + 1)", "months"),
-    "reached_1000_patients": ("Share of replications reaching 1,000 additional patients", "share"),
-    "months_to_70pct": ("Months until 70% of eligible organisations (not reached = horizon + 1)", "months"),
-    "reached_70pct": ("Share of replications reaching 70% of eligible organisations", "share"),
-    "total_cost_eur": ("Implementation + facilitation cost", "EUR"),
-    "cost_per_patient_eur": ("Cost per additional patient reached (ratio of means)", "EUR"),
-}
-CENSORED = {"months_to_70pct": "reached_70pct", "months_to_1000_patients": "reached_1000_patients"}
-KEY_OUTCOMES = ("patients_12m", "months_to_70pct", "cost_per_patient_eur")
-
-
-def allowed_outcomes() -> list[str]:
-    """The outcome names a target or an analysis may name."""
-    return list(POINT_OUTCOMES)
-
 
 # ---------------------------------------------------------------------------- running points
 def run_points(
@@ -129,41 +96,6 @@ def evaluate(
         return pd.DataFrame()
     tidy = pd.concat(frames, ignore_index=True)
     return tidy.sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------- point statistics
-def point_outcomes(tidy: pd.DataFrame, horizon: int, by: str | list[str] = "point") -> pd.DataFrame:
-    """One row per point: ``<outcome>`` (the statistic above), ``<outcome>_mcse`` and the replications used."""
-    t = tidy.copy()
-    cap = float(horizon + 1)
-    for col, reached in CENSORED.items():
-        t[reached] = t[col].notna().astype(float)
-        t[col] = t[col].fillna(cap)
-    grouped = t.groupby(by, sort=True)
-    n = grouped.size()
-    out = pd.DataFrame(index=n.index)
-    out["replications"] = n
-    for col in POINT_OUTCOMES:
-        if col == "cost_per_patient_eur":
-            continue
-        mean = grouped[col].mean()
-        sd = grouped[col].std(ddof=1).fillna(0.0)
-        out[col] = mean
-        out[f"{col}_mcse"] = sd / np.sqrt(n)
-    cost, pat = grouped["total_cost_eur"], grouped["patients_final"]
-    mx, my = cost.mean(), pat.mean()
-    ratio = mx / my.where(my > 0)
-    cov = t.assign(_xy=t["total_cost_eur"] * t["patients_final"]).groupby(by, sort=True)["_xy"].mean() - mx * my
-    var = (cost.var(ddof=1) - 2 * ratio * cov + ratio**2 * pat.var(ddof=1)).clip(lower=0) / (my**2 * n)
-    out["cost_per_patient_eur"] = ratio
-    out["cost_per_patient_eur_mcse"] = np.sqrt(var)
-    return out.reset_index()
-
-
-def outcomes_of(tidy: pd.DataFrame, horizon: int) -> dict[str, float]:
-    """The point statistics of one set of replications, as a plain dict (for :func:`run_model`)."""
-    row = point_outcomes(tidy.assign(_one=0), horizon, by="_one").iloc[0]
-    return {k: float(row[k]) for k in POINT_OUTCOMES}
 
 
 # ---------------------------------------------------------------------------- resumable work folder

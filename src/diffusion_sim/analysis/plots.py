@@ -17,7 +17,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .evaluate import CENSORED, POINT_OUTCOMES, point_outcomes  # noqa: E402
+from diffusion_sim.outcomes import CATALOGUE, TIME_OUTCOMES, point_outcomes  # noqa: E402
+from diffusion_sim.outcomes import point_names as _point_names  # noqa: E402
+
+POINT_OUTCOMES = _point_names()
+CENSORED = {name: CATALOGUE[name].reached for name in TIME_OUTCOMES}
 from .space import Dimension  # noqa: E402
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")

@@ -5,10 +5,12 @@ region with everything else equal. This module owns the order names -> per-regio
 replications (through the executors, common random numbers) -> one tidy table -> medians with 90%
 intervals -> figure -> one results folder, written atomically:
 
-- ``regions.csv``: one row per (region, scenario, replication): the summary outcomes of
-  :func:`diffusion_sim.runner.summarise`, the region's name, kind, inhabitants, organisations,
-  eligible organisations and origin, reach per EUR 1,000, patients per 100,000 inhabitants and, on the
-  rows of the strategy (not the reference), the paired differences against the reference;
+- ``regions.csv``: one row per (region, scenario, replication): the outcomes of
+  :func:`diffusion_sim.outcomes.summarise`, the region's name, kind, inhabitants, organisations,
+  eligible organisations and origin, reach per EUR 1,000 and patients per 100,000 inhabitants;
+- ``regions_paired.csv`` (with a reference): one row per (region, scenario, replication) of a
+  strategy: its paired differences against the reference, named as in ``compare``'s ``paired.csv``
+  (:func:`diffusion_sim.outcomes.paired_rows`), and extra patients per extra EUR 1,000;
 - ``region_summary.csv``: one row per (region, scenario, outcome): median, 5% and 95% quantile, how
   often a time target was reached and over how many replications (or pairs);
 - ``regions.png`` / ``regions.svg``: reach per EUR 1,000 per region and scenario (and, with a
@@ -59,12 +61,23 @@ import pandas as pd
 from diffusion_sim import __version__
 from diffusion_sim.errors import DiffusionSimError, RegionError, ResultsError, ScenarioError
 from diffusion_sim.executors import run_all
+from diffusion_sim.outcomes import (
+    CATALOGUE,
+    MONTHS_TO_ADOPTION,
+    MONTHS_TO_PATIENTS,
+    PATIENTS_IN_YEAR,
+    TIME_OUTCOMES,
+    paired_names,
+    paired_rows,
+    quantiles,
+    saved_name,
+    summarise,
+)
 from diffusion_sim.params import ORG_TYPES, OriginParams, Params, change
 from diffusion_sim.region import Region, build_region, municipalities_for, preset_names
 from diffusion_sim.results import atomic_folder, environment, file_hashes
-from diffusion_sim.runner import summarise
 
-from .summary import OUTCOMES, TIME_OUTCOMES, format_interval, format_value, months_saved, quantiles
+from .summary import format_interval, format_value
 
 Progress = Callable[[int], None]
 KINDS = ("preset", "province", "municipalities")
@@ -76,22 +89,20 @@ ORIGIN_RULE = (
 
 # outcome column -> (label, unit); per scenario, medians and 90% intervals over replications
 REGION_OUTCOMES: dict[str, tuple[str, str]] = {
-    "patients_12m": OUTCOMES["patients_12m"],
-    "patients_final": OUTCOMES["patients_final"],
-    "patients_12m_per_100k": (f"{OUTCOMES['patients_12m'][0]} per 100,000 inhabitants", "patients"),
-    "patients_final_per_100k": (f"{OUTCOMES['patients_final'][0]} per 100,000 inhabitants", "patients"),
-    **{k: OUTCOMES[k] for k in ("share_adopted_final", *TIME_OUTCOMES, "implementation_cost_eur", "facilitation_cost_eur",
-                                "total_cost_eur")},
+    PATIENTS_IN_YEAR: (CATALOGUE[PATIENTS_IN_YEAR].label, "patients"),
+    "patients_final": (CATALOGUE["patients_final"].label, "patients"),
+    "patients_12m_per_100k": (f"{CATALOGUE[PATIENTS_IN_YEAR].label} per 100,000 inhabitants", "patients"),
+    "patients_final_per_100k": (f"{CATALOGUE['patients_final'].label} per 100,000 inhabitants", "patients"),
+    **{k: (CATALOGUE[k].label, CATALOGUE[k].unit) for k in ("share_adopted_final", *TIME_OUTCOMES, "implementation_cost_eur",
+                                                            "facilitation_cost_eur", "total_cost_eur")},
     "reach_per_eur_1000": ("Additional patients reached by the horizon per EUR 1,000 spent", "ratio"),
 }
-# paired differences, strategy minus reference, taken per replication before quantiles
+EXTRA_PER_EUR = "extra_patients_per_extra_eur_1000"
+# paired differences, strategy minus reference, taken per replication before quantiles (names as in paired.csv)
 PAIRED_OUTCOMES: dict[str, tuple[str, str]] = {
-    "extra_patients_12m": ("Extra patients reached in 12 months", "patients"),
-    "extra_patients": ("Extra patients reached by the horizon", "patients"),
-    "extra_cost_eur": ("Extra cost (implementation + facilitation)", "EUR"),
-    "extra_patients_per_extra_eur_1000": ("Extra patients per extra EUR 1,000 (where the extra cost > 0)", "ratio"),
-    "months_saved_to_1000_patients": ("Months saved to reach 1,000 additional patients", "months"),
-    "months_saved_to_70pct": ("Months saved to reach 70% of eligible organisations", "months"),
+    **{k: paired_names()[k] for k in (PATIENTS_IN_YEAR, "patients_final", "total_cost_eur")},
+    EXTRA_PER_EUR: ("Extra patients per extra EUR 1,000 (where the extra cost > 0)", "ratio"),
+    **{saved_name(k): paired_names()[saved_name(k)] for k in TIME_OUTCOMES},
 }
 
 
@@ -292,8 +303,8 @@ def plan_regions(scenarios: list[Params], names: list[str]) -> list[RegionRun]:
 
 
 def run_regions(plans: list[RegionRun], replications: int, workers: int = 1, progress: Progress | None = None,
-                scheduler: str | None = None) -> pd.DataFrame:
-    """Run every scenario in every region ``replications`` times through the executors; returns the tidy table."""
+                scheduler: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every scenario in every region ``replications`` times through the executors; returns the tidy tables."""
     flat = [p for plan in plans for p in plan.params]
     results = run_all(flat, replications, workers=workers, progress=progress, scheduler=scheduler)
     k = 0
@@ -304,16 +315,16 @@ def run_regions(plans: list[RegionRun], replications: int, workers: int = 1, pro
     return replication_table(plans, per_run)
 
 
-def replication_table(plans: list[RegionRun], summaries: list[list[list[dict[str, float]]]]) -> pd.DataFrame:
-    """One row per (region, scenario, replication), sorted so; the reference (the first scenario) comes first.
+def replication_table(plans: list[RegionRun], summaries: list[list[list[dict[str, float]]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per (region, scenario, replication), sorted so, and the paired differences of each later scenario.
 
-    ``summaries[r][s][i]`` is :func:`summarise` of replication ``i`` of scenario ``s`` in region ``r``.
-    With two or more scenarios, each later scenario's rows get the paired differences against the first.
+    ``summaries[r][s][i]`` is :func:`summarise` of replication ``i`` of scenario ``s`` in region ``r``; the
+    first scenario is the reference. The second table holds, per (region, scenario, replication) of every
+    later scenario, its outcomes minus the reference's (empty with one scenario).
     """
-    frames = []
+    frames, paired = [], []
     for plan, per_scenario in zip(plans, summaries, strict=True):
         reference = plan.params[0].name
-        ref_rows = pd.DataFrame(per_scenario[0]) if len(plan.params) > 1 else None
         for s, (params, rows) in enumerate(zip(plan.params, per_scenario, strict=True)):
             frame = pd.DataFrame(rows)
             frame.insert(0, "replication", np.arange(len(rows)))
@@ -333,49 +344,33 @@ def replication_table(plans: list[RegionRun], summaries: list[list[list[dict[str
             for i, (col, value) in enumerate(head.items()):
                 frame.insert(i, col, value)
             add_rates(frame)
-            frame["reference"] = reference if s > 0 else ""
-            if ref_rows is not None and s > 0:
-                add_paired(frame, add_rates(ref_rows.copy(), plan.population), params.simulation.months)
             frames.append(frame)
+            if s > 0:
+                diff = paired_rows(frames[-1 - s], frame, params.simulation.months)
+                extra_cost = diff["total_cost_eur"]
+                diff[EXTRA_PER_EUR] = (diff["patients_final"] / extra_cost * 1000).where(extra_cost > 0)
+                for i, (col, value) in enumerate({"region": plan.choice.name, "scenario": params.name,
+                                                  "reference": reference, "replication": frame["replication"]}.items()):
+                    diff.insert(i, col, value)
+                paired.append(diff)
     tidy = pd.concat(frames, ignore_index=True)
-    for col in PAIRED_OUTCOMES:
-        if col not in tidy:
-            tidy[col] = np.nan
-    return tidy
+    return tidy, (pd.concat(paired, ignore_index=True) if paired else pd.DataFrame())
 
 
-def add_rates(frame: pd.DataFrame, population: float | None = None) -> pd.DataFrame:
+def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Add reach per EUR 1,000 and patients per 100,000 inhabitants to summary rows (in place; also returned).
 
     Reach per EUR 1,000 is undefined (NaN) in a replication that spent nothing.
     """
-    pop = frame["population"] if population is None else population
+    pop = frame["population"]
     cost = frame["total_cost_eur"]
     frame["reach_per_eur_1000"] = (frame["patients_final"] / cost * 1000).where(cost > 0)
-    frame["patients_12m_per_100k"] = frame["patients_12m"] / pop * 1e5
+    frame["patients_12m_per_100k"] = frame[PATIENTS_IN_YEAR] / pop * 1e5
     frame["patients_final_per_100k"] = frame["patients_final"] / pop * 1e5
     return frame
 
 
-def add_paired(frame: pd.DataFrame, reference: pd.DataFrame, horizon: int) -> None:
-    """Per replication, ``frame`` (a strategy) minus ``reference`` (same region, same replications), in place."""
-    ref = reference.reset_index(drop=True)
-    oth = frame.reset_index(drop=True)
-    extra_cost = oth["total_cost_eur"] - ref["total_cost_eur"]
-    extra = oth["patients_final"] - ref["patients_final"]
-    values = {
-        "extra_patients_12m": oth["patients_12m"] - ref["patients_12m"],
-        "extra_patients": extra,
-        "extra_cost_eur": extra_cost,
-        "extra_patients_per_extra_eur_1000": (extra / extra_cost * 1000).where(extra_cost > 0),
-        "months_saved_to_1000_patients": months_saved(ref["months_to_1000_patients"], oth["months_to_1000_patients"], horizon),
-        "months_saved_to_70pct": months_saved(ref["months_to_70pct"], oth["months_to_70pct"], horizon),
-    }
-    for col, series in values.items():
-        frame[col] = series.to_numpy()
-
-
-def summary_table(tidy: pd.DataFrame) -> pd.DataFrame:
+def summary_table(tidy: pd.DataFrame, paired: pd.DataFrame) -> pd.DataFrame:
     """One row per (region, scenario, outcome): median, 5% and 95% quantile, share reaching a time target, n.
 
     Times to a target rank a miss above every month (the median is ``inf``, "not reached", when fewer
@@ -385,19 +380,20 @@ def summary_table(tidy: pd.DataFrame) -> pd.DataFrame:
     rows = []
     keys = ["region", "region_kind", "population", "municipalities", "organisations", "origin_municipality",
             "origin_municipality_name", "origin_moved"]
-    for (_, scenario), sub in tidy.groupby(["region", "scenario"], sort=False):
+    for (region, scenario), sub in tidy.groupby(["region", "scenario"], sort=False):
         head = {k: sub[k].iloc[0] for k in keys}
         head["eligible_orgs"] = int(sub["eligible_orgs"].iloc[0])
         for col, (label, unit) in REGION_OUTCOMES.items():
-            q = quantiles(sub[col], censored=col in TIME_OUTCOMES)
+            censored = col in TIME_OUTCOMES
+            q = quantiles(sub[col], censored=censored)
             rows.append({**head, "scenario": scenario, "reference": "", "outcome": col, "label": label, "unit": unit,
-                         **q, "n": int(len(sub) if col in TIME_OUTCOMES else sub[col].notna().sum())})
-        reference = sub["reference"].iloc[0]
-        if reference:
+                         **q, "n": int(len(sub) if censored else sub[col].notna().sum())})
+        mine = paired[(paired["region"] == region) & (paired["scenario"] == scenario)] if len(paired) else paired
+        if len(mine):
             for col, (label, unit) in PAIRED_OUTCOMES.items():
-                known = sub[col].dropna()
-                rows.append({**head, "scenario": scenario, "reference": reference, "outcome": col, "label": label,
-                             "unit": unit, **quantiles(known), "n": int(len(known))})
+                known = mine[col].dropna()
+                rows.append({**head, "scenario": scenario, "reference": mine["reference"].iloc[0], "outcome": col,
+                             "label": label, "unit": unit, **quantiles(known), "n": int(len(known))})
     return pd.DataFrame(rows)
 
 
@@ -467,8 +463,8 @@ def display_tables(summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
                 "Region": f"{region}\n{facts}" if k == 0 else "",
                 "Scenario": s,
                 "Patients\nper EUR\n1,000": cell(region, s, "reach_per_eur_1000"),
-                "Months to\n+1,000\npatients": cell(region, s, "months_to_1000_patients"),
-                "Months\nto 70%": cell(region, s, "months_to_70pct"),
+                "Months to\n+1,000\npatients": cell(region, s, MONTHS_TO_PATIENTS),
+                "Months\nto 70%": cell(region, s, MONTHS_TO_ADOPTION),
                 "Patients\nby the\nhorizon": cell(region, s, "patients_final"),
                 "Per\n100,000\ninh.": cell(region, s, "patients_final_per_100k"),
                 "Cost,\nEUR\n1,000": cell(region, s, "total_cost_eur"),
@@ -478,11 +474,11 @@ def display_tables(summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
             differences.append({
                 "Region": str(region),
                 "Difference": f"{s}\nminus {ref}",
-                "Extra\npatients per\nextra EUR\n1,000": cell(region, s, "extra_patients_per_extra_eur_1000", paired),
-                "Months\nsaved to\n+1,000": cell(region, s, "months_saved_to_1000_patients", paired),
-                "Months\nsaved\nto 70%": cell(region, s, "months_saved_to_70pct", paired),
-                "Extra\npatients\nby the\nhorizon": cell(region, s, "extra_patients", paired),
-                "Extra\ncost, EUR\n1,000": cell(region, s, "extra_cost_eur", paired),
+                "Extra\npatients per\nextra EUR\n1,000": cell(region, s, EXTRA_PER_EUR, paired),
+                "Months\nsaved to\n+1,000": cell(region, s, saved_name(MONTHS_TO_PATIENTS), paired),
+                "Months\nsaved\nto 70%": cell(region, s, saved_name(MONTHS_TO_ADOPTION), paired),
+                "Extra\npatients\nby the\nhorizon": cell(region, s, "patients_final", paired),
+                "Extra\ncost, EUR\n1,000": cell(region, s, "total_cost_eur", paired),
             })
     tables = [("Per region and scenario: median (90% interval) over replications. inh.: inhabitants; * origin moved into "
                "the region; n.r.: not reached; never: in no replication within the horizon", pd.DataFrame(outcomes))]
@@ -600,6 +596,7 @@ class RegionsResult:
 
     folder: Path
     tidy: pd.DataFrame
+    paired: pd.DataFrame
     summary: pd.DataFrame
     plans: list[RegionRun]
 
@@ -621,8 +618,8 @@ def run_region_comparison(scenarios: list[Params], sources: list[str], names: li
     reps = replications or scenarios[0].simulation.replications
     if on_plan:
         on_plan(reps * sum(len(p.params) for p in plans))
-    tidy = run_regions(plans, reps, workers, progress, scheduler)
-    summary = summary_table(tidy)
+    tidy, paired = run_regions(plans, reps, workers, progress, scheduler)
+    summary = summary_table(tidy, paired)
     sim = scenarios[0].simulation
     meta = {
         "kind": "regions",
@@ -660,6 +657,8 @@ def run_region_comparison(scenarios: list[Params], sources: list[str], names: li
     }
     with atomic_folder(out) as tmp:
         tidy.to_csv(tmp / "regions.csv", index=False)
+        if len(paired):
+            paired.to_csv(tmp / "regions_paired.csv", index=False)
         summary.to_csv(tmp / "region_summary.csv", index=False)
         fig = regions_figure(summary, reps, sim.seed, sim.months)
         from diffusion_sim.figures import save
@@ -668,4 +667,4 @@ def run_region_comparison(scenarios: list[Params], sources: list[str], names: li
             save(fig, tmp / f"regions.{fmt}")
         meta["files"] = file_hashes(tmp)
         (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
-    return RegionsResult(folder=out, tidy=tidy, summary=summary, plans=plans)
+    return RegionsResult(folder=out, tidy=tidy, paired=paired, summary=summary, plans=plans)

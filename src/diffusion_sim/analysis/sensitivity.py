@@ -41,9 +41,10 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from diffusion_sim.errors import ScenarioError
+from diffusion_sim.outcomes import KEY_OUTCOMES, point_names, point_outcomes
 from diffusion_sim.params import Params
 
-from .evaluate import KEY_OUTCOMES, POINT_OUTCOMES, Progress, analysis_manifest, evaluate, point_outcomes, write_folder
+from .evaluate import Progress, analysis_manifest, evaluate, write_folder
 from .space import Dimension
 
 Method = Literal["morris", "sobol"]
@@ -298,8 +299,8 @@ def check_outcomes(outcomes: list[str] | None) -> list[str]:
     """The outcomes to analyse (default the key three); an unknown name is an error listing the allowed ones."""
     chosen = list(outcomes or KEY_OUTCOMES)
     for o in chosen:
-        if o not in POINT_OUTCOMES:
-            raise ScenarioError(f"--outcome {o}: not an outcome of the model; allowed: {', '.join(POINT_OUTCOMES)}")
+        if o not in point_names():
+            raise ScenarioError(f"--outcome {o}: not an outcome of the model; allowed: {', '.join(point_names())}")
     return chosen
 
 
@@ -352,7 +353,7 @@ def run_sensitivity(
         seed=root,
         notes=result.notes,
         noise_share=noise,
-        outcome_definitions={o: POINT_OUTCOMES[o][0] for o in chosen},
+        outcome_definitions={o: point_names()[o][0] for o in chosen},
     )
 
     def figures(folder: Path) -> list[str]:

@@ -6,7 +6,7 @@ one tidy table -> per-point statistics -> figures -> one results folder, written
 - ``sweep.parquet``/``.csv``: one row per (point, replication) with the varied parameters' values and
   every summary outcome of the replication (the tidy table);
 - ``points.parquet``/``.csv``: one row per point with each outcome's statistic, its Monte Carlo standard
-  error and the 5/50/95% quantiles of single replications (see ``evaluate.py`` for the definitions);
+  error and the 5/50/95% quantiles of single replications (definitions in ``outcomes.py``);
 - ``sweep-<outcome>.png``: each outcome against each varied parameter with uncertainty bands;
   ``heatmap-<outcome>.png`` for a grid over two or more parameters;
 - ``manifest.json``: scenario, ranges, design, replications, seed, versions, command, file hashes.
@@ -25,23 +25,14 @@ import numpy as np
 import pandas as pd
 
 from diffusion_sim.errors import ScenarioError
+from diffusion_sim.outcomes import CATALOGUE, PATIENTS_IN_YEAR, TIME_OUTCOMES, censor, point_names, point_outcomes
 from diffusion_sim.params import Params
 
-from .evaluate import (
-    CENSORED,
-    POINT_OUTCOMES,
-    Progress,
-    WorkFolder,
-    analysis_manifest,
-    evaluate,
-    fingerprint_id,
-    point_outcomes,
-    write_folder,
-)
+from .evaluate import Progress, WorkFolder, analysis_manifest, evaluate, fingerprint_id, write_folder
 from .space import Dimension, grid_design, lhs_design
 
 Design = Literal["grid", "lhs"]
-PLOTTED = ("patients_12m", "patients_final", "share_adopted_final", "cost_per_patient_eur")
+PLOTTED = (PATIENTS_IN_YEAR, "patients_final", "share_adopted_final", "cost_per_patient_eur")
 MAX_POINTS = 100_000
 
 
@@ -131,9 +122,9 @@ def run_sweep(
     from diffusion_sim.errors import ResultsError
 
     plotted = list(outcomes or PLOTTED)
-    unknown = [o for o in plotted if o not in POINT_OUTCOMES]
+    unknown = [o for o in plotted if o not in point_names()]
     if unknown:
-        raise ScenarioError(f"--outcome {unknown[0]}: not an outcome of the model; allowed: {', '.join(POINT_OUTCOMES)}")
+        raise ScenarioError(f"--outcome {unknown[0]}: not an outcome of the model; allowed: {', '.join(point_names())}")
     if plan.out.exists():
         raise ResultsError(
             f"{plan.out}: already exists (this sweep may have finished); results are never overwritten, choose another --out"
@@ -159,7 +150,7 @@ def run_sweep(
         months=horizon,
         workers=workers,
         resumed_points=resumed_points,
-        outcome_definitions={k: v[0] for k, v in POINT_OUTCOMES.items()},
+        outcome_definitions={k: v[0] for k, v in point_names().items()},
         common_random_numbers="point k, replication i uses replication i's random streams",
     )
 
@@ -179,9 +170,8 @@ def point_table(tidy: pd.DataFrame, dims: list[Dimension], horizon: int) -> pd.D
     stats = point_outcomes(tidy, horizon)
     values = tidy.groupby("point", sort=True)[names].first().reset_index()
     table = values.merge(stats, on="point")
-    cap = float(horizon + 1)
-    for col in ("patients_12m", "patients_final", "share_adopted_final", "cost_per_patient_eur", *CENSORED):
-        series = tidy[col].fillna(cap) if col in CENSORED else tidy[col]
+    for col in (*PLOTTED, *TIME_OUTCOMES):
+        series = censor(tidy[col], horizon) if CATALOGUE[col].censored else tidy[col]
         q = series.groupby(tidy["point"]).quantile([0.05, 0.5, 0.95]).unstack()
         q.columns = [f"{col}_q05", f"{col}_median", f"{col}_q95"]
         table = table.merge(q.reset_index(), on="point", how="left")

@@ -55,11 +55,11 @@ from scipy.stats import qmc
 
 from diffusion_sim import __version__
 from diffusion_sim.analysis.space import Dimension, apply, uncertain_dimensions
-from diffusion_sim.analysis.summary import quantiles
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.state import OrgState
+from diffusion_sim.outcomes import quantiles
 from diffusion_sim.params import ORG_TYPES, Params
 from diffusion_sim.region import Region, build_region
 from diffusion_sim.results import replace_atomically

@@ -26,9 +26,10 @@ from concurrent.futures.process import BrokenProcessPool
 from diffusion_sim import __version__
 from diffusion_sim.executors import fork_server_context, ignore_sigint
 from diffusion_sim.figures import Study, strategy_colours
+from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
 from diffusion_sim.region import build_region
-from diffusion_sim.results import ResultSet, build_tables, manifest, paired_differences
+from diffusion_sim.results import ResultSet, build_tables, manifest
 from diffusion_sim.runner import Replication, run_chunk
 
 Progress = Callable[[int, int], None]  # (replications done, replications needed)
@@ -219,8 +220,7 @@ def make_study(scenarios: list[Params], results: list[list[Replication]], replic
     regions = [build_region(p) for p in scenarios]
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]
-    tables["summary"].attrs["months"] = scenarios[0].simulation.months
-    paired = paired_differences(tables["summary"], order) if len(order) > 1 else None
+    paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None
     meta = manifest(scenarios, ["explorer"] * len(scenarios), regions, replications, 0, ["diffusion-sim", "explore"])
     rs = ResultSet(summary=tables["summary"], monthly=tables["monthly"], states=tables["states"],
                    org_events=tables["org_events"], organisations=tables["organisations"], manifest=meta, paired=paired)

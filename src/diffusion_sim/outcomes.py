@@ -1,0 +1,306 @@
+"""The outcome catalogue: every outcome's name, unit, target, summary rule, censoring and paired difference.
+
+One module that the runner's tables, results, analysis, the regions study, figures, report and
+explorer all read, so an outcome means the same wherever it is printed, and the initiative's targets
+(+1,000 patients within a year, 70% of the organisations with the target group) are set here once.
+
+Rules that hold for every outcome:
+
+- **One row per replication** (:func:`summarise`): what that replication produced.
+- **A time to a target** is the first month (1..M) the target is met; a replication that does not
+  meet it within the horizon M has no month (NaN in its row). Summaries rank such a miss above every
+  month (:func:`quantiles` with ``censored``), so a median is "not reached" when fewer than half reach
+  it; point statistics count it as ``M + 1`` (:func:`censor`), a restricted mean that is a lower bound.
+- **Summaries** (:func:`quantiles`): median and the 5% and 95% quantiles over replications, the 90%
+  interval every table prints.
+- **Paired differences** (:func:`paired_differences`): replication ``i`` of a scenario minus replication
+  ``i`` of the reference (common random numbers), taken before any quantile.
+- **Point statistics** (:func:`point_outcomes`): the mean over replications with its Monte Carlo
+  standard error, the outcomes sweeps, sensitivity analysis, calibration and ``run_model`` use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from diffusion_sim.model.state import OrgState
+from diffusion_sim.runner import EVENT_FIELDS, Replication
+
+Unit = Literal["patients", "share", "organisations", "months", "EUR"]
+
+# --- the initiative's targets (Multinnoveren) ------------------------------------------------------
+PATIENT_TARGET = 1_000  # +1,000 patients ...
+PATIENT_TARGET_MONTH = 12  # ... within a year
+ADOPTION_TARGET = 0.70  # 70% of the organisations that serve the target group
+
+PATIENTS_IN_YEAR = f"patients_{PATIENT_TARGET_MONTH}m"
+MONTHS_TO_PATIENTS = f"months_to_{PATIENT_TARGET}_patients"
+MONTHS_TO_ADOPTION = f"months_to_{round(100 * ADOPTION_TARGET)}pct"
+REACHED_PATIENTS = f"reached_{PATIENT_TARGET}_patients"
+REACHED_ADOPTION = f"reached_{round(100 * ADOPTION_TARGET)}pct"
+LOW, HIGH = 0.05, 0.95  # the 90% interval
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome: what it is, in which unit, and how tables treat it.
+
+    ``shown``: a row of the summary table that ``compare``, the report and the explorer print.
+    ``paired``: "difference" (scenario minus reference), "saved" (months by which a target is met
+    sooner), or None (no paired difference; a ratio gets its own incremental outcome).
+    ``point``: a point outcome of sweeps, sensitivity analysis, calibration and ``run_model``.
+    ``reached``: for a time to a target, the name of the point outcome "share of replications that met it".
+    """
+
+    name: str
+    label: str
+    unit: Unit
+    shown: bool = False
+    paired: Literal["difference", "saved"] | None = None
+    point: bool = False
+    reached: str | None = None
+
+    @property
+    def censored(self) -> bool:
+        """A time to a target: a miss within the horizon has no month."""
+        return self.reached is not None
+
+
+_P, _A = f"{PATIENT_TARGET:,}", f"{100 * ADOPTION_TARGET:.0f}%"
+CATALOGUE: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("eligible_orgs", "Organisations with the target group", "organisations"),
+    Outcome("adopters_final", "Organisations using it at the horizon", "organisations"),
+    Outcome(PATIENTS_IN_YEAR, f"Additional patients reached in {PATIENT_TARGET_MONTH} months", "patients", shown=True,
+            paired="difference", point=True),
+    Outcome("patients_final", "Additional patients reached by the horizon", "patients", shown=True, paired="difference",
+            point=True),
+    Outcome("patients_enrolled_final", "Patients on it at the horizon (all organisations)", "patients"),
+    Outcome("share_adopted_final", "Eligible organisations using it at the horizon", "share", shown=True, paired="difference",
+            point=True),
+    Outcome("adopted_beyond_origin", "Organisations that adopted (beyond the origin)", "organisations", shown=True,
+            paired="difference", point=True),
+    Outcome("rejected_final", "Organisations that rejected it, at the horizon", "organisations"),
+    Outcome("failed", "Implementations that failed", "organisations"),
+    Outcome("discontinued", "Adopters that stopped", "organisations"),
+    Outcome("spread_beyond_origin", "Share of replications in which it spread beyond the origin", "share", point=True),
+    Outcome(MONTHS_TO_PATIENTS, f"Months until {_P} additional patients", "months", shown=True, paired="saved", point=True,
+            reached=REACHED_PATIENTS),
+    Outcome(MONTHS_TO_ADOPTION, f"Months until {_A} of eligible organisations", "months", shown=True, paired="saved",
+            point=True, reached=REACHED_ADOPTION),
+    Outcome("implementation_cost_eur", "Implementation cost", "EUR", shown=True, paired="difference"),
+    Outcome("facilitation_cost_eur", "Facilitation cost", "EUR", shown=True, paired="difference"),
+    Outcome("total_cost_eur", "Implementation + facilitation cost", "EUR", shown=True, paired="difference", point=True),
+    Outcome("cost_per_patient_eur", "Cost per additional patient reached", "EUR", shown=True, point=True),
+    Outcome("reimbursement_month", "Month reimbursement started", "months"),
+)}
+# point outcomes that are not columns of a replication's row
+POINT_EXTRA: dict[str, tuple[str, Unit]] = {
+    REACHED_PATIENTS: (f"Share of replications reaching {_P} additional patients", "share"),
+    REACHED_ADOPTION: (f"Share of replications reaching {_A} of eligible organisations", "share"),
+}
+INCREMENTAL_COST = "incremental_cost_per_patient_eur"
+INCREMENTAL_LABEL = "Extra cost per extra patient reached"
+KEY_OUTCOMES = (PATIENTS_IN_YEAR, MONTHS_TO_ADOPTION, "cost_per_patient_eur")  # what an analysis looks at by default
+SHOWN = tuple(name for name, o in CATALOGUE.items() if o.shown)
+TIME_OUTCOMES = tuple(name for name, o in CATALOGUE.items() if o.censored)
+# the shown outcomes of each innovation of a portfolio
+INNOVATION_OUTCOMES = ("eligible_orgs", "share_adopted_final", MONTHS_TO_ADOPTION, PATIENTS_IN_YEAR, "patients_final",
+                       "implementation_cost_eur")
+
+
+def saved_name(outcome: str) -> str:
+    """The paired outcome of a time to a target: ``months_to_70pct`` -> ``months_saved_to_70pct``."""
+    return outcome.replace("months_to_", "months_saved_to_", 1)
+
+
+def point_names() -> dict[str, tuple[str, Unit]]:
+    """Every point outcome, ``{name: (label, unit)}``: the names a ``--target`` or ``--outcome`` may use."""
+    out: dict[str, tuple[str, Unit]] = {}
+    for name, o in CATALOGUE.items():
+        if o.point:
+            label = f"{o.label} (not reached = horizon + 1)" if o.censored else o.label
+            out[name] = (label + (" (ratio of means)" if name == "cost_per_patient_eur" else ""), o.unit)
+            if o.reached:
+                out[o.reached] = POINT_EXTRA[o.reached]
+    return out
+
+
+def paired_names() -> dict[str, tuple[str, Unit]]:
+    """Every paired outcome, ``{name: (label, unit)}``, in the order tables show them."""
+    out: dict[str, tuple[str, Unit]] = {}
+    for name, o in CATALOGUE.items():
+        if o.paired == "difference":
+            out[name] = (o.label, o.unit)
+    out[INCREMENTAL_COST] = (INCREMENTAL_LABEL, "EUR")
+    for name in TIME_OUTCOMES:
+        out[saved_name(name)] = (CATALOGUE[name].label.replace("Months until", "Months saved to reach"), "months")
+    return out
+
+
+# --- one replication -------------------------------------------------------------------------------
+def first_month(reached: np.ndarray) -> float:
+    """First month (1..M) at which a boolean series is true, or NaN when it never is."""
+    hits = np.flatnonzero(reached[1:])
+    return float(hits[0] + 1) if hits.size else float("nan")
+
+
+def _adopted_beyond_origin(rep: Replication) -> np.ndarray:
+    """Per organisation, whether it ever adopted, the organisations that ran it from the start left out."""
+    adopted_ever = rep.events[EVENT_FIELDS.index("month_adopted")] >= 0
+    adopted_ever[rep.origins] = False
+    return adopted_ever
+
+
+def summarise(rep: Replication) -> dict[str, float]:
+    """The outcomes of one replication (one summary row), in the catalogue's order.
+
+    A portfolio counts organisation-innovation pairs and reaches the adoption target when every
+    innovation has reached it.
+    """
+    months = rep.share_adopted.size - 1
+    final = rep.state_counts[-1].sum(axis=0)
+    impl = float(rep.implementation_cost.sum())
+    facil = float(rep.facilitation_cost.sum())
+    reached = float(rep.reached_additional[-1])
+    adopted_ever = _adopted_beyond_origin(rep)
+    if rep.tracks:
+        to_adoption = [first_month(r.share_adopted >= ADOPTION_TARGET) for r in rep.tracks]
+        months_to_adoption = float("nan") if np.isnan(to_adoption).any() else max(to_adoption)
+        beyond = float(sum(_adopted_beyond_origin(r).sum() for r in rep.tracks))
+    else:
+        months_to_adoption = first_month(rep.share_adopted >= ADOPTION_TARGET)
+        beyond = float(adopted_ever.sum())
+    values = {
+        "eligible_orgs": float(rep.n_eligible),
+        "adopters_final": float(final[OrgState.ADOPTED]),
+        "share_adopted_final": float(rep.share_adopted[-1]),
+        "adopted_beyond_origin": beyond,
+        "rejected_final": float(final[OrgState.REJECTED]),
+        "failed": float(final[OrgState.FAILED]),
+        "discontinued": float(final[OrgState.DISCONTINUED]),
+        PATIENTS_IN_YEAR: float(rep.reached_additional[PATIENT_TARGET_MONTH]) if months >= PATIENT_TARGET_MONTH else float("nan"),
+        "patients_final": reached,
+        "patients_enrolled_final": float(rep.enrolled[-1].sum()),
+        MONTHS_TO_PATIENTS: first_month(rep.reached_additional >= PATIENT_TARGET),
+        MONTHS_TO_ADOPTION: months_to_adoption,
+        "implementation_cost_eur": impl,
+        "facilitation_cost_eur": facil,
+        "total_cost_eur": impl + facil,
+        "cost_per_patient_eur": (impl + facil) / reached if reached > 0 else float("nan"),
+        "reimbursement_month": first_month(rep.reimbursing),
+        "spread_beyond_origin": float(beyond > 0),
+    }
+    return {name: values[name] for name in ROW_ORDER}
+
+
+# the summary row's columns, in the order tables have always had them
+ROW_ORDER = ("eligible_orgs", "adopters_final", "share_adopted_final", "adopted_beyond_origin", "rejected_final", "failed",
+             "discontinued", PATIENTS_IN_YEAR, "patients_final", "patients_enrolled_final", MONTHS_TO_PATIENTS,
+             MONTHS_TO_ADOPTION, "implementation_cost_eur", "facilitation_cost_eur", "total_cost_eur", "cost_per_patient_eur",
+             "reimbursement_month", "spread_beyond_origin")
+
+
+# --- summaries over replications -------------------------------------------------------------------
+def censor(values: pd.Series, horizon: int) -> pd.Series:
+    """A time to a target with a miss counted as ``horizon + 1`` (right-censored: a mean of it is a lower bound)."""
+    return values.fillna(float(horizon + 1))
+
+
+def quantiles(values: pd.Series, censored: bool = False) -> dict[str, float]:
+    """Median and 5%/95% quantiles; for a time to target, NaN (not reached) ranks above every month.
+
+    ``reached`` is the share of replications that met a time target (NaN for other outcomes).
+    """
+    v = values.to_numpy(dtype=float)
+    if v.size == 0:
+        return {"median": np.nan, "low": np.nan, "high": np.nan, "reached": np.nan}
+    if censored:
+        ranked = np.where(np.isnan(v), np.inf, v)
+        q = np.quantile(ranked, [0.5, LOW, HIGH], method="inverted_cdf")
+        return {"median": float(q[0]), "low": float(q[1]), "high": float(q[2]), "reached": float(np.mean(~np.isnan(v)))}
+    finite = v[~np.isnan(v)]
+    if finite.size == 0:
+        return {"median": np.nan, "low": np.nan, "high": np.nan, "reached": np.nan}
+    q = np.quantile(finite, [0.5, LOW, HIGH])
+    return {"median": float(q[0]), "low": float(q[1]), "high": float(q[2]), "reached": np.nan}
+
+
+def months_saved(reference: pd.Series, other: pd.Series, horizon: int) -> pd.Series:
+    """Months by which ``other`` reaches a target before ``reference``, per replication.
+
+    A target not reached counts as reached at ``horizon + 1``, so a saving involving it is a lower
+    bound; when neither reaches it the saving is unknown (NaN).
+    """
+    saved = censor(reference, horizon) - censor(other, horizon)
+    return saved.where(~(reference.isna() & other.isna()))
+
+
+def paired_rows(reference: pd.DataFrame, other: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Per replication (rows aligned by position), ``other`` minus ``reference`` for every paired outcome."""
+    ref, oth = reference.reset_index(drop=True), other.reset_index(drop=True)
+    out = pd.DataFrame(index=ref.index)
+    for name, o in CATALOGUE.items():
+        if o.paired == "difference":
+            out[name] = oth[name] - ref[name]
+    # what each extra patient costs: extra cost over extra patients, where there are extra patients
+    extra = oth["patients_final"] - ref["patients_final"]
+    out[INCREMENTAL_COST] = ((oth["total_cost_eur"] - ref["total_cost_eur"]) / extra).where(extra > 0)
+    for name in TIME_OUTCOMES:
+        out[saved_name(name)] = months_saved(ref[name], oth[name], horizon)
+    return out
+
+
+def paired_differences(summary: pd.DataFrame, order: list[str], horizon: int) -> pd.DataFrame:
+    """Per replication, each scenario's outcomes minus the first scenario's (common random numbers)."""
+    ref = summary[summary["scenario"] == order[0]].set_index("replication")
+    frames = []
+    for name in order[1:]:
+        other = summary[summary["scenario"] == name].set_index("replication").reindex(ref.index)
+        diff = paired_rows(ref, other, horizon)
+        diff.index = ref.index
+        diff.insert(0, "reference", order[0])
+        diff.insert(0, "scenario", name)
+        frames.append(diff.reset_index())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def point_outcomes(tidy: pd.DataFrame, horizon: int, by: str | list[str] = "point") -> pd.DataFrame:
+    """One row per group (a design point): each point outcome's statistic, ``<outcome>_mcse``, and the replications used.
+
+    Most outcomes: the mean over replications with its Monte Carlo standard error. A time to a
+    target: censored at ``horizon + 1`` (a restricted mean, a lower bound), with the share that met
+    it as its own outcome. Cost per patient: total cost over all replications divided by patients
+    reached over all replications (a ratio of means, defined whenever any replication reached a
+    patient; MCSE by the delta method).
+    """
+    t = tidy.copy()
+    for name in TIME_OUTCOMES:
+        t[CATALOGUE[name].reached] = t[name].notna().astype(float)
+        t[name] = censor(t[name], horizon)
+    grouped = t.groupby(by, sort=True)
+    n = grouped.size()
+    out = pd.DataFrame(index=n.index)
+    out["replications"] = n
+    for col in point_names():
+        if col == "cost_per_patient_eur":
+            continue
+        out[col] = grouped[col].mean()
+        out[f"{col}_mcse"] = grouped[col].std(ddof=1).fillna(0.0) / np.sqrt(n)
+    cost, pat = grouped["total_cost_eur"], grouped["patients_final"]
+    mx, my = cost.mean(), pat.mean()
+    ratio = mx / my.where(my > 0)
+    cov = t.assign(_xy=t["total_cost_eur"] * t["patients_final"]).groupby(by, sort=True)["_xy"].mean() - mx * my
+    var = (cost.var(ddof=1) - 2 * ratio * cov + ratio**2 * pat.var(ddof=1)).clip(lower=0) / (my**2 * n)
+    out["cost_per_patient_eur"] = ratio
+    out["cost_per_patient_eur_mcse"] = np.sqrt(var)
+    return out.reset_index()
+
+
+def outcomes_of(tidy: pd.DataFrame, horizon: int) -> dict[str, float]:
+    """The point statistics of one set of replications, as a plain dict (``run_model``'s answer)."""
+    row = point_outcomes(tidy.assign(_one=0), horizon, by="_one").iloc[0]
+    return {k: float(row[k]) for k in point_names()}
