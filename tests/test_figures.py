@@ -27,7 +27,7 @@ from diffusion_sim.figures import (
     typical_replication,
     write_figures,
 )
-from diffusion_sim.texts import MONTHS_SHORT, fmt_percent
+from diffusion_sim.publish.formats import MONTHS_SHORT, fmt_percent
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

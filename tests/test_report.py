@@ -20,22 +20,19 @@ from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.figures import load_study
 from diffusion_sim.params import flat_fields
-from diffusion_sim.report import build_document, render_html, write_report
-from diffusion_sim.texts import (
-    KEY_ASSUMPTIONS,
-    OUTCOME_LABELS,
-    STRATEGY_LABELS,
-    TEXTS,
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS
+from diffusion_sim.publish.formats import (
     fmt_eur,
     fmt_interval,
     fmt_number,
     fmt_percent,
     fmt_range,
     fmt_value,
-    headline_sentences,
     month_label,
     step_label,
 )
+from diffusion_sim.publish.words import OUTCOME_LABELS, STRATEGY_LABELS, TEXTS, headline_sentences
+from diffusion_sim.report import build_document, render_html, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -12,7 +12,7 @@ Six figures, each one message a reader can take in at a glance and copy into a p
 
 Every figure uses the same colour for the same strategy (Okabe & Ito 2008, a palette that stays
 distinct for the common forms of colour blindness), units on every axis, and a caption line with the
-number of runs and the scenarios. All text comes from :mod:`diffusion_sim.texts`, so ``lang="nl"``
+number of runs and the scenarios. All text comes from :mod:`diffusion_sim.publish.words`, so ``lang="nl"``
 gives a figure without English in it. Figures are drawn on :class:`matplotlib.figure.Figure` objects
 (no pyplot, no global backend), so they can be saved alone or composed into the report's pages.
 """
@@ -37,23 +37,20 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.params import ORG_TYPES
-from diffusion_sim.results import ResultSet, read_results, replace_atomically
-from diffusion_sim.runner import ADOPTION_TARGET, PATIENT_TARGET
-from diffusion_sim.texts import (
+from diffusion_sim.publish.formats import (
     DASH,
-    ORG_TYPE_LABELS,
     Lang,
     calendar_month,
     check_lang,
     fmt_eur,
     fmt_number,
     fmt_percent,
-    innovation_label,
     month_label,
     step_label,
-    strategy_text,
-    t,
 )
+from diffusion_sim.publish.words import ORG_TYPE_LABELS, innovation_label, strategy_text, t
+from diffusion_sim.results import ResultSet, read_results, replace_atomically
+from diffusion_sim.runner import ADOPTION_TARGET, PATIENT_TARGET
 
 # Okabe & Ito (2008), "Color Universal Design". Known strategies keep their colour in every figure
 # and every study; other scenarios take the remaining colours in their study's order.

@@ -44,25 +44,9 @@ from diffusion_sim.figures import (
     save,
 )
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
-from diffusion_sim.texts import (
-    KEY_ASSUMPTIONS,
-    MONTHS_LONG,
-    OUTCOME_LABELS,
-    PORTFOLIO_ASSUMPTIONS,
-    PROFILE_SOURCE,
-    Lang,
-    check_lang,
-    fmt_interval,
-    fmt_number,
-    fmt_parameter,
-    fmt_percent,
-    headline_sentences,
-    innovation_label,
-    month_label,
-    strategy_text,
-    subject,
-    t,
-)
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
+from diffusion_sim.publish.formats import MONTHS_LONG, Lang, check_lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.words import OUTCOME_LABELS, headline_sentences, innovation_label, strategy_text, subject, t
 
 DIFF_UNITS = {"share": "share", "EUR": "EUR", "months": "months"}
 

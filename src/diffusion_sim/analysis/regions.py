@@ -506,7 +506,7 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
     from matplotlib.lines import Line2D
 
     from diffusion_sim.figures import CAPTION_IN, GREY, WIDTH, house_style, strategy_colours
-    from diffusion_sim.texts import strategy_text
+    from diffusion_sim.publish.words import strategy_text
 
     plain = summary[summary["reference"] == ""]
     paired = summary[summary["reference"] != ""]

@@ -4,7 +4,8 @@ A moved lever becomes two validated scenarios (:mod:`.levers`); after a short pa
 many values while it is dragged) their replications run on the warm pool (:mod:`.engine`), where a
 newer lever position cancels the older run. Results become the report's tables and numbers, and the
 report's figure builders draw them (:mod:`.charts`); the map replays one typical run
-(:mod:`.region_view`). Every word comes from :mod:`diffusion_sim.texts`.
+(:mod:`.region_view`). Every word comes from :mod:`diffusion_sim.publish.words` or, for the page's
+own, :mod:`.words`.
 
 Started by ``diffusion-sim explore`` (see :mod:`.server`), or by ``solara run diffusion_sim.explorer.app``
 with the settings in the environment variable ``DIFFUSION_SIM_EXPLORER`` (JSON).
@@ -41,24 +42,12 @@ from diffusion_sim.explorer.region_view import (
     state_counts,
     story,
 )
+from diffusion_sim.explorer.words import ex
 from diffusion_sim.figures import Study
 from diffusion_sim.params import Params
+from diffusion_sim.publish.formats import Lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.words import OUTCOME_LABELS, STATE_LABELS, TEXTS, headline_sentences, strategy_text, subject, t
 from diffusion_sim.report import headline_numbers
-from diffusion_sim.texts import (
-    OUTCOME_LABELS,
-    STATE_LABELS,
-    TEXTS,
-    Lang,
-    ex,
-    fmt_interval,
-    fmt_number,
-    fmt_percent,
-    headline_sentences,
-    month_label,
-    strategy_text,
-    subject,
-    t,
-)
 
 logger = logging.getLogger(__name__)
 CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"

@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter
 
 from diffusion_sim.explorer.region_view import TypicalRun, map_figure
 from diffusion_sim.figures import FIGURES, Study, house_style, make_figure, save
-from diffusion_sim.texts import Lang, fmt_number
+from diffusion_sim.publish.formats import Lang, fmt_number
 
 CHARTS = ("1-adoption", "2-patients", "3-time-to-targets")  # shown in this order, the first two side by side
 # inches and how much larger than the report's every text is: a 5-inch figure whose text is 1.3 times the

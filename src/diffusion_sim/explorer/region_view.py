@@ -20,21 +20,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from diffusion_sim.explorer.words import BARRIER_LABELS, ex
 from diffusion_sim.figures import bare_map_axes, house_style, typical_replication
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model.agents import Organisation
 from diffusion_sim.model.state import STATE_NAMES
 from diffusion_sim.params import ORG_TYPES, Params
-from diffusion_sim.texts import (
-    BARRIER_LABELS,
-    ORG_TYPE_LABELS,
-    STATE_LABELS,
-    Lang,
-    ex,
-    fmt_number,
-    month_label,
-    t,
-)
+from diffusion_sim.publish.formats import Lang, fmt_number, month_label
+from diffusion_sim.publish.words import ORG_TYPE_LABELS, STATE_LABELS, t
 
 # Colours by state (Okabe & Ito 2008, distinct for the common colour blindnesses); grey: not yet reached.
 STATE_COLOURS: dict[str, str] = {
