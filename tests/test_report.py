@@ -14,13 +14,14 @@ import pytest
 from tests.conftest import make_compare_folder
 from typer.testing import CliRunner
 
-from diffusion_sim import figures, report
+from diffusion_sim import report
 from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, outcome_table
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError
-from diffusion_sim.figures import load_study
 from diffusion_sim.params import flat_fields
+from diffusion_sim.publish import figures, style
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS
+from diffusion_sim.publish.figures import load_study
 from diffusion_sim.publish.formats import (
     fmt_eur,
     fmt_interval,
@@ -60,14 +61,14 @@ def study(folder):
 
 @pytest.fixture(autouse=True)
 def low_dpi(monkeypatch):
-    monkeypatch.setattr(figures, "DPI", 40)  # what the report says does not depend on the resolution
+    monkeypatch.setattr(style, "DPI", 40)  # what the report says does not depend on the resolution
 
 
 @pytest.fixture(scope="module")
 def pages(study):
     """The English and Dutch HTML (figures drawn once per language for the whole module)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(figures, "DPI", 40)
+        mp.setattr(style, "DPI", 40)
         docs = {lang: build_document(study, lang) for lang in ("en", "nl")}
     return docs, {lang: render_html(doc) for lang, doc in docs.items()}
 

@@ -481,7 +481,7 @@ Formats = Annotated[list[FigureFormat] | None,
 @app.command()
 def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = None) -> None:
     """Write publication-ready figures into RESULTS_DIR/figures-<lang>/ (300 dpi PNG and vector files)."""
-    from diffusion_sim.figures import write_figures
+    from diffusion_sim.publish.figures import write_figures
 
     try:
         written = write_figures(results, lang.value, tuple(f.value for f in format_) if format_ else ("png", "svg"))

@@ -31,22 +31,21 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, innovation_table, outcome_table
-from diffusion_sim.figures import (
+from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
+from diffusion_sim.publish.figures import (
     Study,
     figure_names,
     figures_dirname,
-    house_style,
     load_study,
     make_figure,
     portfolio_innovations,
     render_figures,
-    replace_atomically,
-    save,
 )
-from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
-from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
 from diffusion_sim.publish.formats import MONTHS_LONG, Lang, check_lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.style import house_style, save
 from diffusion_sim.publish.words import OUTCOME_LABELS, headline_sentences, innovation_label, strategy_text, subject, t
+from diffusion_sim.results import replace_atomically
 
 DIFF_UNITS = {"share": "share", "EUR": "EUR", "months": "months"}
 

@@ -500,12 +500,12 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
 
     With a reference, a second panel shows extra patients per extra EUR 1,000 (paired by replication).
 
-    Colours and style are the study figures' (``figures.py``): the same strategy has the same colour everywhere.
+    Colours and style are the study figures' (``publish/style.py``): the same strategy has the same colour everywhere.
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from diffusion_sim.figures import CAPTION_IN, GREY, WIDTH, house_style, strategy_colours
+    from diffusion_sim.publish.style import CAPTION_IN, GREY, WIDTH, house_style, strategy_colours
     from diffusion_sim.publish.words import strategy_text
 
     plain = summary[summary["reference"] == ""]
@@ -552,7 +552,7 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
         height = 1.6 + 0.8 * n
         fig = Figure(figsize=(WIDTH, height), layout="constrained")
         fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
-        # the caption gets its own strip, as in figures.py, so the legend never runs into it
+        # the caption gets its own strip, as in publish/figures.py, so the legend never runs into it
         content, strip = fig.subfigures(2, 1, height_ratios=[height - CAPTION_IN, CAPTION_IN])
         two = not paired.empty
         axes = content.subplots(1, 2, sharey=True, width_ratios=[1.4, 1]) if two else [content.subplots(1, 1)]
@@ -663,7 +663,7 @@ def run_region_comparison(scenarios: list[Params], sources: list[str], names: li
         tidy.to_csv(tmp / "regions.csv", index=False)
         summary.to_csv(tmp / "region_summary.csv", index=False)
         fig = regions_figure(summary, reps, sim.seed, sim.months)
-        from diffusion_sim.figures import save
+        from diffusion_sim.publish.style import save
 
         for fmt in ("png", "svg"):
             save(fig, tmp / f"regions.{fmt}")

@@ -11,25 +11,26 @@ Six figures, each one message a reader can take in at a glance and copy into a p
 7. ``innovations`` (portfolios only): share of eligible organisations using each innovation, 70% target.
 
 Every figure uses the same colour for the same strategy (Okabe & Ito 2008, a palette that stays
-distinct for the common forms of colour blindness), units on every axis, and a caption line with the
-number of runs and the scenarios. All text comes from :mod:`diffusion_sim.publish.words`, so ``lang="nl"``
-gives a figure without English in it. Figures are drawn on :class:`matplotlib.figure.Figure` objects
-(no pyplot, no global backend), so they can be saved alone or composed into the report's pages.
+distinct for the common forms of colour blindness; :mod:`diffusion_sim.publish.style` holds it and the
+house style), units on every axis, and a caption line with the number of runs and the scenarios. All
+text comes from :mod:`diffusion_sim.publish.words`, so ``lang="nl"`` gives a figure without English
+in it. Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot, no global backend),
+so they can be saved alone or composed into the report's pages.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -48,63 +49,22 @@ from diffusion_sim.publish.formats import (
     month_label,
     step_label,
 )
+from diffusion_sim.publish.style import (
+    CAPTION_IN,
+    FORMATS,
+    GREY,
+    LIGHT,
+    TYPE_COLOURS,
+    TYPE_MARKERS,
+    TYPE_SIZES,
+    WIDTH,
+    house_style,
+    save,
+    strategy_colours,
+)
 from diffusion_sim.publish.words import ORG_TYPE_LABELS, innovation_label, strategy_text, t
 from diffusion_sim.results import ResultSet, read_results, replace_atomically
 from diffusion_sim.runner import ADOPTION_TARGET, PATIENT_TARGET
-
-# Okabe & Ito (2008), "Color Universal Design". Known strategies keep their colour in every figure
-# and every study; other scenarios take the remaining colours in their study's order.
-OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
-}
-STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_ITO["blue"],
-                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["blue"],
-                    "all-at-once": OKABE_ITO["orange"]}
-_SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
-                  OKABE_ITO["black"], OKABE_ITO["yellow"])
-# Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
-TYPE_COLOURS = {"hospital": "#882255", "gp_practice": "#44AA99", "home_care": "#DDCC77", "elderly_care": "#CC6677",
-                "mental_health": "#999933", "pharmacy": "#88CCEE"}
-TYPE_MARKERS = {"hospital": "s", "gp_practice": "o", "home_care": "^", "elderly_care": "D", "mental_health": "v",
-                "pharmacy": "P"}
-TYPE_SIZES = {"hospital": 50.0, "gp_practice": 12.0, "home_care": 24.0, "elderly_care": 16.0, "mental_health": 16.0,
-              "pharmacy": 9.0}
-GREY, LIGHT = "#555555", "#BBBBBB"
-
-# Sizes in inches: 7.2 in is a full A4 text width at 90%, and scales up cleanly to a 16:9 slide.
-WIDTH = 7.2
-DPI = 300
-FORMATS = ("png", "svg", "pdf")
-STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9.5,
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 9.5,
-    "axes.labelcolor": "#222222",
-    "axes.edgecolor": "#777777",
-    "axes.linewidth": 0.8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#E6E6E6",
-    "grid.linewidth": 0.7,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "xtick.color": "#444444",
-    "ytick.color": "#444444",
-    "legend.fontsize": 8.5,
-    "legend.frameon": False,
-    "figure.titlesize": 12,
-    "figure.titleweight": "bold",
-    "figure.facecolor": "white",
-    "savefig.dpi": DPI,
-    "savefig.facecolor": "white",
-    "pdf.fonttype": 42,  # TrueType: text stays text in the PDF (searchable, editable)
-    "svg.hashsalt": "diffusion-sim",  # the same figure gives the same SVG file
-}
 
 # What each figure needs from a results folder, beyond the files read_results checks.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -149,19 +109,6 @@ class Study:
         return t("month_axis", lang, start=month_label(self.start_year, self.start_month, 0, lang))
 
 
-def strategy_colours(order: list[str]) -> dict[str, str]:
-    """Colour per scenario: fixed for known strategies, the next free Okabe-Ito colour for the others."""
-    colours: dict[str, str] = {}
-    spare = [c for c in _SPARE_COLOURS if c not in STRATEGY_COLOURS.values()]
-    for name in order:
-        if name in STRATEGY_COLOURS:
-            colours[name] = STRATEGY_COLOURS[name]
-    for name in order:
-        if name not in colours:
-            colours[name] = spare.pop(0) if spare else GREY
-    return colours
-
-
 def load_study(folder: str | Path) -> Study:
     """Read and check a results folder; a ``ResultsError`` names anything missing before anything is drawn."""
     folder = Path(folder)
@@ -189,17 +136,7 @@ def load_study(folder: str | Path) -> Study:
                  version=str(rs.manifest["version"]))
 
 
-@contextmanager
-def house_style() -> Iterator[None]:
-    """Matplotlib settings of every figure, applied only while one is drawn and saved."""
-    with mpl.rc_context(STYLE):
-        yield
-
-
 # --- helpers -----------------------------------------------------------------------------------
-
-
-CAPTION_IN = 0.26  # inches kept free at the bottom of every figure for its caption line
 
 
 def _finish(fig: FigureBase, study: Study, title: str, lang: Lang) -> None:
@@ -459,7 +396,7 @@ def typical_replication(summary: pd.DataFrame, scenario: str) -> tuple[int, floa
     return int(best["replication"]), float(best["adopted_beyond_origin"])
 
 
-def bare_map_axes(ax) -> None:
+def bare_map_axes(ax: Axes) -> None:
     """A map panel: true proportions, no ticks, grid or frame (the report's map and the explorer's)."""
     ax.set_aspect("equal")
     ax.set_xticks([])
@@ -718,13 +655,6 @@ def make_figure(study: Study, name: str, lang: Lang) -> Figure:
     builder(study, check_lang(lang), content)
     strip.text(0.01, 0.5, study.caption(lang), ha="left", va="center", fontsize=7.5, color=GREY, gid="caption")
     return fig
-
-
-def save(fig: Figure, target: Path | IO[bytes], fmt: str | None = None) -> None:
-    """Save at 300 dpi (PNG) or as vectors (SVG, PDF), with no time stamp so files are reproducible."""
-    fmt = fmt or Path(str(target)).suffix.lstrip(".")
-    metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
-    fig.savefig(target, format=fmt, dpi=DPI, metadata=metadata)
 
 
 def render_figures(study: Study, lang: Lang, out: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
