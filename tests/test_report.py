@@ -14,12 +14,11 @@ import pytest
 from tests.conftest import make_compare_folder
 from typer.testing import CliRunner
 
-from diffusion_sim import report
 from diffusion_sim.analysis.summary import OUTCOMES, TIME_OUTCOMES, difference_table, outcome_table
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.params import flat_fields
-from diffusion_sim.publish import figures, style
+from diffusion_sim.publish import figures, style, write
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS
 from diffusion_sim.publish.figures import load_study
 from diffusion_sim.publish.formats import (
@@ -32,8 +31,10 @@ from diffusion_sim.publish.formats import (
     month_label,
     step_label,
 )
+from diffusion_sim.publish.report.document import build_document
+from diffusion_sim.publish.report.html import render_html
 from diffusion_sim.publish.words import OUTCOME_LABELS, STRATEGY_LABELS, TEXTS, headline_sentences
-from diffusion_sim.report import build_document, render_html, write_report
+from diffusion_sim.publish.write import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -76,7 +77,7 @@ def pages(study):
 @pytest.fixture
 def cached_document(monkeypatch, pages):
     """Tests of how files are written reuse the module's documents instead of drawing the figures again."""
-    monkeypatch.setattr(report, "build_document", lambda study, lang, pngs=None: pages[0][lang])
+    monkeypatch.setattr(write, "build_document", lambda study, lang, pngs=None: pages[0][lang])
 
 
 def visible_text(page: str) -> str:
@@ -269,7 +270,7 @@ def test_failed_report_leaves_the_old_one(folder, tmp_path, monkeypatch, cached_
         path.write_bytes(b"%PDF-half")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report, "render_pdf", boom)
+    monkeypatch.setattr(write, "render_pdf", boom)
     with pytest.raises(RuntimeError):
         write_report([work], "en")
     assert (work / "report-en.html").read_bytes() == before

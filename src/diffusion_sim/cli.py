@@ -494,7 +494,7 @@ def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = N
 @app.command()
 def report(results: ResultsDirs, lang: Lang = Language.nl) -> None:
     """Write a self-contained HTML page and a PDF with headline numbers, figures, assumptions and method."""
-    from diffusion_sim.report import write_report
+    from diffusion_sim.publish.write import write_report
 
     try:
         written = write_report(results, lang.value)

@@ -46,8 +46,8 @@ from diffusion_sim.explorer.words import ex
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
 from diffusion_sim.publish.formats import Lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.report.document import headline_numbers
 from diffusion_sim.publish.words import OUTCOME_LABELS, STATE_LABELS, TEXTS, headline_sentences, strategy_text, subject, t
-from diffusion_sim.report import headline_numbers
 
 logger = logging.getLogger(__name__)
 CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"

@@ -5,7 +5,7 @@ reads the same everywhere and a Dutch page has no English left in it. Numbers in
 formatted by :mod:`diffusion_sim.publish.formats`.
 
 Nothing here computes results. :func:`headline_sentences` turns numbers that
-:mod:`diffusion_sim.analysis.summary` computed (see :func:`diffusion_sim.report.headline_numbers`)
+:mod:`diffusion_sim.analysis.summary` computed (see :func:`diffusion_sim.publish.report.document.headline_numbers`)
 into plain sentences.
 """
 
