@@ -31,6 +31,9 @@ STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_
                     "all-at-once": OKABE_ITO["orange"]}
 _SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
                   OKABE_ITO["black"], OKABE_ITO["yellow"])
+# Series that are not strategies (levels of a swept parameter, fitted and target values), in this order.
+SERIES_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky_blue",
+                                                    "yellow", "black"))
 # Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
 TYPE_COLOURS = {"hospital": "#882255", "gp_practice": "#44AA99", "home_care": "#DDCC77", "elderly_care": "#CC6677",
                 "mental_health": "#999933", "pharmacy": "#88CCEE"}
@@ -43,6 +46,9 @@ GREY, LIGHT = "#555555", "#BBBBBB"
 # Sizes in inches: 7.2 in is a full A4 text width at 90%, and scales up cleanly to a 16:9 slide.
 WIDTH = 7.2
 DPI = 300
+# The analysis figures (sweeps, sensitivity, calibration, validation) are wide working pictures read
+# on a screen, not copied into a proposal: half the resolution keeps their files small.
+ANALYSIS_DPI = 150
 CAPTION_IN = 0.26  # inches kept free at the bottom of every figure for its caption line
 FORMATS = ("png", "svg", "pdf")
 STYLE: dict[str, Any] = {
@@ -96,8 +102,8 @@ def house_style() -> Iterator[None]:
         yield
 
 
-def save(fig: Figure, target: Path | IO[bytes], fmt: str | None = None) -> None:
-    """Save at 300 dpi (PNG) or as vectors (SVG, PDF), with no time stamp so files are reproducible."""
+def save(fig: Figure, target: Path | IO[bytes], fmt: str | None = None, dpi: float | None = None) -> None:
+    """Save at :data:`DPI` (PNG; ``dpi`` if given) or as vectors (SVG, PDF), with no time stamp so files are reproducible."""
     fmt = fmt or Path(str(target)).suffix.lstrip(".")
     metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
-    fig.savefig(target, format=fmt, dpi=DPI, metadata=metadata)
+    fig.savefig(target, format=fmt, dpi=DPI if dpi is None else dpi, metadata=metadata)
