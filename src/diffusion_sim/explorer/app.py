@@ -36,7 +36,6 @@ from diffusion_sim.explorer.engine import Engine, make_study, params_key
 from diffusion_sim.explorer.export import scenario_toml
 from diffusion_sim.explorer.region_view import (
     SHOWN_STATES,
-    STATE_COLOURS,
     TypicalRun,
     map_svg,
     replay,
@@ -48,6 +47,7 @@ from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
 from diffusion_sim.publish.formats import Lang, fmt_interval, fmt_number, fmt_percent, month_label
 from diffusion_sim.publish.report.document import headline_numbers
+from diffusion_sim.publish.style import STATE_COLOURS
 from diffusion_sim.publish.words import OUTCOME_LABELS, STATE_LABELS, TEXTS, headline_sentences, strategy_text, subject, t
 
 logger = logging.getLogger(__name__)

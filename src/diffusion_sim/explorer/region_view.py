@@ -27,14 +27,9 @@ from diffusion_sim.model.state import STATE_NAMES
 from diffusion_sim.params import ORG_TYPES, Params
 from diffusion_sim.publish.figures import bare_map_axes, typical_replication
 from diffusion_sim.publish.formats import Lang, fmt_number, month_label
-from diffusion_sim.publish.style import house_style
+from diffusion_sim.publish.style import STATE_COLOURS, house_style
 from diffusion_sim.publish.words import ORG_TYPE_LABELS, STATE_LABELS, t
 
-# Colours by state (Okabe & Ito 2008, distinct for the common colour blindnesses); grey: not yet reached.
-STATE_COLOURS: dict[str, str] = {
-    "unaware": "#DDDDDD", "aware": "#F0E442", "deciding": "#E69F00", "implementing": "#56B4E9",
-    "adopted": "#009E73", "rejected": "#D55E00", "failed": "#CC79A7", "discontinued": "#222222",
-}
 SHOWN_STATES = tuple(STATE_COLOURS)
 EVENTS = ("aware", "deciding", "implementing", "adopted", "rejected", "failed", "discontinued")
 VIEW_W = 1000.0  # SVG user units across the map

@@ -34,6 +34,12 @@ _SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], 
 # Series that are not strategies (levels of a swept parameter, fitted and target values), in this order.
 SERIES_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky_blue",
                                                     "yellow", "black"))
+# States of an organisation on the explorer's map, in the order of its legend; grey: not yet reached.
+STATE_COLOURS: dict[str, str] = {
+    "unaware": "#DDDDDD", "aware": OKABE_ITO["yellow"], "deciding": OKABE_ITO["orange"],
+    "implementing": OKABE_ITO["sky_blue"], "adopted": OKABE_ITO["green"], "rejected": OKABE_ITO["vermillion"],
+    "failed": OKABE_ITO["purple"], "discontinued": "#222222",
+}
 # Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
 TYPE_COLOURS = {"hospital": "#882255", "gp_practice": "#44AA99", "home_care": "#DDCC77", "elderly_care": "#CC6677",
                 "mental_health": "#999933", "pharmacy": "#88CCEE"}
