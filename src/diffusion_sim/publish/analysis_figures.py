@@ -355,7 +355,7 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
         height = 1.6 + 0.8 * n
         fig = Figure(figsize=(WIDTH, height), layout="constrained")
         fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
-        # the caption gets its own strip, as in publish/figures.py, so the legend never runs into it
+        # the caption gets its own strip, as in figures.make_figure, so the legend never runs into it
         content, strip = fig.subfigures(2, 1, height_ratios=[height - CAPTION_IN, CAPTION_IN])
         two = not paired.empty
         axes = content.subplots(1, 2, sharey=True, width_ratios=[1.4, 1]) if two else [content.subplots(1, 1)]
