@@ -17,12 +17,12 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from diffusion_sim.explorer.region_view import STATE_COLOURS
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model.state import STATE_NAMES
 from diffusion_sim.params import ORG_TYPES
+from diffusion_sim.publish.style import STATE_COLOURS
+from diffusion_sim.publish.words import STATE_LABELS
 from diffusion_sim.scenario import load_scenario
-from diffusion_sim.texts import STATE_LABELS
 
 SCENARIO = Path(__file__).resolve().parent / "scenarios" / "zuidwest-collaborative.toml"
 

@@ -33,11 +33,12 @@ from diffusion_sim.explorer.engine import Engine, make_study
 from diffusion_sim.explorer.export import scenario_toml
 from diffusion_sim.explorer.region_view import map_svg, replay, story
 from diffusion_sim.explorer.server import check_host, is_loopback
+from diffusion_sim.explorer.words import EXPLORER_TEXTS
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import change
+from diffusion_sim.publish.words import OUTCOME_LABELS, STATE_LABELS, TEXTS
 from diffusion_sim.runner import run_replication
 from diffusion_sim.scenario import load_scenario
-from diffusion_sim.texts import EXPLORER_TEXTS, OUTCOME_LABELS, STATE_LABELS, TEXTS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

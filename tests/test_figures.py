@@ -13,21 +13,12 @@ from matplotlib.text import Text
 from PIL import Image
 from tests.conftest import make_compare_folder
 
-from diffusion_sim import figures
 from diffusion_sim.errors import ResultsError
-from diffusion_sim.figures import (
-    FIGURES,
-    STRATEGY_COLOURS,
-    house_style,
-    load_study,
-    make_figure,
-    reached_by_month,
-    strategy_colours,
-    typical_replication,
-    write_figures,
-)
 from diffusion_sim.outcomes import quantiles
-from diffusion_sim.texts import MONTHS_SHORT, fmt_percent
+from diffusion_sim.publish import figures, style
+from diffusion_sim.publish.figures import FIGURES, load_study, make_figure, reached_by_month, typical_replication, write_figures
+from diffusion_sim.publish.formats import MONTHS_SHORT, fmt_percent
+from diffusion_sim.publish.style import STRATEGY_COLOURS, house_style, strategy_colours
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -52,7 +43,7 @@ def study(folder):
 
 @pytest.fixture
 def low_dpi(monkeypatch):
-    monkeypatch.setattr(figures, "DPI", 40)  # content is the same at any resolution; keep tests fast
+    monkeypatch.setattr(style, "DPI", 40)  # content is the same at any resolution; keep tests fast
 
 
 def draw(study, name, lang="en"):
@@ -216,10 +207,10 @@ def test_dutch_figures_have_no_english(study, name):
 
 def test_png_is_300_dpi_at_a4_width(study, tmp_path):
     with house_style():
-        figures.save(make_figure(study, "1-adoption", "en"), tmp_path / "a.png")
+        style.save(make_figure(study, "1-adoption", "en"), tmp_path / "a.png")
     with Image.open(tmp_path / "a.png") as im:
         assert round(im.info["dpi"][0]) == 300
-        assert im.size[0] == round(figures.WIDTH * 300)
+        assert im.size[0] == round(style.WIDTH * 300)
 
 
 def test_write_figures_writes_png_and_vectors_atomically(folder, tmp_path, low_dpi):

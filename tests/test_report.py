@@ -14,30 +14,29 @@ import pytest
 from tests.conftest import make_compare_folder
 from typer.testing import CliRunner
 
-from diffusion_sim import figures, report
 from diffusion_sim.analysis.summary import difference_table, outcome_table
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError
-from diffusion_sim.figures import load_study
 from diffusion_sim.outcomes import SHOWN as OUTCOMES
 from diffusion_sim.outcomes import TIME_OUTCOMES
 from diffusion_sim.params import flat_fields
-from diffusion_sim.report import build_document, render_html, write_report
-from diffusion_sim.texts import (
-    KEY_ASSUMPTIONS,
-    OUTCOME_LABELS,
-    STRATEGY_LABELS,
-    TEXTS,
+from diffusion_sim.publish import figures, style, write
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS
+from diffusion_sim.publish.figures import load_study
+from diffusion_sim.publish.formats import (
     fmt_eur,
     fmt_interval,
     fmt_number,
     fmt_percent,
     fmt_range,
     fmt_value,
-    headline_sentences,
     month_label,
     step_label,
 )
+from diffusion_sim.publish.report.document import build_document
+from diffusion_sim.publish.report.html import render_html
+from diffusion_sim.publish.words import OUTCOME_LABELS, STRATEGY_LABELS, TEXTS, headline_sentences
+from diffusion_sim.publish.write import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -65,14 +64,14 @@ def study(folder):
 
 @pytest.fixture(autouse=True)
 def low_dpi(monkeypatch):
-    monkeypatch.setattr(figures, "DPI", 40)  # what the report says does not depend on the resolution
+    monkeypatch.setattr(style, "DPI", 40)  # what the report says does not depend on the resolution
 
 
 @pytest.fixture(scope="module")
 def pages(study):
     """The English and Dutch HTML (figures drawn once per language for the whole module)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(figures, "DPI", 40)
+        mp.setattr(style, "DPI", 40)
         docs = {lang: build_document(study, lang) for lang in ("en", "nl")}
     return docs, {lang: render_html(doc) for lang, doc in docs.items()}
 
@@ -80,7 +79,7 @@ def pages(study):
 @pytest.fixture
 def cached_document(monkeypatch, pages):
     """Tests of how files are written reuse the module's documents instead of drawing the figures again."""
-    monkeypatch.setattr(report, "build_document", lambda study, lang, pngs=None: pages[0][lang])
+    monkeypatch.setattr(write, "build_document", lambda study, lang, pngs=None: pages[0][lang])
 
 
 def visible_text(page: str) -> str:
@@ -136,7 +135,7 @@ def test_headline_numbers_equal_the_summary_table(study, pages):
     isolated = summary.loc[summary["scenario"] == "isolated", "patients_12m"].to_numpy()
     lo, hi = np.quantile(collab, [0.05, 0.95])
     expected = (f"With regional collaboration, the innovation reaches a median of {fmt_number(np.median(collab), 'en')} more "
-                f"patients in the first year (90% interval {fmt_range(fmt_number(lo, 'en'), fmt_number(hi, 'en'), 'en')}), "
+                f"patients in the first 12 months (90% interval {fmt_range(fmt_number(lo, 'en'), fmt_number(hi, 'en'), 'en')}), "
                 f"against {fmt_number(np.median(isolated), 'en')} when organisations scale on their own.")
     assert first == expected
     # the same sentence in the PDF: both are rendered from one Document
@@ -150,7 +149,7 @@ def test_dutch_headline_uses_dutch_numbers(study, pages):
     first = headline(pages[1]["nl"])[0]
     table = outcome_table(study.results.summary, study.order).set_index(["scenario", "outcome"])
     q = table.loc[("collaborative", "patients_12m")]
-    assert first.startswith(f"Met regionale samenwerking bereikt de innovatie in het eerste jaar een mediaan van "
+    assert first.startswith(f"Met regionale samenwerking bereikt de innovatie in de eerste 12 maanden een mediaan van "
                             f"{fmt_number(q['median'], 'nl')} extra patiënten (90%-interval ")
     assert first.endswith("als organisaties zelfstandig opschalen.")
 
@@ -165,9 +164,9 @@ def test_headline_sentences_for_a_single_scenario_and_missed_targets():
     en = headline_sentences(numbers, "en")
     nl = headline_sentences(numbers, "nl")
     assert en[0] == ("When organisations scale on their own, the innovation reaches a median of 1,234 more patients in the "
-                     "first year (90% interval 900–1,500).")
+                     "first 12 months (90% interval 900–1,500).")
     assert "only 25% of runs reach 1,000 additional patients within 60 months" in en[1]
-    assert nl[0].startswith("Als organisaties zelfstandig opschalen, bereikt de innovatie in het eerste jaar een mediaan "
+    assert nl[0].startswith("Als organisaties zelfstandig opschalen, bereikt de innovatie in de eerste 12 maanden een mediaan "
                             "van 1.234")
     assert "33%" in nl[2] and "€\u00a0100.000" in nl[3] and "€\u00a081 per" in nl[3]
 
@@ -273,7 +272,7 @@ def test_failed_report_leaves_the_old_one(folder, tmp_path, monkeypatch, cached_
         path.write_bytes(b"%PDF-half")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report, "render_pdf", boom)
+    monkeypatch.setattr(write, "render_pdf", boom)
     with pytest.raises(RuntimeError):
         write_report([work], "en")
     assert (work / "report-en.html").read_bytes() == before

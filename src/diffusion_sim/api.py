@@ -11,7 +11,7 @@ Example::
 
     from diffusion_sim.api import run_model
     run_model(scenario="scenarios/zuidwest-collaborative.toml", facilitation__budget_eur_per_year=20000,
-              replications=20)["patients_12m"]
+              replications=20)["patients_final"]
 
 Outcomes (see ``outcomes.py`` for the exact definitions) are the means over the
 replications run: for one replication, its own value. Times to a target count a miss as

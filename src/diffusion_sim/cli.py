@@ -291,10 +291,12 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
 
 
 def _print_points(points: Any, names: list[str]) -> None:
+    from diffusion_sim.analysis.sweep import PLOTTED
+
     t = Table(title="Sweep: mean over replications ± Monte Carlo standard error", title_justify="left")
     for n in names:
         t.add_column(n, justify="right")
-    shown = ("patients_12m", "patients_final", "share_adopted_final", "cost_per_patient_eur")
+    shown = (*PLOTTED,)
     for o in shown:
         t.add_column(o, justify="right")
     for _, r in points.head(60).iterrows():
@@ -481,7 +483,7 @@ Formats = Annotated[list[FigureFormat] | None,
 @app.command()
 def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = None) -> None:
     """Write publication-ready figures into RESULTS_DIR/figures-<lang>/ (300 dpi PNG and vector files)."""
-    from diffusion_sim.figures import write_figures
+    from diffusion_sim.publish.figures import write_figures
 
     try:
         written = write_figures(results, lang.value, tuple(f.value for f in format_) if format_ else ("png", "svg"))
@@ -494,7 +496,7 @@ def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = N
 @app.command()
 def report(results: ResultsDirs, lang: Lang = Language.nl) -> None:
     """Write a self-contained HTML page and a PDF with headline numbers, figures, assumptions and method."""
-    from diffusion_sim.report import write_report
+    from diffusion_sim.publish.write import write_report
 
     try:
         written = write_report(results, lang.value)

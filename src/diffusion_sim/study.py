@@ -86,7 +86,7 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     # here never costs the (expensive) results and never leaves a half-written figure or report.
     outputs: list[Path] = []
     if report_lang:
-        from diffusion_sim.report import publish
+        from diffusion_sim.publish.write import publish
 
         try:
             outputs = publish(folder, report_lang)

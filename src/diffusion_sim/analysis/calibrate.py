@@ -366,7 +366,7 @@ def run_calibration(
     )
 
     def figures(folder: Path) -> list[str]:
-        from .plots import calibration_figure
+        from diffusion_sim.publish.analysis_figures import calibration_figure
 
         return calibration_figure(result.history, [d.name for d in dims], targets, folder)
 

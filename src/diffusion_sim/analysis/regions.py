@@ -34,7 +34,7 @@ the first in CBS code order). Tables and the manifest say where the origin went 
 at organisations other than the origin) per EUR 1,000 of implementation plus facilitation cost, per
 replication, then median and 90% interval over replications. **Extra patients per extra EUR 1,000** is
 the ratio of the paired differences (strategy minus reference, replication by replication) where the
-extra cost is positive. The targets (+1,000 patients, 70% of eligible organisations) are the
+extra cost is positive. The targets (``outcomes.py``) are the
 initiative's absolute targets, whatever the region's size; patients per 100,000 inhabitants compare
 large and small regions fairly.
 
@@ -415,7 +415,7 @@ def format_cell(median: float, low: float, high: float, unit: str, reached: floa
             return f"n.r.\n{share}"
         return f"{format_value(median, unit)}\n({_bare(low, unit)} to {_bare(high, unit)})\n{share}"
     if unit == "ratio":
-        return f"{_ratio(median)}\n({_ratio(low)} to {_ratio(high)})"
+        return f"{format_ratio(median)}\n({format_ratio(low)} to {format_ratio(high)})"
     text = format_interval(median, low, high, unit)
     head, sep, tail = text.partition(" (")
     return f"{head}\n({tail}" if sep else text
@@ -425,7 +425,8 @@ def _bare(value: float, unit: str) -> str:
     return "n.r." if np.isinf(value) else format_value(value, unit)
 
 
-def _ratio(value: float) -> str:
+def format_ratio(value: float) -> str:
+    """A ratio (patients per EUR 1,000) with as many digits as it needs: 1,234, 12.3 or 1.23; NaN is a dash."""
     if value != value:
         return "-"
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
@@ -485,106 +486,6 @@ def display_tables(summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     if differences:
         tables.append(("Per region, paired by replication: median (90% interval)", pd.DataFrame(differences)))
     return tables
-
-
-# --- figure ------------------------------------------------------------------------------------
-
-
-def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: int) -> Any:
-    """Reach per EUR 1,000 per region and scenario, median and 90% interval, as a matplotlib ``Figure`` (no pyplot).
-
-    With a reference, a second panel shows extra patients per extra EUR 1,000 (paired by replication).
-
-    Colours and style are the study figures' (``figures.py``): the same strategy has the same colour everywhere.
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
-    from diffusion_sim.figures import CAPTION_IN, GREY, WIDTH, house_style, strategy_colours
-    from diffusion_sim.texts import strategy_text
-
-    plain = summary[summary["reference"] == ""]
-    paired = summary[summary["reference"] != ""]
-    regions = list(dict.fromkeys(summary["region"]))
-    scenarios = list(dict.fromkeys(plain["scenario"]))
-    colours = strategy_colours(scenarios)
-    n = len(regions)
-    offsets = np.linspace(-0.17, 0.17, len(scenarios)) if len(scenarios) > 1 else np.zeros(1)
-
-    def get(frame: pd.DataFrame, region: str, scenario: str, outcome: str) -> pd.Series | None:
-        row = frame[(frame["region"] == region) & (frame["scenario"] == scenario) & (frame["outcome"] == outcome)]
-        return row.iloc[0] if not row.empty else None
-
-    def interval(ax: Any, y: float, r: pd.Series | None, colour: str) -> None:
-        if r is None or r["median"] != r["median"]:
-            return
-        ax.plot([r["low"], r["high"]], [y, y], color=colour, linewidth=2.0, solid_capstyle="butt", zorder=3)
-        for end in (r["low"], r["high"]):
-            ax.plot([end, end], [y - 0.07, y + 0.07], color=colour, linewidth=1.2, zorder=3)
-        ax.plot([r["median"]], [y], marker="o", markersize=7, color="white", markeredgecolor=colour, markeredgewidth=2,
-                zorder=4, linestyle="none")
-        ax.annotate(_ratio(r["median"]), (r["high"], y), xytext=(5, 0), textcoords="offset points", va="center",
-                    fontsize=7.5, color=colour)
-
-    def room(axis: Any) -> None:
-        """Space right of the widest whisker for its median's label."""
-        axis.margins(x=0.05)
-        low, high = axis.get_xlim()
-        axis.set_xlim(low, high + 0.14 * (high - low))
-
-    def labels() -> list[str]:
-        out = []
-        for region in regions:
-            r = summary[summary["region"] == region].iloc[0]
-            pop = r["population"]
-            size = f"{pop / 1e6:.2f} M" if pop >= 1e6 else f"{pop / 1e3:,.0f} k"
-            origin = r["origin_municipality_name"] + (" (moved)" if r["origin_moved"] else "")
-            name = region if len(region) <= 26 else f"{region[:24]}…"  # a long list of codes
-            out.append(f"{name}\n{size} inhabitants\norigin: {origin}")
-        return out
-
-    with house_style():
-        height = 1.6 + 0.8 * n
-        fig = Figure(figsize=(WIDTH, height), layout="constrained")
-        fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
-        # the caption gets its own strip, as in figures.py, so the legend never runs into it
-        content, strip = fig.subfigures(2, 1, height_ratios=[height - CAPTION_IN, CAPTION_IN])
-        two = not paired.empty
-        axes = content.subplots(1, 2, sharey=True, width_ratios=[1.4, 1]) if two else [content.subplots(1, 1)]
-        ax = axes[0]
-        y = np.arange(n)
-        for k, s in enumerate(scenarios):
-            for j, region in enumerate(regions):
-                interval(ax, y[j] + offsets[k], get(plain, region, s, "reach_per_eur_1000"), colours[s])
-        ax.set_yticks(y, labels(), fontsize=8)
-        ax.set_ylim(n - 0.5, -0.5)
-        ax.grid(axis="y", visible=False)
-        room(ax)
-        ax.set_xlim(left=0)
-        ax.set_xlabel(f"Additional patients reached by month {months}\nper EUR 1,000 spent\n(implementation + facilitation)")
-        ax.set_title("Reach per euro")
-        if two:
-            bx = axes[1]
-            for k, s in enumerate(scenarios[1:], start=1):  # on the strategy's own row of the left panel
-                for j, region in enumerate(regions):
-                    interval(bx, y[j] + offsets[k], get(paired, region, s, "extra_patients_per_extra_eur_1000"), colours[s])
-            bx.tick_params(axis="y", left=False)
-            bx.grid(axis="y", visible=False)
-            bx.axvline(0, color=GREY, linewidth=0.8, zorder=1)
-            room(bx)
-            ref = paired["reference"].iloc[0]
-            names = ", ".join(strategy_text(s, "label", "en") for s in scenarios[1:])
-            bx.set_xlabel(f"Extra patients per\nextra EUR 1,000\n({names} minus {strategy_text(ref, 'label', 'en').lower()},\n"
-                          "paired by replication)")
-            bx.set_title("Value of extra spending")
-        handles = [Line2D([], [], color=colours[s], marker="o", markerfacecolor="white", markeredgewidth=2, linewidth=2,
-                          label=strategy_text(s, "label", "en")) for s in scenarios]
-        content.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.4, columnspacing=1.4,
-                       title="Median (circle) and 90% interval (whiskers) over replications:", title_fontsize=8.5)
-        content.suptitle("The same strategy in several regions", x=0.01, ha="left")
-        strip.text(0.01, 0.5, f"{replications:,} replications per scenario and region (common random numbers), seed {seed}, "
-                   f"{months} months; diffusion-sim {__version__}", ha="left", va="center", fontsize=7.5, color=GREY)
-    return fig
 
 
 # --- the whole study -----------------------------------------------------------------------------
@@ -660,9 +561,10 @@ def run_region_comparison(scenarios: list[Params], sources: list[str], names: li
         if len(paired):
             paired.to_csv(tmp / "regions_paired.csv", index=False)
         summary.to_csv(tmp / "region_summary.csv", index=False)
-        fig = regions_figure(summary, reps, sim.seed, sim.months)
-        from diffusion_sim.figures import save
+        from diffusion_sim.publish.analysis_figures import regions_figure
+        from diffusion_sim.publish.style import save
 
+        fig = regions_figure(summary, reps, sim.seed, sim.months)
         for fmt in ("png", "svg"):
             save(fig, tmp / f"regions.{fmt}")
         meta["files"] = file_hashes(tmp)

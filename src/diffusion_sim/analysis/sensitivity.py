@@ -357,7 +357,7 @@ def run_sensitivity(
     )
 
     def figures(folder: Path) -> list[str]:
-        from .plots import tornado
+        from diffusion_sim.publish.analysis_figures import tornado
 
         return tornado(result.indices, method, folder)
 

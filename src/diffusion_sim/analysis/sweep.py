@@ -155,7 +155,7 @@ def run_sweep(
     )
 
     def figures(folder: Path) -> list[str]:
-        from .plots import sweep_figures
+        from diffusion_sim.publish.analysis_figures import sweep_figures
 
         return sweep_figures(tidy, plan.dims, plotted, horizon, plan.design_kind, folder)
 

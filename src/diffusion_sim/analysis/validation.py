@@ -430,109 +430,6 @@ def accepted_ranges(v: Validation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def figure(v: Validation, path: Path) -> None:
-    """National patients 2012-2019 with the fitted facts; hospitals and patient share with the 2019 predictions."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    p = v.params
-    dates = month_dates(p)
-    acc = v.accepted
-    fit_colour, prior_colour, pred_colour, ec_colour = "#0072B2", "#999999", "#D55E00", "#009E73"
-    fact_step = step_of(p, *HARTERAAD_MONTH)
-    ec_step = step_of(p, *EFFECTIVE_CARDIO_END)
-    reimb = p.insurer.fixed_start_month
-    right = pd.Timestamp(PREDICTION_MONTH[0] + 1, 7, 1)
-    marker_x = pd.Timestamp(PREDICTION_MONTH[0] + 1, 3, 1)
-    plt.rcParams.update({"font.size": 10})
-    fig, axes = plt.subplots(1, 3, figsize=(17, 6.2), gridspec_kw={"width_ratios": [1.45, 1, 1]})
-
-    def band(ax, x, series, colour, label, prior=False, ls="-"):
-        if series.shape[0] == 0:
-            return
-        lo, med, hi = np.nanpercentile(series, [5, 50, 95], axis=0)
-        ax.fill_between(x, lo, hi, color=colour, alpha=0.15 if prior else 0.3, lw=0, label=f"{label}, 90% band")
-        if not prior:
-            ax.plot(x, med, color=colour, lw=2, ls=ls, label=f"{label}, median")
-
-    def frame(ax):
-        ax.axvspan(pd.Timestamp(PREDICTION_MONTH[0], 1, 1), right, color=pred_colour, alpha=0.08, lw=0)
-        ax.axvline(dates[reimb], color="black", lw=0.8, ls=":")
-        ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.set_xlim(dates[0], right)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelrotation=45)
-
-    # A: national patients on Harteraad's scale, and the origins' patients in the Effective Cardio years
-    ax = axes[0]
-    scale = v.sims.scale
-    users = v.sims.enrolled * scale
-    band(ax, dates, users, prior_colour, "all runs (prior)", prior=True)
-    band(ax, dates, users[acc], fit_colour, "accepted runs: patients enrolled nationally")
-    origin = v.sims.origin_cumulative * scale
-    band(ax, dates[: ec_step + 1], origin[acc], ec_colour, "accepted runs: six origins' patients since Jan 2012", ls="--")
-    f = v.acceptance.ec_factor
-    ax.errorbar([dates[ec_step]], [EFFECTIVE_CARDIO_PATIENTS],
-                yerr=[[EFFECTIVE_CARDIO_PATIENTS * (1 - 1 / f)], [EFFECTIVE_CARDIO_PATIENTS * (f - 1)]],
-                fmt="s", color=ec_colour, mec="black", ms=7, capsize=5, zorder=5,
-                label=f"FITTED: Effective Cardio 2012-14, 414 patients in six hospitals (×/÷{f:g} accepted)")
-    tol = v.acceptance.tolerance
-    ax.errorbar([dates[fact_step]], [HARTERAAD_USERS], yerr=[[HARTERAAD_USERS * tol], [HARTERAAD_USERS * tol]],
-                fmt="o", color="black", ms=7, capsize=5, zorder=5,
-                label=f"FITTED: Harteraad Apr 2018, ~1,200 of 142,000 patients (±{tol:.0%} accepted)")
-    top = np.nanpercentile(users[acc], 95, axis=0).max() if acc.any() else HARTERAAD_USERS * 2
-    ax.set_ylim(0, max(top, HARTERAAD_USERS * (1 + tol), EFFECTIVE_CARDIO_PATIENTS * f) * 1.6)
-    frame(ax)
-    ax.text(dates[reimb], ax.get_ylim()[1] * 0.03, " reimbursed from\n June 2016\n (HartWacht)", va="bottom", fontsize=8)
-    ax.text(pd.Timestamp(PREDICTION_MONTH[0], 1, 20), ax.get_ylim()[1] * 0.03, "PREDICTED\n(out of\nsample)", va="bottom",
-            fontsize=8, color=pred_colour, fontweight="bold")
-    ax.set_title("Patients on heart-failure telemonitoring, the Netherlands\n"
-                 f"(model counts × 142,000 / {v.sims.table['hf_population'].iloc[0]:,.0f} model heart-failure patients)",
-                 fontsize=10)
-    ax.set_ylabel("patients (Harteraad's scale)")
-    ax.legend(loc="upper left", fontsize=7.5, frameon=True, framealpha=0.9)
-
-    # B and C: the two predictions over time, and their 2019 interval
-    n_hospitals = int(v.sims.table["hospital_orgs"].iloc[0])
-    panels = [
-        (axes[1], v.sims.hospitals_live * 100, "hospital_share_2019",
-         "(a) Hospital organisations running it", f"% of the {n_hospitals} hospital organisations"),
-        (axes[2], v.sims.offering * 100, "offering_share_2019",
-         "(b) Heart-failure patients on it, in the hospitals\nthat run it (enrolled / patients × target share)",
-         "% of those hospitals' heart-failure patients"),
-    ]
-    for ax, series, name, title, ylabel in panels:
-        band(ax, dates, series, prior_colour, "all runs (prior)", prior=True)
-        band(ax, dates, series[acc], fit_colour, "accepted runs (fitted to 2012-2018)")
-        res = v.prediction[name]
-        if res["n"]:
-            low, high = (res["median"] - res["q05"]) * 100, (res["q95"] - res["median"]) * 100
-            label = (f"PREDICTED (out of sample), Dec 2019:\n{res['median']:.1%}, "
-                     f"90% interval {res['q05']:.1%}-{res['q95']:.1%}")
-            ax.errorbar([marker_x], [res["median"] * 100], yerr=[[low], [high]], fmt="D", color=pred_colour, ms=8,
-                        capsize=6, lw=2.5, zorder=5, label=label)
-        if name == "hospital_share_2019":
-            inv = INVENTORY_2013
-            mid = (inv["low"] + inv["high"]) / 2 * 100
-            ax.errorbar([pd.Timestamp(*inv["date"], 15)], [mid], yerr=[[mid - inv["low"] * 100], [inv["high"] * 100 - mid]],
-                        fmt="o", mfc="white", color="black", ms=7, capsize=5, zorder=5,
-                        label="NOT FITTED, check only: Hart&Vaatgroep/TNO inventory,\nearly 2013: 23-35% of hospitals offered it")
-        frame(ax)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(ylabel)
-        ax.set_ylim(0, ax.get_ylim()[1] * 1.35)
-        ax.legend(loc="upper left", fontsize=7.5, frameon=True, framealpha=0.9)
-    fig.suptitle(f"Out-of-sample test of the isolated strategy, six origin hospitals in 2012: {int(acc.sum())} of {acc.size} "
-                 "runs agree with the 2012-2018 facts (fitted, blue/green); 2019 is predicted, not fitted (orange)", fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-
-
 def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, Any] | None = None,
           command: list[str] | None = None, seconds: float | None = None) -> dict[str, Any]:
     """Write simulations.csv, accepted.csv, parameters.csv, sensitivity.csv, summary.json and validation.png.
@@ -563,7 +460,9 @@ def _write_files(v: Validation, out: Path, checks: dict[str, Any] | None, comman
     ranges.to_csv(out / "parameters.csv", index=False, float_format="%.6g")
     sens = sensitivity(v)
     sens.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g")
-    figure(v, out / "validation.png")
+    from diffusion_sim.publish.analysis_figures import validation_figure
+
+    validation_figure(v, out / "validation.png")
     acc = v.accepted
     summary = {
         "written": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -4,7 +4,8 @@ A moved lever becomes two validated scenarios (:mod:`.levers`); after a short pa
 many values while it is dragged) their replications run on the warm pool (:mod:`.engine`), where a
 newer lever position cancels the older run. Results become the report's tables and numbers, and the
 report's figure builders draw them (:mod:`.charts`); the map replays one typical run
-(:mod:`.region_view`). Every word comes from :mod:`diffusion_sim.texts`.
+(:mod:`.region_view`). Every word comes from :mod:`diffusion_sim.publish.words` or, for the page's
+own, :mod:`.words`.
 
 Started by ``diffusion-sim explore`` (see :mod:`.server`), or by ``solara run diffusion_sim.explorer.app``
 with the settings in the environment variable ``DIFFUSION_SIM_EXPLORER`` (JSON).
@@ -19,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,31 +36,20 @@ from diffusion_sim.explorer.engine import Engine, make_study, params_key
 from diffusion_sim.explorer.export import scenario_toml
 from diffusion_sim.explorer.region_view import (
     SHOWN_STATES,
-    STATE_COLOURS,
     TypicalRun,
     map_svg,
     replay,
     state_counts,
     story,
 )
-from diffusion_sim.figures import Study
+from diffusion_sim.explorer.words import ex
+from diffusion_sim.outcomes import MONTHS_TO_PATIENTS, PATIENT_TARGET_MONTH, PATIENTS_IN_YEAR
 from diffusion_sim.params import Params
-from diffusion_sim.report import headline_numbers
-from diffusion_sim.texts import (
-    OUTCOME_LABELS,
-    STATE_LABELS,
-    TEXTS,
-    Lang,
-    ex,
-    fmt_interval,
-    fmt_number,
-    fmt_percent,
-    headline_sentences,
-    month_label,
-    strategy_text,
-    subject,
-    t,
-)
+from diffusion_sim.publish.figures import Study
+from diffusion_sim.publish.formats import Lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.report.document import headline_numbers
+from diffusion_sim.publish.style import STATE_COLOURS
+from diffusion_sim.publish.words import STATE_LABELS, TEXTS, headline_sentences, outcome_label, strategy_text, subject, t
 
 logger = logging.getLogger(__name__)
 CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"
@@ -269,18 +260,18 @@ def KeyNumbers(outcome: Outcome, lang: Lang) -> None:
     summary = outcome.study.results.summary
 
     def chance(name: str) -> float:
-        v = summary.loc[summary["scenario"] == name, "months_to_1000_patients"].to_numpy(dtype=float)
-        return float((v <= 12).mean()) if v.size else float("nan")
+        v = summary.loc[summary["scenario"] == name, MONTHS_TO_PATIENTS].to_numpy(dtype=float)
+        return float((v <= PATIENT_TARGET_MONTH).mean()) if v.size else float("nan")
 
     cards = [
-        ("patients_12m", OUTCOME_LABELS["patients_12m"][lang],
-         lambda n: fmt_interval(_q(numbers, n, "patients_12m"), "patients", lang),
-         _q(numbers, strat, "patients_12m")["median"]),
-        ("share_adopted_final", OUTCOME_LABELS["share_adopted_final"][lang] + f" ({outcome.strategy.simulation.months} "
+        (PATIENTS_IN_YEAR, outcome_label(PATIENTS_IN_YEAR, lang),
+         lambda n: fmt_interval(_q(numbers, n, PATIENTS_IN_YEAR), "patients", lang),
+         _q(numbers, strat, PATIENTS_IN_YEAR)["median"]),
+        ("share_adopted_final", outcome_label("share_adopted_final", lang) + f" ({outcome.strategy.simulation.months} "
          f"{TEXTS['months_unit'][lang]})", lambda n: fmt_interval(_q(numbers, n, "share_adopted_final"), "share", lang),
          _q(numbers, strat, "share_adopted_final")["median"]),
         ("chance_12", ex("chance_12", lang), lambda n: fmt_percent(chance(n), lang), chance(strat)),
-        ("cost_per_patient_eur", OUTCOME_LABELS["cost_per_patient_eur"][lang],
+        ("cost_per_patient_eur", outcome_label("cost_per_patient_eur", lang),
          lambda n: fmt_interval(_q(numbers, n, "cost_per_patient_eur"), "EUR", lang),
          _q(numbers, strat, "cost_per_patient_eur")["median"]),
     ]
@@ -442,75 +433,8 @@ def ExportPanel(outcome: Outcome, start: Start, lang: Lang, replications: int) -
                                     label=f"{t(CHART_TITLES[name], lang)} {fmt.upper()}")
 
 
-CSS = """
-.ds-root { --ds-scale: 1; display: grid; grid-template-columns: minmax(330px, 380px) 1fr; gap: 0;
-           font-size: calc(16px * var(--ds-scale)); color: #1a1a1a;
-           min-height: 100vh; }
-.ds-side { padding: 16px 18px 40px 18px; background: #F4F5F7; border-right: 1px solid #DDD; overflow-y: auto;
-           max-height: 100vh; position: sticky; top: 0; }
-.ds-main { padding: 12px 24px 48px 24px; min-width: 0; }
-.ds-top { display: flex; align-items: flex-start; justify-content: space-between; gap: 16px; }
-.ds-top .ds-title { flex: 1 1 0; min-width: 0; }
-.ds-title { font-size: calc(21px * var(--ds-scale)); font-weight: 700; line-height: 1.25; margin: 4px 0; }
-.ds-h2 { font-size: calc(19px * var(--ds-scale)); font-weight: 700; margin: 18px 0 8px 0; }
-.ds-h3 { font-size: calc(16px * var(--ds-scale)); font-weight: 700; margin: 16px 0 6px 0; color: #333; text-transform: none; }
-.ds-lever { margin: 4px 0 6px 0; }
-.ds-label { font-size: calc(15px * var(--ds-scale)); font-weight: 600; line-height: 1.3; cursor: help; }
-.ds-value { font-size: calc(15px * var(--ds-scale)); font-weight: 700; color: #0b4f8a; white-space: nowrap; }
-.ds-disabled { opacity: 0.45; }
-.ds-lever .v-input--selection-controls { margin-top: 0; padding-top: 0; }
-.ds-lever .v-slider { margin: 0 4px; }
-.ds-lever .v-messages { min-height: 0; }
-.ds-tip { font-size: 15px; line-height: 1.35; }
-.ds-note { font-size: calc(14px * var(--ds-scale)); color: #555; line-height: 1.35; margin: 4px 0; }
-.ds-status { min-height: 54px; margin: 6px 0 4px 0; }
-.ds-status-text { font-size: calc(15px * var(--ds-scale)); margin-top: 4px; }
-.ds-cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin: 8px 0; }
-.ds-cards-note { grid-column: 1 / -1; margin-top: -4px; }
-.ds-card { background: #fff; border: 1px solid #DDD; border-radius: 8px; padding: 10px 14px; }
-.ds-card-title { font-size: calc(15px * var(--ds-scale)); font-weight: 600; line-height: 1.3; min-height: 2.6em; color: #333; }
-.ds-card-row { margin-top: 4px; }
-.ds-card-row-reference { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; flex-wrap: wrap;
-                         border-top: 1px solid #EEE; padding-top: 4px; }
-.ds-card-who { font-size: calc(15px * var(--ds-scale)); font-weight: 700; }
-.ds-card-value { font-size: calc(17px * var(--ds-scale)); font-weight: 600; }
-.ds-card-value-strategy { font-size: calc(22px * var(--ds-scale)); font-weight: 800; line-height: 1.2; }
-.ds-headline { font-size: calc(16px * var(--ds-scale)); line-height: 1.45; padding-left: 20px; margin: 0; }
-.ds-headline li { margin: 3px 0; }
-.ds-charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; margin-top: 14px; transition: opacity 0.2s; }
-.ds-chart-3-time-to-targets { grid-column: 1 / -1; max-width: 1200px; }
-.ds-chart svg { width: 100%; height: auto; }
-.ds-chart-title { font-size: calc(18px * var(--ds-scale)); font-weight: 700; margin: 4px 0 2px 0; }
-.ds-stale { opacity: 0.45; }
-.ds-region { display: grid; grid-template-columns: minmax(0, 2.2fr) minmax(260px, 1fr); gap: 20px; align-items: start; }
-.ds-map svg { border: 1px solid #DDD; border-radius: 6px; }
-.ds-map .ds-org:hover { stroke: #000; stroke-width: 3; }
-.ds-legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; font-size: calc(15px * var(--ds-scale)); }
-.ds-legend-item { display: inline-flex; align-items: center; gap: 6px; }
-.ds-chart-legend { display: flex; flex-wrap: wrap; gap: 6px 22px; margin: 16px 0 0 0; font-size: calc(16px * var(--ds-scale)); }
-.ds-line { display: inline-block; width: 26px; height: 4px; background: #555; border-radius: 2px; }
-.ds-band50 { display: inline-block; width: 26px; height: 14px; background: #555; opacity: 0.45; }
-.ds-band90 { display: inline-block; width: 26px; height: 14px; background: #555; opacity: 0.18; }
-.ds-swatch { display: inline-block; width: 15px; height: 15px; border-radius: 50%; border: 1px solid #555;
-             margin-right: 6px; vertical-align: middle; }
-.ds-story { background: #fff; border: 1px solid #DDD; border-radius: 8px; padding: 8px 16px 12px 16px;
-            font-size: calc(15px * var(--ds-scale)); }
-.ds-story-name { font-size: calc(17px * var(--ds-scale)); font-weight: 700; margin: 4px 0 8px 0; }
-.ds-story-table th { text-align: left; font-weight: 600; padding: 2px 12px 2px 0; vertical-align: top; }
-.ds-story-table td { padding: 2px 0; }
-.ds-events { padding-left: 18px; margin: 4px 0; }
-.ds-later { color: #888; }
-.ds-why { font-weight: 600; color: #8a2c00; }
-.ds-downloads { margin: 6px 0; }
-.ds-reset, .ds-downloads .v-btn { text-transform: none; font-size: calc(14px * var(--ds-scale)); letter-spacing: 0; }
-.v-btn-toggle .v-btn { text-transform: none; font-size: calc(15px * var(--ds-scale)); letter-spacing: 0; }
-@media (max-width: 1250px) { .ds-cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
-@media (max-width: 1100px) { .ds-region, .ds-charts { grid-template-columns: 1fr; } }
-@media (min-width: 1700px) {
-  .ds-root { --ds-scale: 1.15; grid-template-columns: minmax(380px, 440px) 1fr; }
-  .ds-root .v-btn, .ds-root .v-select__selection, .ds-root input { font-size: calc(15px * var(--ds-scale)) !important; }
-}
-"""
+# The page's style sheet, shipped beside this module (package data).
+CSS = resources.files("diffusion_sim.explorer").joinpath("page.css").read_text(encoding="utf-8")
 
 
 @solara.component

@@ -3,7 +3,7 @@
 On the page a figure is inline SVG with its text kept as text (crisp at any size, readable by a
 screen reader, and a Dutch page can be checked for English words). Its size in inches is smaller
 than the report's, so that its type comes out larger when the figure fills half a laptop screen or
-a projected wall. Export uses :func:`diffusion_sim.figures.make_figure`, so a downloaded figure is
+a projected wall. Export uses :func:`diffusion_sim.publish.figures.make_figure`, so a downloaded figure is
 the report's, at the report's size.
 """
 
@@ -21,8 +21,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from diffusion_sim.explorer.region_view import TypicalRun, map_figure
-from diffusion_sim.figures import FIGURES, Study, house_style, make_figure, save
-from diffusion_sim.texts import Lang, fmt_number
+from diffusion_sim.publish.figures import FIGURES, Study, make_figure
+from diffusion_sim.publish.formats import Lang, fmt_number
+from diffusion_sim.publish.style import house_style, save
 
 CHARTS = ("1-adoption", "2-patients", "3-time-to-targets")  # shown in this order, the first two side by side
 # inches and how much larger than the report's every text is: a 5-inch figure whose text is 1.3 times the

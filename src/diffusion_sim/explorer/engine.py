@@ -25,9 +25,10 @@ from concurrent.futures.process import BrokenProcessPool
 
 from diffusion_sim import __version__
 from diffusion_sim.executors import fork_server_context, ignore_sigint
-from diffusion_sim.figures import Study, strategy_colours
 from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
+from diffusion_sim.publish.figures import Study
+from diffusion_sim.publish.style import strategy_colours
 from diffusion_sim.region import build_region
 from diffusion_sim.results import ResultSet, build_tables, manifest
 from diffusion_sim.runner import Replication, run_chunk

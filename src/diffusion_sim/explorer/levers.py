@@ -14,17 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
+from diffusion_sim.explorer.words import EXPLORER_LEVERS, ex
 from diffusion_sim.params import ORG_TYPES, Params, change, flat_fields
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, fmt_parameter
+from diffusion_sim.publish.formats import Lang, month_label
+from diffusion_sim.publish.words import ORG_TYPE_LABELS
 from diffusion_sim.study import align
-from diffusion_sim.texts import (
-    EXPLORER_LEVERS,
-    KEY_ASSUMPTIONS,
-    ORG_TYPE_LABELS,
-    Lang,
-    ex,
-    fmt_parameter,
-    month_label,
-)
 
 Scope = Literal["strategy", "both"]
 Control = Literal["slider", "switch", "select", "number"]

@@ -1,7 +1,7 @@
 """The region at a chosen month of a typical run: a map of organisations by state, and one organisation's story.
 
 The typical run is the replication whose number of adopting organisations is nearest the median
-(:func:`diffusion_sim.figures.typical_replication`, as on the report's map). It is replayed as a regular
+(:func:`diffusion_sim.publish.figures.typical_replication`, as on the report's map). It is replayed as a regular
 Mesa model with its agents, recording every organisation's state each month, so the map can show any
 month and a click can read :meth:`Organisation.story`. The replay is the same replication the
 summary counted: same parameters, same number, same random streams.
@@ -20,27 +20,16 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from diffusion_sim.figures import bare_map_axes, house_style, typical_replication
+from diffusion_sim.explorer.words import BARRIER_LABELS, ex
 from diffusion_sim.model import DiffusionModel
 from diffusion_sim.model.agents import Organisation
 from diffusion_sim.model.state import STATE_NAMES
 from diffusion_sim.params import ORG_TYPES, Params
-from diffusion_sim.texts import (
-    BARRIER_LABELS,
-    ORG_TYPE_LABELS,
-    STATE_LABELS,
-    Lang,
-    ex,
-    fmt_number,
-    month_label,
-    t,
-)
+from diffusion_sim.publish.figures import bare_map_axes, typical_replication
+from diffusion_sim.publish.formats import Lang, fmt_number, month_label
+from diffusion_sim.publish.style import STATE_COLOURS, house_style
+from diffusion_sim.publish.words import ORG_TYPE_LABELS, STATE_LABELS, t
 
-# Colours by state (Okabe & Ito 2008, distinct for the common colour blindnesses); grey: not yet reached.
-STATE_COLOURS: dict[str, str] = {
-    "unaware": "#DDDDDD", "aware": "#F0E442", "deciding": "#E69F00", "implementing": "#56B4E9",
-    "adopted": "#009E73", "rejected": "#D55E00", "failed": "#CC79A7", "discontinued": "#222222",
-}
 SHOWN_STATES = tuple(STATE_COLOURS)
 EVENTS = ("aware", "deciding", "implementing", "adopted", "rejected", "failed", "discontinued")
 VIEW_W = 1000.0  # SVG user units across the map

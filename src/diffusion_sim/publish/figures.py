@@ -3,7 +3,7 @@
 Six figures, each one message a reader can take in at a glance and copy into a proposal or a slide:
 
 1. ``adoption``: share of eligible organisations using the innovation, median with 50%/90% bands, 70% target;
-2. ``patients``: additional patients reached (cumulative), with the "+1,000 in a year" target at month 12;
+2. ``patients``: additional patients reached (cumulative), with the patient target (``outcomes.py``) at its month;
 3. ``targets``: share of runs that reached each target by a given month, and how many never did;
 4. ``cost``: total cost against reach, and cost per additional patient;
 5. ``map``: organisations at their coordinates, coloured by when they adopted in a typical run;
@@ -11,108 +11,72 @@ Six figures, each one message a reader can take in at a glance and copy into a p
 7. ``innovations`` (portfolios only): share of eligible organisations using each innovation, 70% target.
 
 Every figure uses the same colour for the same strategy (Okabe & Ito 2008, a palette that stays
-distinct for the common forms of colour blindness), units on every axis, and a caption line with the
-number of runs and the scenarios. All text comes from :mod:`diffusion_sim.texts`, so ``lang="nl"``
-gives a figure without English in it. Figures are drawn on :class:`matplotlib.figure.Figure` objects
-(no pyplot, no global backend), so they can be saved alone or composed into the report's pages.
+distinct for the common forms of colour blindness; :mod:`diffusion_sim.publish.style` holds it and the
+house style), units on every axis, and a caption line with the number of runs and the scenarios. All
+text comes from :mod:`diffusion_sim.publish.words`, so ``lang="nl"`` gives a figure without English
+in it. Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot, no global backend),
+so they can be saved alone or composed into the report's pages.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from diffusion_sim.errors import ResultsError
-from diffusion_sim.outcomes import ADOPTION_TARGET, PATIENT_TARGET
+from diffusion_sim.outcomes import (
+    ADOPTION_TARGET,
+    MONTHS_TO_ADOPTION,
+    MONTHS_TO_PATIENTS,
+    PATIENT_TARGET,
+    PATIENT_TARGET_MONTH,
+    PATIENTS_IN_YEAR,
+)
 from diffusion_sim.params import ORG_TYPES
-from diffusion_sim.results import ResultSet, read_results, replace_atomically
-from diffusion_sim.texts import (
+from diffusion_sim.publish.formats import (
     DASH,
-    ORG_TYPE_LABELS,
     Lang,
     calendar_month,
     check_lang,
     fmt_eur,
     fmt_number,
     fmt_percent,
-    innovation_label,
     month_label,
     step_label,
-    strategy_text,
-    t,
 )
-
-# Okabe & Ito (2008), "Color Universal Design". Known strategies keep their colour in every figure
-# and every study; other scenarios take the remaining colours in their study's order.
-OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
-}
-STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_ITO["blue"],
-                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["blue"],
-                    "all-at-once": OKABE_ITO["orange"]}
-_SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
-                  OKABE_ITO["black"], OKABE_ITO["yellow"])
-# Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
-TYPE_COLOURS = {"hospital": "#882255", "gp_practice": "#44AA99", "home_care": "#DDCC77", "elderly_care": "#CC6677",
-                "mental_health": "#999933", "pharmacy": "#88CCEE"}
-TYPE_MARKERS = {"hospital": "s", "gp_practice": "o", "home_care": "^", "elderly_care": "D", "mental_health": "v",
-                "pharmacy": "P"}
-TYPE_SIZES = {"hospital": 50.0, "gp_practice": 12.0, "home_care": 24.0, "elderly_care": 16.0, "mental_health": 16.0,
-              "pharmacy": 9.0}
-GREY, LIGHT = "#555555", "#BBBBBB"
-
-# Sizes in inches: 7.2 in is a full A4 text width at 90%, and scales up cleanly to a 16:9 slide.
-WIDTH = 7.2
-DPI = 300
-FORMATS = ("png", "svg", "pdf")
-STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9.5,
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 9.5,
-    "axes.labelcolor": "#222222",
-    "axes.edgecolor": "#777777",
-    "axes.linewidth": 0.8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#E6E6E6",
-    "grid.linewidth": 0.7,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "xtick.color": "#444444",
-    "ytick.color": "#444444",
-    "legend.fontsize": 8.5,
-    "legend.frameon": False,
-    "figure.titlesize": 12,
-    "figure.titleweight": "bold",
-    "figure.facecolor": "white",
-    "savefig.dpi": DPI,
-    "savefig.facecolor": "white",
-    "pdf.fonttype": 42,  # TrueType: text stays text in the PDF (searchable, editable)
-    "svg.hashsalt": "diffusion-sim",  # the same figure gives the same SVG file
-}
+from diffusion_sim.publish.style import (
+    CAPTION_IN,
+    FORMATS,
+    GREY,
+    LIGHT,
+    TYPE_COLOURS,
+    TYPE_MARKERS,
+    TYPE_SIZES,
+    WIDTH,
+    house_style,
+    save,
+    strategy_colours,
+)
+from diffusion_sim.publish.words import ORG_TYPE_LABELS, innovation_label, strategy_text, t
+from diffusion_sim.results import ResultSet, read_results, replace_atomically
 
 # What each figure needs from a results folder, beyond the files read_results checks.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "summary": ("scenario", "replication", "patients_12m", "patients_final", "share_adopted_final", "adopted_beyond_origin",
-                "months_to_1000_patients", "months_to_70pct", "implementation_cost_eur", "facilitation_cost_eur",
+    "summary": ("scenario", "replication", PATIENTS_IN_YEAR, "patients_final", "share_adopted_final", "adopted_beyond_origin",
+                MONTHS_TO_PATIENTS, MONTHS_TO_ADOPTION, "implementation_cost_eur", "facilitation_cost_eur",
                 "total_cost_eur", "cost_per_patient_eur"),
     "monthly": ("scenario", "replication", "month", "share_eligible_adopted", "patients_reached_additional"),
     "states": ("scenario", "replication", "month", "org_type", "state", "n_orgs"),
@@ -152,19 +116,6 @@ class Study:
         return t("month_axis", lang, start=month_label(self.start_year, self.start_month, 0, lang))
 
 
-def strategy_colours(order: list[str]) -> dict[str, str]:
-    """Colour per scenario: fixed for known strategies, the next free Okabe-Ito colour for the others."""
-    colours: dict[str, str] = {}
-    spare = [c for c in _SPARE_COLOURS if c not in STRATEGY_COLOURS.values()]
-    for name in order:
-        if name in STRATEGY_COLOURS:
-            colours[name] = STRATEGY_COLOURS[name]
-    for name in order:
-        if name not in colours:
-            colours[name] = spare.pop(0) if spare else GREY
-    return colours
-
-
 def load_study(folder: str | Path) -> Study:
     """Read and check a results folder; a ``ResultsError`` names anything missing before anything is drawn."""
     folder = Path(folder)
@@ -192,17 +143,7 @@ def load_study(folder: str | Path) -> Study:
                  version=str(rs.manifest["version"]))
 
 
-@contextmanager
-def house_style() -> Iterator[None]:
-    """Matplotlib settings of every figure, applied only while one is drawn and saved."""
-    with mpl.rc_context(STYLE):
-        yield
-
-
 # --- helpers -----------------------------------------------------------------------------------
-
-
-CAPTION_IN = 0.26  # inches kept free at the bottom of every figure for its caption line
 
 
 def _finish(fig: FigureBase, study: Study, title: str, lang: Lang) -> None:
@@ -297,10 +238,10 @@ def adoption(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
 
 
 def patients(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
-    """Additional patients reached over time, with the target of 1,000 more patients at month 12."""
+    """Additional patients reached over time, with the patient target drawn at its month (``outcomes.py``)."""
     ax = fig.add_subplot()
     top = _band_plot(ax, study, "patients_reached_additional", lang)
-    target_month = min(12, study.months)
+    target_month = min(PATIENT_TARGET_MONTH, study.months)
     ax.plot([0, target_month], [PATIENT_TARGET, PATIENT_TARGET], color="#222222", linewidth=1.2, linestyle=(0, (5, 3)),
             gid="target_1000_level", zorder=4)
     ax.plot([target_month, target_month], [0, PATIENT_TARGET], color="#222222", linewidth=1.2, linestyle=(0, (1, 2)),
@@ -359,7 +300,7 @@ def targets(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     axes = fig.subplots(1, 2, sharey=True)
     summary = study.results.summary
     grid = np.arange(study.months + 1)
-    for ax, column, panel in zip(axes, ("months_to_1000_patients", "months_to_70pct"), ("panel_1000", "panel_70"),
+    for ax, column, panel in zip(axes, (MONTHS_TO_PATIENTS, MONTHS_TO_ADOPTION), ("panel_1000", "panel_70"),
                                  strict=True):
         finals = {}
         for name in study.order:
@@ -369,8 +310,9 @@ def targets(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
             ax.step(grid, share, where="post", color=study.colours[name], linewidth=2.2, gid=f"reached:{name}")
         any_reached = any(v > 0 for v in finals.values())
         _label_never(ax, study, finals, lang)
-        if column == "months_to_1000_patients" and study.months >= 12:
-            ax.axvline(12, color="#222222", linewidth=1.0, linestyle=(0, (1, 2)), zorder=1, gid="target_month_12")
+        if column == MONTHS_TO_PATIENTS and study.months >= PATIENT_TARGET_MONTH:
+            ax.axvline(PATIENT_TARGET_MONTH, color="#222222", linewidth=1.0, linestyle=(0, (1, 2)), zorder=1,
+                       gid=f"target_month_{PATIENT_TARGET_MONTH}")
         if not any_reached:
             ax.text(0.5, 0.55, "\n".join(textwrap.wrap(t("never_all", lang, months=study.months), 26)), transform=ax.transAxes,
                     ha="center", va="center", fontsize=9, color=GREY, gid="never_all")
@@ -462,7 +404,7 @@ def typical_replication(summary: pd.DataFrame, scenario: str) -> tuple[int, floa
     return int(best["replication"]), float(best["adopted_beyond_origin"])
 
 
-def bare_map_axes(ax) -> None:
+def bare_map_axes(ax: Axes) -> None:
     """A map panel: true proportions, no ticks, grid or frame (the report's map and the explorer's)."""
     ax.set_aspect("equal")
     ax.set_xticks([])
@@ -721,13 +663,6 @@ def make_figure(study: Study, name: str, lang: Lang) -> Figure:
     builder(study, check_lang(lang), content)
     strip.text(0.01, 0.5, study.caption(lang), ha="left", va="center", fontsize=7.5, color=GREY, gid="caption")
     return fig
-
-
-def save(fig: Figure, target: Path | IO[bytes], fmt: str | None = None) -> None:
-    """Save at 300 dpi (PNG) or as vectors (SVG, PDF), with no time stamp so files are reproducible."""
-    fmt = fmt or Path(str(target)).suffix.lstrip(".")
-    metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
-    fig.savefig(target, format=fmt, dpi=DPI, metadata=metadata)
 
 
 def render_figures(study: Study, lang: Lang, out: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:

@@ -1,0 +1,210 @@
+"""The report as an A4 PDF: the same text, tables and figures as the HTML page, composed with matplotlib.
+
+Pages are filled top to bottom by a small layout engine (:class:`_Pages`: wrapped text on the real
+font metrics, tables whose header repeats on a new page, images) and written with matplotlib's
+``PdfPages``: pure Python, no browser or TeX needed, and text stays text in the PDF.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+
+from diffusion_sim.publish.report.document import Document, Table
+from diffusion_sim.publish.style import house_style
+from diffusion_sim.publish.words import t
+
+A4 = (8.27, 11.69)
+MARGIN = 0.6  # inches
+TEXT_W = A4[0] - 2 * MARGIN
+INK, MUTED, RULE = "#1f1f1f", "#5a5a5a", "#d0d0d0"
+
+
+class _Pages:
+    """A4 pages filled top to bottom with wrapped text, tables and images; text stays text in the PDF."""
+
+    def __init__(self, pdf: PdfPages, doc: Document) -> None:
+        self.pdf = pdf
+        self.doc = doc
+        self.fig: Figure | None = None
+        self.y = 0.0  # inches from the top of the page
+        self.number = 0
+        self._measure = RendererAgg(100, 100, 72)  # 1 pixel = 1 point
+
+    # text measurement and wrapping on the real font metrics
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+        w, _h, _d = self._measure.get_text_width_height_descent(text, prop, ismath=False)
+        return w / 72
+
+    def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
+        lines: list[str] = []
+        for para in text.split("\n"):
+            line = ""
+            for word in para.split(" "):
+                trial = f"{line} {word}" if line else word
+                if line and self.width(trial, size, bold) > width:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = trial
+            lines.append(line)
+        return lines
+
+    def new_page(self) -> None:
+        self.close_page()
+        self.fig = Figure(figsize=A4)
+        self.number += 1
+        self.y = MARGIN
+        self.fig.text(MARGIN / A4[0], 0.35 / A4[1], self.doc.title, fontsize=7, color=MUTED, ha="left", va="bottom")
+        self.fig.text(1 - MARGIN / A4[0], 0.35 / A4[1], t("page", self.doc.lang, n=self.number), fontsize=7, color=MUTED,
+                      ha="right", va="bottom")
+
+    def close_page(self) -> None:
+        if self.fig is not None:
+            self.pdf.savefig(self.fig)
+            self.fig = None
+
+    def room(self, height: float) -> None:
+        if self.fig is None or self.y + height > A4[1] - MARGIN - 0.2:
+            self.new_page()
+
+    def text(self, x: float, text: str, size: float, bold: bool = False, color: str = INK) -> None:
+        assert self.fig is not None
+        self.fig.text(x / A4[0], 1 - self.y / A4[1], text, fontsize=size, fontweight="bold" if bold else "normal",
+                      color=color, ha="left", va="top")
+
+    def para(self, text: str, size: float = 9.5, bold: bool = False, color: str = INK, indent: float = 0.0,
+             bullet: str | None = None, after: float = 0.08) -> None:
+        lines = self.wrap(text, size, TEXT_W - indent, bold)
+        step = size * 1.38 / 72
+        if len(lines) <= 6:  # a short paragraph is never split over two pages
+            self.room(len(lines) * step)
+        for k, line in enumerate(lines):
+            self.room(step)
+            if bullet and k == 0:
+                self.text(MARGIN + indent - 0.16, bullet, size, bold, color)
+            self.text(MARGIN + indent, line, size, bold, color)
+            self.y += step
+        self.y += after
+
+    def heading(self, text: str, keep: float = 0.9) -> None:
+        self.room(0.5 + keep)
+        self.y += 0.14
+        self.text(MARGIN, text, 12.5, bold=True)
+        self.y += 0.27
+        assert self.fig is not None
+        self.fig.add_artist(_rule(self.y, 1.2, INK))
+        self.y += 0.1
+
+    def table(self, table: Table, widths: list[float], numeric: set[int], size: float = 8.0,
+              bold_rows: set[int] | None = None, bold_cols: set[int] | None = None) -> None:
+        """Rows of wrapped cells; the header (if any) repeats on a new page and never stands alone at a page end."""
+        step = size * 1.3 / 72
+        pad = 0.05
+
+        def cell_lines(row: list[str], subtext: list[str] | None, bold: bool) -> list[list[tuple[str, bool]]]:
+            out = []
+            for j, cell in enumerate(row):
+                lines = [(s, False) for s in self.wrap(cell, size, widths[j] - 2 * pad, bold)]
+                if subtext and subtext[j]:
+                    lines += [(s, True) for s in self.wrap(subtext[j], size - 1, widths[j] - 2 * pad)]
+                out.append(lines)
+            return out
+
+        def height(row_lines: list[list[tuple[str, bool]]]) -> float:
+            return max(len(c) for c in row_lines) * step + 2 * pad
+
+        def draw(row_lines: list[list[tuple[str, bool]]], bold: bool | set[int], line_colour: str, lw: float) -> None:
+            before = self.number
+            self.room(height(row_lines))
+            if self.number != before and header and bold is not True:  # moved to a new page: repeat the header
+                draw(header, True, INK, 1.0)
+            assert self.fig is not None
+            x = MARGIN
+            for j, lines in enumerate(row_lines):
+                heavy = bold is True or (isinstance(bold, set) and j in bold)
+                for k, (line, small) in enumerate(lines):
+                    xx = x + widths[j] - pad if j in numeric else x + pad
+                    self.fig.text(xx / A4[0], 1 - (self.y + pad + k * step) / A4[1], line, fontsize=size - (1 if small else 0),
+                                  fontweight="bold" if heavy and not small else "normal", color=MUTED if small else INK,
+                                  ha="right" if j in numeric else "left", va="top")
+                x += widths[j]
+            self.y += height(row_lines)
+            self.fig.add_artist(_rule(self.y, lw, line_colour))
+
+        header = cell_lines(table.header, None, True) if any(table.header) else None
+        bodies = [cell_lines(row, table.subtext[i] if table.subtext else None, False) for i, row in enumerate(table.rows)]
+        if header:
+            self.room(height(header) + (height(bodies[0]) if bodies else 0))
+            draw(header, True, INK, 1.0)
+        for i, lines in enumerate(bodies):
+            draw(lines, (bold_cols or set()) if i in (bold_rows or set()) else False, RULE, 0.5)
+        self.y += 0.1
+
+    def image(self, png: bytes, width: float = TEXT_W) -> None:
+        from PIL import Image  # a dependency of matplotlib
+
+        with Image.open(io.BytesIO(png)) as im:
+            arr = np.asarray(im.convert("RGB"))  # 8-bit RGB: a third of the size and time of float RGBA
+        h = width * arr.shape[0] / arr.shape[1]
+        self.room(h + 0.1)
+        assert self.fig is not None
+        ax = self.fig.add_axes((MARGIN / A4[0], 1 - (self.y + h) / A4[1], width / A4[0], h / A4[1]))
+        ax.imshow(arr, interpolation="none")
+        ax.set_axis_off()
+        self.y += h + 0.08
+
+
+def _rule(y: float, lw: float, colour: str) -> Line2D:
+    return Line2D([MARGIN / A4[0], 1 - MARGIN / A4[0]], [1 - y / A4[1]] * 2, linewidth=lw, color=colour)
+
+
+def render_pdf(doc: Document, path: Path) -> None:
+    """The report as an A4 PDF: the same text, tables and figures as the HTML page."""
+    with house_style(), PdfPages(path, metadata={"Title": doc.title, "Creator": f"diffusion-sim {doc.version}",
+                                                 "CreationDate": None}) as pdf:
+        pages = _Pages(pdf, doc)
+        pages.new_page()
+        pages.para(doc.title, 17, bold=True, after=0.02)
+        pages.para(doc.subtitle, 10, color=MUTED, after=0.15)
+        pages.heading(t("h_headline", doc.lang))
+        for k, sentence in enumerate(doc.headline):
+            pages.para(sentence, 10.5 if k == 0 else 9.5, bold=k == 0, indent=0.2, bullet="•", after=0.05)
+        pages.heading(t("h_numbers", doc.lang))
+        n = len(doc.numbers.header)
+        first = 2.3
+        pages.table(doc.numbers, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)))
+        pages.para(doc.numbers_note, 8, color=MUTED)
+        if doc.innovations is not None:
+            pages.heading(t("h_innovations", doc.lang), keep=2.0)
+            n = len(doc.innovations.header)
+            first = 1.9
+            pages.table(doc.innovations, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)), size=7.5)
+            pages.para(doc.innovations_note, 8, color=MUTED)
+        pages.heading(t("h_figures", doc.lang))
+        for _name, _title, note, png in doc.figures:
+            pages.room(TEXT_W * 0.62)
+            pages.image(png)
+            pages.para(note, 8, color=MUTED, after=0.2)
+        pages.heading(t("h_assumptions", doc.lang), keep=2.5)
+        n = len(doc.assumptions.header)
+        label_w, source_w = 1.65, 2.15
+        value_w = (TEXT_W - label_w - source_w) / (n - 2)
+        differs = {i for i, row in enumerate(doc.assumptions.rows) if len(set(row[1:-1])) > 1}
+        pages.table(doc.assumptions, [label_w] + [value_w] * (n - 2) + [source_w], numeric=set(), size=7.5,
+                    bold_rows=differs, bold_cols=set(range(1, n - 1)))
+        pages.para(doc.assumptions_note, 8, color=MUTED)
+        pages.heading(t("h_method", doc.lang))
+        pages.para(doc.method_text, 9)
+        pages.table(Table(header=["", ""], rows=[[k, v] for k, v, _code in doc.method]), [1.9, TEXT_W - 1.9], numeric=set(),
+                    size=8)
+        pages.para(doc.footer, 8, color=MUTED)
+        pages.close_page()

@@ -1,0 +1,449 @@
+"""Labels and sentences in Dutch and English: organisation types, states, strategies, outcomes, headlines.
+
+Figures, the report and the explorer take their words from here, so a label or a headline sentence
+reads the same everywhere and a Dutch page has no English left in it. Numbers inside sentences are
+formatted by :mod:`diffusion_sim.publish.formats`.
+
+Nothing here computes results. :func:`headline_sentences` turns numbers that
+:mod:`diffusion_sim.analysis.summary` computed (see :func:`diffusion_sim.publish.report.document.headline_numbers`)
+into plain sentences.
+"""
+
+# ruff: noqa: E501  (tables of sentences read best one entry per line)
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from diffusion_sim.outcomes import (
+    ADOPTION_TARGET,
+    MONTHS_TO_ADOPTION,
+    MONTHS_TO_PATIENTS,
+    PATIENT_TARGET,
+    PATIENT_TARGET_MONTH,
+    PATIENTS_IN_YEAR,
+)
+from diffusion_sim.publish.formats import FORMAT_WORDS, Lang, fmt_eur, fmt_number, fmt_percent, fmt_range
+
+# --- labels ------------------------------------------------------------------------------------
+
+ORG_TYPE_LABELS: dict[str, dict[str, str]] = {
+    "hospital": {"en": "Hospital", "nl": "Ziekenhuis"},
+    "gp_practice": {"en": "GP practice", "nl": "Huisartsenpraktijk"},
+    "elderly_care": {"en": "Elderly care", "nl": "Ouderenzorg (VVT)"},
+    "home_care": {"en": "Home care", "nl": "Thuiszorg"},
+    "mental_health": {"en": "Mental health care", "nl": "GGZ"},
+    "pharmacy": {"en": "Pharmacy", "nl": "Apotheek"},
+}
+ORG_TYPE_PLURAL: dict[str, dict[str, str]] = {
+    "hospital": {"en": "hospitals", "nl": "ziekenhuizen"},
+    "gp_practice": {"en": "GP practices", "nl": "huisartsenpraktijken"},
+    "elderly_care": {"en": "elderly-care organisations", "nl": "VVT-organisaties"},
+    "home_care": {"en": "home-care organisations", "nl": "thuiszorgorganisaties"},
+    "mental_health": {"en": "mental-health providers", "nl": "GGZ-aanbieders"},
+    "pharmacy": {"en": "pharmacies", "nl": "apotheken"},
+}
+STATE_LABELS: dict[str, dict[str, str]] = {
+    "ineligible": {"en": "not eligible", "nl": "niet van toepassing"},
+    "unaware": {"en": "unaware", "nl": "onbekend met de innovatie"},
+    "aware": {"en": "aware", "nl": "bekend"},
+    "deciding": {"en": "deciding", "nl": "beslist"},
+    "implementing": {"en": "implementing", "nl": "implementeert"},
+    "adopted": {"en": "using it", "nl": "gebruikt het"},
+    "rejected": {"en": "rejected", "nl": "afgewezen"},
+    "failed": {"en": "implementation failed", "nl": "implementatie mislukt"},
+    "discontinued": {"en": "stopped", "nl": "gestopt"},
+}
+
+# Known strategies get a readable name and the phrases of the headline; any other scenario is called
+# by its own name. Which scenario is the reference comes from the order of the study, not from here.
+STRATEGY_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "isolated": {
+        "label": {"en": "Isolated", "nl": "Zelfstandig"},
+        "long": {"en": "Isolated scaling: each organisation on its own", "nl": "Zelfstandig opschalen: elke organisatie op eigen kracht"},
+        "lead": {"en": "When organisations scale on their own", "nl": "Als organisaties zelfstandig opschalen,"},
+        "against": {"en": "when organisations scale on their own", "nl": "als organisaties zelfstandig opschalen"},
+        "short": {"en": "scaling alone", "nl": "zelfstandig opschalen"},
+    },
+    "collaborative": {
+        "label": {"en": "Collaborative", "nl": "Samenwerkend"},
+        "long": {"en": "Collaborative scaling with a regional team", "nl": "Samen opschalen met een regionaal team"},
+        "lead": {"en": "With regional collaboration", "nl": "Met regionale samenwerking"},
+        "against": {"en": "with regional collaboration", "nl": "met regionale samenwerking"},
+        "short": {"en": "regional collaboration", "nl": "regionale samenwerking"},
+    },
+    # the portfolio scenarios (issue 9): the same team, innovations taken up in turn or together
+    "isolated-portfolio": {
+        "label": {"en": "Isolated", "nl": "Zelfstandig"},
+        "long": {"en": "Isolated scaling of every innovation", "nl": "Elke innovatie zelfstandig opschalen"},
+        "lead": {"en": "When organisations scale them on their own", "nl": "Als organisaties ze zelfstandig opschalen,"},
+        "against": {"en": "when organisations scale them on their own", "nl": "als organisaties ze zelfstandig opschalen"},
+        "short": {"en": "scaling alone", "nl": "zelfstandig opschalen"},
+    },
+    "one-at-a-time": {
+        "label": {"en": "One at a time", "nl": "Eén voor één"},
+        "long": {"en": "The regional team takes up one innovation a year", "nl": "Het regionale team pakt elk jaar één innovatie op"},
+        "lead": {"en": "With one innovation at a time", "nl": "Met één innovatie tegelijk"},
+        "against": {"en": "with one innovation at a time", "nl": "met één innovatie tegelijk"},
+        "short": {"en": "one at a time", "nl": "één voor één"},
+    },
+    "all-at-once": {
+        "label": {"en": "All at once", "nl": "Alles tegelijk"},
+        "long": {"en": "The regional team takes up all innovations at once", "nl": "Het regionale team pakt alle innovaties tegelijk op"},
+        "lead": {"en": "With all innovations at once", "nl": "Met alle innovaties tegelijk"},
+        "against": {"en": "with all innovations at once", "nl": "met alle innovaties tegelijk"},
+        "short": {"en": "all at once", "nl": "alles tegelijk"},
+    },
+}
+
+
+def strategy_text(name: str, form: str, lang: Lang) -> str:
+    """A scenario's name in one of the forms of :data:`STRATEGY_LABELS`, or a quoted name for any other scenario."""
+    known = STRATEGY_LABELS.get(name)
+    if known is not None:
+        return known[form][lang]
+    generic = {
+        "label": {"en": "{n}", "nl": "{n}"},
+        "long": {"en": "Scenario “{n}”", "nl": "Scenario ‘{n}’"},
+        "lead": {"en": "In scenario “{n}”", "nl": "In scenario ‘{n}’"},
+        "against": {"en": "in scenario “{n}”", "nl": "in scenario ‘{n}’"},
+        "short": {"en": "scenario “{n}”", "nl": "scenario ‘{n}’"},
+    }
+    return generic[form][lang].format(n=name)
+
+
+# Outcome labels for :data:`diffusion_sim.analysis.summary.OUTCOMES` (same keys; a test keeps them in step).
+OUTCOME_LABELS: dict[str, dict[str, str]] = {
+    PATIENTS_IN_YEAR: {"en": "Additional patients reached in the first {target_months} months", "nl": "Extra patiënten bereikt in de eerste {target_months} maanden"},
+    "patients_final": {"en": "Additional patients reached by the end ({months} months)", "nl": "Extra patiënten bereikt aan het eind ({months} maanden)"},
+    "share_adopted_final": {"en": "Eligible organisations using it at the end", "nl": "Geschikte organisaties die het aan het eind gebruiken"},
+    "adopted_beyond_origin": {"en": "Organisations that adopted it (besides the first)", "nl": "Organisaties die het invoerden (naast de eerste)"},
+    MONTHS_TO_PATIENTS: {"en": "Months until {target} additional patients", "nl": "Maanden tot {target} extra patiënten"},
+    MONTHS_TO_ADOPTION: {"en": "Months until {target_share} of eligible organisations use it", "nl": "Maanden tot {target_share} van de geschikte organisaties het gebruikt"},
+    "implementation_cost_eur": {"en": "Implementation cost", "nl": "Implementatiekosten"},
+    "facilitation_cost_eur": {"en": "Facilitation cost (regional team)", "nl": "Kosten facilitatie (regionaal team)"},
+    "total_cost_eur": {"en": "Implementation + facilitation cost", "nl": "Implementatie- plus facilitatiekosten"},
+    "cost_per_patient_eur": {"en": "Cost per additional patient reached", "nl": "Kosten per bereikte extra patiënt"},
+}
+
+# Plain strings, keyed by what they are for; ``{name}`` fields are filled with str.format.
+TEXTS: dict[str, dict[str, str]] = {
+    # numbers and ranges (and the words of the number formats)
+    **FORMAT_WORDS,
+    "month_axis": {"en": "Months since the start ({start})", "nl": "Maanden sinds de start ({start})"},
+    "months_unit": {"en": "months", "nl": "maanden"},
+    "month_unit": {"en": "month", "nl": "maand"},
+    "per_year": {"en": "per year", "nl": "per jaar"},
+    "yes": {"en": "yes", "nl": "ja"},
+    "no": {"en": "no", "nl": "nee"},
+    # figure titles and axes
+    "fig_adoption_title": {"en": "Adoption over time", "nl": "Invoering door de tijd"},
+    "fig_adoption_y": {"en": "Eligible organisations using it (%)", "nl": "Geschikte organisaties die het gebruiken (%)"},
+    "target_70": {"en": "Target: {target_share} of eligible organisations", "nl": "Doel: {target_share} van de geschikte organisaties"},
+    "band_median": {"en": "median", "nl": "mediaan"},
+    "band_50": {"en": "50% of runs", "nl": "50% van de simulaties"},
+    "band_90": {"en": "90% of runs", "nl": "90% van de simulaties"},
+    "fig_patients_title": {"en": "Patients reached over time (cumulative)", "nl": "Bereikte patiënten door de tijd (cumulatief)"},
+    "fig_patients_y": {"en": "Additional patients reached (patients)", "nl": "Extra bereikte patiënten (aantal)"},
+    "target_1000": {"en": "Target: {target} more patients in the first {target_months} months", "nl": "Doel: {target} extra patiënten in de eerste {target_months} maanden"},
+    "fig_targets_title": {"en": "Time to reach the targets", "nl": "Tijd tot de doelen bereikt zijn"},
+    "fig_targets_y": {"en": "Runs that reached the target (%)", "nl": "Simulaties die het doel bereikten (%)"},
+    "panel_1000": {"en": "{target} additional patients", "nl": "{target} extra patiënten"},
+    "panel_70": {"en": "{target_share} of eligible organisations", "nl": "{target_share} van de geschikte organisaties"},
+    "never_word": {"en": "never", "nl": "nooit"},
+    "never_note": {"en": "“x% {never}”: runs that did not reach it in {months} months",
+                   "nl": "‘x% {never}’: simulaties die het niet haalden in {months} maanden"},
+    "never_all": {"en": "not reached within {months} months in any run", "nl": "in geen enkele simulatie bereikt binnen {months} maanden"},
+    "fig_money_title": {"en": "Cost and reach", "nl": "Kosten en bereik"},
+    "fig_money_x": {"en": "Additional patients reached by the end (patients)", "nl": "Extra bereikte patiënten aan het eind (aantal)"},
+    "fig_money_y": {"en": "Implementation + facilitation cost (€ thousand)", "nl": "Implementatie- + facilitatiekosten (× € 1.000)"},
+    "fig_money_per_patient": {"en": "€ per additional patient reached", "nl": "€ per bereikte extra patiënt"},
+    "fig_money_panel_a": {"en": "Total cost and reach (a dot per run)", "nl": "Totale kosten en bereik (stip per simulatie)"},
+    "fig_money_panel_b": {"en": "Cost per additional patient", "nl": "Kosten per extra patiënt"},
+    "fig_map_title": {"en": "When organisations start using it (a typical run)", "nl": "Wanneer organisaties het gaan gebruiken (een typische simulatie)"},
+    "map_never": {"en": "not within {months} months", "nl": "niet binnen {months} maanden"},
+    "map_origin": {"en": "first user ({name})", "nl": "eerste gebruiker ({name})"},
+    "map_legend": {"en": "Started using it", "nl": "Gestart met gebruik"},
+    "map_typical": {"en": "run {rep}: median number of adopting organisations ({n})", "nl": "simulatie {rep}: mediaan aantal invoerende organisaties ({n})"},
+    "map_scale": {"en": "{km} km", "nl": "{km} km"},
+    "fig_types_title": {"en": "Who adopts: organisations using it, by type", "nl": "Wie voert in: organisaties die het gebruiken, per type"},
+    "fig_types_y": {"en": "Organisations using it (mean over runs)", "nl": "Organisaties die het gebruiken (gemiddelde over simulaties)"},
+    "fig_types_y_portfolio": {"en": "Innovations in use, all organisations (mean over runs)",
+                              "nl": "Innovaties in gebruik, alle organisaties (gemiddelde over simulaties)"},
+    "types_legend": {"en": "{label} ({n} eligible)", "nl": "{label} ({n} geschikt)"},
+    "caption": {
+        "en": "{reps} runs per scenario · scenarios: {scenarios} · seed {seed} · diffusion-sim {version}",
+        "nl": "{reps} simulaties per scenario · scenario's: {scenarios} · startwaarde {seed} · diffusion-sim {version}",
+    },
+    # report
+    "report_title": {"en": "Scaling up {innovation} in {region}", "nl": "Opschalen van {innovation} in {region}"},
+    "report_subtitle": {
+        "en": "Simulation of how the innovation spreads between care organisations: {scenarios}",
+        "nl": "Simulatie van de verspreiding van de innovatie tussen zorgorganisaties: {scenarios}",
+    },
+    "n_innovations": {"en": "{n} proven innovations", "nl": "{n} bewezen innovaties"},
+    "n_municipalities": {"en": "{n} municipalities", "nl": "{n} gemeenten"},
+    "h_innovations": {"en": "Per innovation", "nl": "Per innovatie"},
+    "col_innovation": {"en": "Innovation", "nl": "Innovatie"},
+    "col_inn_share": {"en": "{name}: organisations using it", "nl": "{name}: organisaties die het gebruiken"},
+    "col_inn_patients": {"en": "{name}: additional patients", "nl": "{name}: extra patiënten"},
+    "reached_70_in": {"en": "{target_share} reached in {share} of runs", "nl": "{target_share} bereikt in {share} van de simulaties"},
+    "inn_eligible": {"en": "{n} organisations with the target group", "nl": "{n} organisaties met de doelgroep"},
+    "innovations_note": {
+        "en": "Each innovation of the portfolio at the end ({months} months): median over the runs with the 90% interval, "
+              "and how often it reached {target_share} of the organisations with its target group. The key numbers above add the "
+              "innovations up; there, {target_share} is reached when every innovation has reached it.",
+        "nl": "Elke innovatie van het portfolio aan het eind ({months} maanden): mediaan over de simulaties met het 90%-interval, "
+              "en hoe vaak ze {target_share} van de organisaties met haar doelgroep bereikte. De kerncijfers hierboven tellen de innovaties "
+              "op; daar is {target_share} bereikt wanneer elke innovatie het heeft bereikt.",
+    },
+    "fig_innovations_title": {"en": "Each innovation: organisations using it over time", "nl": "Per innovatie: organisaties die het gebruiken door de tijd"},
+    "h_headline": {"en": "In brief", "nl": "In het kort"},
+    "h_numbers": {"en": "Key numbers", "nl": "Kerncijfers"},
+    "numbers_note": {
+        "en": "Median over {reps} runs, with the 90% interval in brackets (5% of runs lower, 5% higher). "
+              "“Not reached” means that the median run did not reach the target within {months} months.",
+        "nl": "Mediaan over {reps} simulaties, met tussen haakjes het 90%-interval (5% van de simulaties lager, 5% hoger). "
+              "‘Niet bereikt’ betekent dat de middelste simulatie het doel niet binnen {months} maanden haalde.",
+    },
+    "reached_in": {"en": "reached in {share} of runs", "nl": "bereikt in {share} van de simulaties"},
+    "h_figures": {"en": "Figures", "nl": "Figuren"},
+    "h_assumptions": {"en": "Key assumptions", "nl": "Belangrijkste aannames"},
+    "assumptions_note": {
+        "en": "Values used in this study. “Assumption” marks a value without a published source; all parameters with their "
+              "sources: diffusion-sim params.",
+        "nl": "Waarden in deze studie. ‘Aanname’ staat bij een waarde zonder gepubliceerde bron; alle parameters met bronnen: "
+              "diffusion-sim params.",
+    },
+    "col_assumption": {"en": "Assumption", "nl": "Aanname"},
+    "col_source": {"en": "Source", "nl": "Bron"},
+    "col_outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "col_difference": {"en": "{name} minus {ref}, run by run", "nl": "{name} min {ref}, per simulatie"},
+    "months_sooner": {"en": "months sooner", "nl": "maanden eerder"},
+    "incremental_note": {"en": "extra cost per extra patient", "nl": "extra kosten per extra patiënt"},
+    "read_adoption": {
+        "en": "The line is the median run; the shaded bands hold the middle 50% and 90% of runs. The dashed line is the "
+              "target of {target_share} of the organisations that can use the innovation.",
+        "nl": "De lijn is de middelste simulatie; de gekleurde banden bevatten de middelste 50% en 90% van de simulaties. De stippellijn "
+              "is het doel: {target_share} van de organisaties die de innovatie kunnen gebruiken.",
+    },
+    "read_innovations": {
+        "en": "One panel per innovation of the portfolio: the share of the organisations with its target group that use it. "
+              "Lines are median runs, bands hold 90% of runs; the dashed line is the {target_share} target.",
+        "nl": "Eén paneel per innovatie van het portfolio: het deel van de organisaties met haar doelgroep dat haar gebruikt. "
+              "Lijnen zijn de middelste simulaties, banden bevatten 90% van de simulaties; de stippellijn is het doel van {target_share}.",
+    },
+    "read_patients": {
+        "en": "Patients enrolled beyond those of the first user, added up over time. The circle marks the target: {target} more "
+              "patients after {target_months} months.",
+        "nl": "Patiënten die meedoen naast die van de eerste gebruiker, opgeteld door de tijd. De cirkel markeert het doel: "
+              "{target} extra patiënten na {target_months} maanden.",
+    },
+    "read_targets": {
+        "en": "Each line climbs as more runs reach the target. Where it ends below 100%, the rest of the runs did not reach "
+              "the target within the horizon.",
+        "nl": "Elke lijn stijgt naarmate meer simulaties het doel halen. Eindigt een lijn onder 100%, dan haalde de rest van de "
+              "simulaties het doel niet binnen de looptijd.",
+    },
+    "read_money": {
+        "en": "Left: total implementation and facilitation cost against patients reached, a dot per run. Right: what one "
+              "additional patient reached costs.",
+        "nl": "Links: totale implementatie- en facilitatiekosten tegen het aantal bereikte patiënten, een stip per simulatie. "
+              "Rechts: wat één extra bereikte patiënt kost.",
+    },
+    "read_map": {
+        "en": "Every organisation that can use the innovation, at its location, coloured by when it started in a typical "
+              "run (the run with the median number of adopting organisations). Grey: not within the horizon.",
+        "nl": "Elke organisatie die de innovatie kan gebruiken, op haar locatie, gekleurd naar wanneer ze begon in een "
+              "typische simulatie (de simulatie met het middelste aantal invoerende organisaties). Grijs: niet binnen de looptijd.",
+    },
+    "read_types": {
+        "en": "How many organisations of each type use the innovation, on average over the runs.",
+        "nl": "Hoeveel organisaties van elk type de innovatie gebruiken, gemiddeld over de simulaties.",
+    },
+    "h_method": {"en": "How these numbers were produced", "nl": "Hoe deze cijfers tot stand kwamen"},
+    "method_text": {
+        "en": "An agent-based simulation of every care organisation in the region (diffusion-sim {version}). Each scenario "
+              "was run {reps} times over {months} months from {start}; run i of every scenario uses the same random numbers "
+              "(seed {seed}), so the scenarios are compared under the same circumstances. Figures show medians with the "
+              "range of the middle 50% and 90% of runs.",
+        "nl": "Een agent-gebaseerde simulatie van alle zorgorganisaties in de regio (diffusion-sim {version}). Elk scenario "
+              "is {reps} keer doorgerekend over {months} maanden vanaf {start}; simulatie i van elk scenario gebruikt dezelfde "
+              "toevalsgetallen (startwaarde {seed}), zodat de scenario's onder dezelfde omstandigheden worden vergeleken. De "
+              "figuren tonen medianen met de spreiding van de middelste 50% en 90% van de simulaties.",
+    },
+    "m_scenario_file": {"en": "Scenario file: {name}", "nl": "Scenariobestand: {name}"},
+    "m_reps": {"en": "Runs per scenario", "nl": "Simulaties per scenario"},
+    "m_horizon": {"en": "Horizon", "nl": "Looptijd"},
+    "m_seed": {"en": "Seed", "nl": "Startwaarde toevalsgenerator"},
+    "m_version": {"en": "Software version", "nl": "Softwareversie"},
+    "m_created": {"en": "Computed on", "nl": "Berekend op"},
+    "m_command": {"en": "Command", "nl": "Opdracht"},
+    "m_folder": {"en": "Results folder", "nl": "Resultatenmap"},
+    "m_orgs": {"en": "Organisations in the region", "nl": "Organisaties in de regio"},
+    "footer": {
+        "en": "Made with diffusion-sim {version}. Figures can be copied as they are; the figures folder beside this report "
+              "holds them as 300 dpi PNG and vector files.",
+        "nl": "Gemaakt met diffusion-sim {version}. De figuren mogen zo worden overgenomen; de map met figuren naast dit "
+              "rapport bevat ze als PNG (300 dpi) en vectorbestand.",
+    },
+    "page": {"en": "page {n}", "nl": "pagina {n}"},
+    # headline sentences
+    "hl_reach": {
+        "en": "{lead}, the innovation reaches a median of {n} more patients in the first {target_months} months (90% interval {range}){against}.",
+        "nl": "{lead} bereikt de innovatie in de eerste {target_months} maanden een mediaan van {n} extra patiënten (90%-interval {range}){against}.",
+    },
+    "hl_against": {"en": ", against {m} {who}", "nl": ", tegenover {m} {who}"},
+    "hl_paired": {
+        "en": "Run by run, under the same circumstances, {short} reaches a median of {d} patients more in the first {target_months} months than "
+              "{ref_short} (90% interval {range}).",
+        "nl": "Simulatie voor simulatie, onder dezelfde omstandigheden, bereikt {short} in de eerste {target_months} maanden een mediaan van {d} patiënten "
+              "meer dan {ref_short} (90%-interval {range}).",
+    },
+    "hl_target_reached": {
+        "en": "{lead}, {target} additional patients are reached after a median of {m} months; {share} of runs reach that within {months} months.",
+        "nl": "{lead} zijn na een mediaan van {m} maanden {target} extra patiënten bereikt; {share} van de simulaties haalt dat binnen {months} maanden.",
+    },
+    "hl_target_missed": {
+        "en": "{lead}, only {share} of runs reach {target} additional patients within {months} months.",
+        "nl": "{lead} haalt maar {share} van de simulaties binnen {months} maanden {target} extra patiënten.",
+    },
+    "hl_70_reached": {
+        "en": "{lead}, {target_share} of eligible organisations use it after a median of {m} months.",
+        "nl": "{lead} gebruikt {target_share} van de geschikte organisaties de innovatie na een mediaan van {m} maanden.",
+    },
+    "hl_70_missed": {
+        "en": "{lead}, a median of {share_final} of eligible organisations use it after {months} months; the {target_share} target is reached in {share} of runs.",
+        "nl": "{lead} gebruikt na {months} maanden een mediaan van {share_final} van de geschikte organisaties de innovatie; het doel van {target_share} wordt in {share} van de simulaties gehaald.",
+    },
+    "hl_cost": {
+        "en": "{lead}, implementation and facilitation cost a median of {cost} over {months} months, or {per} per additional patient reached.",
+        "nl": "{lead} kosten implementatie en facilitatie samen een mediaan van {cost} over {months} maanden, ofwel {per} per bereikte extra patiënt.",
+    },
+}
+
+
+# the shipped innovation profiles, by their name, as a reader sees them mid-sentence
+INNOVATION_LABELS: dict[str, dict[str, str]] = {
+    "Home telemonitoring for chronic heart failure": {"en": "home telemonitoring for heart failure", "nl": "thuismonitoring bij hartfalen"},
+    "Remote monitoring for COPD": {"en": "remote monitoring for COPD", "nl": "telemonitoring bij COPD"},
+    "Structured medication review for older people with polypharmacy": {
+        "en": "structured medication review for older people with polypharmacy",
+        "nl": "medicatiebeoordeling bij ouderen met polyfarmacie",
+    },
+}
+REGION_LABELS: dict[str, dict[str, str]] = {
+    "zuidwest": {"en": "Zeeland and West-Brabant", "nl": "Zeeland en West-Brabant"},
+    "rotterdam-rijnmond": {"en": "Rotterdam-Rijnmond", "nl": "Rotterdam-Rijnmond"},
+    "nederland": {"en": "the Netherlands", "nl": "Nederland"},
+}
+
+
+def innovation_label(name: str, lang: Lang, start: bool = True) -> str:
+    """An innovation's name in ``lang`` (a shipped one is translated; another is shown as given)."""
+    label = INNOVATION_LABELS.get(name, {}).get(lang, name)
+    return label[:1].upper() + label[1:] if start else label
+
+
+def subject(innovations: list[str], region: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    """What a study is about, mid-sentence: the innovation (or how many) and the region (a ``[region]`` table)."""
+    if len(innovations) > 1:
+        innovation = t("n_innovations", lang, n=len(innovations))
+    else:
+        innovation = innovation_label(innovations[0], lang, start=False)
+    if region.get("municipalities"):
+        where = t("n_municipalities", lang, n=len(region["municipalities"]))
+    elif region.get("province"):
+        where = str(region["province"])
+    else:
+        preset = str(region.get("preset", "zuidwest"))
+        where = REGION_LABELS.get(preset, {}).get(lang, preset)
+    return innovation, where
+
+
+def target_fields(lang: Lang) -> dict[str, str]:
+    """The initiative's targets as every text writes them (``{target}``, ``{target_share}``, ``{target_months}``).
+
+    The targets themselves are set once, in :mod:`diffusion_sim.outcomes`.
+    """
+    return {"target": fmt_number(PATIENT_TARGET, lang), "target_share": fmt_percent(ADOPTION_TARGET, lang),
+            "target_months": str(PATIENT_TARGET_MONTH)}
+
+
+def t(key: str, lang: Lang, **fields: Any) -> str:
+    """The text ``key`` in ``lang`` with ``fields`` (and the targets) filled in."""
+    return TEXTS[key][lang].format(**target_fields(lang), **fields)
+
+
+def outcome_label(outcome: str, lang: Lang, **fields: Any) -> str:
+    """An outcome's label in ``lang`` with ``fields`` (and the targets) filled in."""
+    return OUTCOME_LABELS[outcome][lang].format(**target_fields(lang), **fields)
+
+
+# --- headline sentences ------------------------------------------------------------------------
+
+
+def headline_sentences(numbers: Mapping[str, Any], lang: Lang) -> list[str]:
+    """The report's opening sentences, from numbers that ``report.headline_numbers`` computed.
+
+    ``numbers`` holds ``order`` (scenario names, the first is the reference), ``months`` (horizon),
+    ``outcomes`` (``{scenario: {outcome: {"median", "low", "high", "reached"}}}``) and ``differences``
+    (``{scenario: {outcome: {...}}}`` against the reference, possibly empty). The same numbers fill the
+    key-number table, so sentence and table always agree.
+    """
+    order: list[str] = list(numbers["order"])
+    months = int(numbers["months"])
+    out: Mapping[str, Mapping[str, Mapping[str, float]]] = numbers["outcomes"]
+    diffs: Mapping[str, Mapping[str, Mapping[str, float]]] = numbers.get("differences") or {}
+    ref = order[0]
+    # name the strategy with the most reach first: "with collaboration ..., against ... on their own"
+    others = order[1:]
+    lines: list[str] = []
+
+    def reach(name: str) -> tuple[str, str]:
+        q = out[name][PATIENTS_IN_YEAR]
+        rng = fmt_range(fmt_number(q["low"], lang), fmt_number(q["high"], lang), lang)
+        return fmt_number(q["median"], lang), rng
+
+    if others:
+        for name in others:
+            n, rng = reach(name)
+            m, _ = reach(ref)
+            against = t("hl_against", lang, m=m, who=strategy_text(ref, "against", lang))
+            lines.append(t("hl_reach", lang, lead=strategy_text(name, "lead", lang), n=n, range=rng, against=against))
+            d = diffs.get(name, {}).get(PATIENTS_IN_YEAR)
+            if d is not None and not math.isnan(d["median"]):
+                lines.append(t("hl_paired", lang, short=strategy_text(name, "short", lang),
+                               ref_short=strategy_text(ref, "short", lang), d=fmt_number(d["median"], lang),
+                               range=fmt_range(fmt_number(d["low"], lang), fmt_number(d["high"], lang), lang)))
+    else:
+        n, rng = reach(ref)
+        lines.append(t("hl_reach", lang, lead=strategy_text(ref, "lead", lang), n=n, range=rng, against=""))
+
+    for name in [*others, ref]:
+        q = out[name][MONTHS_TO_PATIENTS]
+        share = fmt_percent(q["reached"], lang)
+        lead = strategy_text(name, "lead", lang)
+        if math.isfinite(q["median"]):
+            lines.append(t("hl_target_reached", lang, lead=lead, m=fmt_number(q["median"], lang), share=share, months=months))
+        else:
+            lines.append(t("hl_target_missed", lang, lead=lead, share=share, months=months))
+    for name in [*others, ref]:
+        q = out[name][MONTHS_TO_ADOPTION]
+        lead = strategy_text(name, "lead", lang)
+        if math.isfinite(q["median"]):
+            lines.append(t("hl_70_reached", lang, lead=lead, m=fmt_number(q["median"], lang)))
+        else:
+            lines.append(t("hl_70_missed", lang, lead=lead, months=months, share=fmt_percent(q["reached"], lang),
+                           share_final=fmt_percent(out[name]["share_adopted_final"]["median"], lang)))
+    for name in [*others, ref]:
+        cost = out[name]["total_cost_eur"]["median"]
+        per = out[name]["cost_per_patient_eur"]["median"]
+        lines.append(t("hl_cost", lang, lead=strategy_text(name, "lead", lang), cost=fmt_eur(cost, lang), months=months,
+                       per=fmt_eur(per, lang)))
+    return [_capitalise(s) for s in lines]
+
+
+def _capitalise(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]

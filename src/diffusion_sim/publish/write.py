@@ -1,0 +1,68 @@
+"""Figures and report into a results folder: written whole or not at all, never half.
+
+The report goes next to the results as ``report-<lang>.html`` and ``report-<lang>.pdf``, through
+temporary files that are renamed only when both are complete; :func:`publish` also draws the figures
+folder (once, for both the folder and the report) and replaces it atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from diffusion_sim.publish.figures import figure_names, figures_dirname, load_study, render_figures
+from diffusion_sim.publish.formats import Lang, check_lang
+from diffusion_sim.publish.report.document import Document, build_document
+from diffusion_sim.publish.report.html import render_html
+from diffusion_sim.publish.report.pdf import render_pdf
+from diffusion_sim.results import replace_atomically
+
+
+def report_paths(folder: Path, lang: Lang) -> tuple[Path, Path]:
+    """Where the report of ``folder`` in ``lang`` goes."""
+    return folder / f"report-{lang}.html", folder / f"report-{lang}.pdf"
+
+
+def _write_report_files(doc: Document, folder: Path) -> list[Path]:
+    """Write HTML and PDF to temporary names, then rename both; a failure leaves the old report (or none)."""
+    html_path, pdf_path = report_paths(folder, doc.lang)
+    tmp_html = folder / f".{html_path.name}.tmp-{os.getpid()}"
+    tmp_pdf = folder / f".{pdf_path.name}.tmp-{os.getpid()}"
+    try:
+        tmp_html.write_text(render_html(doc), encoding="utf-8")
+        render_pdf(doc, tmp_pdf)
+        os.replace(tmp_html, html_path)
+        os.replace(tmp_pdf, pdf_path)
+    finally:
+        for tmp in (tmp_html, tmp_pdf):
+            tmp.unlink(missing_ok=True)
+    return [html_path, pdf_path]
+
+
+def write_report(folders: list[str | Path], lang: str = "nl") -> list[Path]:
+    """Write ``report-<lang>.html`` and ``.pdf`` into each results folder; returns the files written.
+
+    Every folder is read and checked first, so one bad folder stops the command before anything is written.
+    """
+    lang = check_lang(lang)
+    studies = [load_study(f) for f in folders]
+    written: list[Path] = []
+    for study in studies:
+        written += _write_report_files(build_document(study, lang), study.folder)
+    return written
+
+
+def publish(folder: str | Path, lang: str = "nl", formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Figures and report for one results folder, drawing each figure once (what ``compare`` does by default)."""
+    lang = check_lang(lang)
+    study = load_study(folder)
+    target = study.folder / figures_dirname(lang)
+    formats = tuple(dict.fromkeys(("png", *formats)))
+
+    def build(tmp: Path) -> Document:
+        render_figures(study, lang, tmp, formats)
+        pngs = {name: (tmp / f"{name}.png").read_bytes() for name in figure_names(study)}
+        return build_document(study, lang, pngs)
+
+    doc = replace_atomically(build, target)
+    return [target, *_write_report_files(doc, study.folder)]
