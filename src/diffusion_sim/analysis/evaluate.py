@@ -63,11 +63,6 @@ CENSORED = {"months_to_70pct": "reached_70pct", "months_to_1000_patients": "reac
 KEY_OUTCOMES = ("patients_12m", "months_to_70pct", "cost_per_patient_eur")
 
 
-def allowed_outcomes() -> list[str]:
-    """The outcome names a target or an analysis may name."""
-    return list(POINT_OUTCOMES)
-
-
 # ---------------------------------------------------------------------------- running points
 def run_points(
     base: Params,
