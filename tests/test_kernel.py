@@ -389,12 +389,12 @@ def assert_same_month(model, ref, own: Ledger, where: str) -> None:
     # the team draws only when it fills places; the phases' draws show in every decision above
     assert model._u_facilitation.bit_generator.state == own.streams["facilitation"].bit_generator.state, where
     rows, _ = broker_arrays(ref, brokered)
-    assert_array_equal(model.extra_ties, np.bincount(rows, minlength=ref.region.n).astype(np.float64),
-                       err_msg=f"{where}: extra_ties", strict=True)
-    for i in np.flatnonzero(model.extra_ties).tolist():
-        assert sorted(model.tied(i).tolist()) == sorted(tied(ref, brokered, i).tolist()), f"{where}: ties of {i}"
-    # the counts the compiled update keeps up to date from the changes (private) against a full recount
-    assert_array_equal(model._tie_counts(), tie_counts(ref, brokered), err_msg=f"{where}: tie counts", strict=True)
+    assert_array_equal(model.ties.brokered_degree, np.bincount(rows, minlength=ref.region.n).astype(np.float64),
+                       err_msg=f"{where}: brokered ties per organisation", strict=True)
+    for i in np.flatnonzero(model.ties.brokered_degree).tolist():
+        assert sorted(model.ties.tied(i).tolist()) == sorted(tied(ref, brokered, i).tolist()), f"{where}: ties of {i}"
+    # the counts the model keeps up to date from the changes (model.ties) against a full recount
+    assert_array_equal(model.ties.counts(), tie_counts(ref, brokered), err_msg=f"{where}: tie counts", strict=True)
 
 
 CASES = {

@@ -33,6 +33,7 @@ from diffusion_sim.model import kernel
 from diffusion_sim.model import mechanisms as mech
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
+from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params
 from diffusion_sim.region import Region, build_region
 from diffusion_sim.rng import seed_sequence, stream
@@ -136,16 +137,7 @@ class DiffusionModel(mesa.Model):
         self.carryover = 0.0
         self.experienced_elsewhere = np.zeros(region.n, dtype=bool)
         self.orgs = OrgArrays.empty(region.n, eligible, target)
-        self._n = region.n
-        self.degree = np.diff(region.ties.indptr).astype(np.float64)
-        self.extra_ties = np.zeros(region.n)  # brokered ties per organisation
-        self._brokered = np.zeros((2, 16), dtype=np.int64)  # brokered ties, both directions: rows (0) and columns (1)
-        self._n_brokered = 0
-        self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
-        self._flags_seen = np.zeros((region.n, 3))  # the flags the tie counts were last brought up to date with
-        self._ties_now = np.zeros((region.n, 3))
-        self._broker_seen = 0
-        self._ties_stale = True
+        self.ties = Ties(region.ties, on_degree_change=self._set_imitation)  # the region's and the brokered ties
         self._n_experienced = 0
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
@@ -223,7 +215,8 @@ class DiffusionModel(mesa.Model):
         self.go_live[i] = -int(np.ceil(ramp))  # already at full use
         self.is_origin = np.zeros(self.region.n, dtype=bool)
         self.is_origin[i] = True
-        self._flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
+        self.ties.flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
+        self.ties.flags_changed()
         self._n_experienced = i.size
         o = self.params.origin
         dx = self.region.x_km[:, None] - self.region.x_km[i]
@@ -253,65 +246,21 @@ class DiffusionModel(mesa.Model):
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
         return (self.params.simulation.start_month + step - 2) % 12 + 1
 
-    @property
-    def _broker_rows(self) -> np.ndarray:
-        """Brokered ties, both directions: the organisation that counts the tie."""
-        return self._brokered[0, : self._n_brokered]
-
-    @property
-    def _broker_cols(self) -> np.ndarray:
-        """Brokered ties, both directions: the organisation at the other end."""
-        return self._brokered[1, : self._n_brokered]
-
-    def add_brokered_tie(self, i: int, j: int) -> None:
-        """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
-        if self._n_brokered + 2 > self._brokered.shape[1]:
-            self._brokered = np.concatenate([self._brokered, np.zeros_like(self._brokered)], axis=1)
-        k = self._n_brokered
-        self._brokered[:, k: k + 2] = [[i, j], [j, i]]
-        self._n_brokered += 2
-        for end in (i, j):
-            self.extra_ties[end] += 1
-            self._set_imitation(end)
-        self._ties_stale = True
-
-    def tied(self, i: int) -> np.ndarray:
-        """Indices of the organisations ``i`` is tied to, brokered ties included."""
-        ties = self.region.ties
-        own = ties.indices[ties.indptr[i]: ties.indptr[i + 1]]
-        return np.concatenate([own, self._broker_cols[self._broker_rows == i]])
-
-    def _tie_counts(self) -> np.ndarray:
-        """Per organisation, ties that have adopted (column 0), have experience of it (1), run it as primary adopters (2).
-
-        Kept up to date from the changes only: the flags that moved since the last count, passed to
-        their ties, and the brokered ties made since then (``kernel.update_tie_counts``). The counts
-        are sums of 0s and 1s, so they equal a full recount exactly.
-        """
-        if self._ties_stale:
-            ties = self.region.ties
-            kernel.update_tie_counts(self._ties_now, self._flags, self._flags_seen, ties.indptr, ties.indices,
-                                     self._broker_rows, self._broker_cols, self._broker_seen)
-            self._broker_seen = self._broker_rows.size
-            self._ties_stale = False
-        return self._ties_now
-
     def _set_awareness_coefficients(self) -> None:
         """Monthly awareness hazard = outside + imitation x (adopted ties), per organisation.
 
         outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
         imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share); a
-        brokered tie changes the number of ties of its two ends (``_set_imitation``).
+        brokered tie changes the number of ties of its two ends (``Ties`` calls ``_set_imitation``).
         """
         d = self.params.diffusion
         self._per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
         self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
-        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.degree + self.extra_ties, 1.0)
+        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.ties.degree, 1.0)
 
-    def _set_imitation(self, i: int) -> None:
-        """Organisation ``i``'s imitation coefficient after its number of ties changed (as computed for all above)."""
-        ties = self.degree[i] + self.extra_ties[i]
-        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(ties, 1.0)
+    def _set_imitation(self, i: int, n_ties: float) -> None:
+        """Organisation ``i``'s imitation coefficient now that it has ``n_ties`` ties (as computed for all above)."""
+        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(n_ties, 1.0)
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
@@ -321,7 +270,7 @@ class DiffusionModel(mesa.Model):
         f = p.facilitation
         orgs = self.orgs
         # last month's adopters drive influence and learning (synchronous update)
-        ties = self._tie_counts()
+        tie_counts = self.ties.counts()
         n_experienced = self._n_experienced
 
         # 0. stakeholders act
@@ -345,11 +294,11 @@ class DiffusionModel(mesa.Model):
         month[kernel.M_DISCONTINUE] = self._p_discontinue[self.insurer.reimbursing]
         month[kernel.M_CARRYOVER] = self.carryover
         adopted = kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
-                                       orgs.implementation_cost, self.go_live, self._flags, self._fixed, ties, self.chain,
-                                       self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u[:, row], month,
-                                       self.barrier_weights, self.implementation_cost[t])
+                                       orgs.implementation_cost, self.go_live, self.ties.flags, self._fixed, tie_counts,
+                                       self.chain, self.is_origin, self.experienced_elsewhere, self.region.org_type,
+                                       self._u[:, row], month, self.barrier_weights, self.implementation_cost[t])
         self._n_experienced += adopted
-        self._ties_stale = True
+        self.ties.flags_changed()
 
         # 6. record
         self.facilitation_cost[t] = team_cost
