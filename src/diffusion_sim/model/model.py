@@ -18,7 +18,8 @@ order of agents: so results do not depend on activation order, and scenarios tha
 decision make it identically (common random numbers).
 
 The stakeholders act in plain Python methods; phases 1-6 for every organisation run in one compiled
-pass over the arrays (``kernel.py``), which equals the phase-by-phase array update bit for bit.
+pass over the arrays (``kernel.py``). The rules it computes are stated phase by phase as plain NumPy
+in ``rules.py``, which the compiled pass equals bit for bit (``tests/test_kernel.py``).
 """
 
 from __future__ import annotations
