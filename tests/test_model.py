@@ -209,7 +209,7 @@ def test_every_phase_draws_one_uniform_per_organisation_each_month(collaborative
 
 
 def test_turnover_share_compounds_to_the_yearly_share():
-    from diffusion_sim.model.mechanisms import monthly_share
+    from diffusion_sim.model.rules import monthly_share
 
     m = monthly_share(0.33)
     assert abs((1 - (1 - m) ** 12) - 0.33) < 1e-12

@@ -30,8 +30,7 @@ import mesa
 import numpy as np
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.model import kernel
-from diffusion_sim.model import mechanisms as mech
+from diffusion_sim.model import kernel, rules
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
@@ -148,7 +147,7 @@ class DiffusionModel(mesa.Model):
         self.barrier_weights = np.array([b.financial_weight, b.knowhow_weight, b.staff_weight, b.fit_weight])
         # what the compiled monthly update reads: fixed attributes as columns, the month's scalars, its uniforms
         fixed = self._fixed = np.zeros((region.n, kernel.N_FIXED))
-        fixed[:, kernel.F_CONSIDER] = mech.monthly_probability(consider)
+        fixed[:, kernel.F_CONSIDER] = rules.monthly_probability(consider)
         fixed[:, kernel.F_FINANCIAL_ROOM] = region.financial_room
         fixed[:, kernel.F_STAFF_CAPACITY] = region.staff_capacity
         fixed[:, kernel.F_TARGET] = target
@@ -159,21 +158,21 @@ class DiffusionModel(mesa.Model):
         month = self._month = np.zeros(kernel.N_MONTH)
         month[kernel.M_SUPPORT_TIME] = p.facilitation.support_time_reduction
         month[kernel.M_DECISION_MONTHS] = p.diffusion.decision_months
-        fall = b.own_learning_per_doubling  # Wright's exponent, as mech.learning_multiplier computes it (0: no learning)
+        fall = b.own_learning_per_doubling  # Wright's exponent, as rules.learning_multiplier computes it (0: no learning)
         month[kernel.M_OWN_EXPONENT] = np.log2(1.0 - fall) if fall > 0 else 0.0
         month[kernel.M_KNOWHOW_BASE] = 1.0 - b.knowhow_per_adopted_tie
         month[kernel.M_SUPPORT_KNOWHOW] = p.facilitation.support_knowhow
         month[kernel.M_FIT_SCALE] = b.fit_scale_patients
         month[kernel.M_FAILURE] = self.failure_probability
         month[kernel.M_SUPPORT_FAILURE] = p.facilitation.support_failure_reduction
-        month[kernel.M_RECONSIDER] = mech.monthly_probability(p.diffusion.reconsideration_per_year)
+        month[kernel.M_RECONSIDER] = rules.monthly_probability(p.diffusion.reconsideration_per_year)
         # each phase's uniforms for several months at once: the same numbers, month by month, as one draw a month
         self._u_months = max(1, min(self.months, UNIFORMS_PER_DRAW // max(region.n, 1)))
         self._u = np.empty((len(kernel.PHASE_STREAMS), self._u_months, region.n))
         self._shared_learning: tuple[float, float] = (np.nan, 1.0)  # (region's shared experience, its multiplier)
         rate = self.discontinuation_rate  # monthly, while not reimbursed and while reimbursed
-        self._p_discontinue = (float(mech.monthly_probability(rate * inn.discontinuation_unreimbursed_factor)),
-                               float(mech.monthly_probability(rate)))
+        self._p_discontinue = (float(rules.monthly_probability(rate * inn.discontinuation_unreimbursed_factor)),
+                               float(rules.monthly_probability(rate)))
 
     def _origin_indices(self) -> list[int]:
         """The organisations that already run it: one per origin municipality, without repeats."""
@@ -239,7 +238,7 @@ class DiffusionModel(mesa.Model):
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
         self._new = np.zeros(self.region.n)  # scratch space for the record: new patients per adopter
-        self._turnover = float(mech.monthly_share(self.innovation.patient_turnover_per_year))
+        self._turnover = float(rules.monthly_share(self.innovation.patient_turnover_per_year))
         self._n_eligible = int(self.orgs.eligible.sum())
 
     # ------------------------------------------------------------- helpers
@@ -255,8 +254,8 @@ class DiffusionModel(mesa.Model):
         brokered tie changes the number of ties of its two ends (``Ties`` calls ``_set_imitation``).
         """
         d = self.params.diffusion
-        self._per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
-        self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
+        self._per_month = self.innovativeness_factor / rules.MONTHS_PER_YEAR
+        self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / rules.MONTHS_PER_YEAR
         self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.ties.degree, 1.0)
 
     def _set_imitation(self, i: int, n_ties: float) -> None:
@@ -287,7 +286,7 @@ class DiffusionModel(mesa.Model):
         month[kernel.M_MEETING_MISS] = 1.0 - f.event_awareness if meeting else 1.0
         exposure = self.team.knowledge_sharing() * n_experienced  # the region's experience shared with everyone
         if exposure != self._shared_learning[0]:
-            shared = mech.learning_multiplier(exposure, f.regional_learning_per_doubling)
+            shared = rules.learning_multiplier(exposure, f.regional_learning_per_doubling)
             self._shared_learning = (exposure, float(shared))
         month[kernel.M_SHARED_LEARNING] = self._shared_learning[1]
         month[kernel.M_SHARED_EXPOSURE] = exposure

@@ -37,7 +37,8 @@ phases 1-5 in turn, because as arrays a month is about a hundred small NumPy ope
 call overhead. :func:`reference_month` states the same month as arrays in the same order of
 operations, and ``tests/test_kernel.py`` checks, month by month over the horizon, that the compiled
 month leaves a model exactly as this one does, every array bit for bit. A rule changes here and in
-``kernel.py`` together, and that test says whether they still agree.
+``kernel.py`` together, and that test says whether they still agree. The model does use the small
+pure functions at the top (rates, the learning curve) to set up what the compiled month reads.
 """
 
 from __future__ import annotations
@@ -48,15 +49,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from diffusion_sim.model.mechanisms import (
-    MONTHS_PER_YEAR,
-    adoption_probability,
-    barrier_strengths,
-    enrolled_patients,
-    learning_multiplier,
-    monthly_probability,
-    monthly_share,
-)
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgState
 from diffusion_sim.params import ORG_TYPES, FacilitationParams
 from diffusion_sim.rng import stream
@@ -66,8 +58,59 @@ if TYPE_CHECKING:
     from diffusion_sim.model.model import DiffusionModel
     from diffusion_sim.model.portfolio import PortfolioModel
 
+MONTHS_PER_YEAR = 12.0
 N_TYPES = len(ORG_TYPES)
 PHASES = ("awareness", "consideration", "decision", "implementation", "discontinuation", "reconsideration")
+
+
+# ---------------------------------------------------------------------------------------- rates and curves
+def monthly_probability(rate_per_year: np.ndarray | float) -> np.ndarray | float:
+    """π(r) = 1 - exp(-r / 12): the probability of at least one event in a month for a Poisson rate given per year (3.3.1)."""
+    return -np.expm1(-np.asarray(rate_per_year) / MONTHS_PER_YEAR)
+
+
+def monthly_share(share_per_year: float) -> float:
+    """σ(s) = 1 - (1 - s)^(1/12): the monthly probability that compounds to ``share_per_year`` over twelve months.
+
+    Used for patient turnover, a share of patients leaving within a year (3.3.10).
+    """
+    return 1.0 - (1.0 - share_per_year) ** (1.0 / MONTHS_PER_YEAR)
+
+
+def learning_multiplier(experience: np.ndarray | float, fall_per_doubling: float) -> np.ndarray:
+    """Wright's (1936) learning curve W(x; f) = (1 + x)^(-b), b = -log2(1 - f): effort falls by f per doubling (3.3.4).
+
+    It multiplies set-up cost, implementation time and failure; no learning (1) when f is 0.
+    """
+    if fall_per_doubling <= 0:
+        return np.ones_like(np.asarray(experience, dtype=float))
+    b = -np.log2(1.0 - fall_per_doubling)
+    return (1.0 + np.asarray(experience, dtype=float)) ** (-b)
+
+
+def barrier_strengths(net_cost: np.ndarray, financial_room: np.ndarray, knowhow_gap: np.ndarray,
+                      staff_capacity: np.ndarray, target_patients: np.ndarray, fit_scale: float) -> np.ndarray:
+    """Strength (0..1) of each barrier at a decision, shape (4, n): financial, know-how, staff, fit (3.3.5).
+
+    After Greenhalgh et al.'s (2004) determinants: slack resources (cost against financial room),
+    absorptive capacity (the know-how gap), staff capacity, and fit (poor with few patients).
+    """
+    financial = net_cost / (net_cost + financial_room)
+    staff = 1.0 - staff_capacity
+    fit = np.exp(-target_patients / fit_scale)
+    return np.stack([financial, knowhow_gap, staff, fit])
+
+
+def adoption_probability(strengths: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """P(adopt at the end of a decision) = product over barriers of (1 - weight x strength) (3.3.5; weights ASSUMPTIONs)."""
+    return np.prod(1.0 - weights[:, None] * strengths, axis=0)
+
+
+def enrolled_patients(target_patients: np.ndarray, months_live: np.ndarray, ramp_months: float) -> np.ndarray:
+    """Patients on the innovation at an adopter, rising linearly to full use over ``ramp_months`` (3.3.10)."""
+    if ramp_months <= 0:
+        return np.where(months_live >= 0, target_patients, 0.0)
+    return target_patients * np.minimum(np.maximum(months_live / ramp_months, 0.0), 1.0)  # as np.clip, with less overhead
 
 
 # ---------------------------------------------------------------------------------------- what the rules carry
