@@ -29,7 +29,7 @@ region's experience from last month's state), so the update is synchronous; stat
 the month are applied phase by phase and later phases see them. Each phase draws one uniform per
 organisation from its own stream every month, used or not, and organisation ``i`` uses the
 ``i``-th: scenarios that agree on a decision make it identically (common random numbers, ``rng.py``).
-The team draws from its own stream only to break ties when it fills places.
+The team draws from its own stream only when it fills places, to order equal priorities.
 
 **These rules and the code that runs.** The model does not call :func:`reference_month`: it runs
 the month as one compiled pass over the organisations (``kernel.py``), each organisation through
@@ -250,7 +250,7 @@ def team_act(m: DiffusionModel, t: int, ties: np.ndarray, own: Ledger, opens_bud
     Its places are its capacity, as far as the budget left pays for them. Organisations in its
     caseload that are still on their way (UNAWARE to IMPLEMENTING) and can move keep their place, in
     priority order; free places go to others on their way, not the origins, in the same order with
-    a draw from the team's stream breaking exact ties. A chain partner not yet deciding without a tie
+    a draw from the team's stream ordering equal priorities. A chain partner not yet deciding without a tie
     that runs it as primary adopter cannot move, so it neither gets nor keeps a place. Each
     supported organisation-month is paid from the budget. ``opens_budget`` is False for an
     innovation of a portfolio, whose portfolio opens the shared budget once a month.
