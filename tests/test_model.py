@@ -210,7 +210,7 @@ def test_every_phase_draws_one_uniform_per_organisation_each_month(collaborative
 
 
 def test_turnover_share_compounds_to_the_yearly_share():
-    from diffusion_sim.model.mechanisms import monthly_share
+    from diffusion_sim.model.rules import monthly_share
 
     m = monthly_share(0.33)
     assert abs((1 - (1 - m) ** 12) - 0.33) < 1e-12
@@ -219,11 +219,18 @@ def test_turnover_share_compounds_to_the_yearly_share():
 def test_brokered_tie_counts_at_once(isolated):
     model = DiffusionModel(isolated, agent_views=False)
     origin = model.origin.index
-    stranger = next(i for i in range(model.region.n) if i != origin and i not in set(model.tied(origin).tolist()))
-    before = model._tie_counts()[stranger, 0]
-    model.add_brokered_tie(stranger, origin)
-    assert model._tie_counts()[stranger, 0] == before + 1
-    assert origin in set(model.tied(stranger).tolist())
+    stranger = next(i for i in range(model.region.n) if i != origin and i not in set(model.ties.tied(origin).tolist()))
+    before = model.ties.counts()[stranger, 0]
+    model.ties.broker(stranger, origin)
+    assert model.ties.counts()[stranger, 0] == before + 1
+    assert origin in set(model.ties.tied(stranger).tolist())
+    # both ends' imitation coefficient (Bass q per tie) follows their new number of ties at once
+    recomputed = DiffusionModel(isolated, agent_views=False)
+    recomputed.ties.broker(stranger, origin)
+    recomputed._set_awareness_coefficients()  # every organisation's coefficients from its number of ties
+    np.testing.assert_array_equal(model._fixed, recomputed._fixed)
+    before_tie = DiffusionModel(isolated, agent_views=False)._fixed[stranger, kernel.F_IMITATION]
+    assert model._fixed[stranger, kernel.F_IMITATION] < before_tie  # one more tie: each tie weighs less
 
 
 def test_free_meetings_happen(collaborative):
@@ -254,9 +261,10 @@ def test_tie_counts_kept_up_to_date_equal_a_full_recount(collaborative):
     brokered = 0
     for _ in range(36):
         model.step()
-        counts = model._tie_counts().copy()
+        ties = model.ties
+        counts = ties.counts().copy()
         n = model.region.n
-        extra = sparse.coo_matrix((np.ones(model._broker_rows.size), (model._broker_rows, model._broker_cols)), shape=(n, n))
-        np.testing.assert_array_equal(counts, (model.region.ties + extra.tocsr()) @ model._flags)
-        brokered = model._broker_rows.size
-    assert brokered > 0 and model._flags[:, 0].sum() > 3  # the check saw brokered ties and adopters
+        extra = sparse.coo_matrix((np.ones(ties.brokered_rows.size), (ties.brokered_rows, ties.brokered_cols)), shape=(n, n))
+        np.testing.assert_array_equal(counts, (model.region.ties + extra.tocsr()) @ ties.flags)
+        brokered = ties.brokered_rows.size
+    assert brokered > 0 and model.ties.flags[:, 0].sum() > 3  # the check saw brokered ties and adopters

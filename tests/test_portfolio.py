@@ -120,7 +120,7 @@ def test_chain_partners_start_only_after_a_tied_primary_adopter(collaborative):
         m = DiffusionModel(collaborative, replication=rep, region=region, agent_views=False).run()
         adopted_by = m.orgs.month_adopted
         for i in np.flatnonzero(m.chain & (m.orgs.month_deciding != NOT_YET)):
-            ties = m.tied(i)
+            ties = m.ties.tied(i)
             primary_ties = ties[m.primary[ties] > 0]
             adopted = adopted_by[primary_ties]
             assert ((adopted != NOT_YET) & (adopted < m.orgs.month_deciding[i])).any(), (rep, i)
@@ -225,10 +225,11 @@ def test_the_team_gives_no_place_to_a_chain_partner_that_cannot_start(collaborat
     model = DiffusionModel(collaborative, replication=1, agent_views=False)
     places = 0
     for _ in range(36):
+        tie_counts = model.ties.counts().copy()  # what the team reads when it fills its places this month
         model.step()
         supported = model.orgs.supported
         places += int(supported.sum())
-        blocked = model.chain & (model.orgs.state <= OrgState.AWARE) & (model._ties_now[:, 2] == 0)
+        blocked = model.chain & (model.orgs.state <= OrgState.AWARE) & (tie_counts[:, 2] == 0)
         assert not (supported & blocked & (model.orgs.month_aware < model.steps)).any()
     assert places > 30
 

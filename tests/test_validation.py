@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from diffusion_sim.analysis import validation as V
-from diffusion_sim.model import DiffusionModel
-from diffusion_sim.model import mechanisms as mech
+from diffusion_sim.model import DiffusionModel, rules
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import ORG_TYPES, change
 from diffusion_sim.region import build_region
@@ -134,7 +133,7 @@ def test_origin_patients_follow_the_closed_form(small):
     m = small
     idx = [o.index for o in m.origins]
     full = m.orgs.target_patients[idx].sum()  # hospitals count in full (distinct share 1)
-    sigma = mech.monthly_share(m.innovation.patient_turnover_per_year)
+    sigma = rules.monthly_share(m.innovation.patient_turnover_per_year)
     assert V.origin_patients_through(m, 0) == pytest.approx(full) == pytest.approx(m.enrolled[0].sum())
     assert V.origin_patients_through(m, 36) == pytest.approx(full * (1 + 36 * sigma), rel=1e-9)
     series = V.origin_patients_series(m, 36)

@@ -42,11 +42,6 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def scheduler_from_env(explicit: str | None = None) -> str | None:
-    """The Dask scheduler address: the one given, else ``DIFFUSION_SIM_SCHEDULER``, else none (local)."""
-    return explicit or os.environ.get(SCHEDULER_ENV) or None
-
-
 def chunks(n_scenarios: int, replications: int, workers: int) -> Iterator[tuple[int, list[int]]]:
     """Split the work into (scenario index, replications), large first and smaller towards the end.
 

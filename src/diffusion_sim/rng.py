@@ -39,8 +39,3 @@ def seed_sequence(seed: int, rep: int, name: str, track: int = 0) -> np.random.S
 def stream(seed: int, rep: int, name: str, track: int = 0) -> np.random.Generator:
     """A fresh generator for stream ``name`` in replication ``rep`` (and innovation ``track`` of a portfolio)."""
     return np.random.default_rng(seed_sequence(seed, rep, name, track))
-
-
-def region_stream(seed: int) -> np.random.Generator:
-    """The generator that draws the region (organisations and ties) for a root seed."""
-    return stream(seed, REGION_REPLICATION, "region")

@@ -57,7 +57,7 @@ from diffusion_sim import __version__
 from diffusion_sim.analysis.space import Dimension, apply, uncertain_dimensions
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.model import DiffusionModel
-from diffusion_sim.model import mechanisms as mech
+from diffusion_sim.model.rules import enrolled_patients, monthly_share
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.outcomes import quantiles
 from diffusion_sim.params import ORG_TYPES, Params
@@ -180,12 +180,12 @@ def origin_patients_series(m: DiffusionModel, step: int) -> np.ndarray:
     """
     idx = np.array([o.index for o in m.origins])
     target = m.orgs.target_patients[idx] * m.distinct_share[idx]
-    turnover = float(mech.monthly_share(m.innovation.patient_turnover_per_year))
+    turnover = float(monthly_share(m.innovation.patient_turnover_per_year))
     out = np.zeros(step + 1)
     total, before = 0.0, np.zeros(idx.size)
     for t in range(step + 1):
         live = t - m.go_live[idx] + 1
-        now = mech.enrolled_patients(target, live, m.innovation.ramp_months)
+        now = enrolled_patients(target, live, m.innovation.ramp_months)
         total += now.sum() if t == 0 else (np.maximum(now - before, 0.0) + before * turnover).sum()
         out[t] = total
         before = now

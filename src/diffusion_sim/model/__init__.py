@@ -1,4 +1,4 @@
-"""The agent-based model: states, vectorised mechanisms, Mesa agents and the model classes."""
+"""The agent-based model: states, ties, the monthly rules and their compiled pass, Mesa agents and the model classes."""
 
 from diffusion_sim.model.model import DiffusionModel
 from diffusion_sim.model.portfolio import PortfolioModel, build_model

@@ -225,7 +225,7 @@ class FacilitationTeam(mesa.Agent):
                 self.supported_now = 0
             return cost, meeting
         model = self.model
-        caseload, candidates = kernel.team_places(orgs.state, orgs.supported, model.chain, model._tie_counts(),
+        caseload, candidates = kernel.team_places(orgs.state, orgs.supported, model.chain, model.ties.counts(),
                                                   model.is_origin, self.type_rank, orgs.target_patients, affordable)
         if candidates.size:  # free places: filled by the team's order, a draw breaking ties
             order = kernel.by_priority(candidates, self.type_rank, orgs.target_patients, rng.random(candidates.size))
@@ -242,10 +242,9 @@ class FacilitationTeam(mesa.Agent):
     def _broker(self, supported: np.ndarray, max_new: int) -> None:
         """Introduce supported organisations (in priority order), once each, to the nearest adopter not yet tied to them."""
         model = self.model
-        region = model.region
-        ties = region.ties
+        region, ties = model.region, model.ties
         pairs = kernel.broker_partners(supported, self.brokered, max_new, model.orgs.state, region.x_km, region.y_km,
-                                       ties.indptr, ties.indices, model._broker_rows, model._broker_cols)
+                                       region.ties.indptr, region.ties.indices, ties.brokered_rows, ties.brokered_cols)
         for i, j in pairs.tolist():
-            model.add_brokered_tie(i, j)
+            ties.broker(i, j)
             self.brokered[i] = True

@@ -5,7 +5,8 @@ was about a hundred small NumPy operations of 2-8 microseconds each, most of it 
 replication cost 8-11 times a plain NumPy Bass model (issue 7). Here each organisation goes through
 phases 1-5 of the month in order (see ``model.py``), then the month is recorded.
 
-This equals the phase-by-phase array update exactly: within a month no organisation reads another's
+This equals the phase-by-phase array statement of the rules (``rules.reference_month``) exactly,
+as ``tests/test_kernel.py`` checks month by month: within a month no organisation reads another's
 change (influence and learning read last month's tie counts and the region's experience at the start
 of the month), every decision uses the organisation's own uniform from its phase's stream, sums over
 organisations run in index order as ``np.bincount`` does, and every formula keeps the array version's

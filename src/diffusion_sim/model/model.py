@@ -18,7 +18,8 @@ order of agents: so results do not depend on activation order, and scenarios tha
 decision make it identically (common random numbers).
 
 The stakeholders act in plain Python methods; phases 1-6 for every organisation run in one compiled
-pass over the arrays (``kernel.py``), which equals the phase-by-phase array update bit for bit.
+pass over the arrays (``kernel.py``). The rules it computes are stated phase by phase as plain NumPy
+in ``rules.py``, which the compiled pass equals bit for bit (``tests/test_kernel.py``).
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ import mesa
 import numpy as np
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.model import kernel
-from diffusion_sim.model import mechanisms as mech
+from diffusion_sim.model import kernel, rules
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
+from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
 from diffusion_sim.region import Region, build_region
 from diffusion_sim.rng import seed_sequence, stream
@@ -135,16 +136,7 @@ class DiffusionModel(mesa.Model):
         self.carryover = 0.0
         self.experienced_elsewhere = np.zeros(region.n, dtype=bool)
         self.orgs = OrgArrays.empty(region.n, eligible, target)
-        self._n = region.n
-        self.degree = np.diff(region.ties.indptr).astype(np.float64)
-        self.extra_ties = np.zeros(region.n)  # brokered ties per organisation
-        self._brokered = np.zeros((2, 16), dtype=np.int64)  # brokered ties, both directions: rows (0) and columns (1)
-        self._n_brokered = 0
-        self._flags = np.zeros((region.n, 3))  # adopted now, ever adopted, adopted now as primary: what ties pass on
-        self._flags_seen = np.zeros((region.n, 3))  # the flags the tie counts were last brought up to date with
-        self._ties_now = np.zeros((region.n, 3))
-        self._broker_seen = 0
-        self._ties_stale = True
+        self.ties = Ties(region.ties, on_degree_change=self._set_imitation)  # the region's and the brokered ties
         self._n_experienced = 0
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
@@ -154,7 +146,7 @@ class DiffusionModel(mesa.Model):
         self.barrier_weights = np.array([b.financial_weight, b.knowhow_weight, b.staff_weight, b.fit_weight])
         # what the compiled monthly update reads: fixed attributes as columns, the month's scalars, its uniforms
         fixed = self._fixed = np.zeros((region.n, kernel.N_FIXED))
-        fixed[:, kernel.F_CONSIDER] = mech.monthly_probability(consider)
+        fixed[:, kernel.F_CONSIDER] = rules.monthly_probability(consider)
         fixed[:, kernel.F_FINANCIAL_ROOM] = region.financial_room
         fixed[:, kernel.F_STAFF_CAPACITY] = region.staff_capacity
         fixed[:, kernel.F_TARGET] = target
@@ -165,21 +157,21 @@ class DiffusionModel(mesa.Model):
         month = self._month = np.zeros(kernel.N_MONTH)
         month[kernel.M_SUPPORT_TIME] = p.facilitation.support_time_reduction
         month[kernel.M_DECISION_MONTHS] = p.diffusion.decision_months
-        fall = b.own_learning_per_doubling  # Wright's exponent, as mech.learning_multiplier computes it (0: no learning)
+        fall = b.own_learning_per_doubling  # Wright's exponent, as rules.learning_multiplier computes it (0: no learning)
         month[kernel.M_OWN_EXPONENT] = np.log2(1.0 - fall) if fall > 0 else 0.0
         month[kernel.M_KNOWHOW_BASE] = 1.0 - b.knowhow_per_adopted_tie
         month[kernel.M_SUPPORT_KNOWHOW] = p.facilitation.support_knowhow
         month[kernel.M_FIT_SCALE] = b.fit_scale_patients
         month[kernel.M_FAILURE] = self.failure_probability
         month[kernel.M_SUPPORT_FAILURE] = p.facilitation.support_failure_reduction
-        month[kernel.M_RECONSIDER] = mech.monthly_probability(p.diffusion.reconsideration_per_year)
+        month[kernel.M_RECONSIDER] = rules.monthly_probability(p.diffusion.reconsideration_per_year)
         # each phase's uniforms for several months at once: the same numbers, month by month, as one draw a month
         self._u_months = max(1, min(self.months, UNIFORMS_PER_DRAW // max(region.n, 1)))
         self._u = np.empty((len(kernel.PHASE_STREAMS), self._u_months, region.n))
         self._shared_learning: tuple[float, float] = (np.nan, 1.0)  # (region's shared experience, its multiplier)
         rate = self.discontinuation_rate  # monthly, while not reimbursed and while reimbursed
-        self._p_discontinue = (float(mech.monthly_probability(rate * inn.discontinuation_unreimbursed_factor)),
-                               float(mech.monthly_probability(rate)))
+        self._p_discontinue = (float(rules.monthly_probability(rate * inn.discontinuation_unreimbursed_factor)),
+                               float(rules.monthly_probability(rate)))
 
     def _origin_indices(self) -> list[int]:
         """The organisations that already run it: one per origin municipality, without repeats."""
@@ -222,7 +214,8 @@ class DiffusionModel(mesa.Model):
         self.go_live[i] = -int(np.ceil(ramp))  # already at full use
         self.is_origin = np.zeros(self.region.n, dtype=bool)
         self.is_origin[i] = True
-        self._flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
+        self.ties.flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
+        self.ties.flags_changed()
         self._n_experienced = i.size
         o = self.params.origin
         dx = self.region.x_km[:, None] - self.region.x_km[i]
@@ -244,7 +237,7 @@ class DiffusionModel(mesa.Model):
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
         self._new = np.zeros(self.region.n)  # scratch space for the record: new patients per adopter
-        self._turnover = float(mech.monthly_share(self.innovation.patient_turnover_per_year))
+        self._turnover = float(rules.monthly_share(self.innovation.patient_turnover_per_year))
         self._n_eligible = int(self.orgs.eligible.sum())
 
     # ------------------------------------------------------------- helpers
@@ -252,65 +245,21 @@ class DiffusionModel(mesa.Model):
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
         return (self.params.simulation.start_month + step - 2) % 12 + 1
 
-    @property
-    def _broker_rows(self) -> np.ndarray:
-        """Brokered ties, both directions: the organisation that counts the tie."""
-        return self._brokered[0, : self._n_brokered]
-
-    @property
-    def _broker_cols(self) -> np.ndarray:
-        """Brokered ties, both directions: the organisation at the other end."""
-        return self._brokered[1, : self._n_brokered]
-
-    def add_brokered_tie(self, i: int, j: int) -> None:
-        """A tie the facilitation team brokered between ``i`` and ``j`` (counts for exposure and know-how)."""
-        if self._n_brokered + 2 > self._brokered.shape[1]:
-            self._brokered = np.concatenate([self._brokered, np.zeros_like(self._brokered)], axis=1)
-        k = self._n_brokered
-        self._brokered[:, k: k + 2] = [[i, j], [j, i]]
-        self._n_brokered += 2
-        for end in (i, j):
-            self.extra_ties[end] += 1
-            self._set_imitation(end)
-        self._ties_stale = True
-
-    def tied(self, i: int) -> np.ndarray:
-        """Indices of the organisations ``i`` is tied to, brokered ties included."""
-        ties = self.region.ties
-        own = ties.indices[ties.indptr[i]: ties.indptr[i + 1]]
-        return np.concatenate([own, self._broker_cols[self._broker_rows == i]])
-
-    def _tie_counts(self) -> np.ndarray:
-        """Per organisation, ties that have adopted (column 0), have experience of it (1), run it as primary adopters (2).
-
-        Kept up to date from the changes only: the flags that moved since the last count, passed to
-        their ties, and the brokered ties made since then (``kernel.update_tie_counts``). The counts
-        are sums of 0s and 1s, so they equal a full recount exactly.
-        """
-        if self._ties_stale:
-            ties = self.region.ties
-            kernel.update_tie_counts(self._ties_now, self._flags, self._flags_seen, ties.indptr, ties.indices,
-                                     self._broker_rows, self._broker_cols, self._broker_seen)
-            self._broker_seen = self._broker_rows.size
-            self._ties_stale = False
-        return self._ties_now
-
     def _set_awareness_coefficients(self) -> None:
         """Monthly awareness hazard = outside + imitation x (adopted ties), per organisation.
 
         outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
         imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share); a
-        brokered tie changes the number of ties of its two ends (``_set_imitation``).
+        brokered tie changes the number of ties of its two ends (``Ties`` calls ``_set_imitation``).
         """
         d = self.params.diffusion
-        self._per_month = self.innovativeness_factor / mech.MONTHS_PER_YEAR
-        self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / mech.MONTHS_PER_YEAR
-        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.degree + self.extra_ties, 1.0)
+        self._per_month = self.innovativeness_factor / rules.MONTHS_PER_YEAR
+        self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / rules.MONTHS_PER_YEAR
+        self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.ties.degree, 1.0)
 
-    def _set_imitation(self, i: int) -> None:
-        """Organisation ``i``'s imitation coefficient after its number of ties changed (as computed for all above)."""
-        ties = self.degree[i] + self.extra_ties[i]
-        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(ties, 1.0)
+    def _set_imitation(self, i: int, n_ties: float) -> None:
+        """Organisation ``i``'s imitation coefficient now that it has ``n_ties`` ties (as computed for all above)."""
+        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(n_ties, 1.0)
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
@@ -320,7 +269,7 @@ class DiffusionModel(mesa.Model):
         f = p.facilitation
         orgs = self.orgs
         # last month's adopters drive influence and learning (synchronous update)
-        ties = self._tie_counts()
+        tie_counts = self.ties.counts()
         n_experienced = self._n_experienced
 
         # 0. stakeholders act
@@ -336,7 +285,7 @@ class DiffusionModel(mesa.Model):
         month[kernel.M_MEETING_MISS] = 1.0 - f.event_awareness if meeting else 1.0
         exposure = self.team.knowledge_sharing() * n_experienced  # the region's experience shared with everyone
         if exposure != self._shared_learning[0]:
-            shared = mech.learning_multiplier(exposure, f.regional_learning_per_doubling)
+            shared = rules.learning_multiplier(exposure, f.regional_learning_per_doubling)
             self._shared_learning = (exposure, float(shared))
         month[kernel.M_SHARED_LEARNING] = self._shared_learning[1]
         month[kernel.M_SHARED_EXPOSURE] = exposure
@@ -344,11 +293,11 @@ class DiffusionModel(mesa.Model):
         month[kernel.M_DISCONTINUE] = self._p_discontinue[self.insurer.reimbursing]
         month[kernel.M_CARRYOVER] = self.carryover
         adopted = kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
-                                       orgs.implementation_cost, self.go_live, self._flags, self._fixed, ties, self.chain,
-                                       self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u[:, row], month,
-                                       self.barrier_weights, self.implementation_cost[t])
+                                       orgs.implementation_cost, self.go_live, self.ties.flags, self._fixed, tie_counts,
+                                       self.chain, self.is_origin, self.experienced_elsewhere, self.region.org_type,
+                                       self._u[:, row], month, self.barrier_weights, self.implementation_cost[t])
         self._n_experienced += adopted
-        self._ties_stale = True
+        self.ties.flags_changed()
 
         # 6. record
         self.facilitation_cost[t] = team_cost
