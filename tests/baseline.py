@@ -4,7 +4,7 @@ Shared by ``test_baseline.py`` (which compares with the checked-in ``baseline.js
 ``update_baseline.py`` (which rewrites it, with a note of what changed and why). A refactor never
 runs the update; a deliberate change to the model's numbers does, and says so in its commit.
 
-Each study runs through :func:`diffusion_sim.study.run_study` into a temporary folder, as
+Each study runs through :func:`diffusion_sim.studies.compare.run_study` into a temporary folder, as
 ``diffusion-sim compare --no-report`` does, and every table is read back from its Parquet file. A
 table's fingerprint is a SHA-256 per column over its kind (integer, float, true/false or text) and
 its values, so a changed number names its table and column; a few medians are kept in plain numbers
@@ -74,7 +74,7 @@ def fingerprint(folder: Path) -> dict[str, Any]:
 def run(name: str, root: Path) -> dict[str, Any]:
     """Run one study into a folder under ``root`` and fingerprint what was written."""
     from diffusion_sim.scenario import load_scenario
-    from diffusion_sim.study import run_study
+    from diffusion_sim.studies.compare import run_study
 
     files, overrides, reps = STUDIES[name]
     paths = [SCENARIOS / f for f in files]

@@ -53,7 +53,7 @@ def complete_region(n: int, org_type: str = "hospital") -> Region:
 
 def make_compare_folder(root: Path, months: int, reps: int) -> Path:
     """A tiny results folder, as `diffusion-sim compare --no-report` writes it, for figure and report tests."""
-    from diffusion_sim.study import run_study
+    from diffusion_sim.studies.compare import run_study
 
     files = [SCENARIOS / "zuidwest-isolated.toml", SCENARIOS / "zuidwest-collaborative.toml"]
     scenarios = [load_scenario(f, {"simulation.months": months}) for f in files]

@@ -3,13 +3,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diffusion_sim.analysis.calibrate import calibrate, fitted_scenario_text, parse_targets, write_fitted_scenario
-from diffusion_sim.analysis.evaluate import evaluate
+from diffusion_sim.analysis.calibrate import parse_targets
 from diffusion_sim.analysis.space import Dimension, apply
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError, ScenarioError
 from diffusion_sim.outcomes import point_outcomes
 from diffusion_sim.scenario import load_scenario
+from diffusion_sim.studies.calibrate import calibrate, fitted_scenario_text, write_fitted_scenario
+from diffusion_sim.studies.points import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 ISOLATED = ROOT / "scenarios" / "zuidwest-isolated.toml"

@@ -31,11 +31,31 @@ def short(isolated, collaborative):
 
 
 def test_chunks_cover_every_replication_once():
-    work = list(chunks(2, 95, 2))
+    work = list(chunks([list(range(95)), list(range(95))], 2))
     for s in (0, 1):
         reps = sorted(r for t, rs in work if t == s for r in rs)
         assert reps == list(range(95))
     assert all(len(rs) >= 10 for _, rs in work[:-1])
+
+
+def test_explicit_replication_numbers_and_a_reduce_give_the_same_runs(short):
+    """run_all with one list of replication numbers per scenario, reduced where they ran, on 1 and 2 workers."""
+    from diffusion_sim.outcomes import summarise
+
+    lists = [[7, 3, 11], [0, 25, 1, 2, 3, 4, 5, 6, 8, 9, 10, 12]]
+    runs = run_all(short, lists, workers=1)
+    assert [[r.replication for r in reps] for reps in runs] == lists
+    expected = [[summarise(r) for r in reps] for reps in runs]
+    for workers in (1, 2):
+        rows = run_all(short, lists, workers=workers, reduce=_summary_of)
+        np.testing.assert_equal(rows, expected)
+
+
+def _summary_of(rep, params, region):
+    """Reduce a replication to its summary row (module level, so that it pickles)."""
+    from diffusion_sim.outcomes import summarise
+
+    return summarise(rep)
 
 
 FORKED_RUN = """

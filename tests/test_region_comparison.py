@@ -14,11 +14,11 @@ import pytest
 from tests.conftest import SCENARIOS
 from typer.testing import CliRunner
 
-from diffusion_sim.analysis.regions import parse_region, plan_region
 from diffusion_sim.cli import app
 from diffusion_sim.params import ORG_TYPES
 from diffusion_sim.region import build_region, municipalities_for
 from diffusion_sim.scenario import load_scenario
+from diffusion_sim.studies.regions import parse_region, plan_region
 
 runner = CliRunner()
 ISO = str(SCENARIOS / "zuidwest-isolated.toml")
@@ -48,8 +48,8 @@ def folders(tmp_path_factory):
 
 def test_folder_has_the_tables_figure_and_manifest(folders):
     out, output = folders["1"]
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "region_summary.csv", "regions.csv", "regions.png",
-                                                     "regions.svg", "regions_paired.csv"]
+    tables = [f"{t}.{ext}" for t in ("region_summary", "regions", "regions_paired") for ext in ("csv", "parquet")]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["manifest.json", "regions.png", "regions.svg", *tables])
     assert not list(out.parent.glob(".*tmp*")), "no temporary folder left behind"
     tidy = pd.read_csv(out / "regions.csv", dtype={"origin_municipality": str})
     expected = {"region", "region_kind", "population", "eligible_orgs", "origin_municipality", "origin_moved", "scenario",
@@ -78,11 +78,12 @@ def test_folder_has_the_tables_figure_and_manifest(folders):
 
     meta = json.loads((out / "manifest.json").read_text())
     assert meta["kind"] == "regions" and meta["replications"] == REPS and meta["months"] == MONTHS
-    assert meta["seed"] == 20261125 and meta["reference"] == "isolated"
-    assert meta["regions"]["GM0664"]["scenarios"]["collaborative"]["parameters"]["region"]["municipalities"] == ["GM0664"]
-    assert meta["regions"]["Zeeland"]["scenarios"]["isolated"]["parameters"]["region"]["province"] == "Zeeland"
-    assert meta["regions"]["Zeeland"]["scenarios"]["isolated"]["parameters"]["simulation"]["months"] == MONTHS
-    assert set(meta["files"]) == {"region_summary.csv", "regions.csv", "regions.png", "regions.svg", "regions_paired.csv"}
+    regions = meta["settings"]["regions"]
+    assert meta["seed"] == 20261125 and meta["settings"]["reference"] == "isolated"
+    assert regions["GM0664"]["scenarios"]["collaborative"]["parameters"]["region"]["municipalities"] == ["GM0664"]
+    assert regions["Zeeland"]["scenarios"]["isolated"]["parameters"]["region"]["province"] == "Zeeland"
+    assert regions["Zeeland"]["scenarios"]["isolated"]["parameters"]["simulation"]["months"] == MONTHS
+    assert set(meta["files"]) == {"regions.png", "regions.svg", *tables} and meta["figures"] == ["regions.png", "regions.svg"]
     assert "python" in meta["environment"]
     assert "Zeeland" in output and "GM0664" in output and "minus" in output and "replications in" in output
 
@@ -182,9 +183,9 @@ def test_existing_folder_is_never_overwritten(tmp_path):
 
 def test_the_scenarios_own_region_gives_the_numbers_of_compare():
     """--region zuidwest changes nothing in the Zuidwest scenarios: the same rows as a plain run of each."""
-    from diffusion_sim.analysis.regions import plan_regions, run_regions
     from diffusion_sim.executors import run_all
     from diffusion_sim.outcomes import summarise
+    from diffusion_sim.studies.regions import plan_regions, run_regions
 
     scenarios = [load_scenario(SCENARIOS / f, {"simulation.months": 12}) for f in ("zuidwest-isolated.toml",
                                                                                    "zuidwest-collaborative.toml")]

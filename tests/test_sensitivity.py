@@ -5,11 +5,13 @@ import pytest
 from SALib.test_functions import Ishigami
 from typer.testing import CliRunner
 
-from diffusion_sim.analysis.sensitivity import analyse, run_sensitivity
+from diffusion_sim.analysis.sensitivity import analyse
 from diffusion_sim.analysis.space import Dimension, uncertain_dimensions
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ScenarioError
+from diffusion_sim.publish.analysis_figures import tornado
 from diffusion_sim.scenario import load_scenario
+from diffusion_sim.studies.sensitivity import run_sensitivity
 
 ROOT = Path(__file__).resolve().parents[1]
 UNCERTAIN = ROOT / "scenarios" / "zuidwest-collaborative-uncertain.toml"
@@ -98,6 +100,7 @@ def test_morris_on_the_model_writes_indices_and_tornado(tmp_path):
         replications=3,
         start=4,
         max_size=4,
+        draw=tornado,
     )
     names = {p.name for p in (tmp_path / "sa").iterdir()}
     assert {"indices.csv", "design.parquet", "rounds.csv", "tornado-morris.png", "manifest.json"} <= names

@@ -5,12 +5,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from diffusion_sim.analysis import evaluate as evaluate_module
 from diffusion_sim.analysis.space import Dimension, lhs_design, parse_ranges
-from diffusion_sim.analysis.sweep import monotone_check, plan_sweep, run_sweep
+from diffusion_sim.analysis.sweep import monotone_check
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError, ScenarioError
+from diffusion_sim.publish.analysis_figures import sweep_figures
 from diffusion_sim.scenario import load_scenario
+from diffusion_sim.studies import points as evaluate_module
+from diffusion_sim.studies.sweep import plan_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 COLLAB = ROOT / "scenarios" / "zuidwest-collaborative.toml"
@@ -24,7 +26,7 @@ def collab():
 def test_more_budget_never_lowers_reach(collab, tmp_path):
     dims = parse_ranges(["facilitation.budget_eur_per_year=0:15000:4"], collab)
     plan = plan_sweep(collab, str(COLLAB), dims, replications=16, out=tmp_path / "budget")
-    result = run_sweep(plan, workers=1)
+    result = run_sweep(plan, workers=1, draw=sweep_figures)
     tidy = pd.read_parquet(result.folder / "sweep.parquet")
     for outcome in ("patients_final", "adopted_beyond_origin"):
         steps = monotone_check(tidy, dims, "facilitation.budget_eur_per_year", outcome, z=3.0)
@@ -40,7 +42,7 @@ def test_more_budget_never_lowers_reach(collab, tmp_path):
 def test_grid_of_two_writes_heat_maps_and_pairs_replications(collab, tmp_path):
     dims = parse_ranges(["facilitation.budget_eur_per_year=0:10000:2", "insurer.reimburses=false:true"], collab)
     plan = plan_sweep(collab, "x", dims, replications=4, out=tmp_path / "two")
-    result = run_sweep(plan, workers=1, outcomes=["patients_12m"])
+    result = run_sweep(plan, workers=1, outcomes=["patients_12m"], draw=sweep_figures)
     names = {p.name for p in result.folder.iterdir()}
     assert {"heatmap-patients_12m.png", "sweep-patients_12m.png"} <= names
     assert len(result.points) == 4

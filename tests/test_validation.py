@@ -11,8 +11,11 @@ from diffusion_sim.analysis import validation as V
 from diffusion_sim.model import DiffusionModel, rules
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import ORG_TYPES, change
+from diffusion_sim.publish.analysis_figures import validation_figures
 from diffusion_sim.region import build_region
+from diffusion_sim.runner import record
 from diffusion_sim.scenario import load_scenario
+from diffusion_sim.studies import validate as S
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "validation-nl-2012.toml"
@@ -92,6 +95,11 @@ def small():
     return DiffusionModel(p, replication=3, region=build_region(p), agent_views=False).run()
 
 
+def as_run(m):
+    """What the validation reads of a finished model: its record, as the runner reduces it where it ran."""
+    return V.Run(record(m), m.params, m.region)
+
+
 def hand_enrolled(m, step):
     """Per organisation, patients enrolled at ``step`` from the written-out rule (docs/model.md 3.3.10)."""
     live = (m.orgs.month_adopted >= 0) & (m.orgs.month_adopted <= step)
@@ -104,7 +112,7 @@ def hand_enrolled(m, step):
 def test_adopted_at_matches_the_recorded_state_counts(small):
     m = small
     steps = np.arange(m.months + 1)
-    live = V.adopted_at(m, steps)
+    live = V.adopted_at(as_run(m), steps)
     per_type = np.stack([np.bincount(m.region.org_type[row], minlength=len(ORG_TYPES)) for row in live])
     np.testing.assert_array_equal(per_type, m.state_counts[:, :, OrgState.ADOPTED])
     np.testing.assert_array_equal(live[-1], m.orgs.state == OrgState.ADOPTED)
@@ -112,43 +120,43 @@ def test_adopted_at_matches_the_recorded_state_counts(small):
 
 
 def test_national_and_hospital_outcomes_by_a_second_route(small):
-    m = small
-    enrolled = V.national_enrolled(m)
+    m, run = small, as_run(small)
+    enrolled = V.national_enrolled(run)
     for step in (0, 1, 20, 36, 54, 76, 96):
         by_hand, live = hand_enrolled(m, step)
-        assert enrolled[step] == pytest.approx(by_hand.sum(), rel=1e-9)
+        assert enrolled[step] == pytest.approx(by_hand.sum(), rel=1e-6)  # the record keeps patients as float32
         hosp = live & (m.region.org_type == HOSPITAL)
         share = m.innovation.target_share.hospital
         expected = by_hand[hosp].sum() / (m.region.patients[hosp] * share).sum()
-        assert V.offering_share(m, step) == pytest.approx(expected, rel=1e-9)
-        assert V.hospitals_live_share(m, step) == pytest.approx(hosp.sum() / (m.region.org_type == HOSPITAL).sum())
-    np.testing.assert_allclose(V.offering_share(m)[[0, 96]], [V.offering_share(m, 0), V.offering_share(m, 96)])
+        assert V.offering_share(run, step) == pytest.approx(expected, rel=1e-6)
+        assert V.hospitals_live_share(run, step) == pytest.approx(hosp.sum() / (m.region.org_type == HOSPITAL).sum())
+    np.testing.assert_allclose(V.offering_share(run)[[0, 96]], [V.offering_share(run, 0), V.offering_share(run, 96)])
     # the model's heart-failure population: 13.8 per 1,000 inhabitants (two halves of 0.0069)
     pop = m.region.municipalities["population"].sum()
-    assert V.heart_failure_population(m) == pytest.approx(2 * 0.0069 * pop, rel=1e-9)
-    assert V.harteraad_scale(m) * V.heart_failure_population(m) == pytest.approx(V.HARTERAAD_PATIENTS)
+    assert V.heart_failure_population(run) == pytest.approx(2 * 0.0069 * pop, rel=1e-9)
+    assert V.harteraad_scale(run) * V.heart_failure_population(run) == pytest.approx(V.HARTERAAD_PATIENTS)
 
 
 def test_origin_patients_follow_the_closed_form(small):
-    m = small
+    m, run = small, as_run(small)
     idx = [o.index for o in m.origins]
     full = m.orgs.target_patients[idx].sum()  # hospitals count in full (distinct share 1)
     sigma = rules.monthly_share(m.innovation.patient_turnover_per_year)
-    assert V.origin_patients_through(m, 0) == pytest.approx(full) == pytest.approx(m.enrolled[0].sum())
-    assert V.origin_patients_through(m, 36) == pytest.approx(full * (1 + 36 * sigma), rel=1e-9)
-    series = V.origin_patients_series(m, 36)
+    assert V.origin_patients_through(run, 0) == pytest.approx(full) == pytest.approx(m.enrolled[0].sum())
+    assert V.origin_patients_through(run, 36) == pytest.approx(full * (1 + 36 * sigma), rel=1e-9)
+    series = V.origin_patients_series(run, 36)
     assert series.shape == (37,) and (np.diff(series) > 0).all()
 
 
 def test_outcomes_table_row_agrees_with_the_functions(small):
-    m = small
-    row = V.outcomes(m)
-    scale = V.harteraad_scale(m)
-    assert row["users_2018_harteraad"] == pytest.approx(V.national_enrolled(m)[76] * scale)
+    run = as_run(small)
+    row = V.outcomes(run)
+    scale = V.harteraad_scale(run)
+    assert row["users_2018_harteraad"] == pytest.approx(V.national_enrolled(run)[76] * scale)
     assert row["share_2018"] == pytest.approx(row["users_2018_harteraad"] / V.HARTERAAD_PATIENTS)
-    assert row["origin_patients_2014_harteraad"] == pytest.approx(V.origin_patients_through(m, 36) * scale)
+    assert row["origin_patients_2014_harteraad"] == pytest.approx(V.origin_patients_through(run, 36) * scale)
     assert row["hospital_share_2019"] == pytest.approx(row["hospitals_live_2019"] / row["hospital_orgs"])
-    assert row["offering_share_2019"] == pytest.approx(V.offering_share(m, 96))
+    assert row["offering_share_2019"] == pytest.approx(V.offering_share(run, 96))
     assert row["hospitals_beyond_origins_2018"] == row["hospitals_live_2018"] - 2  # the two origins never stop
 
 
@@ -175,35 +183,50 @@ def test_interval_is_median_and_90_percent():
 
 def test_the_validation_is_deterministic_for_a_seed():
     loose = V.Acceptance(tolerance=10.0, ec_factor=1e6)  # accept everything that spread, so the prediction is defined
-    a = V.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
-    b = V.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
+    a = S.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
+    b = S.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
     pd.testing.assert_frame_equal(a.sims.table, b.sims.table)
     np.testing.assert_array_equal(a.sims.enrolled, b.sims.enrolled)
     assert a.prediction == b.prediction and a.prediction["hospital_share_2019"]["n"] >= 1
     assert list(a.sims.table["replication"]) == [0, 1, 2]  # draw x replications + k: never repeated
-    c = V.run_validation(SCENARIO, draws=3, replications=1, seed=8, acceptance=loose)
+    c = S.run_validation(SCENARIO, draws=3, replications=1, seed=8, acceptance=loose)
     assert not a.draws.equals(c.draws)
 
 
 def test_written_rows_rerun_exactly(tmp_path, scenario):
     loose = V.Acceptance(tolerance=10.0, ec_factor=1e6)
-    v = V.run_validation(SCENARIO, draws=2, replications=1, seed=5, acceptance=loose)
-    summary = V.write(v, tmp_path / "out")
+    v = S.run_validation(SCENARIO, draws=2, replications=1, seed=5, acceptance=loose, workers=2)
+    results = S.write(v, tmp_path / "out", draw=validation_figures)
     assert {f.name for f in (tmp_path / "out").iterdir()} == {
-        "simulations.csv", "accepted.csv", "parameters.csv", "sensitivity.csv", "summary.json", "validation.png"}
-    assert summary["runs"] == 2 and summary["accepted"] == int(v.accepted.sum())
+        "simulations.csv", "accepted.csv", "parameters.csv", "sensitivity.csv", "manifest.json", "validation.png"}
+    assert results["runs"] == 2 and results["accepted"] == int(v.accepted.sum())
+    meta = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert meta["kind"] == "validation" and meta["results"]["runs"] == 2 and set(meta["files"]) >= {"simulations.csv"}
     row = pd.read_csv(tmp_path / "out" / "simulations.csv").iloc[-1]
     names = [d.name for d in v.dims]
     params = V.apply_draw(v.params, {n: row[n] for n in names})
-    again = V.outcomes(DiffusionModel(params, replication=int(row["replication"]), region=build_region(params),
-                                      agent_views=False).run())
+    model = DiffusionModel(params, replication=int(row["replication"]), region=build_region(params), agent_views=False).run()
+    again = V.outcomes(as_run(model))
     assert again["users_2018_harteraad"] == pytest.approx(row["users_2018_harteraad"], rel=1e-5)
     assert again["hospital_share_2019"] == pytest.approx(row["hospital_share_2019"], rel=1e-5)
     from diffusion_sim.errors import ResultsError
 
     with pytest.raises(ResultsError, match="already exists"):
-        V.write(v, tmp_path / "out")
-    before = (tmp_path / "out" / "summary.json").read_text()
-    V.write(v, tmp_path / "out", overwrite=True)  # replaced whole, no temporary folder left beside it
+        S.write(v, tmp_path / "out")
+    S.write(v, tmp_path / "out", overwrite=True)  # replaced whole, no temporary folder left beside it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert json.loads((tmp_path / "out" / "summary.json").read_text())["runs"] == json.loads(before)["runs"]
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["results"]["runs"] == 2
+
+
+def test_the_validate_command_writes_the_folder(tmp_path):
+    from typer.testing import CliRunner
+
+    from diffusion_sim.cli import app
+
+    out = tmp_path / "v"
+    res = CliRunner().invoke(app, ["validate", str(SCENARIO), "--draws", "2", "-n", "1", "--check-month", "0", "--out",
+                                   str(out), "-q", "-w", "1", "--tolerance", "10", "--ec-factor", "1000000"])
+    assert res.exit_code == 0, res.output
+    assert (out / "validation.png").is_file() and "accepted" in res.output
+    again = CliRunner().invoke(app, ["validate", str(SCENARIO), "--draws", "2", "--out", str(out), "-q"])
+    assert again.exit_code == 2 and "already exists" in again.output

@@ -17,14 +17,16 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
 
 from diffusion_sim.errors import DiffusionSimError
 from diffusion_sim.params import Params
-from diffusion_sim.runner import Replication, run_chunk, warm_up
+from diffusion_sim.runner import Reduce, run_chunk, warm_up
 
 Progress = Callable[[int], None]
+Store = Callable[[int, list[int], list[Any]], None]
 SCHEDULER_ENV = "DIFFUSION_SIM_SCHEDULER"
 
 
@@ -42,46 +44,63 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def chunks(n_scenarios: int, replications: int, workers: int) -> Iterator[tuple[int, list[int]]]:
+def chunks(replications: list[list[int]], workers: int) -> Iterator[tuple[int, list[int]]]:
     """Split the work into (scenario index, replications), large first and smaller towards the end.
 
-    Each chunk takes a share of the work left (1 / (2 x workers)), and at least 10 replications, so
-    start-up and pickling stay small and each chunk builds its region once, while the last chunks are
-    small enough for the workers to finish together. A scenario's remainder under 10 joins its last chunk.
+    ``replications[s]`` lists scenario ``s``'s replication numbers. Each chunk takes a share of the work
+    left (1 / (2 x workers)), and at least 10 replications, so start-up and pickling stay small and each
+    chunk builds its region once, while the last chunks are small enough for the workers to finish
+    together. A scenario's remainder under 10 joins its last chunk.
     """
-    left = n_scenarios * replications
-    for s in range(n_scenarios):
-        start = 0
-        while start < replications:
-            size = min(max(10, -(-left // (2 * max(1, workers)))), replications - start)
-            if replications - start - size < 10:
-                size = replications - start
-            yield s, list(range(start, start + size))
+    left = sum(len(reps) for reps in replications)
+    for s, reps in enumerate(replications):
+        start, n = 0, len(reps)
+        while start < n:
+            size = min(max(10, -(-left // (2 * max(1, workers)))), n - start)
+            if n - start - size < 10:
+                size = n - start
+            yield s, reps[start:start + size]
             start += size
             left -= size
 
 
-def run_all(scenarios: list[Params], replications: int, workers: int = 1, progress: Progress | None = None,
-            scheduler: str | None = None) -> list[list[Replication]]:
-    """Run ``replications`` replications of each scenario; returns results[scenario][replication]."""
-    results: list[list[Replication | None]] = [[None] * replications for _ in scenarios]
+def replication_lists(n_scenarios: int, replications: int | Sequence[Sequence[int]]) -> list[list[int]]:
+    """Every scenario's replication numbers: ``0..R-1`` for each when given a count, else as given."""
+    if isinstance(replications, int):
+        return [list(range(replications)) for _ in range(n_scenarios)]
+    lists = [list(map(int, reps)) for reps in replications]
+    if len(lists) != n_scenarios:
+        raise ValueError(f"{len(lists)} replication lists for {n_scenarios} scenarios")
+    return lists
 
-    def store(s: int, reps: list[Replication]) -> None:
-        for rep in reps:
-            results[s][rep.replication] = rep
+
+def run_all(scenarios: list[Params], replications: int | Sequence[Sequence[int]], workers: int = 1,
+            progress: Progress | None = None, scheduler: str | None = None, reduce: Reduce | None = None) -> list[list[Any]]:
+    """Run each scenario's replications; returns ``results[scenario][k]`` for its ``k``-th replication.
+
+    ``replications`` is a count (replications ``0..R-1`` of every scenario: common random numbers) or one
+    list of replication numbers per scenario. With ``reduce`` each result is ``reduce(replication, params,
+    region)``, computed where the replication ran (see :func:`diffusion_sim.runner.run_chunk`).
+    """
+    lists = replication_lists(len(scenarios), replications)
+    slot = [{r: k for k, r in enumerate(reps)} for reps in lists]
+    results: list[list[Any]] = [[None] * len(reps) for reps in lists]
+
+    def store(s: int, reps: list[int], values: list[Any]) -> None:
+        for r, value in zip(reps, values, strict=True):
+            results[s][slot[s][r]] = value
         if progress:
-            progress(len(reps))
+            progress(len(values))
 
+    work = list(chunks(lists, workers))
     if scheduler:
-        _run_on_dask(scenarios, replications, scheduler, store)
+        _run_on_dask(scenarios, lists, scheduler, store, reduce)
+    elif workers <= 1 or len(work) == 1:
+        for s, reps in work:
+            store(s, reps, run_chunk(scenarios[s], reps, reduce))
     else:
-        work = list(chunks(len(scenarios), replications, workers))
-        if workers <= 1 or len(work) == 1:
-            for s, reps in work:
-                store(s, run_chunk(scenarios[s], reps))
-        else:
-            _run_in_processes(scenarios, work, workers, store)
-    return results  # type: ignore[return-value]
+        _run_in_processes(scenarios, work, workers, store, reduce)
+    return results
 
 
 def ignore_sigint() -> None:
@@ -109,8 +128,8 @@ def fork_server_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int,
-                      store: Callable[[int, list[Replication]], None]) -> None:
+def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int, store: Store,
+                      reduce: Reduce | None) -> None:
     context = process_context()
     if context.get_start_method() == "fork":
         warm_up(scenarios[0])  # once here rather than in every worker
@@ -120,13 +139,14 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
             # Python warns about native threads too; here those are idle pools (BLAS, Arrow's allocator) that
             # register fork handlers, and no Python thread runs (checked above)
             warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
-            first = pool.submit(run_chunk, scenarios[work[0][0]], work[0][1])  # forks every worker now
-        pending: dict[Future[list[Replication]], int] = {first: work[0][0]}
-        pending.update({pool.submit(run_chunk, scenarios[s], reps): s for s, reps in work[1:]})
+            first = pool.submit(run_chunk, scenarios[work[0][0]], work[0][1], reduce)  # forks every worker now
+        pending: dict[Future[list[Any]], tuple[int, list[int]]] = {first: work[0]}
+        pending.update({pool.submit(run_chunk, scenarios[s], reps, reduce): (s, reps) for s, reps in work[1:]})
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                store(pending.pop(fut), fut.result())
+                s, reps = pending.pop(fut)
+                store(s, reps, fut.result())
     except BaseException:
         processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
@@ -136,8 +156,8 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
     pool.shutdown(wait=True)
 
 
-def _run_on_dask(scenarios: list[Params], replications: int, address: str,
-                 store: Callable[[int, list[Replication]], None]) -> None:
+def _run_on_dask(scenarios: list[Params], lists: list[list[int]], address: str, store: Store,
+                 reduce: Reduce | None) -> None:
     """Submit chunks to a Dask ``distributed`` scheduler and collect them as they finish."""
     try:
         from distributed import Client, as_completed
@@ -150,12 +170,12 @@ def _run_on_dask(scenarios: list[Params], replications: int, address: str,
                             "start one with `dask scheduler`") from None
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        work = list(chunks(len(scenarios), replications, n_workers))
-        futures = {client.submit(run_chunk, scenarios[s], reps, pure=False): s for s, reps in work}
+        work = list(chunks(lists, n_workers))
+        futures = {client.submit(run_chunk, scenarios[s], reps, reduce, pure=False): (s, reps) for s, reps in work}
         try:
             with client.as_current():
                 for fut in as_completed(list(futures)):
-                    store(futures[fut], fut.result())
+                    store(*futures[fut], fut.result())
         except BaseException:
             client.cancel(list(futures))
             raise

@@ -15,8 +15,9 @@ A results folder holds:
 - ``paired.csv`` (two or more scenarios): per-replication differences against the first scenario;
 - ``manifest.json``: resolved parameters, seed, versions, command line, time and file hashes.
 
-Everything is written into ``<name>.tmp-<pid>`` beside the target and renamed at the end, so a
-folder is complete or absent; an existing folder is never overwritten.
+Every kind of study writes its folder through :func:`write_folder`, with a manifest of one shape
+(:func:`manifest`). Everything is written into ``<name>.tmp-<pid>`` beside the target and renamed at
+the end, so a folder is complete or absent; an existing folder is never overwritten.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,8 +47,9 @@ from diffusion_sim.region import Region
 from diffusion_sim.runner import EVENT_FIELDS, Replication
 
 FORMAT_VERSION = 1
-# the long tables (states, org_events) are Parquet only: as CSV they grow to hundreds of MB
-CSV_TABLES = ("summary", "monthly", "paired", "organisations", "innovations")
+# a study's long tables are Parquet only (as CSV they grow to hundreds of MB); the region's organisations CSV only
+LONG_TABLES = ("states", "org_events", "innovation_monthly")
+CSV_ONLY = ("organisations",)
 REQUIRED_FILES = ("manifest.json", "summary.parquet", "monthly.parquet", "states.parquet", "org_events.parquet",
                   "organisations.csv")
 
@@ -190,29 +192,37 @@ def _innovation_monthly(scenario: str, reps: list[Replication], months: np.ndarr
     })
 
 
-def manifest(scenarios: list[Params], sources: list[str], regions: list[Region], replications: int,
-             workers: int, command: list[str] | None) -> dict[str, Any]:
-    """What produced a results folder: enough to run it again and get the same numbers."""
+def manifest(kind: str, scenarios: list[Params], sources: list[str], *, replications: int, workers: int = 1,
+             scheduler: str | None = None, command: list[str] | None = None, regions: list[Region] | None = None,
+             settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What produced a results folder, in the one shape every kind of study writes; enough to run it again.
+
+    ``kind`` names the study (compare, run, sweep, sensitivity, calibration, regions, validation);
+    ``settings`` holds what only that kind has (the design, the ranges, the regions, the facts...).
+    :func:`write_folder` adds the file hashes, and a study may add ``results`` (headline numbers).
+    """
+    first = scenarios[0].simulation
+    described: dict[str, Any] = {}
+    for k, (p, src) in enumerate(zip(scenarios, sources, strict=True)):
+        entry: dict[str, Any] = {"file": src, "parameters": p.model_dump(mode="json")}
+        if regions is not None:
+            entry.update(organisations=int(regions[k].n), ties=regions[k].tie_counts)
+        described[p.name] = entry
     return {
         "format_version": FORMAT_VERSION,
+        "kind": kind,
         "package": "diffusion-sim",
         "version": __version__,
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command if command is not None else sys.argv,
+        "seed": first.seed,
         "replications": replications,
-        "seed": scenarios[0].simulation.seed,
-        "months": scenarios[0].simulation.months,
+        "months": first.months,
         "workers": workers,
+        "executor": f"dask:{scheduler}" if scheduler else ("processes" if workers > 1 else "serial"),
         "scenario_order": [p.name for p in scenarios],
-        "scenarios": {
-            p.name: {
-                "file": src,
-                "parameters": p.model_dump(mode="json"),
-                "organisations": int(reg.n),
-                "ties": reg.tie_counts,
-            }
-            for p, src, reg in zip(scenarios, sources, regions, strict=True)
-        },
+        "scenarios": described,
+        "settings": settings or {},
         "environment": environment(),
     }
 
@@ -295,18 +305,37 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def write_results(tables: dict[str, pd.DataFrame], meta: dict[str, Any], out: Path) -> Path:
-    """Write every table and the manifest into ``out`` atomically; refuse to overwrite."""
-    with atomic_folder(out) as tmp:
+def write_folder(out: str | Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any], *,
+                 parquet_only: Collection[str] = (), csv_only: Collection[str] = (),
+                 extras: Callable[[Path], list[str]] | None = None, overwrite: bool = False) -> Path:
+    """The one results-folder writer: every table as Parquet and CSV, ``extras`` (e.g. figures), then ``manifest.json``.
+
+    Tables in ``parquet_only`` (long ones, hundreds of MB as CSV) get no CSV, those in ``csv_only`` no
+    Parquet. ``extras(folder)`` writes further files into the folder being built and returns their
+    names (the command line passes the figures, so no study imports the drawing code). The manifest
+    records the SHA-256 of every file. The folder appears complete or not at all; an existing folder
+    is refused, or, with ``overwrite``, replaced whole only once the new one is complete.
+    """
+    out = Path(out)
+
+    def build(tmp: Path) -> None:
         for name, frame in tables.items():
-            if name != "organisations":
+            if name not in csv_only:
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            if name in CSV_TABLES:
+            if name not in parquet_only:
                 frame.to_csv(tmp / f"{name}.csv", index=False)
-        meta = dict(meta)
-        meta["files"] = file_hashes(tmp)
-        (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    return Path(out)
+        written = dict(meta)
+        if extras is not None:
+            written["figures"] = extras(tmp)
+        written["files"] = file_hashes(tmp)
+        (tmp / "manifest.json").write_text(json.dumps(written, indent=2, default=str) + "\n", encoding="utf-8")
+
+    if overwrite and out.exists():
+        replace_atomically(build, out)
+    else:
+        with atomic_folder(out) as tmp:
+            build(tmp)
+    return out
 
 
 def read_results(folder: str | Path) -> ResultSet:

@@ -6,7 +6,9 @@ pickle); ``outcomes.py`` derives each replication's outcomes from them and ``res
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -116,10 +118,19 @@ def combine(m: PortfolioModel, tracks: list[Replication]) -> Replication:
     )
 
 
-def run_chunk(params: Params, replications: list[int]) -> list[Replication]:
-    """Run several replications of one scenario, building its region once (the unit executors ship)."""
+Reduce = Callable[[Replication, Params, Region], Any]
+
+
+def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = None) -> list[Any]:
+    """Run several replications of one scenario, building its region once (the unit executors ship).
+
+    With ``reduce`` (a module-level function, so that it pickles), each replication is reduced where it
+    ran, ``reduce(replication, params, region)``, and only that comes back: a study that needs a few
+    numbers per run ships those, not every run's arrays.
+    """
     region = build_region(params)
-    return [run_replication(params, r, region) for r in replications]
+    runs = (run_replication(params, r, region) for r in replications)
+    return [reduce(rep, params, region) for rep in runs] if reduce is not None else list(runs)
 
 
 def warm_up(params: Params) -> None:

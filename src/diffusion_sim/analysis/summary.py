@@ -8,7 +8,6 @@ reached" when fewer than half of the replications reached it.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from diffusion_sim.outcomes import CATALOGUE, INNOVATION_OUTCOMES, SHOWN, paired_names, quantiles
@@ -51,38 +50,3 @@ def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
             rows.append({"scenario": name, "reference": sub["reference"].iloc[0], "outcome": col, "label": label,
                          "unit": unit, **quantiles(known), "pairs": len(known)})
     return pd.DataFrame(rows)
-
-
-def format_value(value: float, unit: str) -> str:
-    """A number as people read it in a table: thousands separated, shares as percentages."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "-"
-    if np.isinf(value):
-        return "not reached"
-    if unit == "share":
-        return f"{100 * value:.0f}%"
-    if unit == "EUR":
-        return f"EUR {value:,.0f}"
-    if unit == "months":
-        return f"{value:.0f}"
-    return f"{value:,.0f}"
-
-
-def format_interval(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:
-    """``median (low to high)`` for a terminal table, the unit written once; times say how often they were reached."""
-    def bare(v: float) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return "-"
-        if np.isinf(v):
-            return "n.r."
-        return format_value(v, unit).removeprefix("EUR ")
-
-    if all(isinstance(v, float) and np.isnan(v) for v in (median, low, high)):
-        return "no replication to compare"
-    if reached == reached:  # a time to target
-        if reached == 0:
-            return "never within the horizon"
-        if np.isinf(median):
-            return f"not reached in most; {100 * reached:.0f}% reach it"
-        return f"{format_value(median, unit)} ({bare(low)} to {bare(high)}); {100 * reached:.0f}% reach it"
-    return f"{format_value(median, unit)} ({bare(low)} to {bare(high)})"

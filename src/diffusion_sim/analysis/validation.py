@@ -34,18 +34,14 @@ scenario's ``[uncertain]`` table (Latin hypercube, scipy.stats.qmc, fixed seed; 
 (b) among those hospitals, enrolled hospital patients / their heart-failure patients (``patients x
     target_share``, before uptake).
 
-Run: ``python -m diffusion_sim.analysis.validation --out docs/validation`` (about 10 minutes on one core).
+This module holds the facts and the numbers (outcomes of a run, acceptance, prediction); the study
+that draws, runs through the executors and writes the folder is :mod:`diffusion_sim.studies.validate`,
+run by ``diffusion-sim validate``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
-import sys
-import time
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +49,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from diffusion_sim import __version__
 from diffusion_sim.analysis.space import Dimension, apply, uncertain_dimensions
-from diffusion_sim.errors import ResultsError
-from diffusion_sim.model import DiffusionModel
-from diffusion_sim.model.rules import enrolled_patients, monthly_share
+from diffusion_sim.model import rules
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.outcomes import quantiles
 from diffusion_sim.params import ORG_TYPES, Params
-from diffusion_sim.region import Region, build_region
-from diffusion_sim.results import replace_atomically
-from diffusion_sim.scenario import load_scenario
-
-ROOT = Path(__file__).resolve().parents[3]
-SCENARIO = ROOT / "scenarios" / "validation-nl-2012.toml"
+from diffusion_sim.region import Region
+from diffusion_sim.runner import EVENT_FIELDS, Replication
 
 HOSPITAL = ORG_TYPES.index("hospital")
 GP = ORG_TYPES.index("gp_practice")
@@ -113,104 +102,138 @@ def month_dates(params: Params) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([first + pd.DateOffset(months=k - 1) for k in range(params.simulation.months + 1)])
 
 
-# ------------------------------------------------------------------------------------------ outcomes
-def heart_failure_population(m: DiffusionModel) -> float:
+# ------------------------------------------------------------------------------------------ one run
+@dataclass
+class Run:
+    """What the validation reads of one replication: its record, and the parameters and region it ran on.
+
+    Built where the replication ran (:func:`record`), so only its few numbers travel back.
+    """
+
+    rep: Replication
+    params: Params
+    region: Region
+
+    @property
+    def months(self) -> int:
+        """The horizon: the record has months 0..M."""
+        return self.rep.share_adopted.size - 1
+
+    @property
+    def enrolled(self) -> np.ndarray:
+        """Distinct patients on it per step and type, (M+1, types)."""
+        return self.rep.enrolled.astype(np.float64)
+
+    def event(self, name: str) -> np.ndarray:
+        """Each organisation's month of ``name`` (``month_adopted``, ...), or -1."""
+        return self.rep.events[EVENT_FIELDS.index(name)].astype(np.int64)
+
+    def per_type(self, values: tuple[float, ...]) -> np.ndarray:
+        """A per-type value of the innovation for each organisation."""
+        return np.asarray(values)[self.region.org_type]
+
+
+def heart_failure_population(run: Run) -> float:
     """The model's heart-failure population: hospital-followed plus GP-only patients (``patients x target_share``).
 
     Home-care clients with heart failure are also hospital or GP patients, so they are not added again.
     """
-    share = np.asarray(m.innovation.target_share.as_tuple())[m.region.org_type]
-    keep = np.isin(m.region.org_type, (HOSPITAL, GP))
-    return float((m.region.patients * share)[keep].sum())
+    share = run.per_type(run.params.innovation.target_share.as_tuple())
+    keep = np.isin(run.region.org_type, (HOSPITAL, GP))
+    return float((run.region.patients * share)[keep].sum())
 
 
-def harteraad_scale(m: DiffusionModel) -> float:
+def harteraad_scale(run: Run) -> float:
     """Factor that puts a model patient count on Harteraad's scale (142,000 heart-failure patients)."""
-    return HARTERAAD_PATIENTS / heart_failure_population(m)
+    return HARTERAAD_PATIENTS / heart_failure_population(run)
 
 
-def national_enrolled(m: DiffusionModel) -> np.ndarray:
+def national_enrolled(run: Run) -> np.ndarray:
     """Distinct patients on the innovation nationally, per step 0..M (all organisation types)."""
-    return m.enrolled.sum(axis=1)
+    return run.enrolled.sum(axis=1)
 
 
-def adopted_at(m: DiffusionModel, steps: np.ndarray | int) -> np.ndarray:
+def adopted_at(run: Run, steps: np.ndarray | int) -> np.ndarray:
     """Whether each organisation was ADOPTED at the end of each step: shape (len(steps), n).
 
     Read from the event months: adopted at or before the step and not discontinued by then (ADOPTED is
     reached at most once; only DISCONTINUED leaves it).
     """
     steps = np.atleast_1d(np.asarray(steps))[:, None]
-    adopted, stopped = m.orgs.month_adopted[None, :], m.orgs.month_discontinued[None, :]
+    adopted, stopped = run.event("month_adopted")[None, :], run.event("month_discontinued")[None, :]
     return (adopted >= 0) & (adopted <= steps) & ((stopped < 0) | (stopped > steps))
 
 
-def hospitals_live_share(m: DiffusionModel, step: int | None = None) -> np.ndarray | float:
+def hospitals_live_share(run: Run, step: int | None = None) -> np.ndarray | float:
     """Share of hospital organisations that run it (ADOPTED) at ``step``, or per step 0..M if None."""
-    n = int((m.region.org_type == HOSPITAL).sum())
-    live = m.state_counts[:, HOSPITAL, OrgState.ADOPTED] / n
+    n = int((run.region.org_type == HOSPITAL).sum())
+    live = run.rep.state_counts[:, HOSPITAL, OrgState.ADOPTED] / n
     return live if step is None else float(live[step])
 
 
-def hospital_heart_failure(m: DiffusionModel) -> np.ndarray:
+def hospital_heart_failure(run: Run) -> np.ndarray:
     """Each organisation's hospital heart-failure patients (``patients x target_share``; 0 for other types)."""
-    share = m.innovation.target_share.hospital
-    return np.where(m.region.org_type == HOSPITAL, m.region.patients * share, 0.0)
+    share = run.params.innovation.target_share.hospital
+    return np.where(run.region.org_type == HOSPITAL, run.region.patients * share, 0.0)
 
 
-def offering_share(m: DiffusionModel, step: int | None = None) -> np.ndarray | float:
+def offering_share(run: Run, step: int | None = None) -> np.ndarray | float:
     """Among hospitals that run it at ``step``: enrolled hospital patients / their heart-failure patients.
 
     Per step 0..M if ``step`` is None; NaN where no hospital runs it (or those that do have no patients).
     """
-    steps = np.arange(m.months + 1) if step is None else np.array([step])
-    offering = adopted_at(m, steps) & (m.region.org_type == HOSPITAL)[None, :]
-    denominator = offering.astype(float) @ hospital_heart_failure(m)
-    numerator = m.enrolled[steps, HOSPITAL]
+    steps = np.arange(run.months + 1) if step is None else np.array([step])
+    offering = adopted_at(run, steps) & (run.region.org_type == HOSPITAL)[None, :]
+    denominator = offering.astype(float) @ hospital_heart_failure(run)
+    numerator = run.enrolled[steps, HOSPITAL]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(denominator > 0, numerator / denominator, np.nan)
     return share if step is None else float(share[0])
 
 
-def origin_patients_series(m: DiffusionModel, step: int) -> np.ndarray:
+def origin_patients_series(run: Run, step: int) -> np.ndarray:
     """Distinct patients the origins reached in months 0..t, for t = 0..``step``: enrolled at month 0 plus new ones since.
 
     New patients as the model counts them (growth plus replaced leavers, section 3.3.10 of docs/model.md),
-    recomputed per origin from its go-live month, since the model records them per type only.
+    recomputed per origin: the origins run it at full use from before month 0 and never stop.
     """
-    idx = np.array([o.index for o in m.origins])
-    target = m.orgs.target_patients[idx] * m.distinct_share[idx]
-    turnover = float(monthly_share(m.innovation.patient_turnover_per_year))
+    inn = run.params.innovation
+    idx = run.rep.origins
+    target = (run.region.patients * run.per_type(inn.target_share.as_tuple()) * run.per_type(inn.uptake.as_tuple())
+              * run.per_type(inn.distinct_patients.as_tuple()))[idx]
+    go_live = np.full(idx.size, -int(np.ceil(inn.ramp_months)))
+    turnover = float(rules.monthly_share(inn.patient_turnover_per_year))
     out = np.zeros(step + 1)
     total, before = 0.0, np.zeros(idx.size)
     for t in range(step + 1):
-        live = t - m.go_live[idx] + 1
-        now = enrolled_patients(target, live, m.innovation.ramp_months)
+        live = t - go_live + 1
+        now = rules.enrolled_patients(target, live, inn.ramp_months)
         total += now.sum() if t == 0 else (np.maximum(now - before, 0.0) + before * turnover).sum()
         out[t] = total
         before = now
     return out
 
 
-def origin_patients_through(m: DiffusionModel, step: int) -> float:
+def origin_patients_through(run: Run, step: int) -> float:
     """Distinct patients the origins reached in months 0..``step`` (see :func:`origin_patients_series`)."""
-    return float(origin_patients_series(m, step)[-1])
+    return float(origin_patients_series(run, step)[-1])
 
 
-def outcomes(m: DiffusionModel) -> dict[str, float]:
+def outcomes(run: Run) -> dict[str, float]:
     """The fitted and predicted quantities of one finished run (raw model units and Harteraad scale)."""
-    p = m.params
+    p = run.params
     fact = step_of(p, *HARTERAAD_MONTH)
     ec = step_of(p, *EFFECTIVE_CARDIO_END)
     pred = step_of(p, *PREDICTION_MONTH)
-    scale = harteraad_scale(m)
-    hospitals = m.region.org_type == HOSPITAL
-    origins = np.zeros(m.region.n, dtype=bool)
-    origins[[o.index for o in m.origins]] = True
-    live_fact = adopted_at(m, fact)[0]
-    live_pred = adopted_at(m, pred)[0]
-    enrolled = national_enrolled(m)
-    origin_2014 = origin_patients_through(m, ec)
+    scale = harteraad_scale(run)
+    hospitals = run.region.org_type == HOSPITAL
+    origins = np.zeros(run.region.n, dtype=bool)
+    origins[run.rep.origins] = True
+    live_fact = adopted_at(run, fact)[0]
+    live_pred = adopted_at(run, pred)[0]
+    enrolled = national_enrolled(run)
+    origin_2014 = origin_patients_through(run, ec)
+    counts = run.rep.state_counts
     return {
         "enrolled_2018": float(enrolled[fact]),
         "share_2018": float(enrolled[fact] * scale / HARTERAAD_PATIENTS),
@@ -219,25 +242,33 @@ def outcomes(m: DiffusionModel) -> dict[str, float]:
         "origin_patients_2014_harteraad": origin_2014 * scale,
         "hospitals_beyond_origins_2018": float((live_fact & hospitals & ~origins).sum()),
         "hospitals_live_2018": float((live_fact & hospitals).sum()),
-        "hospital_share_2013_03": hospitals_live_share(m, step_of(p, *INVENTORY_2013["date"])),
+        "hospital_share_2013_03": hospitals_live_share(run, step_of(p, *INVENTORY_2013["date"])),
         "hospitals_live_2019": float((live_pred & hospitals).sum()),
-        "hospital_share_2019": hospitals_live_share(m, pred),
-        "hospital_share_with_patients_2019": float((live_pred & hospitals & (hospital_heart_failure(m) > 0)).sum()
+        "hospital_share_2019": hospitals_live_share(run, pred),
+        "hospital_share_with_patients_2019": float((live_pred & hospitals & (hospital_heart_failure(run) > 0)).sum()
                                                    / hospitals.sum()),
-        "offering_share_2019": offering_share(m, pred),
+        "offering_share_2019": offering_share(run, pred),
         "enrolled_2019": float(enrolled[pred]),
         "users_2019_harteraad": float(enrolled[pred] * scale),
-        "gp_live_2019": float(m.state_counts[pred, GP, OrgState.ADOPTED]),
-        "home_care_live_2019": float(m.state_counts[pred, ORG_TYPES.index("home_care"), OrgState.ADOPTED]),
-        "hf_population": heart_failure_population(m),
+        "gp_live_2019": float(counts[pred, GP, OrgState.ADOPTED]),
+        "home_care_live_2019": float(counts[pred, ORG_TYPES.index("home_care"), OrgState.ADOPTED]),
+        "hf_population": heart_failure_population(run),
         "hospital_orgs": float(hospitals.sum()),
     }
 
 
-# ------------------------------------------------------------------------------------------ prior and runs
-def prior_dimensions(path: str | Path = SCENARIO, params: Params | None = None) -> list[Dimension]:
+def record(rep: Replication, params: Params, region: Region) -> dict[str, Any]:
+    """One replication reduced where it ran (the runner's ``reduce``): its outcomes and the four monthly series."""
+    run = Run(rep, params, region)
+    return {"row": {"replication": rep.replication, **outcomes(run)}, "enrolled": national_enrolled(run),
+            "hospitals_live": hospitals_live_share(run), "offering": offering_share(run),
+            "origin_cumulative": origin_patients_series(run, step_of(params, *EFFECTIVE_CARDIO_END)),
+            "scale": harteraad_scale(run)}
+
+
+# ------------------------------------------------------------------------------------------ prior
+def prior_dimensions(path: str | Path, params: Params) -> list[Dimension]:
     """The scenario's ``[uncertain]`` table as checked dimensions; log-uniform ones must have ``low > 0``."""
-    params = params if params is not None else load_scenario(path)
     dims = uncertain_dimensions(path, params)
     for d in dims:
         if d.name in LOG_UNIFORM and d.low <= 0:
@@ -279,31 +310,14 @@ class Simulations:
     origin_cumulative: np.ndarray  # (runs, steps to Dec 2014 + 1) the origins' distinct patients since month 0
     scale: float                # Harteraad scale of the region
 
-
-def simulate(base: Params, region: Region, draws: pd.DataFrame, replications: int,
-             progress: bool = False) -> Simulations:
-    """Run ``replications`` replications of every parameter set; replication numbers ``draw x R + k`` never repeat."""
-    names = [c for c in draws.columns if c != "draw"]
-    rows, enrolled, live, offering, origin = [], [], [], [], []
-    ec = step_of(base, *EFFECTIVE_CARDIO_END)
-    scale = float("nan")
-    start = time.perf_counter()
-    for i, draw in enumerate(draws.to_dict("records")):
-        values = {n: draw[n] for n in names}
-        params = apply_draw(base, values)
-        for k in range(replications):
-            rep = int(draw["draw"]) * replications + k
-            m = DiffusionModel(params, replication=rep, region=region, agent_views=False).run()
-            rows.append({"draw": int(draw["draw"]), "replication": rep, **values, **outcomes(m)})
-            enrolled.append(national_enrolled(m))
-            live.append(hospitals_live_share(m))
-            offering.append(offering_share(m))
-            origin.append(origin_patients_series(m, ec))
-            scale = harteraad_scale(m)
-        if progress and (i + 1) % 50 == 0:
-            rate = (time.perf_counter() - start) / (i + 1)
-            print(f"  {i + 1}/{len(draws)} parameter sets, {rate * (len(draws) - i - 1):.0f} s to go", file=sys.stderr)
-    return Simulations(pd.DataFrame(rows), np.array(enrolled), np.array(live), np.array(offering), np.array(origin), scale)
+    @classmethod
+    def of(cls, records: list[dict[str, Any]], values: list[dict[str, Any]]) -> Simulations:
+        """The records of every run (:func:`record`), each beside the parameter set it ran with."""
+        rows = [{"draw": v["draw"], "replication": r["row"]["replication"], **{k: x for k, x in v.items() if k != "draw"},
+                 **{k: x for k, x in r["row"].items() if k != "replication"}} for r, v in zip(records, values, strict=True)]
+        stack = lambda key: np.array([r[key] for r in records])  # noqa: E731
+        return cls(pd.DataFrame(rows), stack("enrolled"), stack("hospitals_live"), stack("offering"),
+                   stack("origin_cumulative"), float(records[-1]["scale"]) if records else float("nan"))
 
 
 # ------------------------------------------------------------------------------------------ fit and prediction
@@ -364,23 +378,6 @@ class Validation:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def run_validation(scenario: str | Path = SCENARIO, draws: int = 1000, replications: int = 3, seed: int | None = None,
-                   acceptance: Acceptance | None = None, progress: bool = False) -> Validation:
-    """Draw from the prior, run, accept by the facts and predict 2019; deterministic for ``seed``."""
-    start = time.perf_counter()
-    base = load_scenario(scenario)
-    seed = base.simulation.seed if seed is None else int(seed)
-    base = apply(base, {"simulation.seed": seed}, source="--seed")
-    dims = prior_dimensions(scenario, base)
-    sample = prior_draws(dims, draws, seed)
-    region = build_region(base)
-    sims = simulate(base, region, sample, replications, progress=progress)
-    acceptance = acceptance or Acceptance()
-    accepted = acceptance.mask(sims.table)
-    return Validation(dims, sample, sims, acceptance, accepted, predict(sims.table, accepted), base, seed, replications,
-                      time.perf_counter() - start)
-
-
 def sensitivity(v: Validation) -> pd.DataFrame:
     """The prediction under other tolerances and the raw-count mapping, from the same runs (no new simulation)."""
     rows = []
@@ -401,24 +398,6 @@ def sensitivity(v: Validation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reimbursement_check(v: Validation, month: int) -> dict[str, Any]:
-    """Re-run the accepted runs with reimbursement from ``month`` instead: how the prediction moves."""
-    table = v.sims.table[v.accepted]
-    names = [d.name for d in v.dims]
-    base = apply(v.params, {"insurer.fixed_start_month": month}, source="reimbursement check")
-    region = build_region(base)
-    rows = []
-    for row in table.to_dict("records"):
-        values = {n: row[n] for n in names}
-        m = DiffusionModel(apply_draw(base, values), replication=int(row["replication"]), region=region, agent_views=False).run()
-        rows.append(outcomes(m))
-    again = pd.DataFrame(rows)
-    still = v.acceptance.mask(again) if len(again) else np.zeros(0, dtype=bool)
-    return {"fixed_start_month": month, "runs": len(again), "still_accepted": int(still.sum()),
-            "prediction": {name: interval(again[name]) for name in PREDICTED} if len(again) else {}}
-
-
-# ------------------------------------------------------------------------------------------ output
 def accepted_ranges(v: Validation) -> pd.DataFrame:
     """Prior range and accepted (posterior) median and 90% interval of each fitted parameter."""
     rows = []
@@ -428,118 +407,3 @@ def accepted_ranges(v: Validation) -> pd.DataFrame:
                      "prior_scale": "log-uniform" if d.name in LOG_UNIFORM else "uniform",
                      "accepted_q05": post["q05"], "accepted_median": post["median"], "accepted_q95": post["q95"]})
     return pd.DataFrame(rows)
-
-
-def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, Any] | None = None,
-          command: list[str] | None = None, seconds: float | None = None) -> dict[str, Any]:
-    """Write simulations.csv, accepted.csv, parameters.csv, sensitivity.csv, summary.json and validation.png.
-
-    The folder is written complete or not at all: a new folder is built beside ``out`` and takes its
-    place at the end; an existing ``out`` is replaced only with ``overwrite``.
-    """
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise ResultsError(f"{out}: already exists; pass --overwrite to replace it "
-                           "(the old folder stays until the new one is complete)")
-    return replace_atomically(lambda tmp: _write_files(v, tmp, checks, command, seconds), out)
-
-
-def _write_files(v: Validation, out: Path, checks: dict[str, Any] | None, command: list[str] | None,
-                 seconds: float | None) -> dict[str, Any]:
-    """Every file of the validation folder, into ``out`` (a fresh folder that replaces the old one when complete)."""
-    table = v.sims.table.copy()
-    table.insert(2, "accepted", v.accepted)
-    # parameters in full (a row re-runs exactly: apply_draw + its replication number), outcomes to 6 digits
-    names = {d.name for d in v.dims}
-    for col in table.columns:
-        if col not in names and table[col].dtype.kind == "f":
-            table[col] = [float(f"{x:.6g}") for x in table[col]]
-    table.to_csv(out / "simulations.csv", index=False)
-    table[v.accepted].to_csv(out / "accepted.csv", index=False)
-    ranges = accepted_ranges(v)
-    ranges.to_csv(out / "parameters.csv", index=False, float_format="%.6g")
-    sens = sensitivity(v)
-    sens.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g")
-    from diffusion_sim.publish.analysis_figures import validation_figure
-
-    validation_figure(v, out / "validation.png")
-    acc = v.accepted
-    summary = {
-        "written": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": command or [],
-        "scenario": str(SCENARIO.relative_to(ROOT)),
-        "diffusion_sim": __version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "seed": v.seed,
-        "parameter_sets": len(v.draws),
-        "replications_per_set": v.replications,
-        "runs": int(acc.size),
-        "accepted": int(acc.sum()),
-        "acceptance_rate": float(acc.mean()) if acc.size else float("nan"),
-        "accepted_parameter_sets": int(v.sims.table.loc[acc, "draw"].nunique()),
-        "acceptance": asdict(v.acceptance),
-        "conditions_met": {
-            "users_2018": int(Acceptance(v.acceptance.tolerance, 1e9, v.acceptance.mapping).mask(v.sims.table).sum()),
-            "effective_cardio": int(Acceptance(1e9, v.acceptance.ec_factor, v.acceptance.mapping).mask(v.sims.table).sum()),
-            "spread_beyond_origins": int((v.sims.table["hospitals_beyond_origins_2018"] >= 1).sum()),
-        },
-        "harteraad_scale": v.sims.scale,
-        "model_heart_failure_population": float(v.sims.table["hf_population"].iloc[0]),
-        "prediction": v.prediction,
-        "accepted_hospitals_live_2019": interval(v.sims.table.loc[acc, "hospitals_live_2019"]),
-        "accepted_hospitals_live_2018": interval(v.sims.table.loc[acc, "hospitals_live_2018"]),
-        "accepted_hospital_share_2013_03": interval(v.sims.table.loc[acc, "hospital_share_2013_03"]),
-        "accepted_origin_patients_2014_harteraad": interval(v.sims.table.loc[acc, "origin_patients_2014_harteraad"]),
-        "accepted_users_2018_harteraad": interval(v.sims.table.loc[acc, "users_2018_harteraad"]),
-        "accepted_hospital_share_with_patients_2019": interval(v.sims.table.loc[acc, "hospital_share_with_patients_2019"]),
-        "accepted_users_2019_harteraad": interval(v.sims.table.loc[acc, "users_2019_harteraad"]),
-        "prior_prediction": {name: interval(v.sims.table[name]) for name in PREDICTED},
-        "seconds_simulation": v.seconds,
-        **(checks or {}),
-    }
-    if seconds is not None:
-        summary["seconds_total"] = seconds
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n", encoding="utf-8")
-    return summary
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: run the whole validation and write its folder."""
-    ap = argparse.ArgumentParser(prog="python -m diffusion_sim.analysis.validation", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation", help="folder for the tables, summary and figure")
-    ap.add_argument("--scenario", type=Path, default=SCENARIO)
-    ap.add_argument("--draws", type=int, default=1000, help="parameter sets from the prior (Latin hypercube)")
-    ap.add_argument("--replications", type=int, default=3, help="replications per parameter set")
-    ap.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's simulation.seed)")
-    ap.add_argument("--tolerance", type=float, default=0.25, help="accepted relative distance from 1,200 users in 2018")
-    ap.add_argument("--ec-factor", type=float, default=2.0, help="accepted factor around 414 Effective Cardio patients")
-    ap.add_argument("--mapping", choices=("share", "count"), default="share")
-    ap.add_argument("--check-month", type=int, default=49,
-                    help="re-run the accepted runs with reimbursement from this month (0: skip)")
-    ap.add_argument("--overwrite", action="store_true", help="replace the files of an existing --out folder")
-    ap.add_argument("-q", "--quiet", action="store_true")
-    args = ap.parse_args(argv)
-    if args.out.exists() and not args.overwrite:
-        print(f"{args.out}: already exists; pass --overwrite to replace it", file=sys.stderr)
-        return 2
-    start = time.perf_counter()
-    v = run_validation(args.scenario, args.draws, args.replications, args.seed,
-                       Acceptance(args.tolerance, args.ec_factor, args.mapping), progress=not args.quiet)
-    checks: dict[str, Any] = {}
-    if args.check_month:
-        checks["reimbursement_check"] = reimbursement_check(v, args.check_month)
-    summary = write(v, args.out, overwrite=True, checks=checks, seconds=time.perf_counter() - start,
-                    command=["python", "-m", "diffusion_sim.analysis.validation", *(argv if argv is not None else sys.argv[1:])])
-    if not args.quiet:
-        print(f"accepted {summary['accepted']} of {summary['runs']} runs ({summary['acceptance_rate']:.1%})")
-        for name, label in PREDICTED.items():
-            r = v.prediction[name]
-            print(f"{label}: {r['median']:.1%} (90% interval {r['q05']:.1%} - {r['q95']:.1%})")
-        print(accepted_ranges(v).to_string(index=False))
-        print(f"written to {args.out} in {summary['seconds_total']:.0f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

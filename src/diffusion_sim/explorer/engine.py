@@ -222,7 +222,8 @@ def make_study(scenarios: list[Params], results: list[list[Replication]], replic
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]
     paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None
-    meta = manifest(scenarios, ["explorer"] * len(scenarios), regions, replications, 0, ["diffusion-sim", "explore"])
+    meta = manifest("explore", scenarios, ["explorer"] * len(scenarios), replications=replications, workers=0,
+                    command=["diffusion-sim", "explore"], regions=regions)
     rs = ResultSet(summary=tables["summary"], monthly=tables["monthly"], states=tables["states"],
                    org_events=tables["org_events"], organisations=tables["organisations"], manifest=meta, paired=paired)
     sim = scenarios[0].simulation

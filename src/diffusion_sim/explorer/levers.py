@@ -19,7 +19,7 @@ from diffusion_sim.params import ORG_TYPES, Params, change, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, fmt_parameter
 from diffusion_sim.publish.formats import Lang, month_label
 from diffusion_sim.publish.words import ORG_TYPE_LABELS
-from diffusion_sim.study import align
+from diffusion_sim.studies.compare import align
 
 Scope = Literal["strategy", "both"]
 Control = Literal["slider", "switch", "select", "number"]

@@ -26,7 +26,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from diffusion_sim import __version__
-from diffusion_sim.analysis.regions import format_ratio
 from diffusion_sim.analysis.space import Dimension
 from diffusion_sim.analysis.validation import (
     EFFECTIVE_CARDIO_END,
@@ -52,6 +51,7 @@ from diffusion_sim.publish.style import (
     save,
     strategy_colours,
 )
+from diffusion_sim.publish.terminal import format_ratio
 from diffusion_sim.publish.words import strategy_text
 
 MAX_LINES = 6  # levels of a second swept parameter drawn as separate lines; more are averaged over
@@ -402,6 +402,23 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
 # Effective Cardio origins, and every run of the prior (light grey, as dark as the earlier #999999 band).
 FIT_COLOUR, PREDICTION_COLOUR, ORIGINS_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["green"]
 PRIOR_COLOUR, PRIOR_ALPHA = LIGHT, 0.22
+
+
+def regions_figures(summary: pd.DataFrame, replications: int, seed: int, months: int, folder: Path) -> list[str]:
+    """The regions study's figure as ``regions.png`` and ``regions.svg`` in ``folder`` (house style, reproducible SVG)."""
+    fig = regions_figure(summary, replications, seed, months)
+    names = []
+    with house_style():
+        for fmt in ("png", "svg"):
+            save(fig, folder / f"regions.{fmt}")
+            names.append(f"regions.{fmt}")
+    return names
+
+
+def validation_figures(v: Validation, folder: Path) -> list[str]:
+    """The validation figure as ``validation.png`` in ``folder``."""
+    validation_figure(v, folder / "validation.png")
+    return ["validation.png"]
 
 
 def validation_figure(v: Validation, path: Path) -> None:

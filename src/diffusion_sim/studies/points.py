@@ -1,4 +1,4 @@
-"""Evaluate a design: every point's replications through the executors, as one tidy table.
+"""Run a design: every point's replications through the executors, as one tidy table.
 
 Point ``k``, replication ``i`` runs with replication ``i``'s random streams (common random numbers:
 two points differ only by their parameter values), because every point is one scenario given to
@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,14 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diffusion_sim import __version__
+from diffusion_sim.analysis.space import Dimension, apply
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.executors import run_all
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import Params
-from diffusion_sim.results import atomic_folder, environment, file_hashes
-
-from .space import Dimension, apply
 
 Progress = Callable[[int], None]
 
@@ -156,37 +152,6 @@ def fingerprint_id(fingerprint: dict[str, Any]) -> str:
     """A short stable hash of a study's arguments (names default output folders)."""
     text = json.dumps(fingerprint, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
-
-
-# ---------------------------------------------------------------------------- writing an analysis folder
-def analysis_manifest(kind: str, base: Params, source: str, command: list[str] | None, **extra: Any) -> dict[str, Any]:
-    """What produced an analysis folder: the scenario, the settings and the software versions."""
-    return {
-        "kind": kind,
-        "package": "diffusion-sim",
-        "version": __version__,
-        "created_utc": _now(),
-        "command": command if command is not None else sys.argv,
-        "scenario_file": source,
-        "scenario": base.model_dump(mode="json"),
-        **extra,
-        "environment": environment(),
-    }
-
-
-def write_folder(
-    out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any], figures: Callable[[Path], list[str]] | None = None
-) -> Path:
-    """Write tables (Parquet and CSV), figures and ``manifest.json`` into ``out`` atomically; never overwrite."""
-    with atomic_folder(out) as tmp:
-        for name, frame in tables.items():
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            frame.to_csv(tmp / f"{name}.csv", index=False)
-        meta = dict(meta)
-        meta["figures"] = figures(tmp) if figures is not None else []
-        meta["files"] = file_hashes(tmp)
-        (tmp / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
-    return Path(out)
 
 
 def _now() -> str:

@@ -1,0 +1,207 @@
+"""Policy analysis commands: ``sweep``, ``sensitivity`` and ``calibrate`` (studies in ``studies/``)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from diffusion_sim.cli.common import (
+    Months,
+    Out,
+    Outcomes,
+    Quiet,
+    Replications,
+    Scheduler,
+    Seed,
+    Sets,
+    Ticker,
+    Varies,
+    Workers,
+    app,
+    err_console,
+    fail,
+    load,
+    out_console,
+    progress_bar,
+    workers_or_all,
+)
+from diffusion_sim.errors import DiffusionSimError, Interrupted, ScenarioError
+
+
+@app.command()
+def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], vary: Varies,
+          design: Annotated[str, typer.Option("--design", help="grid (every combination) or lhs (Latin hypercube).")] = "grid",
+          samples: Annotated[int | None, typer.Option(
+              "--samples", min=2, help="Points of an lhs design (default 10 per parameter).")] = None,
+          replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None,
+          set_: Sets = None, outcome: Outcomes = None,
+          resume: Annotated[bool, typer.Option(
+              "--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
+          quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+    """Run a parameter study with common random numbers; write a tidy table, figures and heat maps."""
+    from diffusion_sim.analysis.space import parse_ranges
+    from diffusion_sim.publish.analysis_figures import sweep_figures
+    from diffusion_sim.studies.sweep import plan_sweep, run_sweep
+
+    started = time.perf_counter()
+    plan = None
+    try:
+        base = load([scenario], seed, months, set_)[0]
+        dims = parse_ranges(vary, base)
+        plan = plan_sweep(base, str(scenario), dims, design, samples, replications, out, stem=scenario.stem)  # type: ignore[arg-type]
+        n_workers = workers_or_all(workers)
+        with progress_bar(quiet, "sweep") as bar:
+            tick = Ticker(bar, plan.total, f"{len(plan.design)} points x {plan.replications} replications")
+            result = run_sweep(plan, n_workers, tick, resume=resume, outcomes=outcome, command=sys.argv, scheduler=scheduler,
+                               draw=sweep_figures)
+    except DiffusionSimError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        where = f"; finished points are kept in {plan.work_path}, run the same command with --resume to go on" if plan else ""
+        err_console.print(f"diffusion-sim: interrupted{where}")
+        raise typer.Exit(code=Interrupted.exit_code) from None
+    elapsed = time.perf_counter() - started
+    _print_points(result.points, [d.column for d in dims])
+    resumed = f" ({result.resumed_points} points resumed from earlier work)" if result.resumed_points else ""
+    out_console.print(f"{plan.total:,} replications in {elapsed:.1f} s on {n_workers} worker(s){resumed}; "
+                      f"results in [bold]{result.folder}[/bold]")
+
+
+def _print_points(points: Any, names: list[str]) -> None:
+    from diffusion_sim.analysis.sweep import PLOTTED
+
+    t = Table(title="Sweep: mean over replications ± Monte Carlo standard error", title_justify="left")
+    for n in names:
+        t.add_column(n, justify="right")
+    shown = (*PLOTTED,)
+    for o in shown:
+        t.add_column(o, justify="right")
+    for _, r in points.head(60).iterrows():
+        cells = [str(r[n]) if isinstance(r[n], bool | str) else f"{r[n]:,.6g}" for n in names]
+        cells += [f"{r[o]:,.3g} ± {r[o + '_mcse']:,.2g}" for o in shown]
+        t.add_row(*cells)
+    out_console.print(t)
+    if len(points) > 60:
+        out_console.print(f"... {len(points) - 60} more points in points.csv")
+
+
+@app.command()
+def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an \\[uncertain] table.")],
+                method: Annotated[str, typer.Option(
+                    "--method", help="morris (screening) or sobol (variance shares).")] = "morris",
+                replications: Annotated[int, typer.Option(
+                    "--replications", "-n", min=1, help="Replications averaged per design point.")] = 10,
+                samples: Annotated[int | None, typer.Option(
+                    "--samples", min=2, help="First sample size: Morris trajectories (10) or "
+                                             "Sobol' base samples (64, a power of two).")] = None,
+                max_samples: Annotated[int | None, typer.Option(
+                    "--max-samples", min=2, help="Largest sample size when growing until the ranking holds (80 / 256).")] = None,
+                top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
+                seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
+                outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+    """Rank the scenario's uncertain parameters by their effect on the key outcomes (SALib)."""
+    from diffusion_sim.analysis.sensitivity import METHODS
+    from diffusion_sim.analysis.space import uncertain_dimensions
+    from diffusion_sim.publish.analysis_figures import tornado
+    from diffusion_sim.studies.points import fingerprint_id
+    from diffusion_sim.studies.sensitivity import run_sensitivity
+
+    started = time.perf_counter()
+    try:
+        if method not in METHODS:
+            raise ScenarioError(f"--method {method}: unknown method; allowed: {', '.join(METHODS)}")
+        base = load([scenario], seed, months, set_)[0]
+        dims = uncertain_dimensions(scenario, base)
+        key = fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples,
+                              'K': max_samples})
+        folder = out or Path("results") / f"sensitivity-{scenario.stem}-{method}-{key}"
+        n_workers = workers_or_all(workers)
+        with progress_bar(quiet, "sensitivity") as bar:
+            tick = Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
+            result = run_sensitivity(base, str(scenario), dims, folder, method, outcome, replications, n_workers, tick, tick.plan,  # type: ignore[arg-type]
+                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler, draw=tornado)
+    except DiffusionSimError as exc:
+        raise fail(exc) from None
+    _print_indices(result.indices, method)
+    for note in result.notes:
+        out_console.print(f"note: {note}")
+    status = "converged" if result.converged else "NOT converged (see notes)"
+    out_console.print(f"{method}: sample size {result.size}, {result.points:,} design points x {replications} replications, "
+                      f"{status}; {time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
+
+
+def _print_indices(indices: Any, method: str) -> None:
+    metric = "mu_star" if method == "morris" else "ST"
+    for outcome_name, rows in indices.groupby("outcome", sort=False):
+        noise = rows["noise_share"].iloc[0]
+        noise_text = f"{noise:.1%}" if noise == noise else "n/a: no variation"
+        t = Table(title=f"{outcome_name}: {metric} with 95% CI (noise share {noise_text})", title_justify="left")
+        for col in ("rank", "parameter", metric, "95% CI", "S1" if method == "sobol" else "sigma", "separated from next"):
+            t.add_column(col, justify="left" if col == "parameter" else "right")
+        for _, r in rows.iterrows():
+            second = r["S1"] if method == "sobol" else r["sigma"]
+            t.add_row(str(r["rank"]), r["parameter"], f"{r[metric]:.4g}",
+                      f"[{r[metric] - r[metric + '_conf']:.3g}, {r[metric] + r[metric + '_conf']:.3g}]", f"{second:.3g}",
+                      "yes" if r["separated_from_next"] else "no")
+        out_console.print(t)
+
+
+@app.command()
+def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file to start from.")],
+              target: Annotated[list[str], typer.Option("--target", help="NAME=VALUE, an outcome's mean over replications, "
+                                                                         "e.g. spread_beyond_origin=0.35. Repeatable.")],
+              fit: Annotated[list[str], typer.Option(
+                  "--fit", help="PARAM=LOW:HIGH to fit within, e.g. diffusion.q=0:0.25. Repeatable.")],
+              replications: Annotated[int, typer.Option("--replications", "-n", min=2, help="Replications per candidate.")] = 100,
+              check: Annotated[int, typer.Option("--check", min=2, help="Fresh replications to check the fit on.")] = 400,
+              maxiter: Annotated[int, typer.Option(
+                  "--maxiter", min=1, help="Generations of differential evolution at most.")] = 15,
+              popsize: Annotated[int, typer.Option(
+                  "--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
+              seed: Seed = None, months: Months = None, workers: Workers = None, set_: Sets = None,
+              out: Annotated[Path | None, typer.Option(
+                  "--out", help="Fitted scenario file to write (default: <scenario>-calibrated.toml beside it).")] = None,
+              results: Annotated[Path | None, typer.Option("--results", help="Folder for the fit's tables and figure.")] = None,
+              quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+    """Fit parameters to observed targets and write the fitted scenario file with the fit's quality."""
+    from diffusion_sim.analysis.calibrate import parse_targets
+    from diffusion_sim.analysis.space import parse_ranges
+    from diffusion_sim.publish.analysis_figures import calibration_figure
+    from diffusion_sim.results import new_results_dir
+    from diffusion_sim.studies.calibrate import run_calibration
+
+    started = time.perf_counter()
+    try:
+        targets = parse_targets(target)
+        base = load([scenario], seed, months, set_)[0]
+        dims = parse_ranges(fit, base, option="--fit")
+        fitted_file = out or scenario.with_name(f"{scenario.stem}-calibrated.toml")
+        folder = results or new_results_dir(Path("results"), f"calibrate-{scenario.stem}")
+        n_workers = workers_or_all(workers)
+        with progress_bar(quiet, "calibrate") as bar:
+            tick = Ticker(bar, None, f"calibrating {', '.join(d.name for d in dims)}")
+            result, written, folder = run_calibration(base, scenario, dims, targets, fitted_file, folder, replications, check,
+                                                      n_workers, tick, maxiter, popsize, command=sys.argv, scheduler=scheduler,
+                                                      draw=calibration_figure)
+    except DiffusionSimError as exc:
+        raise fail(exc) from None
+    t = Table(title="Calibration: target vs achieved (mean ± Monte Carlo standard error)", title_justify="left")
+    for col in ("target", "value", "fitting replications", "fresh replications", "z"):
+        t.add_column(col, justify="right")
+    for _, r in result.fit.iterrows():
+        fitted = f"{r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} (n={r['fitted_replications']})"
+        t.add_row(r["target"], f"{r['value']:g}", fitted,
+                  f"{r['check_value']:.4g} ± {r['check_mcse']:.2g} (n={r['check_replications']})", f"{r['z']:+.2f}")
+    out_console.print(t)
+    for name, value in result.fitted.items():
+        out_console.print(f"fitted {name} = {value}")
+    out_console.print(f"{result.evaluations} candidates in {result.generations} generations ({result.message}); "
+                      f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
+    out_console.print(f"fitted scenario: [bold]{written}[/bold]; fit tables and figure: [bold]{folder}[/bold]")
+
+

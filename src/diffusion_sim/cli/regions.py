@@ -1,0 +1,84 @@
+"""``regions``: the same strategy in several regions (the study is ``studies/regions.py``)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from diffusion_sim.cli.common import (
+    Months,
+    Out,
+    Quiet,
+    Replications,
+    Scheduler,
+    Seed,
+    Sets,
+    Ticker,
+    Workers,
+    app,
+    err_console,
+    fail,
+    load,
+    out_console,
+    progress_bar,
+    workers_or_all,
+)
+from diffusion_sim.errors import DiffusionSimError, Interrupted
+
+RegionNames = Annotated[list[str], typer.Option(
+    "--region", help="A shipped preset (zuidwest, rotterdam-rijnmond, nederland), a province (CBS spelling, e.g. Utrecht, "
+                     "Fryslân) or comma-separated CBS municipality codes (GM0664,GM0687). Repeat for each region.")]
+Reference = Annotated[Path | None, typer.Option("--reference", help="Scenario to compare against in every region, replication "
+                                                                   "by replication, e.g. scenarios/zuidwest-isolated.toml.")]
+
+
+@app.command()
+def regions(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file: the strategy to repeat elsewhere.")],
+            region: RegionNames, reference: Reference = None, replications: Replications = None, seed: Seed = None,
+            months: Months = None, workers: Workers = None, set_: Sets = None, out: Out = None, quiet: Quiet = False,
+            scheduler: Scheduler = None) -> None:
+    """Run a scenario in several regions (common random numbers): reach per euro and months to the targets per region.
+
+    The origin moves to a region's most populous municipality with an eligible organisation of its type
+    when the scenario's origin lies outside it (docs/regions.md).
+    """
+    from diffusion_sim.publish.analysis_figures import regions_figures
+    from diffusion_sim.publish.terminal import display_tables
+    from diffusion_sim.results import new_results_dir
+    from diffusion_sim.studies.regions import run_region_comparison
+
+    paths = [reference, scenario] if reference is not None else [scenario]
+    started = time.perf_counter()
+    try:
+        scenarios = load(paths, seed, months, set_)
+        folder = out or new_results_dir(Path("results"), "regions")
+        n_workers = workers_or_all(workers)
+        with progress_bar(quiet, "regions") as bar:
+            tick = Ticker(bar, None, f"{len(region)} region(s) x {len(paths)} scenario(s)")
+            result = run_region_comparison(scenarios, [str(p) for p in paths], region, folder, replications, n_workers, tick,
+                                           command=sys.argv, scheduler=scheduler, on_plan=tick.plan, draw=regions_figures)
+    except DiffusionSimError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
+        raise typer.Exit(code=Interrupted.exit_code) from None
+    for title, frame in display_tables(result.summary):
+        t = Table(title=title, title_justify="left")
+        for k, col in enumerate(frame.columns):  # a narrow terminal folds a long number rather than cutting it off
+            t.add_column(col, justify="left" if k < 2 else "right", overflow="fold")
+        for k, row in enumerate(frame.itertuples(index=False)):
+            if k and row[0]:
+                t.add_section()  # a line before each region
+            t.add_row(*map(str, row))
+        out_console.print(t)
+    total = len(result.tidy)
+    out_console.print(f"{total:,} replications in {time.perf_counter() - started:.1f} s on "
+                      f"{f'the Dask cluster at {scheduler}' if scheduler else f'{n_workers} worker(s)'}; "
+                      f"results in [bold]{result.folder}[/bold]")
+
+

@@ -1,0 +1,83 @@
+"""``validate``: the test against reality (heart-failure telemonitoring in the Netherlands, 2012-2019)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from diffusion_sim.cli.common import (
+    Quiet,
+    Scheduler,
+    Ticker,
+    Workers,
+    app,
+    err_console,
+    fail,
+    out_console,
+    progress_bar,
+    workers_or_all,
+)
+from diffusion_sim.errors import DiffusionSimError, Interrupted
+
+Mapping = Annotated[str, typer.Option("--mapping", help="share: compare patients on Harteraad's scale; count: raw model counts.")]
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="The validation scenario with its [uncertain] prior.")] = Path(
+        "scenarios/validation-nl-2012.toml"),
+    out: Annotated[Path | None, typer.Option("--out", help="Folder to write (default: a new folder under results/).")] = None,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Parameter sets from the prior (Latin hypercube).")] = 1000,
+    replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications per parameter set.")] = 3,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: the scenario's).")] = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0, help="Accepted relative distance from 1,200 users "
+                                                                      "in 2018.")] = 0.25,
+    ec_factor: Annotated[float, typer.Option("--ec-factor", min=1, help="Accepted factor around the 414 Effective "
+                                                                      "Cardio patients.")] = 2.0,
+    mapping: Mapping = "share",
+    check_month: Annotated[int, typer.Option("--check-month", min=0, help="Re-run the accepted runs with reimbursement "
+                                                                          "from this month (0: skip).")] = 49,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --out folder (whole, once the new "
+                                                                "one is complete).")] = False,
+    workers: Workers = None, quiet: Quiet = False, scheduler: Scheduler = None,
+) -> None:
+    """Fit the isolated strategy to the Dutch facts up to 2018 and predict 2019, out of sample (docs/validation.md)."""
+    from diffusion_sim.analysis.validation import PREDICTED, Acceptance, accepted_ranges
+    from diffusion_sim.errors import ScenarioError
+    from diffusion_sim.publish.analysis_figures import validation_figures
+    from diffusion_sim.results import new_results_dir
+    from diffusion_sim.studies.validate import reimbursement_check, run_validation, write
+
+    started = time.perf_counter()
+    try:
+        if mapping not in ("share", "count"):
+            raise ScenarioError(f"--mapping {mapping}: allowed: share, count")
+        folder = out or new_results_dir(Path("results"), "validation")
+        if folder.exists() and not overwrite:
+            raise ScenarioError(f"--out {folder}: already exists; pass --overwrite to replace it")
+        n_workers = workers_or_all(workers)
+        with progress_bar(quiet, "validation") as bar:
+            tick = Ticker(bar, draws * replications, f"{draws} parameter sets x {replications} replications")
+            v = run_validation(scenario, draws, replications, seed, Acceptance(tolerance, ec_factor, mapping), n_workers,
+                               tick, scheduler)
+            checks = {}
+            if check_month:
+                tick.plan(int(v.accepted.sum()))
+                checks["reimbursement_check"] = reimbursement_check(v, check_month, n_workers, tick, scheduler)
+        summary = write(v, folder, overwrite=overwrite, checks=checks, command=sys.argv, workers=n_workers,
+                        scheduler=scheduler, draw=validation_figures)
+    except DiffusionSimError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
+        raise typer.Exit(code=Interrupted.exit_code) from None
+    out_console.print(f"accepted {summary['accepted']} of {summary['runs']} runs ({summary['acceptance_rate']:.1%})")
+    for name, label in PREDICTED.items():
+        r = v.prediction[name]
+        out_console.print(f"{label}: {r['median']:.1%} (90% interval {r['q05']:.1%} - {r['q95']:.1%})")
+    out_console.print(accepted_ranges(v).to_string(index=False), markup=False, highlight=False)
+    out_console.print(f"written to {folder} in {time.perf_counter() - started:.0f} s on {n_workers} worker(s)")

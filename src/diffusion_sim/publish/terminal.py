@@ -1,0 +1,137 @@
+"""What the command line prints: numbers and intervals as text for a terminal table (English).
+
+The report and the explorer have their own, bilingual formats (:mod:`diffusion_sim.publish.formats`);
+these are the terminal's: plain ASCII-friendly text, costs with "EUR", times with how often they were
+reached, and the regions study's multi-line cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diffusion_sim.analysis.regions import EXTRA_PER_EUR
+from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, MONTHS_TO_PATIENTS, saved_name
+
+
+def format_value(value: float, unit: str) -> str:
+    """A number as people read it in a table: thousands separated, shares as percentages."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    if np.isinf(value):
+        return "not reached"
+    if unit == "share":
+        return f"{100 * value:.0f}%"
+    if unit == "EUR":
+        return f"EUR {value:,.0f}"
+    if unit == "months":
+        return f"{value:.0f}"
+    return f"{value:,.0f}"
+
+
+def format_interval(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:
+    """``median (low to high)`` for a terminal table, the unit written once; times say how often they were reached."""
+    def bare(v: float) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return "-"
+        if np.isinf(v):
+            return "n.r."
+        return format_value(v, unit).removeprefix("EUR ")
+
+    if all(isinstance(v, float) and np.isnan(v) for v in (median, low, high)):
+        return "no replication to compare"
+    if reached == reached:  # a time to target
+        if reached == 0:
+            return "never within the horizon"
+        if np.isinf(median):
+            return f"not reached in most; {100 * reached:.0f}% reach it"
+        return f"{format_value(median, unit)} ({bare(low)} to {bare(high)}); {100 * reached:.0f}% reach it"
+    return f"{format_value(median, unit)} ({bare(low)} to {bare(high)})"
+
+
+def format_cell(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:
+    """A table cell: the median on one line, the 90% interval below it and, for a time to target, how often it is met.
+
+    A time to target not met in most replications reads "n.r." (not reached), one never met "never".
+    """
+    if all(v != v for v in (median, low, high)):
+        return "-"
+    if reached == reached:  # a time to target
+        if reached == 0:
+            return "never"
+        share = f"{100 * reached:.0f}% reach it"
+        if np.isinf(median):
+            return f"n.r.\n{share}"
+        return f"{format_value(median, unit)}\n({_bare(low, unit)} to {_bare(high, unit)})\n{share}"
+    if unit == "ratio":
+        return f"{format_ratio(median)}\n({format_ratio(low)} to {format_ratio(high)})"
+    text = format_interval(median, low, high, unit)
+    head, sep, tail = text.partition(" (")
+    return f"{head}\n({tail}" if sep else text
+
+
+def _bare(value: float, unit: str) -> str:
+    return "n.r." if np.isinf(value) else format_value(value, unit)
+
+
+def format_ratio(value: float) -> str:
+    """A ratio (patients per EUR 1,000) with as many digits as it needs: 1,234, 12.3 or 1.23; NaN is a dash."""
+    if value != value:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def display_tables(summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The tables to print: each region's outcomes per scenario, then one row per region with the paired differences.
+
+    Cells are strings (the median, the 90% interval below it); costs in thousands of euros, so the tables
+    fit a terminal. In the first table a region's name is given on its first row only (a printer may draw
+    a line there); a moved origin is marked with an asterisk.
+    """
+    scenarios = list(dict.fromkeys(summary["scenario"]))
+    paired = summary[summary["reference"] != ""]
+    plain = summary[summary["reference"] == ""]
+
+    def cell(region: str, scenario: str, outcome: str, frame: pd.DataFrame = plain) -> str:
+        row = frame[(frame["region"] == region) & (frame["scenario"] == scenario) & (frame["outcome"] == outcome)]
+        if row.empty:
+            return "-"
+        r = row.iloc[0]
+        if outcome.startswith("months_saved") and r["n"] == 0:
+            return "neither\nreaches it"
+        if r["unit"] == "EUR":  # in EUR 1,000
+            return format_cell(r["median"] / 1e3, r["low"] / 1e3, r["high"] / 1e3, "patients")
+        return format_cell(r["median"], r["low"], r["high"], r["unit"], r["reached"])
+
+    outcomes, differences = [], []
+    for region, sub in summary.groupby("region", sort=False):
+        first = sub.iloc[0]
+        origin = f"{first['origin_municipality_name']}" + (" *" if first["origin_moved"] else "")
+        facts = f"{int(first['population']):,} inh.\n{int(first['eligible_orgs']):,} eligible\norigin {origin}"
+        for k, s in enumerate(scenarios):
+            outcomes.append({
+                "Region": f"{region}\n{facts}" if k == 0 else "",
+                "Scenario": s,
+                "Patients\nper EUR\n1,000": cell(region, s, "reach_per_eur_1000"),
+                "Months to\n+1,000\npatients": cell(region, s, MONTHS_TO_PATIENTS),
+                "Months\nto 70%": cell(region, s, MONTHS_TO_ADOPTION),
+                "Patients\nby the\nhorizon": cell(region, s, "patients_final"),
+                "Per\n100,000\ninh.": cell(region, s, "patients_final_per_100k"),
+                "Cost,\nEUR\n1,000": cell(region, s, "total_cost_eur"),
+            })
+        for s in scenarios[1:]:
+            ref = paired[paired["scenario"] == s]["reference"].iloc[0]
+            differences.append({
+                "Region": str(region),
+                "Difference": f"{s}\nminus {ref}",
+                "Extra\npatients per\nextra EUR\n1,000": cell(region, s, EXTRA_PER_EUR, paired),
+                "Months\nsaved to\n+1,000": cell(region, s, saved_name(MONTHS_TO_PATIENTS), paired),
+                "Months\nsaved\nto 70%": cell(region, s, saved_name(MONTHS_TO_ADOPTION), paired),
+                "Extra\npatients\nby the\nhorizon": cell(region, s, "patients_final", paired),
+                "Extra\ncost, EUR\n1,000": cell(region, s, "total_cost_eur", paired),
+            })
+    tables = [("Per region and scenario: median (90% interval) over replications. inh.: inhabitants; * origin moved into "
+               "the region; n.r.: not reached; never: in no replication within the horizon", pd.DataFrame(outcomes))]
+    if differences:
+        tables.append(("Per region, paired by replication: median (90% interval)", pd.DataFrame(differences)))
+    return tables

@@ -1,0 +1,248 @@
+"""Calibration as a study: candidates through the executors, a check on fresh replications, the fitted file.
+
+:func:`diffusion_sim.analysis.calibrate.fit` optimises; here every candidate is the mean of
+``replications`` replications (common random numbers, :mod:`diffusion_sim.studies.points`), the best
+point is run again on fresh replications, and two things are written: the fitted scenario file (it
+``extends`` the original and sets only the fitted values, with the fit's quality in its header, through
+the one scenario writer; never over an existing file, and read back to check it gives the fitted
+values) and a results folder with the fit, every candidate and the figure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from diffusion_sim import __version__
+from diffusion_sim.analysis.calibrate import CalibrationResult, check_dimensions, fit, loss_of
+from diffusion_sim.analysis.space import Dimension, apply
+from diffusion_sim.errors import ResultsError
+from diffusion_sim.outcomes import point_outcomes
+from diffusion_sim.params import Params, differences, get
+from diffusion_sim.results import manifest, write_folder
+from diffusion_sim.scenario import load_scenario, to_toml
+from diffusion_sim.studies.points import Progress, evaluate
+
+
+def calibrate(
+    base: Params,
+    dims: list[Dimension],
+    targets: dict[str, float],
+    replications: int = 100,
+    check_replications: int = 400,
+    workers: int = 1,
+    progress: Progress | None = None,
+    seed: int | None = None,
+    maxiter: int = 15,
+    popsize: int = 10,
+    tol: float = 0.01,
+    atol: float = 1e-3,
+    scheduler: str | None = None,
+) -> CalibrationResult:
+    """Fit ``dims`` (each within its range) to ``targets`` by differential evolution; check on fresh replications.
+
+    Every candidate is the mean of ``replications`` replications with common random numbers, run
+    through the executors (:func:`diffusion_sim.analysis.calibrate.fit` does the optimising).
+    """
+    check_dimensions(dims)
+    horizon = base.simulation.months
+
+    def evaluate_points(design: pd.DataFrame) -> pd.DataFrame:
+        tidy = evaluate(base, design, dims, replications, workers, progress, scheduler=scheduler)
+        return point_outcomes(tidy, horizon).set_index("point")
+
+    root = base.simulation.seed if seed is None else seed
+    fitted, history, message, generations = fit(dims, targets, evaluate_points, root, maxiter, popsize, tol, atol)
+    params = apply(base, fitted, source="fitted values")
+    checked = _check(base, dims, fitted, targets, replications, check_replications, workers, progress, scheduler)
+    return CalibrationResult(
+        fitted=fitted,
+        fit=checked,
+        history=history,
+        message=message,
+        generations=generations,
+        evaluations=len(history),
+        loss=float(loss_of(checked.set_index("target")["fitted_value"], targets)),
+        replications=replications,
+        check_replications=check_replications,
+        params=params,
+    )
+
+
+def _check(
+    base: Params,
+    dims: list[Dimension],
+    fitted: dict[str, Any],
+    targets: dict[str, float],
+    replications: int,
+    check: int,
+    workers: int,
+    progress: Progress | None,
+    scheduler: str | None = None,
+) -> pd.DataFrame:
+    """Target versus achieved at the rounded fit: on the fitting replications and on fresh ones."""
+    design = pd.DataFrame([fitted])
+    design.insert(0, "point", [0])
+    tidy = evaluate(base, design, dims, replications + check, workers, progress, scheduler=scheduler)
+    horizon = base.simulation.months
+    in_fit = point_outcomes(tidy[tidy["replication"] < replications], horizon).iloc[0]
+    fresh = point_outcomes(tidy[tidy["replication"] >= replications], horizon).iloc[0]
+    rows = []
+    for name, value in targets.items():
+        mcse = float(fresh[f"{name}_mcse"])
+        diff = float(fresh[name]) - value
+        rows.append(
+            {
+                "target": name,
+                "value": value,
+                "fitted_value": float(in_fit[name]),
+                "fitted_mcse": float(in_fit[f"{name}_mcse"]),
+                "fitted_replications": replications,
+                "check_value": float(fresh[name]),
+                "check_mcse": mcse,
+                "check_replications": check,
+                "z": diff / mcse if mcse > 0 else (0.0 if diff == 0 else float("inf")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- writing the fitted scenario
+def fitted_scenario_text(
+    result: CalibrationResult,
+    base: Params,
+    source: Path,
+    out: Path,
+    dims: list[Dimension],
+    targets: dict[str, float],
+    command: list[str] | None,
+) -> str:
+    """The fitted scenario file: ``extends`` the original, sets the fitted values, records the fit."""
+    parent = os.path.relpath(Path(source).resolve(), Path(out).resolve().parent)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    header = [
+        f"Calibrated by `diffusion-sim calibrate` (diffusion-sim {__version__}) on {stamp}; do not edit by hand,",
+        "run the command again. Only the fitted values and the conditions of the fit differ from the scenario it extends.",
+    ]
+    if command:
+        header.append(f"Command: {' '.join(command)}")
+    header.append(
+        f"Optimiser: scipy.optimize.differential_evolution, {result.generations} generations, "
+        f"{result.evaluations} candidates of {result.replications} replications each ({result.message.rstrip('.')})."
+    )
+    header.append("Fit (targets are means over replications; MCSE = Monte Carlo standard error):")
+    for _, r in result.fit.iterrows():
+        header.append(
+            f"  {r['target']} = {r['value']:g}: {r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} on the "
+            f"{r['fitted_replications']} fitting replications; {r['check_value']:.4g} ± {r['check_mcse']:.2g} on "
+            f"{r['check_replications']} fresh ones (z = {r['z']:+.2f})"
+        )
+    header.append("Ranges searched: " + ", ".join(f"{d.name} in [{d.low:g}, {d.high:g}]" for d in dims))
+    target_text = ", ".join(f"{k} = {v:g}" for k, v in targets.items())
+    data: dict[str, Any] = {
+        "extends": parent,
+        "name": f"{base.name}-calibrated",
+        "description": f"{base.description.rstrip('.')}; calibrated to {target_text}",
+    }
+    comments: dict[str, str] = {}
+
+    def put(name: str, value: Any, remark: str) -> None:
+        *tables, key = name.split(".")
+        node = data
+        for table in tables:
+            node = node.setdefault(table, {})
+        node[key] = value
+        comments[name] = remark
+
+    original = load_scenario(source)
+    for name, was, now in differences(original, base):  # conditions set for the fit (--set, --seed, --months)
+        if name not in result.fitted and name not in ("name", "description"):
+            put(name, now, f"condition of the calibration (was {was!r})")
+    for name, value in result.fitted.items():
+        put(name, value, f"CALIBRATED to {target_text} (was {get(original, name):g})")
+    return to_toml(data, header, comments)
+
+
+def write_fitted_scenario(text: str, out: Path, fitted: dict[str, Any]) -> Path:
+    """Write the fitted file atomically (never over an existing file) and check that it loads to the fit."""
+    out = Path(out)
+    if out.exists():
+        raise ResultsError(f"{out}: already exists; a fitted scenario is never overwritten, choose another --out")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        loaded = load_scenario(tmp)
+        for name, value in fitted.items():
+            got = get(loaded, name)
+            if got != value:
+                raise ResultsError(f"{out}: the written file gives {name} = {got!r}, not the fitted {value!r}")
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def run_calibration(
+    base: Params,
+    source: Path,
+    dims: list[Dimension],
+    targets: dict[str, float],
+    out: Path,
+    results: Path,
+    replications: int = 100,
+    check_replications: int = 400,
+    workers: int = 1,
+    progress: Progress | None = None,
+    maxiter: int = 15,
+    popsize: int = 10,
+    command: list[str] | None = None,
+    scheduler: str | None = None,
+    draw: Callable[[pd.DataFrame, list[str], dict[str, float], Path], list[str]] | None = None,
+) -> tuple[CalibrationResult, Path, Path]:
+    """Calibrate, then write the fitted scenario file and a results folder (fit, history, ``draw``'s figure).
+
+    ``draw(history, fitted names, targets, folder)`` is :func:`diffusion_sim.publish.analysis_figures.calibration_figure`.
+    """
+    for path, what in ((out, "a fitted scenario"), (results, "results")):
+        if Path(path).exists():
+            raise ResultsError(f"{path}: already exists; {what} are never overwritten, choose another path")
+    result = calibrate(
+        base,
+        dims,
+        targets,
+        replications,
+        check_replications,
+        workers,
+        progress,
+        maxiter=maxiter,
+        popsize=popsize,
+        scheduler=scheduler,
+    )
+    text = fitted_scenario_text(result, base, source, out, dims, targets, command)
+    meta = manifest(
+        "calibration", [base], [str(source)], replications=replications, workers=workers, scheduler=scheduler,
+        command=command,
+        settings={
+            "targets": targets,
+            "dimensions": [asdict(d) for d in dims],
+            "fitted": result.fitted,
+            "optimiser": "scipy.optimize.differential_evolution",
+            "message": result.message,
+            "generations": result.generations,
+            "evaluations": result.evaluations,
+            "check_replications": check_replications,
+            "scenario_written": str(out),
+        },
+    )
+    extras = (lambda folder: draw(result.history, [d.name for d in dims], targets, folder)) if draw else None
+    folder = write_folder(results, {"fit": result.fit, "history": result.history}, meta, extras=extras)
+    written = write_fitted_scenario(text, out, result.fitted)
+    return result, written, folder

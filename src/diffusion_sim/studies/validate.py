@@ -1,0 +1,155 @@
+"""The test against reality as a study: prior draws through the executors, the fit, the 2019 prediction, one folder.
+
+``diffusion-sim validate`` runs it. Every parameter set of the prior sample becomes one scenario with
+its own replication numbers (``draw x R + k``, never repeated, so no two runs share random numbers);
+each run is reduced where it ran to its outcomes and four monthly series
+(:func:`diffusion_sim.analysis.validation.record`), accepted or not by the facts, and the accepted
+runs predict 2019. The folder holds ``simulations``, ``accepted``, ``parameters`` and ``sensitivity``
+(CSV), the figure, and a manifest whose ``results`` give the prediction and the fit's summary.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from diffusion_sim.analysis.validation import (
+    PREDICTED,
+    Acceptance,
+    Simulations,
+    Validation,
+    accepted_ranges,
+    apply_draw,
+    interval,
+    predict,
+    prior_dimensions,
+    prior_draws,
+    record,
+    sensitivity,
+)
+from diffusion_sim.errors import ResultsError
+from diffusion_sim.executors import Progress, run_all
+from diffusion_sim.params import Params, change
+from diffusion_sim.results import manifest, write_folder
+from diffusion_sim.scenario import load_scenario
+from diffusion_sim.studies.compare import checked_region
+
+DEFAULT_SCENARIO = Path("scenarios/validation-nl-2012.toml")
+
+
+def simulate(base: Params, draws: pd.DataFrame, replications: int, workers: int = 1, progress: Progress | None = None,
+             scheduler: str | None = None) -> Simulations:
+    """Run ``replications`` replications of every parameter set through the executors."""
+    names = [c for c in draws.columns if c != "draw"]
+    values = [{n: row[n] for n in names} for row in draws.to_dict("records")]
+    scenarios = [apply_draw(base, v) for v in values]
+    lists = [[int(d) * replications + k for k in range(replications)] for d in draws["draw"]]
+    records = run_all(scenarios, lists, workers=workers, progress=progress, scheduler=scheduler, reduce=record)
+    flat = [r for runs in records for r in runs]
+    tagged = [{"draw": int(d), **v} for d, v, runs in zip(draws["draw"], values, records, strict=True) for _ in runs]
+    return Simulations.of(flat, tagged)
+
+
+def run_validation(scenario: str | Path = DEFAULT_SCENARIO, draws: int = 1000, replications: int = 3, seed: int | None = None,
+                   acceptance: Acceptance | None = None, workers: int = 1, progress: Progress | None = None,
+                   scheduler: str | None = None) -> Validation:
+    """Draw from the prior, run, accept by the facts and predict 2019; deterministic for ``seed``."""
+    start = time.perf_counter()
+    base = load_scenario(scenario)
+    seed = base.simulation.seed if seed is None else int(seed)
+    base = change(base, {"simulation.seed": seed}, source="--seed")
+    checked_region(base, str(scenario))
+    dims = prior_dimensions(scenario, base)
+    sample = prior_draws(dims, draws, seed)
+    sims = simulate(base, sample, replications, workers, progress, scheduler)
+    acceptance = acceptance or Acceptance()
+    accepted = acceptance.mask(sims.table)
+    return Validation(dims, sample, sims, acceptance, accepted, predict(sims.table, accepted), base, seed, replications,
+                      time.perf_counter() - start, extra={"scenario": str(scenario)})
+
+
+def reimbursement_check(v: Validation, month: int, workers: int = 1, progress: Progress | None = None,
+                        scheduler: str | None = None) -> dict[str, Any]:
+    """Re-run the accepted runs with reimbursement from ``month`` instead: how the prediction moves."""
+    table = v.sims.table[v.accepted]
+    names = [d.name for d in v.dims]
+    base = change(v.params, {"insurer.fixed_start_month": month}, source="reimbursement check")
+    rows = table.to_dict("records")
+    scenarios = [apply_draw(base, {n: row[n] for n in names}) for row in rows]
+    lists = [[int(row["replication"])] for row in rows]
+    records = run_all(scenarios, lists, workers=workers, progress=progress, scheduler=scheduler, reduce=record)
+    again = pd.DataFrame([r[0]["row"] for r in records])
+    still = v.acceptance.mask(again) if len(again) else np.zeros(0, dtype=bool)
+    return {"fixed_start_month": month, "runs": len(again), "still_accepted": int(still.sum()),
+            "prediction": {name: interval(again[name]) for name in PREDICTED} if len(again) else {}}
+
+
+def summary(v: Validation, checks: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The fit and the prediction in numbers: what the manifest's ``results`` hold."""
+    acc = v.accepted
+    table = v.sims.table
+    return {
+        "parameter_sets": len(v.draws),
+        "replications_per_set": v.replications,
+        "runs": int(acc.size),
+        "accepted": int(acc.sum()),
+        "acceptance_rate": float(acc.mean()) if acc.size else float("nan"),
+        "accepted_parameter_sets": int(table.loc[acc, "draw"].nunique()),
+        "acceptance": asdict(v.acceptance),
+        "conditions_met": {
+            "users_2018": int(Acceptance(v.acceptance.tolerance, 1e9, v.acceptance.mapping).mask(table).sum()),
+            "effective_cardio": int(Acceptance(1e9, v.acceptance.ec_factor, v.acceptance.mapping).mask(table).sum()),
+            "spread_beyond_origins": int((table["hospitals_beyond_origins_2018"] >= 1).sum()),
+        },
+        "harteraad_scale": v.sims.scale,
+        "model_heart_failure_population": float(table["hf_population"].iloc[0]),
+        "prediction": v.prediction,
+        "accepted_hospitals_live_2019": interval(table.loc[acc, "hospitals_live_2019"]),
+        "accepted_hospitals_live_2018": interval(table.loc[acc, "hospitals_live_2018"]),
+        "accepted_hospital_share_2013_03": interval(table.loc[acc, "hospital_share_2013_03"]),
+        "accepted_origin_patients_2014_harteraad": interval(table.loc[acc, "origin_patients_2014_harteraad"]),
+        "accepted_users_2018_harteraad": interval(table.loc[acc, "users_2018_harteraad"]),
+        "accepted_hospital_share_with_patients_2019": interval(table.loc[acc, "hospital_share_with_patients_2019"]),
+        "accepted_users_2019_harteraad": interval(table.loc[acc, "users_2019_harteraad"]),
+        "prior_prediction": {name: interval(table[name]) for name in PREDICTED},
+        "seconds_simulation": v.seconds,
+        **(checks or {}),
+    }
+
+
+def write(v: Validation, out: Path, overwrite: bool = False, checks: dict[str, Any] | None = None,
+          command: list[str] | None = None, workers: int = 1, scheduler: str | None = None,
+          draw: Callable[[Validation, Path], list[str]] | None = None) -> dict[str, Any]:
+    """Write the validation folder (tables as CSV, ``draw``'s figure, the manifest with the results); returns the results.
+
+    The folder is written complete or not at all; an existing ``out`` is replaced, whole and only once
+    the new one is complete, with ``overwrite``.
+    """
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise ResultsError(f"{out}: already exists; pass --overwrite to replace it "
+                           "(the old folder stays until the new one is complete)")
+    table = v.sims.table.copy()
+    table.insert(2, "accepted", v.accepted)
+    # parameters in full (a row re-runs exactly: apply_draw + its replication number), outcomes to 6 digits
+    names = {d.name for d in v.dims}
+    for col in table.columns:
+        if col not in names and table[col].dtype.kind == "f":
+            table[col] = [float(f"{x:.6g}") for x in table[col]]
+    tables = {"simulations": table, "accepted": table[v.accepted], "parameters": accepted_ranges(v),
+              "sensitivity": sensitivity(v)}
+    results = summary(v, checks)
+    meta = manifest("validation", [v.params], [v.extra.get("scenario", "")], replications=v.replications, workers=workers,
+                    scheduler=scheduler, command=command,
+                    settings={"draws": len(v.draws), "dimensions": [asdict(d) for d in v.dims],
+                              "acceptance": asdict(v.acceptance)})
+    meta["results"] = results
+    extras = (lambda folder: draw(v, folder)) if draw else None
+    write_folder(out, tables, meta, csv_only=tuple(tables), extras=extras, overwrite=overwrite)
+    return results
