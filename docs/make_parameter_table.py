@@ -6,8 +6,8 @@ split at the first ";" into unit and source (the schema's "unit; source" convent
 
 Usage (from the repository root)::
 
-    /work/venv/bin/python docs/make_parameter_table.py                       # print the table
-    /work/venv/bin/python docs/make_parameter_table.py --update docs/model.md  # replace it in place
+    .venv/bin/python docs/make_parameter_table.py                       # print the table
+    .venv/bin/python docs/make_parameter_table.py --update docs/model.md  # replace it in place
 
 ``--update`` rewrites only the text between ``<!-- params:start -->`` and ``<!-- params:end -->``.
 A note is printed to stderr if the isolated scenario differs from the package defaults, or if the
