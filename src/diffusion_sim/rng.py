@@ -8,6 +8,8 @@ organisation ``k`` uses ``u[k]``.
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
 STREAMS: tuple[str, ...] = (
@@ -39,3 +41,29 @@ def seed_sequence(seed: int, rep: int, name: str, track: int = 0) -> np.random.S
 def stream(seed: int, rep: int, name: str, track: int = 0) -> np.random.Generator:
     """A fresh generator for stream ``name`` in replication ``rep`` (and innovation ``track`` of a portfolio)."""
     return np.random.default_rng(seed_sequence(seed, rep, name, track))
+
+
+# ---------------------------------------------------------------- parameter draws
+# A parameter stream's key is (draw + 1, PARAMETER_STREAM, crc32 of the parameter's name): its second
+# element is no model stream's index, so parameter draws never touch the model's random numbers.
+PARAMETER_STREAM = len(STREAMS)
+
+
+def _name_key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def parameter_uniform(seed: int, draw: int, name: str) -> float:
+    """The uniform number that parameter ``name`` turns into a value in parameter draw ``draw``.
+
+    It depends on the root seed, the draw and the name only: every scenario that draws the same
+    parameter in the same draw gets the same number, whatever else it draws (paired comparisons).
+    """
+    key = (draw + 1, PARAMETER_STREAM, _name_key(name))
+    return float(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).random())
+
+
+def posterior_index(seed: int, draw: int, source: str, n_rows: int) -> int:
+    """Which row of a posterior sample (named ``source``) parameter draw ``draw`` takes."""
+    key = (draw + 1, PARAMETER_STREAM, _name_key(f"posterior:{source}"))
+    return int(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).integers(n_rows))

@@ -1,0 +1,68 @@
+"""Priors: each distribution's inverse CDF, truncation to the allowed range, and the parameter streams."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from diffusion_sim.distributions import Prior
+from diffusion_sim.rng import parameter_uniform, posterior_index, stream
+
+PRIORS = [
+    Prior(dist="uniform", low=0.1, high=0.3, source="test"),
+    Prior(dist="loguniform", low=0.01, high=0.4, source="test"),
+    Prior(dist="triangular", low=0.0, mode=0.2, high=1.0, source="test"),
+    Prior(dist="normal", low=5.0, high=15.0, source="test"),
+    Prior(dist="lognormal", low=1.0, high=2.76, source="test"),
+]
+
+
+@pytest.mark.parametrize("prior", PRIORS, ids=lambda p: p.dist)
+def test_the_inverse_is_the_inverse_and_a_sample_has_the_stated_quantiles(prior):
+    for u in (0.01, 0.05, 0.3, 0.5, 0.9, 0.95):
+        assert prior.cdf(prior.ppf(u)) == pytest.approx(u, abs=1e-9)
+    x = np.array([prior.ppf(u) for u in np.random.default_rng(1).random(20_000)])
+    if prior.dist in ("normal", "lognormal"):  # low and high are the 5th and 95th percentiles
+        assert np.quantile(x, [0.05, 0.95]) == pytest.approx([prior.low, prior.high], rel=0.03)
+    else:
+        assert prior.low <= x.min() and x.max() <= prior.high
+    if prior.dist == "lognormal":
+        assert np.median(x) == pytest.approx(np.sqrt(prior.low * prior.high), rel=0.02)
+
+
+def test_truncation_keeps_draws_inside_the_allowed_range_without_a_pile_at_the_edge():
+    prior = Prior(dist="normal", low=0.0, high=1.0, source="test")  # 5% below 0
+    x = np.array([prior.value(u, lower=0.0, upper=1.0) for u in np.linspace(0.0005, 0.9995, 2000)])
+    assert x.min() >= 0.0 and x.max() <= 1.0
+    assert (x == 0.0).mean() < 0.001  # mapped into the allowed part, not clipped
+    assert Prior(dist="uniform", low=2.0, high=9.0, source="t").value(0.5, integer=True, lower=0, upper=20) == 6.0
+
+
+def test_a_relative_prior_scales_with_the_scenario_value():
+    rel = Prior(dist="uniform", low=0.5, high=2.0, relative=True, source="test")
+    assert rel.value(0.0, base=10.0) == pytest.approx(5.0) and rel.value(1.0, base=10.0) == pytest.approx(20.0)
+    assert rel.value(0.5, base=0.0) == 0.0
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"dist": "gamma", "low": 0, "high": 1}, "Input should be"),
+    ({"dist": "uniform", "low": 2, "high": 1}, "low 2 is greater than high 1"),
+    ({"dist": "loguniform", "low": 0, "high": 1}, "needs low > 0"),
+    ({"dist": "triangular", "low": 0, "high": 1}, "needs low <= mode <= high"),
+    ({"dist": "uniform", "low": 0, "high": 1, "mode": 0.5}, "mode is for triangular"),
+])
+def test_a_bad_prior_is_refused(spec, message):
+    with pytest.raises(ValidationError, match=message):
+        Prior(**spec, source="test")
+
+
+def test_parameter_streams_depend_on_seed_draw_and_name_only_and_never_touch_the_model_streams():
+    a = parameter_uniform(7, 3, "diffusion.q")
+    assert a == parameter_uniform(7, 3, "diffusion.q")
+    assert len({a, parameter_uniform(7, 4, "diffusion.q"), parameter_uniform(7, 3, "diffusion.p"),
+                parameter_uniform(8, 3, "diffusion.q")}) == 4
+    model = stream(7, 3, "awareness").random()
+    assert a != model and 0 <= posterior_index(7, 3, "hf", 10) < 10
+    us = np.array([parameter_uniform(1, d, "x") for d in range(2000)])
+    assert abs(us.mean() - 0.5) < 0.02 and abs(np.mean(us < 0.1) - 0.1) < 0.02
