@@ -13,6 +13,7 @@ with a zero budget and zero effects the facilitation team changes nothing.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -20,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from diffusion_sim.distributions import Prior
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.innovations import profile_data
 
@@ -38,9 +40,15 @@ ReimbursementRoute = Literal["insurer_contract", "existing_tariff", "none"]
 DEFAULT_PROFILE = "heart-failure-telemonitoring"
 
 
-def P(default: Any, doc: str, **bounds: Any) -> Any:
-    """A parameter field: ``doc`` is "unit; source" and is shown in docs, errors and the explorer."""
-    return Field(default, description=doc, **bounds)
+def P(default: Any, doc: str, *, prior: Prior | None = None, **bounds: Any) -> Any:
+    """A parameter field: ``doc`` is "unit; source" and is shown in docs, errors and the explorer.
+
+    ``prior`` says how unsure the default is (:class:`~diffusion_sim.distributions.Prior`); a parameter
+    with a prior is drawn anew in every parameter draw (see :func:`priors`). For a per-type block it
+    is relative and applies to each type's value.
+    """
+    extra = {"prior": prior.model_dump(exclude_none=True)} if prior is not None else None
+    return Field(default, description=doc, json_schema_extra=extra, **bounds)
 
 
 class Section(BaseModel):
@@ -703,3 +711,39 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
         else:
             return _MISSING
     return node
+
+
+# ---------------------------------------------------------------- how unsure each default is
+def priors() -> dict[str, Prior]:
+    """Every parameter's default prior by name (per-type blocks: one entry per type, relative to its value)."""
+    out: dict[str, Prior] = {}
+    for name, info in flat_fields().items():
+        spec = (info.json_schema_extra or {}).get("prior") if isinstance(info.json_schema_extra, dict) else None
+        if spec is None:
+            continue
+        prior = Prior.model_validate(spec)
+        if info.annotation in LEAF_BLOCKS:
+            for key in info.annotation.model_fields:
+                out[f"{name}.{key}"] = prior
+        else:
+            out[name] = prior
+    return out
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The allowed range of numeric parameter ``name`` from its schema (ge/gt/le/lt), infinite where open."""
+    owner: type[BaseModel] = Params
+    *parents, last = name.split(".")
+    for part in parents:
+        owner = owner.model_fields[part].annotation  # type: ignore[assignment]
+    lo, hi = -math.inf, math.inf
+    for meta in owner.model_fields[last].metadata:
+        if getattr(meta, "ge", None) is not None:
+            lo = max(lo, float(meta.ge))
+        if getattr(meta, "gt", None) is not None:
+            lo = max(lo, math.nextafter(float(meta.gt), math.inf))
+        if getattr(meta, "le", None) is not None:
+            hi = min(hi, float(meta.le))
+        if getattr(meta, "lt", None) is not None:
+            hi = min(hi, math.nextafter(float(meta.lt), -math.inf))
+    return lo, hi
