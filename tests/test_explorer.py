@@ -390,7 +390,7 @@ def test_a_refused_value_shows_a_message_not_a_trace(server, browser):
 def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_path):
     page = _open(browser, server)
     generation = _generation(page)
-    _move(page, L.BY_KEY["facilitation.support_capacity_per_month"].css, "ArrowRight")  # a setting of our own
+    _move(page, L.BY_KEY["facilitation.team_members"].css, "ArrowRight")  # a setting of our own
     _wait_ready(page, generation)
     with page.expect_download() as toml_download:
         page.locator(".ds-export-toml-strategy button").click()
@@ -401,7 +401,7 @@ def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_pa
     shown = tmp_path / "shown.csv"
     csv_download.value.save_as(shown)
     page.close()
-    assert "facilitation.support_capacity_per_month: 3 -> 4" in scenario.read_text(encoding="utf-8")
+    assert "facilitation.team_members: 6 -> 7" in scenario.read_text(encoding="utf-8")
     out = tmp_path / "results"
     done = subprocess.run([str(CLI), "run", str(scenario), "--out", str(out), "--quiet", "--workers", "2"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)

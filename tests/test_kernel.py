@@ -4,8 +4,8 @@
 rules, and the array formulation the compiled month replaced (commit 205288d). It runs on a deep
 copy of the model taken before ``model.step()``; then every array of the two is compared with exact
 equality, month by month over the horizon. The reference keeps its own random streams (the model may
-draw months ahead), its own list of brokered ties, and recounts the tie counts in full from the
-state and event-month arrays, so it shares none of the compiled update's bookkeeping (``model.ties``).
+draw months ahead) and recounts the tie counts in full from the state and event-month arrays, so it
+shares none of the compiled update's bookkeeping (``model.ties``).
 What it cannot see: the last bits of a probability that is only compared with a uniform (a
 reordered product there changes nothing observable).
 """
@@ -22,14 +22,14 @@ from numpy.testing import assert_array_equal
 
 from diffusion_sim.model import DiffusionModel, kernel
 from diffusion_sim.model.portfolio import PortfolioModel
-from diffusion_sim.model.rules import Ledger, brokered_arrays, reference_month, reference_portfolio_month, tie_counts, tied
+from diffusion_sim.model.rules import Ledger, reference_month, reference_portfolio_month, tie_counts
 from diffusion_sim.model.state import OrgArrays
 from diffusion_sim.region import build_region
 from diffusion_sim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 RECORDS = ("state_counts", "enrolled", "new_patients", "reached_additional", "share_adopted", "implementation_cost",
-           "facilitation_cost", "supported_count", "reimbursing", "meeting")
+           "facilitation_cost", "supported_count", "reimbursing", "meeting", "team_hours", "places", "budget_added")
 ORG_FIELDS = tuple(f.name for f in dataclasses.fields(OrgArrays))
 
 
@@ -42,8 +42,7 @@ def ledger_of(model, track: int = 0) -> Ledger:
 
 
 def assert_same_month(model, ref, own: Ledger, where: str) -> None:
-    """Every array, the team's caseload and brokered ties, the insurer and the team's stream position, exactly equal."""
-    brokered = own.brokered
+    """Every array, the team's caseload, money and hours, the insurer and the team's stream position, exactly equal."""
     for name in ORG_FIELDS:
         assert_array_equal(getattr(model.orgs, name), getattr(ref.orgs, name), err_msg=f"{where}: orgs.{name}", strict=True)
     for name in (*RECORDS, "go_live", "experienced_elsewhere"):
@@ -52,18 +51,14 @@ def assert_same_month(model, ref, own: Ledger, where: str) -> None:
     assert model.team.supported_now == ref.team.supported_now, where
     assert model.team.budget.budget_left == ref.team.budget.budget_left, where
     assert model.team.budget.meeting == ref.team.budget.meeting, where
-    assert_array_equal(model.team.brokered, ref.team.brokered, err_msg=f"{where}: team.brokered", strict=True)
+    assert (model.team.budget.hours_left, model.team.budget.hours_used) == \
+        (ref.team.budget.hours_left, ref.team.budget.hours_used), where
     assert (model.insurer.arranging_since, model.insurer.reimbursing_since) == \
         (ref.insurer.arranging_since, ref.insurer.reimbursing_since), where
     # the team draws only when it fills places; the phases' draws show in every decision above
     assert model._u_facilitation.bit_generator.state == own.streams["facilitation"].bit_generator.state, where
-    rows, _ = brokered_arrays(brokered)
-    assert_array_equal(model.ties.brokered_degree, np.bincount(rows, minlength=ref.region.n).astype(np.float64),
-                       err_msg=f"{where}: brokered ties per organisation", strict=True)
-    for i in np.flatnonzero(model.ties.brokered_degree).tolist():
-        assert sorted(model.ties.tied(i).tolist()) == sorted(tied(ref, brokered, i).tolist()), f"{where}: ties of {i}"
     # the counts the model keeps up to date from the changes (model.ties) against a full recount
-    assert_array_equal(model.ties.counts(), tie_counts(ref, brokered), err_msg=f"{where}: tie counts", strict=True)
+    assert_array_equal(model.ties.counts(), tie_counts(ref), err_msg=f"{where}: tie counts", strict=True)
 
 
 CASES = {
@@ -83,7 +78,13 @@ CASES = {
     "busy": ("zuidwest-collaborative.toml", {"diffusion.p": 0.5, "diffusion.decision_months": 0,
                                               "innovation.discontinuation_per_year": 1.0,
                                               "diffusion.reconsideration_per_year": 2.0,
-                                              "facilitation.support_capacity_per_month": 8}, 0),
+                                              "facilitation.team_members": 12}, 0),
+    # the team's hours bind (few members), then its money (a small budget): both limits in one run
+    "hours-bind": ("zuidwest-collaborative.toml", {"facilitation.team_members": 2, "facilitation.knowledge_network": False}, 1),
+    "money-binds": ("zuidwest-collaborative.toml", {"facilitation.budget_eur_per_year": 3000.0}, 0),
+    # learning fully shared across types, and support with no effect on the odds (the null skips the transform)
+    "shared-across-types": ("zuidwest-collaborative.toml", {"facilitation.knowledge_sharing_across_types": 1.0,
+                                                              "facilitation.support_decision_odds_ratio": 1.0}, 2),
 }
 
 

@@ -87,7 +87,7 @@ def test_morris_on_the_model_writes_indices_and_tornado(tmp_path):
     base = load_scenario(UNCERTAIN, {"simulation.months": 12})
     dims = [
         Dimension("diffusion.q", 0.15, 0.5),
-        Dimension("facilitation.support_knowhow", 0.3, 0.9),
+        Dimension("facilitation.support_decision_odds_ratio", 1.0, 2.76),
         Dimension("innovation.ramp_months", 12, 24),
     ]
     result = run_sensitivity(

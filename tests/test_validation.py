@@ -54,8 +54,8 @@ def test_scenario_calendar_maps_2016_to_the_reimbursement_month(scenario):
 
 def test_scenario_is_isolated_and_declares_a_small_prior(scenario):
     f = scenario.facilitation
-    assert f.budget_eur_per_year == 0 and f.support_capacity_per_month == 0 and f.events_per_year == 0
-    assert f.knowledge_sharing == 0 and f.broker_ties_per_month == 0 and not f.insurer_engaged
+    assert f.budget_eur_per_year == 0 and f.team_members == 0 and f.events_per_year == 0
+    assert not f.knowledge_network and not f.insurer_engaged
     dims = V.prior_dimensions(SCENARIO, scenario)
     assert 2 <= len(dims) <= 4
     assert all(d.source for d in dims)

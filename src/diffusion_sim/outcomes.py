@@ -30,7 +30,7 @@ import pandas as pd
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.runner import EVENT_FIELDS, Replication
 
-Unit = Literal["patients", "share", "organisations", "months", "EUR"]
+Unit = Literal["patients", "share", "organisations", "months", "EUR", "hours"]
 
 # --- the initiative's targets (Multinnoveren) ------------------------------------------------------
 PATIENT_TARGET = 1_000  # +1,000 patients ...
@@ -96,6 +96,11 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in (
     Outcome("total_cost_eur", "Implementation + facilitation cost", "EUR", shown=True, paired="difference", point=True),
     Outcome("cost_per_patient_eur", "Cost per additional patient reached", "EUR", shown=True, point=True),
     Outcome("reimbursement_month", "Month reimbursement started", "months"),
+    Outcome("team_hours", "Team hours given (in kind)", "hours"),
+    Outcome("team_in_kind_cost_eur", "Team time given, priced (in kind)", "EUR"),
+    Outcome("budget_unspent_eur", "Facilitation budget left unspent", "EUR"),
+    Outcome("months_time_bound", "Months the team's hours limited its support (not its money)", "months"),
+    Outcome("months_money_bound", "Months the team's money limited its support (not its hours)", "months"),
 )}
 # point outcomes that are not columns of a replication's row
 POINT_EXTRA: dict[str, tuple[str, Unit]] = {
@@ -193,6 +198,11 @@ def summarise(rep: Replication) -> dict[str, float]:
         "cost_per_patient_eur": (impl + facil) / reached if reached > 0 else float("nan"),
         "reimbursement_month": first_month(rep.reimbursing),
         "spread_beyond_origin": float(beyond > 0),
+        "team_hours": float(rep.team_hours.sum()),
+        "team_in_kind_cost_eur": float(rep.team_hours.sum() * rep.in_kind_rate),
+        "budget_unspent_eur": float(rep.budget_added.sum()) - facil,
+        "months_time_bound": float((rep.places[:, 0] < rep.places[:, 1]).sum()),
+        "months_money_bound": float((rep.places[:, 1] < rep.places[:, 0]).sum()),
     }
     return {name: values[name] for name in ROW_ORDER}
 
@@ -201,7 +211,8 @@ def summarise(rep: Replication) -> dict[str, float]:
 ROW_ORDER = ("eligible_orgs", "adopters_final", "share_adopted_final", "adopted_beyond_origin", "rejected_final", "failed",
              "discontinued", PATIENTS_IN_YEAR, "patients_final", "patients_enrolled_final", MONTHS_TO_PATIENTS,
              MONTHS_TO_ADOPTION, "implementation_cost_eur", "facilitation_cost_eur", "total_cost_eur", "cost_per_patient_eur",
-             "reimbursement_month", "spread_beyond_origin")
+             "reimbursement_month", "spread_beyond_origin", "team_hours", "team_in_kind_cost_eur", "budget_unspent_eur",
+             "months_time_bound", "months_money_bound")
 
 
 # --- summaries over replications -------------------------------------------------------------------

@@ -340,44 +340,130 @@ class BarrierParams(Section):
 
 
 class FacilitationParams(Section):
-    """The regional facilitation team (Multinnoveren): its budget and each of its levers.
+    """The regional facilitation team (Multinnoveren): what it does (levers) and what that achieves (effects).
 
-    All zero in the isolated baseline. Every lever has its own parameter so that a study can switch
-    one on at a time.
+    Levers are the region's choices and are never drawn: the budget, the team's members and their
+    hours, meetings a year, whether it runs a knowledge network, the insurer's part and whom it
+    approaches first. All are zero or off when organisations scale on their own. Costs and effects
+    are uncertain and carry priors; each acts only through a lever (support needs hours and money, a
+    meeting needs a meeting), so their central values can stand in every scenario. With every effect
+    at its null (0, or an odds ratio of 1) the team changes nothing but cost, whatever its budget and
+    time (tested). How many organisations it supports at once is not a parameter: the team's hours
+    and what the budget pays decide it, and the results say which of the two binds.
     """
 
+    # --- levers: what the region decides
     budget_eur_per_year: float = P(0.0, "EUR a year for facilitation and knowledge sharing; 10,000 (Multinnoveren proposal); 0 "
-        "when isolated", ge=0)
-    support_capacity_per_month: int = P(0, "organisations the team can actively support at once; ASSUMPTION (about 6 part-time "
-        "members)", ge=0, le=10_000)
-    support_cost_eur_per_month: float = P(250.0, "EUR per supported organisation-month (facilitator hours, materials); "
-        "ASSUMPTION", ge=0)
-    support_knowhow: float = P(0.0, "share of a supported organisation's know-how gap the team closes; ASSUMPTION", ge=0, le=1)
-    support_failure_reduction: float = P(0.0, "relative fall in implementation failure with support; ASSUMPTION (context: "
-        "Wells et al. 2018, 83% of collaboratives improved a measure, few lasting)", ge=0, le=1)
-    support_time_reduction: float = P(
-        0.0, "relative fall in decision and implementation time with support; ASSUMPTION", ge=0, le=1
-    )
-    events_per_year: int = P(0, "regional knowledge-sharing meetings a year, at most one a month; ASSUMPTION", ge=0, le=12)
-    event_cost_eur: float = P(500.0, "EUR per meeting (venue, demonstration, materials); ASSUMPTION", ge=0)
-    event_awareness: float = P(
-        0.0, "probability that a meeting makes an unaware eligible organisation aware; ASSUMPTION", ge=0, le=1
-    )
-    knowledge_sharing: float = P(
-        0.0, "share (0-1) of the region's cumulative adopters whose experience reaches every organisation (regional learning "
-            "curve); ASSUMPTION", ge=0, le=1
-    )
-    regional_learning_per_doubling: float = P(
-        0.175, "fall in set-up cost, time and failure per doubling of the region's cumulative adopters; 15-20% (ASSUMPTION, "
-            "DOMAIN.md sec. 8 for cost and time; Wright 1936)", ge=0, lt=1
-    )
-    broker_ties_per_month: int = P(0, "new ties a month the team brokers between a supported organisation and an adopter; "
-        "ASSUMPTION", ge=0, le=1000)
+        "when isolated", ge=0, le=10_000_000)
+    team_members: int = P(0, "people in the regional team from the deciding stakeholders; about 6 (Multinnoveren proposal); 0 "
+        "when "
+        "isolated", ge=0, le=1000)
+    hours_per_member_per_month: float = P(8.0, "hours a month each member gives the team, in kind (paid by their own "
+        "organisation); "
+        "ASSUMPTION: a lever the partners set, 4-16 is a plausible commitment (one to four half days a month)", ge=0, le=200)
+    events_per_year: int = P(0, "regional knowledge-sharing meetings a year, at most one a month; 4 (quarterly) in the "
+        "collaborative scenario, a lever (ASSUMPTION); 0 when isolated", ge=0, le=12)
+    knowledge_network: bool = P(False, "the team runs a regional knowledge network (shared protocols, a community of practice) "
+        "through which the region's experience reaches every organisation; off when isolated")
     insurer_engaged: bool = P(False, "the insurer takes part in the team (its time in kind) and starts arranging reimbursement "
-        "at month 0; ASSUMPTION (the proposal names the insurer among the deciding stakeholders)")
+        "when the team takes the innovation up; ASSUMPTION (the proposal names the insurer among the deciding stakeholders)")
     priority_types: tuple[OrgType, ...] = P(
         ("hospital", "home_care", "gp_practice"), "order in which the team approaches organisation types; ASSUMPTION: most "
             "patients per contact first"
+    )
+    # --- costs: what the levers use
+    support_hours_per_org_month: float = P(
+        8.0, "team hours per supported organisation-month (visits, calls, preparation); ASSUMPTION: about two half-day "
+            "contacts a "
+        "month, after the intensity of practice facilitation (DOMAIN.md sec. 9)", gt=0, le=200,
+        prior=Prior(dist="triangular", low=4.0, mode=8.0, high=16.0, source="ASSUMPTION: one to four half-day contacts a month "
+                    "(practice facilitation, Baskerville et al. 2012); would narrow with the time sheets of a facilitation "
+                        "pilot"),
+    )
+    support_cost_eur_per_month: float = P(
+        250.0, "EUR from the budget per supported organisation-month (travel, materials, small external help); ASSUMPTION", ge=0,
+        le=100_000, prior=Prior(dist="uniform", low=100.0, high=500.0, source="ASSUMPTION: travel and materials for two visits "
+                                "and a share of shared tools; would narrow with a pilot's accounts"),
+    )
+    event_cost_eur: float = P(
+        500.0, "EUR from the budget per meeting (venue, demonstration, catering); ASSUMPTION", ge=0, le=1_000_000,
+        prior=Prior(dist="uniform", low=250.0, high=1000.0, source="ASSUMPTION: a half-day regional meeting for 20-60 people; "
+                    "would narrow with quotes from venues in the region"),
+    )
+    event_hours: float = P(
+        24.0, "team hours to prepare and hold one meeting, in kind; ASSUMPTION", ge=0, le=1000,
+        prior=Prior(dist="uniform", low=12.0, high=48.0, source="ASSUMPTION: two to six people for a half day plus preparation; "
+                    "would narrow with the team's own planning"),
+    )
+    knowledge_network_hours_per_month: float = P(
+        8.0, "team hours a month to run the knowledge network, in kind; ASSUMPTION", ge=0, le=1000,
+        prior=Prior(dist="uniform", low=4.0, high=16.0, source="ASSUMPTION: keeping protocols and a community of practice up to "
+                    "date; would narrow with the time sheets of an existing regional network"),
+    )
+    in_kind_rate_eur_per_hour: float = P(
+        60.0, "EUR per hour of the team's in-kind time (salary and overhead of care professionals and managers), to price the "
+            "time "
+        "the partners give; ASSUMPTION", ge=0, le=1000,
+        prior=Prior(dist="uniform", low=40.0, high=90.0, source="ASSUMPTION: hourly cost of nurses to managers including "
+                    "overhead; would narrow with the reference prices of the Dutch costing manual (Zorginstituut)"),
+    )
+    # --- effects: what the team's work achieves (null: 0, or an odds ratio of 1)
+    support_awareness: float = P(
+        0.5, "probability a month that the team's approach makes a supported organisation that has not heard of it aware; "
+        "ASSUMPTION (DOMAIN.md sec. 9: support does not make awareness instantaneous)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.2, high=0.9, source="ASSUMPTION: an approach reaches the right person within one to "
+                    "five months; would narrow with a facilitation pilot's contact log"),
+    )
+    support_consideration: float = P(
+        1.0, "relative increase in the rate at which a supported organisation that knows of it starts a decision (hazard ratio "
+        "1 + this); ASSUMPTION (DOMAIN.md sec. 9: support can shorten it; organisations still take their own time)", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.0, high=3.0, source="ASSUMPTION: support brings the decision forward by up to a factor "
+                    "four; would narrow with time-to-decision data from a facilitation programme"),
+    )
+    support_decision_odds_ratio: float = P(
+        1.66, "odds ratio of deciding to implement when supported (1: no effect); Baskerville, Liddy & Hogg 2012 (meta-analysis "
+        "of practice facilitation): 2.76 (2.18-3.43), an upper value given publication bias (DOMAIN.md sec. 9)", ge=0, le=100,
+        prior=Prior(dist="lognormal", low=1.0, high=2.76, source="Baskerville et al. 2012 pooled odds ratio 2.76 read as an "
+            "upper "
+                    "value (publication bias), and no effect (1) as the lower: 90% between 1 and 2.76, median 1.66 (DOMAIN.md "
+                        "sec. 9)"),
+    )
+    support_time_reduction: float = P(
+        0.3, "relative fall in decision and implementation time with support; ASSUMPTION (DOMAIN.md sec. 9)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.0, high=0.5, source="ASSUMPTION: from no gain to halving the time; would narrow with "
+                    "implementation times of facilitated against unfacilitated sites"),
+    )
+    support_failure_reduction: float = P(
+        0.4, "relative fall in implementation failure with support; ASSUMPTION (context: Wells et al. 2018, 83% of "
+        "collaboratives improved a measure, few lasting; Schouten et al. 2008, 7 of 9)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.6, source="ASSUMPTION around Wells et al. 2018 and Schouten et al. 2008 "
+                    "(DOMAIN.md sec. 8); would narrow with failure rates of facilitated implementations"),
+    )
+    event_attendance: PerTypeShare = P(
+        PerTypeShare(hospital=0.3, gp_practice=0.05, elderly_care=0.1, home_care=0.15, mental_health=0.1, pharmacy=0.05),
+        "share of the organisations of each type that have not heard of it that a regional meeting reaches (someone attends or "
+        "hears of it there); ASSUMPTION: hospitals and home care send people to regional meetings more than single GP practices",
+        prior=Prior(dist="loguniform", low=0.33, high=2.0, relative=True, source="ASSUMPTION: a third to double the central "
+                    "share per type; would narrow with attendance lists of regional meetings"),
+    )
+    knowledge_sharing: float = P(
+        0.5, "share (0-1) of the region's cumulative adopters whose experience reaches every organisation through the knowledge "
+        "network (regional learning curve); ASSUMPTION", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.2, high=0.8, source="ASSUMPTION: a network passes on between a fifth and most of what "
+                    "adopters learned; would narrow with a network's reach (who uses its protocols)"),
+    )
+    knowledge_sharing_across_types: float = P(
+        0.25, "weight (0-1) of other organisation types' experience in what an organisation learns from the network (1: a GP "
+        "practice learns from a hospital's experience as from another GP practice's); ASSUMPTION", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.0, high=0.5, source="ASSUMPTION: learning transfers less across settings (Pisano et "
+                    "al. 2001: even within one procedure, learning differs between teams); would narrow with cross-setting "
+                        "studies"),
+    )
+    regional_learning_per_doubling: float = P(
+        0.175, "fall in set-up cost, time and failure per doubling of the region's shared experience; 15-20% (ASSUMPTION, "
+            "DOMAIN.md sec. 8 for cost and time; Wright 1936)", ge=0, lt=1,
+        prior=Prior(dist="uniform", low=0.15, high=0.20, source="DOMAIN.md sec. 8: 15-20% per doubling of regional adopters "
+                    "(Wright 1936), an ASSUMPTION for care organisations"),
     )
 
 

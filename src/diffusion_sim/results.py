@@ -116,6 +116,9 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
             "facilitation_cost_eur": facil.ravel(),
             "cost_cumulative_eur": np.cumsum(impl + facil, axis=1).ravel(),
             "organisations_supported": stack("supported").ravel(),
+            "team_hours": stack("team_hours").ravel(),
+            "places_by_time": stack("places")[:, :, 0].ravel(),
+            "places_by_money": stack("places")[:, :, 1].ravel(),
             "reimbursing": stack("reimbursing").ravel(),
         }))
 

@@ -34,12 +34,16 @@ class Replication:
     implementation_cost: np.ndarray  # (M+1, types)
     facilitation_cost: np.ndarray  # (M+1,)
     supported: np.ndarray  # (M+1,)
+    team_hours: np.ndarray  # (M+1,) the team's hours on it, in kind
+    budget_added: np.ndarray  # (M+1,) money the team's budget received that month (at the start of each year)
+    places: np.ndarray  # (M+1, 2) organisations the team could support: by its hours, by its money
     reimbursing: np.ndarray  # (M+1,)
     events: np.ndarray  # (len(EVENT_FIELDS), n_orgs) int16
     final_state: np.ndarray  # (n_orgs,) int8
     main_barrier: np.ndarray  # (n_orgs,) int8
     n_eligible: int
     origins: np.ndarray  # (n_origins,) the organisations that ran it at month 0
+    in_kind_rate: float = 0.0  # EUR per hour of the team's time
     innovation: str = ""  # the innovation's name; a portfolio's combined record joins them with " + "
     tracks: list[Replication] | None = None  # a portfolio: one record per innovation, in its order
 
@@ -71,6 +75,10 @@ def record(m: DiffusionModel) -> Replication:
         implementation_cost=m.implementation_cost.astype(np.float32),
         facilitation_cost=m.facilitation_cost,
         supported=m.supported_count,
+        team_hours=m.team_hours,
+        budget_added=m.budget_added,
+        places=m.places,
+        in_kind_rate=m.params.facilitation.in_kind_rate_eur_per_hour,
         reimbursing=m.reimbursing,
         events=events,
         final_state=orgs.state.copy(),
@@ -107,6 +115,10 @@ def combine(m: PortfolioModel, tracks: list[Replication]) -> Replication:
         implementation_cost=total("implementation_cost"),
         facilitation_cost=total("facilitation_cost"),  # support, and each innovation's part of the meetings
         supported=total("supported"),
+        team_hours=total("team_hours"),
+        budget_added=tracks[0].budget_added,  # one budget for the whole portfolio
+        places=total("places"),
+        in_kind_rate=tracks[0].in_kind_rate,
         reimbursing=np.any([r.reimbursing for r in tracks], axis=0),
         events=events,
         final_state=np.stack([r.final_state for r in tracks])[first, cols],

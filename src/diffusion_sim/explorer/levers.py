@@ -49,8 +49,9 @@ class Lever:
 LEVERS: tuple[Lever, ...] = (
     # the regional team: only the chosen strategy
     Lever("facilitation.budget_eur_per_year", "strategy", "slider", 0, 50_000, 1_000),
-    Lever("facilitation.support_capacity_per_month", "strategy", "slider", 0, 15, 1, integer=True),
-    Lever("facilitation.knowledge_sharing", "strategy", "slider", 0, 1, 0.05),
+    Lever("facilitation.team_members", "strategy", "slider", 0, 15, 1, integer=True),
+    Lever("facilitation.hours_per_member_per_month", "strategy", "slider", 0, 24, 1),
+    Lever("facilitation.knowledge_network", "strategy", "switch"),
     Lever("facilitation.events_per_year", "strategy", "slider", 0, 12, 1, integer=True),
     Lever("facilitation.priority_types", "strategy", "select"),
     Lever("facilitation.insurer_engaged", "strategy", "switch"),
@@ -69,12 +70,14 @@ LEVERS: tuple[Lever, ...] = (
     Lever("barriers.own_learning_per_doubling", "both", "number", advanced=True),
     Lever("insurer.negotiation_months", "both", "number", integer=True, advanced=True),
     Lever("insurer.demand_threshold", "both", "number", integer=True, advanced=True),
-    Lever("facilitation.support_knowhow", "strategy", "number", advanced=True),
+    Lever("facilitation.support_decision_odds_ratio", "strategy", "number", advanced=True),
+    Lever("facilitation.support_awareness", "strategy", "number", advanced=True),
+    Lever("facilitation.support_consideration", "strategy", "number", advanced=True),
     Lever("facilitation.support_failure_reduction", "strategy", "number", advanced=True),
     Lever("facilitation.support_time_reduction", "strategy", "number", advanced=True),
-    Lever("facilitation.event_awareness", "strategy", "number", advanced=True),
+    Lever("facilitation.knowledge_sharing", "strategy", "number", advanced=True),
     Lever("facilitation.regional_learning_per_doubling", "strategy", "number", advanced=True),
-    Lever("facilitation.broker_ties_per_month", "strategy", "number", integer=True, advanced=True),
+    Lever("facilitation.support_hours_per_org_month", "strategy", "number", advanced=True),
     Lever("facilitation.support_cost_eur_per_month", "strategy", "number", advanced=True),
 )
 BY_KEY: dict[str, Lever] = {lever.key: lever for lever in LEVERS}

@@ -46,30 +46,50 @@ EXPLORER_LEVERS: dict[str, dict[str, Any]] = {
         "en": "Users needed before the insurer starts arranging", "nl": "Gebruikers nodig voordat de verzekeraar gaat regelen",
         "nl_source": "aanname",
     },
-    "facilitation.support_knowhow": {
+    "facilitation.support_decision_odds_ratio": {
+        "kind": "number", "decimals": 2,
+        "en": "Odds of deciding to implement with support (odds ratio)", "nl": "Kans op een besluit tot invoeren met ondersteuning (odds ratio)",
+        "nl_source": "Baskerville e.a. 2012: 2,76 als bovengrens gelezen (publicatiebias); 90% tussen 1 en 2,76 (DOMAIN.md §9)",
+    },
+    "facilitation.support_awareness": {
         "kind": "share",
-        "en": "Know-how gap the team closes", "nl": "Kennistekort dat het team wegneemt",
-        "nl_source": "aanname",
+        "en": "Chance a month that the team's approach makes an organisation aware", "nl": "Kans per maand dat de benadering van het team een organisatie bekend maakt",
+        "nl_source": "aanname (DOMAIN.md §9: ondersteuning maakt niet meteen bekend)",
+    },
+    "facilitation.support_consideration": {
+        "kind": "number",
+        "en": "Faster start of a decision with support (relative increase)", "nl": "Sneller begin van een besluit met ondersteuning (relatieve toename)",
+        "nl_source": "aanname (DOMAIN.md §9)",
+    },
+    "facilitation.support_hours_per_org_month": {
+        "kind": "number",
+        "en": "Team hours per supported organisation per month", "nl": "Teamuren per ondersteunde organisatie per maand",
+        "nl_source": "aanname: twee halve dagdelen per maand (Baskerville e.a. 2012 over intensiteit)",
+    },
+    "facilitation.hours_per_member_per_month": {
+        "kind": "number",
+        "en": "Hours a month each team member gives (in kind)", "nl": "Uren per maand die elk teamlid geeft (in natura)",
+        "nl_source": "aanname, een keuze van de partners: één tot vier dagdelen per maand",
+    },
+    "facilitation.team_members": {
+        "kind": "count",
+        "en": "People in the regional team", "nl": "Mensen in het regionale team",
+        "nl_source": "ongeveer 6 (projectvoorstel Multinnoveren); 0 bij zelfstandig opschalen",
+    },
+    "facilitation.knowledge_network": {
+        "kind": "bool",
+        "en": "The team runs a regional knowledge network", "nl": "Het team onderhoudt een regionaal kennisnetwerk",
+        "nl_source": "projectvoorstel Multinnoveren: facilitatie en kennisdeling",
     },
     "facilitation.support_time_reduction": {
         "kind": "share",
         "en": "Shorter decisions and implementations with support", "nl": "Kortere besluitvorming en invoering met ondersteuning",
         "nl_source": "aanname",
     },
-    "facilitation.event_awareness": {
-        "kind": "share",
-        "en": "Chance a meeting reaches an unaware organisation", "nl": "Kans dat een bijeenkomst een onwetende organisatie bereikt",
-        "nl_source": "aanname",
-    },
-    "facilitation.broker_ties_per_month": {
-        "kind": "count",
-        "en": "Introductions the team brokers per month", "nl": "Introducties die het team per maand legt",
-        "nl_source": "aanname",
-    },
     "facilitation.support_cost_eur_per_month": {
         "kind": "eur",
         "en": "Cost per supported organisation per month", "nl": "Kosten per ondersteunde organisatie per maand",
-        "nl_source": "aanname: uren van facilitatoren en materiaal",
+        "nl_source": "aanname: reizen en materiaal",
     },
 }
 

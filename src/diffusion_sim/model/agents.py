@@ -131,50 +131,76 @@ class Insurer(mesa.Agent):
 
 
 class TeamBudget:
-    """The facilitation team's yearly budget and its meetings, shared by every innovation it works on.
+    """The facilitation team's money and time, shared by every innovation it works on.
 
-    The budget is refilled at the start of each year of the run; a meeting is held in its planned
-    month if the budget still covers it, and one meeting serves every innovation the team works on.
+    The money (``budget_eur_per_year``) is refilled at the start of each year of the run; the time
+    (members x hours each, in kind) every month. A month first pays its overheads: the knowledge
+    network's hours, and a planned meeting if the money and hours still cover it (one meeting serves
+    every innovation the team works on). What is left decides how many organisations it can support:
+    :meth:`places` says how many by time and by money, and which of the two binds.
     """
 
     def __init__(self, f: FacilitationParams) -> None:
         self.f = f
         self.budget_left = 0.0
+        self.hours_left = 0.0
+        self.hours_used = 0.0
         self.meeting = False
         year_months = [int(12 * j / f.events_per_year) for j in range(f.events_per_year)] if f.events_per_year else []
         self.event_months_of_year = frozenset(year_months)
 
+    @property
+    def works(self) -> bool:
+        """Whether there is a team at all: money and people."""
+        return self.f.budget_eur_per_year > 0 and self.f.team_members > 0
+
     def open_month(self, month: int) -> float:
-        """Refill at the start of a year and hold this month's meeting if planned and affordable; returns its cost."""
+        """Refill money (yearly) and time (monthly), pay the network's hours and a planned meeting; returns the meeting's cost."""
         f = self.f
         if (month - 1) % 12 == 0:
             self.budget_left = f.budget_eur_per_year
+        self.hours_left = f.team_members * f.hours_per_member_per_month if self.works else 0.0
+        self.hours_used = 0.0
+        if f.knowledge_network and self.works:
+            self._use_hours(min(self.hours_left, f.knowledge_network_hours_per_month))
         planned = ((month - 1) % 12) in self.event_months_of_year
-        self.meeting = planned and f.budget_eur_per_year > 0 and f.event_cost_eur <= self.budget_left
+        self.meeting = (planned and self.works and f.event_cost_eur <= self.budget_left and f.event_hours <= self.hours_left)
         if not self.meeting:
             return 0.0
         self.budget_left -= f.event_cost_eur
+        self._use_hours(f.event_hours)
         return f.event_cost_eur
 
-    def affordable(self, capacity: int) -> int:
-        """How many organisations can be supported this month, by capacity and what is left of the budget."""
-        per = self.f.support_cost_eur_per_month
-        if capacity <= 0 or self.f.budget_eur_per_year <= 0:
-            return 0
-        if per <= 0:
-            return capacity
-        return int(min(capacity, max(self.budget_left, 0.0) // per))
+    def _use_hours(self, hours: float) -> None:
+        self.hours_left -= hours
+        self.hours_used += hours
+
+    def places(self) -> tuple[int, int]:
+        """Organisations the team could support now: (by its hours left, by its money left)."""
+        f = self.f
+        if not self.works:
+            return 0, 0
+        by_time = int(max(self.hours_left, 0.0) // f.support_hours_per_org_month)
+        per = f.support_cost_eur_per_month
+        by_money = by_time if per <= 0 else int(max(self.budget_left, 0.0) // per)
+        return by_time, by_money
+
+    def pay_support(self, organisations: int) -> float:
+        """Pay ``organisations`` supported organisation-months from the money and the hours; returns the money spent."""
+        cost = organisations * self.f.support_cost_eur_per_month
+        self.budget_left -= cost
+        self._use_hours(organisations * self.f.support_hours_per_org_month)
+        return cost
 
 
 class FacilitationTeam(mesa.Agent):
-    """The regional facilitation team's work on one innovation: support, meetings and brokered ties.
+    """The regional facilitation team's work on one innovation: support, meetings and its knowledge network.
 
-    Each month it keeps supporting the organisations in its caseload that are still on their way,
-    and can move (not a chain partner still waiting for a partner that runs it), fills free places by
-    its priority (type order, then most patients, then a random draw), and pays
-    for each supported organisation-month and each meeting while the year's budget lasts. In a
-    portfolio the budget is shared and the portfolio says when the team works on this innovation and
-    with how many places; otherwise the team works on it from the start with its full capacity.
+    Each month it keeps supporting the organisations in its caseload that are still on their way
+    and can move (not a chain partner still waiting for a partner that runs it), fills free places
+    by its priority (type order, then most patients, then a random draw), and pays for each supported
+    organisation-month from its money and its hours. Its places are what both still cover; in a
+    portfolio the portfolio shares them out and says when the team works on this innovation.
     """
 
     def __init__(self, model: DiffusionModel, budget: TeamBudget | None = None) -> None:
@@ -182,11 +208,11 @@ class FacilitationTeam(mesa.Agent):
         f = model.params.facilitation
         self.owns_budget = budget is None
         self.budget = budget if budget is not None else TeamBudget(f)
-        self.capacity = f.support_capacity_per_month
+        self.share: int | None = None  # places the portfolio gives this innovation this month (None: all it can)
         self.active = False
         self.was_active = False
-        self.brokered = np.zeros(model.region.n, dtype=bool)
         self.supported_now = 0
+        self.places = (0, 0)  # this month's places by time and by money, before filling them
         rank = {t: i for i, t in enumerate(f.priority_types)}
         self.type_rank = np.array([rank.get(t, len(rank)) for t in ORG_TYPES])[model.region.org_type]
 
@@ -199,26 +225,31 @@ class FacilitationTeam(mesa.Agent):
                 self.model.insurer.engage(month)
 
     def deactivate(self) -> None:
-        """The team works on other innovations: support, meetings and brokering stop."""
+        """The team works on other innovations: support and meetings about this one stop."""
         self.active = False
 
     def knowledge_sharing(self) -> float:
-        """Share of the region's experience that reaches every organisation (kept after the team moves on, if set)."""
+        """Share of the region's experience the network passes to every organisation (kept after the team moves on, if set)."""
+        f = self.model.params.facilitation
+        if not (f.knowledge_network and self.budget.works):
+            return 0.0
         keeps = self.was_active and self.model.params.portfolio.knowledge_sharing_persists
-        return self.model.params.facilitation.knowledge_sharing if self.active or keeps else 0.0
+        return f.knowledge_sharing if self.active or keeps else 0.0
 
     def act(self, month: int, rng: np.random.Generator) -> tuple[float, bool]:
-        """Plan this month's work; returns (cost in EUR, whether a meeting about this innovation takes place).
+        """Plan this month's work; returns (money spent in EUR, whether a meeting about this innovation takes place).
 
         ``rng`` is the facilitation stream, drawn from only when places are filled, so that the team's
         choices never shift any other decision's random numbers.
         """
-        f = self.model.params.facilitation
         orgs = self.model.orgs
         cost = self.budget.open_month(month) if self.owns_budget else 0.0  # a portfolio opens the month itself
         meeting = self.budget.meeting and self.active
-
-        affordable = self.budget.affordable(self.capacity if self.active else 0)
+        by_time, by_money = self.budget.places() if self.active else (0, 0)
+        if self.share is not None:
+            by_time = min(by_time, self.share)
+        self.places = (by_time, by_money)
+        affordable = min(by_time, by_money)
         if affordable == 0:
             if self.supported_now:
                 orgs.supported[:] = False
@@ -227,24 +258,11 @@ class FacilitationTeam(mesa.Agent):
         model = self.model
         caseload, candidates = kernel.team_places(orgs.state, orgs.supported, model.chain, model.ties.counts(),
                                                   model.is_origin, self.type_rank, orgs.target_patients, affordable)
-        if candidates.size:  # free places: filled by the team's order, a draw breaking ties
+        if candidates.size:  # free places: filled by the team's order, a draw ordering equal priorities
             order = kernel.by_priority(candidates, self.type_rank, orgs.target_patients, rng.random(candidates.size))
             caseload = np.concatenate([caseload, order[: affordable - caseload.size]])
         orgs.supported[:] = False
         orgs.supported[caseload] = True
         self.supported_now = int(caseload.size)
-        cost += caseload.size * f.support_cost_eur_per_month
-        self.budget.budget_left -= caseload.size * f.support_cost_eur_per_month
-        if f.broker_ties_per_month and caseload.size:
-            self._broker(caseload, f.broker_ties_per_month)
+        cost += self.budget.pay_support(caseload.size)
         return cost, meeting
-
-    def _broker(self, supported: np.ndarray, max_new: int) -> None:
-        """Introduce supported organisations (in priority order), once each, to the nearest adopter not yet tied to them."""
-        model = self.model
-        region, ties = model.region, model.ties
-        pairs = kernel.broker_partners(supported, self.brokered, max_new, model.orgs.state, region.x_km, region.y_km,
-                                       region.ties.indptr, region.ties.indices, ties.brokered_rows, ties.brokered_cols)
-        for i, j in pairs.tolist():
-            ties.broker(i, j)
-            self.brokered[i] = True

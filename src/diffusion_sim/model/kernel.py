@@ -35,15 +35,18 @@ PHASE_STREAMS = ("awareness", "consideration", "decision", "implementation", "di
 U_AWARENESS, U_CONSIDERATION, U_DECISION, U_IMPLEMENTATION, U_DISCONTINUATION, U_RECONSIDERATION = range(6)
 
 # columns of the organisations' fixed attributes (``fixed``), set up once per model
-(F_OUTSIDE, F_IMITATION, F_CONSIDER, F_FINANCIAL_ROOM, F_STAFF_CAPACITY, F_TARGET, F_TYPE_COST, F_TYPE_MONTHS,
- F_DURATION_NOISE, F_PRIMARY, F_DISTINCT) = range(11)
-N_FIXED = 11
+(F_OUTSIDE, F_IMITATION, F_CONSIDER, F_CONSIDER_SUPPORTED, F_FINANCIAL_ROOM, F_STAFF_CAPACITY, F_TARGET, F_TYPE_COST,
+ F_TYPE_MONTHS, F_DURATION_NOISE, F_PRIMARY, F_DISTINCT) = range(12)
+N_FIXED = 12
 
 # the month's scalars (``month``), set by the model before each month
-(M_MEETING_MISS, M_SUPPORT_TIME, M_DECISION_MONTHS, M_OWN_EXPONENT, M_SHARED_LEARNING, M_COST_FACTOR, M_KNOWHOW_BASE,
- M_SHARED_EXPOSURE, M_SUPPORT_KNOWHOW, M_FIT_SCALE, M_FAILURE, M_SUPPORT_FAILURE, M_CARRYOVER, M_DISCONTINUE,
- M_RECONSIDER) = range(15)
-N_MONTH = 15
+(M_SUPPORT_MISS, M_SUPPORT_TIME, M_DECISION_MONTHS, M_OWN_EXPONENT, M_COST_FACTOR, M_KNOWHOW_BASE, M_SUPPORT_ODDS,
+ M_FIT_SCALE, M_FAILURE, M_SUPPORT_FAILURE, M_CARRYOVER, M_DISCONTINUE, M_RECONSIDER) = range(13)
+N_MONTH = 13
+
+# the month's values per organisation type (``by_type``): a meeting's miss, the shared learning and experience
+T_MEETING_MISS, T_SHARED_LEARNING, T_SHARED_EXPOSURE = range(3)
+N_BY_TYPE = 3
 
 
 @njit(cache=True)
@@ -63,25 +66,26 @@ def power(base: float, exponent: float) -> float:
 
 
 @njit(cache=True)
-def learning(ties_experienced: float, month: np.ndarray) -> float:
-    """Wright learning over the organisation's own ties, or the region's shared experience if larger."""
+def learning(ties_experienced: float, month: np.ndarray, shared: float) -> float:
+    """Wright learning over the organisation's own ties, or the experience shared with its type if larger."""
     own = 1.0 if month[M_OWN_EXPONENT] == 0.0 else power(1.0 + ties_experienced, month[M_OWN_EXPONENT])
-    return min(own, month[M_SHARED_LEARNING])
+    return min(own, shared)
 
 
 @njit(cache=True)
 def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_live, flags, fixed, ties, chain,
-                  is_origin, experienced_elsewhere, org_type, u, month, weights, cost_row):
+                  is_origin, experienced_elsewhere, org_type, u, month, by_type, weights, cost_row, adopted_by_type):
     """Phases 1-5 of month ``t`` for every organisation; returns how many adopted this month.
 
     ``months`` holds the event months, one row per event in the order of ``state.EVENTS``; ``u`` one
-    uniform per organisation from each phase's stream; ``cost_row`` receives the month's
-    implementation costs per type.
+    uniform per organisation from each phase's stream; ``by_type`` the month's values per
+    organisation type; ``cost_row`` receives the month's implementation costs per type and
+    ``adopted_by_type`` counts this month's adopters per type.
     """
     n = state.size
-    meeting_miss = month[M_MEETING_MISS]
     support_time = month[M_SUPPORT_TIME]
     carryover = month[M_CARRYOVER]
+    odds = month[M_SUPPORT_ODDS]
     adopted = 0
     for i in range(n):
         s = state[i]
@@ -89,37 +93,41 @@ def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_l
             continue
         was_adopted = s == ADOPTED
         sup = 1.0 if supported[i] else 0.0
+        kind = org_type[i]
         # 1. awareness: Bass p and q, demonstrations, a meeting, or the team's approach
         if s == UNAWARE:
             miss = np.exp(-(fixed[i, F_OUTSIDE] + fixed[i, F_IMITATION] * ties[i, 0]))
-            miss *= meeting_miss
-            if u[U_AWARENESS, i] >= miss or supported[i]:
+            miss *= by_type[kind, T_MEETING_MISS]
+            if supported[i]:
+                miss *= month[M_SUPPORT_MISS]
+            if u[U_AWARENESS, i] >= miss:
                 s = AWARE
                 months[0, i] = t
-        # 2. consideration (at once when supported); a chain partner waits for a tied primary adopter
+        # 2. consideration (faster when supported); a chain partner waits for a tied primary adopter
         if s == AWARE:
-            hit = u[U_CONSIDERATION, i] < fixed[i, F_CONSIDER] or supported[i]
+            hit = u[U_CONSIDERATION, i] < (fixed[i, F_CONSIDER_SUPPORTED] if supported[i] else fixed[i, F_CONSIDER])
             if hit and not (chain[i] and ties[i, 2] == 0):
                 s = DECIDING
                 months[1, i] = t
                 due[i] = t + np.int32(np.rint(month[M_DECISION_MONTHS] * (1.0 - support_time * sup)))
-        # 3. decision: the barriers decide between implementing and rejecting
+        # 3. decision: the barriers decide between implementing and rejecting (better odds with support)
         if s == DECIDING and due[i] <= t:
-            rate_learned = learning(ties[i, 1], month)
+            rate_learned = learning(ties[i, 1], month, by_type[kind, T_SHARED_LEARNING])
             net_cost = fixed[i, F_TYPE_COST] * rate_learned * month[M_COST_FACTOR]
-            gap = month[M_KNOWHOW_BASE] ** (ties[i, 1] + month[M_SHARED_EXPOSURE])
-            gap *= 1.0 - month[M_SUPPORT_KNOWHOW] * sup
+            gap = month[M_KNOWHOW_BASE] ** (ties[i, 1] + by_type[kind, T_SHARED_EXPOSURE])
             financial = net_cost / (net_cost + fixed[i, F_FINANCIAL_ROOM])
             staff = 1.0 - fixed[i, F_STAFF_CAPACITY]
             fit = np.exp(-fixed[i, F_TARGET] / month[M_FIT_SCALE])
             prob = (1.0 - weights[0] * financial) * (1.0 - weights[1] * gap)
             prob = prob * (1.0 - weights[2] * staff) * (1.0 - weights[3] * fit)
+            if supported[i] and odds != 1.0:
+                prob = odds * prob / (1.0 - prob + odds * prob)
             if u[U_DECISION, i] < prob:
                 s = IMPLEMENTING
                 months[2, i] = t
                 cost = fixed[i, F_TYPE_COST] * rate_learned
                 org_cost[i] = cost
-                cost_row[org_type[i]] += cost
+                cost_row[kind] += cost
                 duration = fixed[i, F_TYPE_MONTHS] * rate_learned * (1.0 - support_time * sup) * fixed[i, F_DURATION_NOISE]
                 if carryover != 0.0:
                     duration = duration * (1.0 - carryover * (1.0 if experienced_elsewhere[i] else 0.0))
@@ -135,7 +143,8 @@ def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_l
                 main_barrier[i] = best
         # 4. implementation: success or failure at the end
         if s == IMPLEMENTING and due[i] <= t:
-            fail = month[M_FAILURE] * learning(ties[i, 1], month) * (1.0 - month[M_SUPPORT_FAILURE] * sup)
+            fail = month[M_FAILURE] * learning(ties[i, 1], month, by_type[kind, T_SHARED_LEARNING])
+            fail *= 1.0 - month[M_SUPPORT_FAILURE] * sup
             if carryover != 0.0:
                 fail = fail * (1.0 - carryover * (1.0 if experienced_elsewhere[i] else 0.0))
             if u[U_IMPLEMENTATION, i] >= fail:
@@ -146,6 +155,7 @@ def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_l
                 flags[i, 1] = 1.0
                 flags[i, 2] = fixed[i, F_PRIMARY]
                 adopted += 1
+                adopted_by_type[kind] += 1
             else:
                 s = FAILED
                 months[5, i] = t
@@ -264,33 +274,25 @@ def record_month(t, state, org_type, go_live, is_origin, fixed, enrolled_now, ra
 
 
 @njit(cache=True)
-def update_tie_counts(counts, flags, flags_seen, indptr, indices, broker_rows, broker_cols, n_seen):
-    """Bring the tie counts up to date: pass on the flags that moved since ``flags_seen``, add new brokered ties.
+def update_tie_counts(counts, flags, flags_seen, indptr, indices):
+    """Bring the tie counts up to date: pass on the flags that moved since ``flags_seen`` to each organisation's ties.
 
     Every count is a sum of 0s and 1s, so the result equals a full recount exactly, whatever the order.
     """
     n, width = flags.shape
-    moved = np.zeros(n, dtype=np.bool_)
     for j in range(n):
+        moved = False
         for c in range(width):
             if flags[j, c] != flags_seen[j, c]:
-                moved[j] = True
-        if moved[j]:
+                moved = True
+        if moved:
             for e in range(indptr[j], indptr[j + 1]):
                 for c in range(width):
                     counts[indices[e], c] += flags[j, c] - flags_seen[j, c]
-    for e in range(n_seen):  # brokered ties counted before pass on changes too
-        j = broker_cols[e]
-        if moved[j]:
-            for c in range(width):
-                counts[broker_rows[e], c] += flags[j, c] - flags_seen[j, c]
-    for e in range(n_seen, broker_rows.size):  # new brokered ties, with the current flags
-        for c in range(width):
-            counts[broker_rows[e], c] += flags[broker_cols[e], c]
     flags_seen[:] = flags
 
 
-# ---------------------------------------------------------------- the facilitation team's places and introductions
+# ---------------------------------------------------------------- the facilitation team's places
 @njit(cache=True)
 def by_priority(orgs, type_rank, target, tie_break):
     """``orgs`` in the team's order: priority type first, then most patients, then ``tie_break`` (if any), then index.
@@ -328,52 +330,3 @@ def team_places(state, supported, chain, ties, is_origin, type_rank, target, aff
         return caseload, np.empty(0, dtype=np.int64)
     on_way[caseload] = False
     return caseload, np.nonzero(on_way & ~is_origin)[0]
-
-
-@njit(cache=True)
-def mark_tied(marks, i, value, indptr, indices, broker_rows, broker_cols):
-    """Set ``marks`` of ``i`` and of every organisation tied to it, brokered ties included, to ``value``."""
-    for e in range(indptr[i], indptr[i + 1]):
-        marks[indices[e]] = value
-    for e in range(broker_rows.size):
-        if broker_rows[e] == i:
-            marks[broker_cols[e]] = value
-    marks[i] = value
-
-
-@njit(cache=True)
-def broker_partners(caseload, brokered, max_new, state, x, y, indptr, indices, broker_rows, broker_cols):
-    """Introductions: supported organisations not yet introduced, in the team's order, each to the nearest untied adopter.
-
-    A bounded look (the first 2 x ``max_new`` not yet introduced) makes at most ``max_new``; those
-    with no adopter left to meet wait for new adopters. Returns the pairs (organisation, adopter);
-    on equal distance the adopter listed first wins.
-    """
-    adopters = np.nonzero(state == ADOPTED)[0]
-    pairs = np.empty((max_new, 2), dtype=np.int64)
-    known = np.zeros(state.size, dtype=np.bool_)
-    made = 0
-    looked = 0
-    for i in caseload:
-        if brokered[i]:
-            continue
-        if looked >= 2 * max_new or made >= max_new:
-            break
-        looked += 1
-        mark_tied(known, i, True, indptr, indices, broker_rows, broker_cols)
-        best = -1
-        best_d2 = 0.0
-        for a in adopters:
-            if not known[a]:
-                dx = x[a] - x[i]
-                dy = y[a] - y[i]
-                d2 = dx * dx + dy * dy
-                if best < 0 or d2 < best_d2:
-                    best = a
-                    best_d2 = d2
-        mark_tied(known, i, False, indptr, indices, broker_rows, broker_cols)
-        if best >= 0:
-            pairs[made, 0] = i
-            pairs[made, 1] = best
-            made += 1
-    return pairs[:made]

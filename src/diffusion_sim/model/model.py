@@ -136,8 +136,8 @@ class DiffusionModel(mesa.Model):
         self.carryover = 0.0
         self.experienced_elsewhere = np.zeros(region.n, dtype=bool)
         self.orgs = OrgArrays.empty(region.n, eligible, target)
-        self.ties = Ties(region.ties, on_degree_change=self._set_imitation)  # the region's and the brokered ties
-        self._n_experienced = 0
+        self.ties = Ties(region.ties)
+        self._experienced_by_type = np.zeros(N_TYPES, dtype=np.int64)  # ever adopted, per type: what the network shares
         self.innovativeness_factor = np.exp(p.diffusion.innovativeness_effect * region.innovativeness)
         consider = p.diffusion.consideration_per_year * self.innovativeness_factor
         self.type_cost = np.asarray(inn.implementation_cost_eur.as_tuple())[t]
@@ -147,6 +147,7 @@ class DiffusionModel(mesa.Model):
         # what the compiled monthly update reads: fixed attributes as columns, the month's scalars, its uniforms
         fixed = self._fixed = np.zeros((region.n, kernel.N_FIXED))
         fixed[:, kernel.F_CONSIDER] = rules.monthly_probability(consider)
+        fixed[:, kernel.F_CONSIDER_SUPPORTED] = rules.monthly_probability(consider * (1.0 + p.facilitation.support_consideration))
         fixed[:, kernel.F_FINANCIAL_ROOM] = region.financial_room
         fixed[:, kernel.F_STAFF_CAPACITY] = region.staff_capacity
         fixed[:, kernel.F_TARGET] = target
@@ -160,7 +161,8 @@ class DiffusionModel(mesa.Model):
         fall = b.own_learning_per_doubling  # Wright's exponent, as rules.learning_multiplier computes it (0: no learning)
         month[kernel.M_OWN_EXPONENT] = np.log2(1.0 - fall) if fall > 0 else 0.0
         month[kernel.M_KNOWHOW_BASE] = 1.0 - b.knowhow_per_adopted_tie
-        month[kernel.M_SUPPORT_KNOWHOW] = p.facilitation.support_knowhow
+        month[kernel.M_SUPPORT_MISS] = 1.0 - p.facilitation.support_awareness
+        month[kernel.M_SUPPORT_ODDS] = p.facilitation.support_decision_odds_ratio
         month[kernel.M_FIT_SCALE] = b.fit_scale_patients
         month[kernel.M_FAILURE] = self.failure_probability
         month[kernel.M_SUPPORT_FAILURE] = p.facilitation.support_failure_reduction
@@ -168,7 +170,10 @@ class DiffusionModel(mesa.Model):
         # each phase's uniforms for several months at once: the same numbers, month by month, as one draw a month
         self._u_months = max(1, min(self.months, UNIFORMS_PER_DRAW // max(region.n, 1)))
         self._u = np.empty((len(kernel.PHASE_STREAMS), self._u_months, region.n))
-        self._shared_learning: tuple[float, float] = (np.nan, 1.0)  # (region's shared experience, its multiplier)
+        self._by_type = np.ones((N_TYPES, kernel.N_BY_TYPE))  # a meeting's miss, shared learning, shared experience
+        self._by_type[:, kernel.T_SHARED_EXPOSURE] = 0.0
+        self._shared_seen = np.full(N_TYPES, np.nan)  # the shared experience the learning multipliers were computed for
+        self._attendance_miss = 1.0 - np.asarray(p.facilitation.event_attendance.as_tuple())
         rate = self.discontinuation_rate  # monthly, while not reimbursed and while reimbursed
         self._p_discontinue = (float(rules.monthly_probability(rate * inn.discontinuation_unreimbursed_factor)),
                                float(rules.monthly_probability(rate)))
@@ -216,7 +221,7 @@ class DiffusionModel(mesa.Model):
         self.is_origin[i] = True
         self.ties.flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
         self.ties.flags_changed()
-        self._n_experienced = i.size
+        np.add.at(self._experienced_by_type, self.region.org_type[i].astype(np.int64), 1)
         o = self.params.origin
         dx = self.region.x_km[:, None] - self.region.x_km[i]
         dy = self.region.y_km[:, None] - self.region.y_km[i]
@@ -233,6 +238,9 @@ class DiffusionModel(mesa.Model):
         self.implementation_cost = np.zeros((m, N_TYPES))
         self.facilitation_cost = np.zeros(m)
         self.supported_count = np.zeros(m, dtype=np.int32)
+        self.team_hours = np.zeros(m)  # the team's hours on this innovation (in kind)
+        self.budget_added = np.zeros(m)  # money the team's budget received (the yearly refill)
+        self.places = np.zeros((m, 2), dtype=np.int32)  # organisations the team could support: by its time, by its money
         self.reimbursing = np.zeros(m, dtype=bool)
         self.meeting = np.zeros(m, dtype=bool)
         self._enrolled_now = np.zeros(self.region.n)
@@ -250,16 +258,12 @@ class DiffusionModel(mesa.Model):
 
         outside = (Bass p x innovativeness + the origin's demonstrations) / 12,
         imitation = Bass q x innovativeness / (number of ties) / 12 (Bass 1969 per tie share); a
-        brokered tie changes the number of ties of its two ends (``Ties`` calls ``_set_imitation``).
+        number of ties is fixed for the run.
         """
         d = self.params.diffusion
         self._per_month = self.innovativeness_factor / rules.MONTHS_PER_YEAR
         self._fixed[:, kernel.F_OUTSIDE] = d.p * self._per_month + self.origin.demonstration_hazard() / rules.MONTHS_PER_YEAR
         self._fixed[:, kernel.F_IMITATION] = d.q * self._per_month / np.maximum(self.ties.degree, 1.0)
-
-    def _set_imitation(self, i: int, n_ties: float) -> None:
-        """Organisation ``i``'s imitation coefficient now that it has ``n_ties`` ties (as computed for all above)."""
-        self._fixed[i, kernel.F_IMITATION] = self.params.diffusion.q * self._per_month[i] / max(n_ties, 1.0)
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
@@ -270,11 +274,13 @@ class DiffusionModel(mesa.Model):
         orgs = self.orgs
         # last month's adopters drive influence and learning (synchronous update)
         tie_counts = self.ties.counts()
-        n_experienced = self._n_experienced
+        experienced = self._experienced_by_type.astype(np.float64)
 
         # 0. stakeholders act
         self.insurer.act(t, self._n_adopted - len(self.origins))
         team_cost, meeting = self.team.act(t, self._u_facilitation)
+        team = self.team  # its hours on this innovation; a portfolio adds each innovation's part of the shared overheads
+        self.team_hours[t] = team.budget.hours_used if team.owns_budget else team.supported_now * f.support_hours_per_org_month
 
         # 1-5. every organisation through the phases, in one compiled pass
         row = (t - 1) % self._u_months
@@ -282,21 +288,21 @@ class DiffusionModel(mesa.Model):
             for block, gen in zip(self._u, self._phase_streams, strict=True):
                 gen.random(out=block)  # one uniform per organisation, phase and month, used or not (common random numbers)
         month = self._month
-        month[kernel.M_MEETING_MISS] = 1.0 - f.event_awareness if meeting else 1.0
-        exposure = self.team.knowledge_sharing() * n_experienced  # the region's experience shared with everyone
-        if exposure != self._shared_learning[0]:
-            shared = rules.learning_multiplier(exposure, f.regional_learning_per_doubling)
-            self._shared_learning = (exposure, float(shared))
-        month[kernel.M_SHARED_LEARNING] = self._shared_learning[1]
-        month[kernel.M_SHARED_EXPOSURE] = exposure
+        by_type = self._by_type
+        by_type[:, kernel.T_MEETING_MISS] = self._attendance_miss if meeting else 1.0
+        sharing = self.team.knowledge_sharing()  # the region's experience shared with every organisation, by type
+        exposure = sharing * (experienced + f.knowledge_sharing_across_types * (experienced.sum() - experienced))
+        if not np.array_equal(exposure, self._shared_seen):
+            by_type[:, kernel.T_SHARED_LEARNING] = rules.learning_multiplier(exposure, f.regional_learning_per_doubling)
+            by_type[:, kernel.T_SHARED_EXPOSURE] = exposure
+            self._shared_seen = exposure
         month[kernel.M_COST_FACTOR] = 1.0 - p.insurer.cost_share * self.insurer.reimbursing
         month[kernel.M_DISCONTINUE] = self._p_discontinue[self.insurer.reimbursing]
         month[kernel.M_CARRYOVER] = self.carryover
-        adopted = kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
-                                       orgs.implementation_cost, self.go_live, self.ties.flags, self._fixed, tie_counts,
-                                       self.chain, self.is_origin, self.experienced_elsewhere, self.region.org_type,
-                                       self._u[:, row], month, self.barrier_weights, self.implementation_cost[t])
-        self._n_experienced += adopted
+        kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
+                             orgs.implementation_cost, self.go_live, self.ties.flags, self._fixed, tie_counts, self.chain,
+                             self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u[:, row], month,
+                             by_type, self.barrier_weights, self.implementation_cost[t], self._experienced_by_type)
         self.ties.flags_changed()
 
         # 6. record
@@ -318,6 +324,9 @@ class DiffusionModel(mesa.Model):
         self._n_adopted = n_adopted
         self.share_adopted[t] = n_adopted / self._n_eligible if self._n_eligible else 0.0
         self.supported_count[t] = self.team.supported_now
+        self.places[t] = self.team.places
+        if (t - 1) % 12 == 0 and t > 0 and self.team.budget.works:
+            self.budget_added[t] = self.params.facilitation.budget_eur_per_year
         self.reimbursing[t] = self.insurer.reimbursing
 
     def run(self) -> DiffusionModel:

@@ -79,14 +79,14 @@ class PortfolioModel(mesa.Model):
     def step(self) -> None:
         """One month: open the team's budget, assign its places, pass on experience, step every innovation."""
         t = self.steps
-        f = self.params.facilitation
         self.meeting_cost[t] = self.budget.open_month(t)
+        overhead_hours = self.budget.hours_used  # the network's and a meeting's hours, shared like the meeting's cost
         active = self.worked_on(t)
         shift = t % len(active)
         order = active[shift:] + active[:shift]  # who draws on the budget first rotates month by month
-        places, extra = divmod(f.support_capacity_per_month, len(active))
+        places, extra = divmod(self.budget.places()[0], len(active))  # the team's hours, split evenly
         for j, k in enumerate(order):
-            self.tracks[k].team.capacity = places + (j < extra)
+            self.tracks[k].team.share = places + (j < extra)
             self.tracks[k].team.activate(t)
             self.active[t, k] = True
         for k, track in enumerate(self.tracks):
@@ -99,8 +99,9 @@ class PortfolioModel(mesa.Model):
                 track.experienced_elsewhere = (count - implemented[k]) > 0
         for k in order + [k for k in range(len(self.tracks)) if k not in active]:
             self.tracks[k].step()
-        for k in order:  # the meeting served every innovation worked on: each carries an equal part of its cost
+        for k in order:  # the meeting and the network served every innovation worked on: each carries an equal part
             self.tracks[k].facilitation_cost[t] += self.meeting_cost[t] / len(order)
+            self.tracks[k].team_hours[t] += overhead_hours / len(order)
         if self.collect_data:
             self.datacollector.collect(self)
         if t >= self.months:

@@ -7,16 +7,17 @@ ASSUMPTIONs (its section 7).
 0. Stakeholders act (:func:`insurer_act`, :func:`team_act`). The insurer starts arranging
    reimbursement once enough organisations beyond the origin run the innovation, or at once when
    engaged in the team, and contracts at its yearly window (3.3.8). The facilitation team refills its
-   yearly budget, holds a planned meeting it can afford, fills its caseload in priority order and
-   brokers ties between supported organisations and the nearest adopters (3.3.9).
+   yearly money and monthly hours, pays its knowledge network's hours and a planned meeting it can
+   afford, and fills the places its hours and money still cover in priority order (3.3.9).
 1. Awareness (:func:`awareness`): UNAWARE -> AWARE, from outside (Bass p), from the share of its
-   own ties that use it (Bass q), from the origin's demonstrations, from a meeting, or at once when
-   the team supports it (3.3.2).
-2. Consideration (:func:`consideration`): AWARE -> DECIDING at a yearly rate, at once when
+   own ties that use it (Bass q), from the origin's demonstrations, from a meeting (by type), or from
+   the team's approach when it supports the organisation (3.3.2).
+2. Consideration (:func:`consideration`): AWARE -> DECIDING at a yearly rate, faster when
    supported; a chain partner waits for a tied primary adopter (3.3.3).
 3. Decision (:func:`decision`): when the decision is due, four barriers (Greenhalgh et al. 2004)
-   decide between IMPLEMENTING and REJECTED; learning from ties and the region (Wright 1936) lowers
-   cost and time (3.3.4, 3.3.5).
+   decide between IMPLEMENTING and REJECTED, with better odds when supported (Baskerville et al.
+   2012); learning from ties and from the experience the network shares (Wright 1936) lowers cost
+   and time (3.3.4, 3.3.5).
 4. Implementation (:func:`implementation`): when due, it succeeds (ADOPTED) or fails (FAILED) (3.3.6).
 5. Discontinuation, then reconsideration (:func:`discontinuation`, :func:`reconsideration`):
    adopters other than the origin abandon it at a yearly rate, higher while it is not reimbursed;
@@ -47,10 +48,9 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgState
-from diffusion_sim.params import ORG_TYPES, FacilitationParams
+from diffusion_sim.params import ORG_TYPES
 from diffusion_sim.rng import stream
 
 if TYPE_CHECKING:
@@ -116,16 +116,14 @@ def enrolled_patients(target_patients: np.ndarray, months_live: np.ndarray, ramp
 # ---------------------------------------------------------------------------------------- what the rules carry
 @dataclasses.dataclass
 class Ledger:
-    """What the rules carry from month to month beside the model's arrays: their own random streams and brokered ties.
+    """What the rules carry from month to month beside the model's arrays: their own random streams.
 
     The streams are made as the model makes them (``rng.stream``), so the rules draw the model's
-    numbers without sharing its generators; ``brokered`` lists (organisation, adopter) in the order
-    the team introduced them; ``duration_noise`` is each organisation's implementation-time factor
+    numbers without sharing its generators; ``duration_noise`` is each organisation's implementation-time factor
     exp(σ ε), drawn once at set-up from the implementation stream before any monthly draw (3.1).
     """
 
     streams: dict[str, np.random.Generator]
-    brokered: list[tuple[int, int]]
     duration_noise: np.ndarray
 
     @classmethod
@@ -134,38 +132,21 @@ class Ledger:
         seed, n = model.params.simulation.seed, model.region.n
         streams = {name: stream(seed, model.replication, name, track) for name in (*PHASES, "facilitation")}
         noise = np.exp(model.innovation.implementation_months_sigma * streams["implementation"].standard_normal(n))
-        return cls(streams, [], noise)
+        return cls(streams, noise)
 
 
-def brokered_arrays(brokered: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and columns of the brokered ties in both directions: a brokered tie is symmetric (3.3.9)."""
-    if not brokered:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = np.array(brokered, dtype=np.int64)
-    return np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
-
-
-def tie_counts(m: DiffusionModel, brokered: list[tuple[int, int]]) -> np.ndarray:
+def tie_counts(m: DiffusionModel) -> np.ndarray:
     """Per organisation, its ties that run it now (a_i), ever ran it (n_i), run it now as primary adopter: a full recount.
 
-    Over the region's ties and the brokered ones (3.3, notation). The origins count as primary
-    adopters; nobody adopts twice (FAILED and DISCONTINUED are final), so "ever" is an adoption month.
+    Over the region's ties (3.3, notation). The origins count as primary adopters; nobody adopts
+    twice (FAILED and DISCONTINUED are final), so "ever" is an adoption month.
     """
     orgs = m.orgs
     adopted = orgs.state == OrgState.ADOPTED
     ever = orgs.month_adopted != NOT_YET
     as_primary = adopted & ((m.primary > 0) | m.is_origin)
     flags = np.stack([adopted, ever, as_primary], axis=1).astype(np.float64)
-    rows, cols = brokered_arrays(brokered)
-    ties = m.region.ties + sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=m.region.ties.shape)
-    return np.asarray(ties @ flags)
-
-
-def tied(m: DiffusionModel, brokered: list[tuple[int, int]], i: int) -> np.ndarray:
-    """The organisations ``i`` is tied to, by a region tie or a brokered one."""
-    ties = m.region.ties
-    own = ties.indices[ties.indptr[i]: ties.indptr[i + 1]]
-    return np.concatenate([own, [b for a, b in brokered if a == i], [a for a, b in brokered if b == i]]).astype(np.int64)
+    return np.asarray(m.region.ties @ flags)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,12 +156,13 @@ class Month:
     Attributes:
         t: the month (step) being simulated, 1-based.
         ties: :func:`tie_counts` at the start of the month (last month's state: a synchronous update).
-        degree: k_i, each organisation's number of ties, brokered ties included, those of this month's phase 0 too.
+        degree: k_i, each organisation's number of ties.
         supported: S_i, in the team's caseload this month.
         meeting: whether a regional meeting about the innovation takes place this month.
         reimbursing: R, whether the insurer reimburses this month.
-        shared_experience: knowledge_sharing x N, the region's cumulative adopters whose experience reaches everyone.
-        shared_learning: L_reg, the regional learning curve at that experience (3.3.4).
+        shared_experience: per organisation type, the experience the knowledge network shares with it:
+            knowledge_sharing x (adopters of its type + across_types x adopters of other types), cumulative.
+        shared_learning: per type, L_net, the learning curve at that experience (3.3.4).
     """
 
     t: int
@@ -189,8 +171,8 @@ class Month:
     supported: np.ndarray
     meeting: bool
     reimbursing: bool
-    shared_experience: float
-    shared_learning: float
+    shared_experience: np.ndarray
+    shared_learning: np.ndarray
 
 
 # ---------------------------------------------------------------------------------------- 0. stakeholders act
@@ -217,19 +199,32 @@ def insurer_act(m: DiffusionModel, t: int, adopters_beyond_origin: int) -> None:
             ins.reimbursing_since = t
 
 
-def open_month(budget: TeamBudget, f: FacilitationParams, t: int) -> float:
-    """The team's yearly budget is refilled at steps 1, 13, 25, ...; a planned meeting is held if affordable (3.3.9).
+def open_month(budget: TeamBudget, t: int) -> float:
+    """The team's month opens: money refilled yearly (steps 1, 13, ...), hours monthly; overheads paid first (3.3.9).
 
-    Meetings fall in the months ⌊12 j / E⌋ of the team's year for E meetings a year and are paid
-    first, before support. Returns the meeting's cost.
+    The team works at all only with money and people. Its hours are members x hours each (in kind);
+    the knowledge network, when run, takes its hours first; a planned meeting (in the months
+    ⌊12 j / E⌋ of the team's year, E meetings a year) is held if the money and hours left cover it.
+    Returns the meeting's cost.
     """
+    f = budget.f
+    works = f.budget_eur_per_year > 0 and f.team_members > 0
     if (t - 1) % 12 == 0:
         budget.budget_left = f.budget_eur_per_year
+    budget.hours_left = f.team_members * f.hours_per_member_per_month if works else 0.0
+    budget.hours_used = 0.0
+    if f.knowledge_network and works:
+        network = min(budget.hours_left, f.knowledge_network_hours_per_month)
+        budget.hours_left -= network
+        budget.hours_used += network
     planned = {int(12 * j / f.events_per_year) for j in range(f.events_per_year)}
-    budget.meeting = ((t - 1) % 12) in planned and f.budget_eur_per_year > 0 and f.event_cost_eur <= budget.budget_left
+    budget.meeting = (((t - 1) % 12) in planned and works and f.event_cost_eur <= budget.budget_left
+                      and f.event_hours <= budget.hours_left)
     if not budget.meeting:
         return 0.0
     budget.budget_left -= f.event_cost_eur
+    budget.hours_left -= f.event_hours
+    budget.hours_used += f.event_hours
     return f.event_cost_eur
 
 
@@ -245,29 +240,34 @@ def by_priority(m: DiffusionModel, idx: np.ndarray, tie_break: np.ndarray | None
 
 
 def team_act(m: DiffusionModel, t: int, ties: np.ndarray, own: Ledger, opens_budget: bool) -> tuple[float, bool, int]:
-    """The facilitation team's month: budget and meeting, caseload, brokered ties (3.3.9).
+    """The facilitation team's month: money, hours and meeting, then its caseload (3.3.9).
 
-    Its places are its capacity, as far as the budget left pays for them. Organisations in its
-    caseload that are still on their way (UNAWARE to IMPLEMENTING) and can move keep their place, in
-    priority order; free places go to others on their way, not the origins, in the same order with
-    a draw from the team's stream ordering equal priorities. A chain partner not yet deciding without a tie
-    that runs it as primary adopter cannot move, so it neither gets nor keeps a place. Each
-    supported organisation-month is paid from the budget. ``opens_budget`` is False for an
-    innovation of a portfolio, whose portfolio opens the shared budget once a month.
+    Its places are as many organisations as its hours left (``support_hours_per_org_month`` each)
+    and its money left (``support_cost_eur_per_month`` each) both cover; in a portfolio the portfolio
+    gives each innovation its share of the places the hours cover. Organisations in its caseload that
+    are still on their way (UNAWARE to IMPLEMENTING) and can move keep their place, in priority order;
+    free places go to others on their way, not the origins, in the same order with a draw from the
+    team's stream ordering equal priorities. A chain partner not yet deciding without a tie that runs
+    it as primary adopter cannot move, so it neither gets nor keeps a place. ``opens_budget`` is False
+    for an innovation of a portfolio, whose portfolio opens the shared month.
 
-    Returns (cost in EUR, whether a meeting about the innovation takes place, organisations supported).
+    Returns (money spent in EUR, whether a meeting about the innovation takes place, organisations supported).
     """
     f, team, orgs = m.params.facilitation, m.team, m.orgs
     budget = team.budget
-    cost = open_month(budget, f, t) if opens_budget else 0.0
+    cost = open_month(budget, t) if opens_budget else 0.0
     meeting = budget.meeting and team.active
-    capacity = team.capacity if team.active else 0
-    if capacity <= 0 or f.budget_eur_per_year <= 0:
-        affordable = 0
-    elif f.support_cost_eur_per_month <= 0:
-        affordable = capacity
+    works = f.budget_eur_per_year > 0 and f.team_members > 0
+    if team.active and works:
+        by_time = int(max(budget.hours_left, 0.0) // f.support_hours_per_org_month)
+        per = f.support_cost_eur_per_month
+        by_money = by_time if per <= 0 else int(max(budget.budget_left, 0.0) // per)
     else:
-        affordable = int(min(capacity, max(budget.budget_left, 0.0) // f.support_cost_eur_per_month))
+        by_time = by_money = 0
+    if team.share is not None:
+        by_time = min(by_time, team.share)
+    team.places = (by_time, by_money)
+    affordable = min(by_time, by_money)
     if affordable == 0:
         orgs.supported[:] = False
         return cost, meeting, 0
@@ -286,47 +286,21 @@ def team_act(m: DiffusionModel, t: int, ties: np.ndarray, own: Ledger, opens_bud
     orgs.supported[caseload] = True
     cost += caseload.size * f.support_cost_eur_per_month
     budget.budget_left -= caseload.size * f.support_cost_eur_per_month
-    if f.broker_ties_per_month and caseload.size:
-        broker_ties(m, caseload, own.brokered)
+    budget.hours_left -= caseload.size * f.support_hours_per_org_month
+    budget.hours_used += caseload.size * f.support_hours_per_org_month
     return cost, meeting, int(caseload.size)
-
-
-def broker_ties(m: DiffusionModel, caseload: np.ndarray, brokered: list[tuple[int, int]]) -> None:
-    """Introduce supported organisations, once each, to the nearest current adopter they are not yet tied to (3.3.9).
-
-    In caseload order, the team looks at the first 2 x ``broker_ties_per_month`` not yet introduced
-    and makes at most ``broker_ties_per_month`` ties (an ASSUMPTION); one already tied to every
-    adopter gets none but counts as introduced. Distances are straight lines; on equal distance the
-    adopter listed first wins. A brokered tie is permanent and symmetric.
-    """
-    f, team, orgs, region = m.params.facilitation, m.team, m.orgs, m.region
-    pending = caseload[~team.brokered[caseload]]
-    adopters = (orgs.state == OrgState.ADOPTED).nonzero()[0]
-    x, y = region.x_km[adopters], region.y_km[adopters]
-    made = 0
-    for i in pending[: 2 * f.broker_ties_per_month].tolist():
-        if made >= f.broker_ties_per_month:
-            break
-        known = np.zeros(region.n, dtype=bool)
-        known[tied(m, brokered, i)] = True
-        known[i] = True
-        untied = ~known[adopters]
-        if not untied.any():
-            continue
-        d2 = (x[untied] - region.x_km[i]) ** 2 + (y[untied] - region.y_km[i]) ** 2
-        brokered.append((i, int(adopters[untied][np.argmin(d2)])))
-        team.brokered[i] = True
-        made += 1
 
 
 # ---------------------------------------------------------------------------------------- 1-5. the organisations
 def awareness(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
-    """1. UNAWARE -> AWARE: outside influence, imitation of its ties, demonstrations, a meeting, or support (3.3.2).
+    """1. UNAWARE -> AWARE: outside influence, imitation of its ties, demonstrations, a meeting, or the team's approach (3.3.2).
 
     Monthly hazard = (p + q x a_i / k_i) x g_i / 12 + d_i / 12: Bass (1969) p and q, with q acting on
     the share of the organisation's own ties that use it (Coleman et al. 1957); g_i = exp(β z_i) its
-    innovativeness; d_i the origin's demonstrations within their radius. A meeting makes it aware
-    with probability ``event_awareness``, folded into the same draw; support makes it aware at once.
+    innovativeness; d_i the origin's demonstrations within their radius. A meeting reaches a share
+    ``event_attendance`` of each type, and the team's approach a supported organisation with
+    probability ``support_awareness``, both folded into the same draw (DOMAIN.md sec. 9: support does
+    not make awareness instantaneous).
     """
     p, f, orgs = m.params, m.params.facilitation, m.orgs
     idx = (orgs.state == OrgState.UNAWARE).nonzero()[0]
@@ -334,15 +308,17 @@ def awareness(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
     outside = p.diffusion.p * per_month + m.demonstration_reach / MONTHS_PER_YEAR
     imitation = p.diffusion.q * per_month / np.maximum(month.degree, 1.0)
     miss = np.exp(-(outside[idx] + imitation[idx] * month.ties[idx, 0]))
-    if month.meeting:
-        miss *= 1.0 - f.event_awareness
-    hears = idx[(u[idx] >= miss) | month.supported[idx]]
+    meeting_miss = 1.0 - np.asarray(f.event_attendance.as_tuple()) if month.meeting else np.ones(N_TYPES)
+    miss *= meeting_miss[m.region.org_type[idx]]
+    approached = month.supported[idx]
+    miss[approached] *= 1.0 - f.support_awareness
+    hears = idx[u[idx] >= miss]
     orgs.state[hears] = OrgState.AWARE
     orgs.month_aware[hears] = month.t
 
 
 def consideration(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
-    """2. AWARE -> DECIDING at the rate π(consideration_per_year x g_i), at once when supported (3.3.3).
+    """2. AWARE -> DECIDING at the rate π(consideration_per_year x g_i), x (1 + support_consideration) when supported (3.3.3).
 
     A chain partner starts only when a tie of its runs the innovation as primary adopter (it joins a
     care chain someone else runs; DOMAIN.md sec. 7). The decision takes ``decision_months``, shortened
@@ -350,8 +326,9 @@ def consideration(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
     """
     p, f, orgs = m.params, m.params.facilitation, m.orgs
     idx = (orgs.state == OrgState.AWARE).nonzero()[0]
-    consider = monthly_probability(p.diffusion.consideration_per_year * m.innovativeness_factor)
-    hit = (u[idx] < consider[idx]) | month.supported[idx]
+    rate = p.diffusion.consideration_per_year * m.innovativeness_factor
+    consider = np.where(month.supported, monthly_probability(rate * (1.0 + f.support_consideration)), monthly_probability(rate))
+    hit = u[idx] < consider[idx]
     waits_for_partner = m.chain & (month.ties[:, 2] == 0)
     starts = idx[hit & ~waits_for_partner[idx]]
     orgs.state[starts] = OrgState.DECIDING
@@ -361,9 +338,9 @@ def consideration(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
 
 
 def learning(m: DiffusionModel, month: Month, idx: np.ndarray) -> np.ndarray:
-    """L_i = min(W(n_i; own_learning_per_doubling), L_reg): learning from its ties' experience or the region's (3.3.4)."""
+    """L_i = min(W(n_i; own_learning_per_doubling), L_net): learning from its ties' experience or the network's (3.3.4)."""
     own = learning_multiplier(month.ties[idx, 1], m.params.barriers.own_learning_per_doubling)
-    return np.minimum(own, month.shared_learning)
+    return np.minimum(own, month.shared_learning[m.region.org_type[idx]])
 
 
 def decision(m: DiffusionModel, month: Month, u: np.ndarray, duration_noise: np.ndarray) -> None:
@@ -371,7 +348,8 @@ def decision(m: DiffusionModel, month: Month, u: np.ndarray, duration_noise: np.
 
     The set-up cost is the type's cost times the learning curve L_i, less the insurer's share while
     it reimburses; the know-how gap closes by ``knowhow_per_adopted_tie`` with each tie and each
-    shared regional adopter that has experience, and by ``support_knowhow`` with support. On
+    adopter whose experience the network shares. Support multiplies the odds of implementing by
+    ``support_decision_odds_ratio`` (Baskerville et al. 2012, DOMAIN.md sec. 9). On
     adoption the gross cost is booked now and the implementation takes the type's months times L_i,
     less with support and, in a portfolio, with experience of another of its innovations
     (``carryover``), times the organisation's duration noise. A rejection records the barrier that
@@ -381,11 +359,15 @@ def decision(m: DiffusionModel, month: Month, u: np.ndarray, duration_noise: np.
     idx = ((orgs.state == OrgState.DECIDING) & (orgs.due <= t)).nonzero()[0]
     rate_learned = learning(m, month, idx)
     net_cost = m.type_cost[idx] * rate_learned * (1.0 - p.insurer.cost_share * month.reimbursing)
-    gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (month.ties[idx, 1] + month.shared_experience)
-    gap *= 1.0 - f.support_knowhow * month.supported[idx]
+    gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (month.ties[idx, 1] + month.shared_experience[region.org_type[idx]])
     strengths = barrier_strengths(net_cost, region.financial_room[idx], gap, region.staff_capacity[idx],
                                   orgs.target_patients[idx], p.barriers.fit_scale_patients)
-    go = u[idx] < adoption_probability(strengths, m.barrier_weights)
+    prob = adoption_probability(strengths, m.barrier_weights)
+    odds = f.support_decision_odds_ratio
+    if odds != 1.0:
+        helped = month.supported[idx]
+        prob[helped] = odds * prob[helped] / (1.0 - prob[helped] + odds * prob[helped])
+    go = u[idx] < prob
     adopt, reject = idx[go], idx[~go]
     orgs.state[adopt] = OrgState.IMPLEMENTING
     orgs.month_implementing[adopt] = t
@@ -446,7 +428,8 @@ def reconsideration(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
 
 
 # ---------------------------------------------------------------------------------------- 6. record
-def record(m: DiffusionModel, month: Month, enrolled_before: np.ndarray, team_cost: float, supported_now: int) -> None:
+def record(m: DiffusionModel, month: Month, enrolled_before: np.ndarray, team_cost: float, supported_now: int,
+           team_hours: float) -> None:
     """6. Counts per type and state, patients enrolled and newly reached, costs, support and reimbursement (3.3.10).
 
     New patients are the growth of enrolment plus the replaced leavers, σ(patient_turnover_per_year)
@@ -473,6 +456,10 @@ def record(m: DiffusionModel, month: Month, enrolled_before: np.ndarray, team_co
     n_eligible = int(orgs.eligible.sum())
     m.share_adopted[t] = idx.size / n_eligible if n_eligible else 0.0
     m.supported_count[t] = supported_now
+    m.places[t] = m.team.places
+    m.team_hours[t] = team_hours
+    if (t - 1) % 12 == 0 and t > 0 and m.params.facilitation.budget_eur_per_year > 0 and m.params.facilitation.team_members > 0:
+        m.budget_added[t] = m.params.facilitation.budget_eur_per_year
     m.reimbursing[t] = month.reimbursing
     m.team.supported_now = supported_now
     m.running = t < m.months
@@ -488,8 +475,9 @@ def reference_month(m: DiffusionModel, own: Ledger, opens_budget: bool = True) -
     t = m.steps + 1
     p, orgs, n = m.params, m.orgs, m.region.n
     # the start of the month: last month's adopters drive influence and learning (synchronous update)
-    ties = tie_counts(m, own.brokered)
-    n_experienced = int((orgs.month_adopted != NOT_YET).sum())  # N
+    ties = tie_counts(m)
+    ever = orgs.month_adopted != NOT_YET
+    experienced = np.bincount(m.region.org_type[ever], minlength=N_TYPES).astype(np.float64)  # per type
     adopted_before = (orgs.state == OrgState.ADOPTED).nonzero()[0]
     enrolled_before = np.zeros(n)
     live = t - 1 - m.go_live[adopted_before] + 1
@@ -499,17 +487,20 @@ def reference_month(m: DiffusionModel, own: Ledger, opens_budget: bool = True) -
     insurer_act(m, t, adopted_before.size - int((orgs.state[m.is_origin] == OrgState.ADOPTED).sum()))
     team_cost, meeting, supported_now = team_act(m, t, ties, own, opens_budget)
     team, f = m.team, p.facilitation
-    sharing = f.knowledge_sharing if team.active or (team.was_active and p.portfolio.knowledge_sharing_persists) else 0.0
-    rows, _ = brokered_arrays(own.brokered)
+    hours = team.budget.hours_used if opens_budget else supported_now * f.support_hours_per_org_month
+    runs_network = f.knowledge_network and f.budget_eur_per_year > 0 and f.team_members > 0
+    keeps = team.was_active and p.portfolio.knowledge_sharing_persists
+    sharing = f.knowledge_sharing if runs_network and (team.active or keeps) else 0.0
+    shared = sharing * (experienced + f.knowledge_sharing_across_types * (experienced.sum() - experienced))
     month = Month(
         t=t,
         ties=ties,
-        degree=np.diff(m.region.ties.indptr).astype(np.float64) + np.bincount(rows, minlength=n).astype(np.float64),
+        degree=np.diff(m.region.ties.indptr).astype(np.float64),
         supported=orgs.supported,
         meeting=meeting,
         reimbursing=m.insurer.reimbursing_since != NOT_YET,
-        shared_experience=sharing * n_experienced,
-        shared_learning=float(learning_multiplier(sharing * n_experienced, f.regional_learning_per_doubling)),
+        shared_experience=shared,
+        shared_learning=learning_multiplier(shared, f.regional_learning_per_doubling),
     )
 
     # 1-5. every organisation through the phases, one uniform per organisation from each phase's stream
@@ -522,7 +513,7 @@ def reference_month(m: DiffusionModel, own: Ledger, opens_budget: bool = True) -
     reconsideration(m, month, u["reconsideration"])
 
     # 6. record
-    record(m, month, enrolled_before, team_cost, supported_now)
+    record(m, month, enrolled_before, team_cost, supported_now, hours)
 
 
 def reference_portfolio_month(pm: PortfolioModel, own: list[Ledger]) -> None:
@@ -535,15 +526,18 @@ def reference_portfolio_month(pm: PortfolioModel, own: list[Ledger]) -> None:
     """
     t = pm.steps + 1
     f, pp = pm.params.facilitation, pm.params.portfolio
-    pm.meeting_cost[t] = open_month(pm.budget, f, t)
+    pm.meeting_cost[t] = open_month(pm.budget, t)
+    overhead = pm.budget.hours_used
     n = len(pm.tracks)
     k = (t - 1) // pp.months_per_innovation
     active = list(range(n)) if pp.schedule == "simultaneous" or k >= n else [k]
     shift = t % len(active)
     order = active[shift:] + active[:shift]
-    places, extra = divmod(f.support_capacity_per_month, len(active))
+    works = f.budget_eur_per_year > 0 and f.team_members > 0
+    by_time = int(max(pm.budget.hours_left, 0.0) // f.support_hours_per_org_month) if works else 0
+    places, extra = divmod(by_time, len(active))
     for j, k in enumerate(order):
-        pm.tracks[k].team.capacity = places + (j < extra)
+        pm.tracks[k].team.share = places + (j < extra)
         pm.tracks[k].team.activate(t)
         pm.active[t, k] = True
     for k, track in enumerate(pm.tracks):
@@ -556,3 +550,4 @@ def reference_portfolio_month(pm: PortfolioModel, own: list[Ledger]) -> None:
         reference_month(pm.tracks[k], own[k], opens_budget=False)
     for k in order:
         pm.tracks[k].facilitation_cost[t] += pm.meeting_cost[t] / len(order)
+        pm.tracks[k].team_hours[t] += overhead / len(order)

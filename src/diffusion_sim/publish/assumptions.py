@@ -110,15 +110,11 @@ KEY_ASSUMPTIONS: dict[str, dict[str, Any]] = {
         "en": "Budget of the regional team", "nl": "Budget van het regionale team",
         "nl_source": "10.000 (projectvoorstel Multinnoveren); 0 bij zelfstandig opschalen",
     },
-    "facilitation.support_capacity_per_month": {
-        "kind": "count",
-        "en": "Organisations the team supports at once", "nl": "Organisaties die het team tegelijk ondersteunt",
-        "nl_source": "aanname (ongeveer 6 leden in deeltijd)",
-    },
+
     "facilitation.support_failure_reduction": {
         "kind": "share",
         "en": "Fewer failed implementations with support", "nl": "Minder mislukte implementaties met ondersteuning",
-        "nl_source": "aanname (context: Wells e.a. 2018, 83% van de verbetertrajecten verbeterde een maat, weinig blijvend)",
+        "nl_source": "aanname (context: Wells e.a. 2018, 83% van de verbetertrajecten verbeterde een maat, weinig blijvend; Schouten e.a. 2008, 7 van 9)",
     },
     "facilitation.knowledge_sharing": {
         "kind": "share",
@@ -178,7 +174,7 @@ def fmt_parameter(value: Any, spec: Mapping[str, Any], lang: Lang, types: tuple[
         text += f" {TEXTS['per_year'][lang]}"
     else:
         v = float(value)
-        text = fmt_number(v, lang, 0 if v == int(v) else 1)
+        text = fmt_number(v, lang, decimals or (0 if v == int(v) else 1))
     if spec.get("suffix"):
         text += f" {TEXTS[spec['suffix']][lang]}"
     return text
