@@ -256,3 +256,25 @@ def test_the_team_is_limited_by_its_hours_or_its_money_and_says_which(collaborat
     assert rep.facilitation_cost[1:13].sum() <= 1000.0
 
 
+
+
+@pytest.mark.parametrize("scenario, changes", [
+    ("isolated", {}),
+    ("collaborative", {}),
+    # what made q look harmful before (issue 15): many early decisions, while barriers are high
+    ("collaborative", {"diffusion.consideration_per_year": 4.0, "barriers.financial_weight": 1.0, "diffusion.p": 0.03}),
+    ("collaborative", {"innovation.profile": "copd-remote-monitoring"}),  # chain partners
+])
+def test_more_word_of_mouth_never_lowers_reach_beyond_chance(scenario, changes, isolated, collaborative):
+    """Raising Bass q, all else equal (common random numbers), never lowers patients reached by more than chance."""
+    base = change({"isolated": isolated, "collaborative": collaborative}[scenario], {**changes, "simulation.months": 48})
+    region = build_region(base)
+    diffs = []
+    for q_low, q_high in ((0.15, 0.3), (0.3, 0.6)):
+        low, high = change(base, {"diffusion.q": q_low}), change(base, {"diffusion.q": q_high})
+        d = np.array([summarise(run_replication(high, r, region))["patients_final"]
+                      - summarise(run_replication(low, r, region))["patients_final"] for r in range(30)])
+        se = d.std(ddof=1) / np.sqrt(d.size) if d.std() > 0 else 0.0
+        assert d.mean() >= -3 * se - 1e-9, (q_low, q_high, d.mean(), se)
+        diffs.append(d.mean())
+    assert max(diffs) > 0 or scenario == "isolated"  # it does something where ties matter
