@@ -45,6 +45,8 @@ def complete_region(n: int, org_type: str = "hospital") -> Region:
         patients=np.full(n, 1000.0),
         financial_room=np.full(n, 1e9),
         staff_capacity=np.ones(n),
+        room_z=zeros.copy(),
+        staff_u=np.full(n, 0.5),
         innovativeness=zeros.copy(),
         ties=sparse.csr_matrix(ones),
         org_name=np.full(n, "", dtype=object),

@@ -66,3 +66,9 @@ def test_parameter_streams_depend_on_seed_draw_and_name_only_and_never_touch_the
     assert a != model and 0 <= posterior_index(7, 3, "hf", 10) < 10
     us = np.array([parameter_uniform(1, d, "x") for d in range(2000)])
     assert abs(us.mean() - 0.5) < 0.02 and abs(np.mean(us < 0.1) - 0.1) < 0.02
+
+
+def test_a_relative_prior_keeps_zero_at_zero_and_a_loguniform_prior_tolerates_a_tiny_lower_bound():
+    assert Prior(dist="uniform", low=0.5, high=2.0, relative=True, source="t").value(0.7, base=0.0, lower=0.0, upper=1.0) == 0.0
+    log = Prior(dist="loguniform", low=5.0, high=20.0, source="t")
+    assert 5.0 <= log.value(0.3, lower=5e-324, upper=float("inf")) <= 20.0

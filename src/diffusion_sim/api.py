@@ -27,7 +27,7 @@ import pandas as pd
 
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.outcomes import outcomes_of, point_names, summarise
-from diffusion_sim.params import Params, change
+from diffusion_sim.params import Params, change, normalise
 from diffusion_sim.region import build_region
 from diffusion_sim.runner import run_replication
 
@@ -37,7 +37,8 @@ OUTCOMES: tuple[str, ...] = tuple(point_names())
 
 
 def run_model(
-    *, scenario: str | Path | None = None, replication: int = 0, replications: int = 1, seed: int | None = None, **params: Any
+    *, scenario: str | Path | None = None, replication: int = 0, replications: int = 1, seed: int | None = None,
+    draws: bool = False, **params: Any
 ) -> dict[str, float]:
     """Run the model and return its outcomes as a flat ``{name: float}`` dict.
 
@@ -49,6 +50,9 @@ def run_model(
         replications: how many consecutive replications to run and average (``replication`` to
             ``replication + replications - 1``).
         seed: root seed (``simulation.seed``); EMA's ``ReplicatorModel`` passes one per replication.
+        draws: draw every parameter not given here from its prior (or the profile's posterior) per
+            replication, as ``compare`` does; by default they stay at the scenario's values, because the
+            EMA Workbench and SALib bring their own designs over the parameters they vary.
         **params: parameter values by dotted or ``__`` name, e.g. ``diffusion__q=0.3``.
 
     Returns:
@@ -65,7 +69,10 @@ def run_model(
         base = load_scenario(scenario)
     else:
         base = Params()
-    changes = dict(params)
+    changes = {**params, "uncertainty.draws": draws}
+    if draws:  # what is given is held; the rest is drawn
+        given = [normalise(k) for k in params]
+        changes["uncertainty.fixed"] = tuple(dict.fromkeys((*base.uncertainty.fixed, *given)))
     if seed is not None:
         changes["simulation.seed"] = int(seed)
     p = change(base, changes, source="run_model")

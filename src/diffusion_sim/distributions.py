@@ -72,7 +72,7 @@ class Prior(BaseModel):
         if self.dist == "uniform":
             return _clip01((x - lo) / (hi - lo)) if hi > lo else float(x >= lo)
         if self.dist == "loguniform":
-            return _clip01(math.log(x / lo) / math.log(hi / lo)) if x > 0 and hi > lo else float(x >= lo)
+            return _clip01((math.log(x) - math.log(lo)) / (math.log(hi) - math.log(lo))) if x > 0 and hi > lo else float(x >= lo)
         if self.dist == "triangular":
             mode = self.mode * base if self.relative else self.mode  # type: ignore[operator]
             if hi == lo:
@@ -115,10 +115,13 @@ class Prior(BaseModel):
         The uniform is mapped into the allowed part of the distribution, so a truncated draw keeps the
         distribution's shape inside the bounds. Integers round to the nearest whole number within bounds.
         """
+        lo, hi = self.bounds(base)
+        if lo == hi:  # no spread (a relative prior on a value of 0, say): the value itself, within the allowed range
+            return float(min(max(lo, lower), upper))
         a = self.cdf(lower, base) if math.isfinite(lower) else 0.0
         b = self.cdf(upper, base) if math.isfinite(upper) else 1.0
         if b <= a:  # the whole distribution lies outside the allowed range: the nearest allowed end
-            x = lower if self.bounds(base)[1] < lower else upper
+            x = lower if hi < lower else upper
         else:
             x = self.ppf(min(max(a + u * (b - a), 1e-12), 1.0 - 1e-12), base)
             x = min(max(x, lower), upper)

@@ -555,6 +555,21 @@ class RegionParams(Section):
     )
 
 
+class UncertaintyParams(Section):
+    """Parameter uncertainty: whether each replication draws its parameters, and from what (``draws.py``)."""
+
+    draws: bool = P(True, "each replication draws one value of every uncertain parameter (the innovation profile's fitted "
+        "posterior, the priors of the others), paired across the scenarios of a comparison; false: every replication uses "
+        "the values above, so intervals show chance only")
+    replications_per_draw: int = P(2, "consecutive replications that share one parameter draw, so chance and parameter "
+        "uncertainty can be told apart (a nested design)", ge=1, le=1000)
+    posterior: bool = P(True, "draw the innovation profile's fitted parameters from its shipped posterior sample, where it "
+        "has one (innovations/<profile>.posterior.csv); false: from their priors")
+    fixed: tuple[str, ...] = P((), "parameters held at this scenario's value in every draw")
+    priors: dict[str, Prior] = P({}, "priors this scenario gives in its [uncertain] table, replacing the schema's for those "
+        "parameters (and the ranges `diffusion-sim sensitivity` varies)")
+
+
 class Params(Section):
     """All inputs of one scenario."""
 
@@ -571,6 +586,18 @@ class Params(Section):
     insurer: InsurerParams = InsurerParams()
     origin: OriginParams = OriginParams()
     portfolio: PortfolioParams = PortfolioParams()
+    uncertainty: UncertaintyParams = UncertaintyParams()
+
+    @model_validator(mode="after")
+    def _uncertain_names_are_parameters(self) -> Params:
+        for where, listed in (("uncertainty.priors", self.uncertainty.priors), ("uncertainty.fixed", self.uncertainty.fixed)):
+            for name in listed:
+                known = names()
+                if known.get(name) not in ("float", "int"):
+                    close = difflib.get_close_matches(name, [k for k, v in known.items() if v in ("float", "int")], n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    raise ValueError(f"{where}: '{name}' is not a numeric parameter{hint}")
+        return self
 
     @model_validator(mode="after")
     def _origin_is_eligible(self) -> Params:
@@ -721,7 +748,7 @@ def leaves(params: Params) -> dict[str, Any]:
 
     def walk(node: dict[str, Any], prefix: str) -> None:
         for key, value in node.items():
-            if isinstance(value, dict):
+            if isinstance(value, dict) and f"{prefix}{key}" != "uncertainty.priors":  # priors: one value (a table of them)
                 walk(value, f"{prefix}{key}.")
             else:
                 out[f"{prefix}{key}"] = value

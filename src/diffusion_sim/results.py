@@ -13,6 +13,8 @@ A results folder holds:
 - ``innovation_monthly.parquet``: adopters, share adopted and patients per (scenario, replication,
   innovation, month);
 - ``paired.csv`` (two or more scenarios): per-replication differences against the first scenario;
+- ``draws.csv``/``.parquet``: per (scenario, replication) its parameter draw and every value drawn (empty
+  columns when parameters were not drawn);
 - ``manifest.json``: resolved parameters, seed, versions, command line, time and file hashes.
 
 Every kind of study writes its folder through :func:`write_folder`, with a manifest of one shape
@@ -76,7 +78,7 @@ class ResultSet:
 
 def build_tables(scenarios: list[Params], regions: list[Region], results: list[list[Replication]]) -> dict[str, pd.DataFrame]:
     """Turn replications into tidy frames, sorted by (scenario, replication, month)."""
-    summary, monthly, states, events, organisations, innovations, innovation_monthly = [], [], [], [], [], [], []
+    summary, monthly, states, events, organisations, innovations, innovation_monthly, draws = [], [], [], [], [], [], [], []
     for params, region, reps in zip(scenarios, regions, results, strict=True):
         name = params.name
         s = params.simulation
@@ -86,10 +88,12 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
         calendar = [f"{s.start_year + i // 12}-{i % 12 + 1:02d}" for i in cal_index]
         rows = []
         for rep in reps:
-            row = {"scenario": name, "replication": rep.replication, "seed": s.seed}
+            row = {"scenario": name, "replication": rep.replication, "seed": s.seed, "draw": rep.draw}
             row.update(summarise(rep))
             rows.append(row)
         summary.append(pd.DataFrame(rows))
+        draws.append(pd.DataFrame([{"scenario": name, "replication": rep.replication, "draw": rep.draw,
+                                    **(rep.parameters or {})} for rep in reps]))
         innovations.append(_innovation_rows(name, reps, rows))
         innovation_monthly.append(_innovation_monthly(name, reps, months))
 
@@ -159,6 +163,7 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
         "organisations": pd.concat(organisations, ignore_index=True),
         "innovations": pd.concat(innovations, ignore_index=True),
         "innovation_monthly": pd.concat(innovation_monthly, ignore_index=True),
+        "draws": pd.concat(draws, ignore_index=True),
     }
 
 
@@ -171,7 +176,7 @@ def _innovation_rows(scenario: str, reps: list[Replication], summary_rows: list[
     rows = []
     for rep, summary_row in zip(reps, summary_rows, strict=True):
         for k, track in enumerate(_per_innovation(rep)):
-            own = {c: summary_row[c] for c in summary_row if c not in ("scenario", "replication", "seed")}
+            own = {c: summary_row[c] for c in summary_row if c not in ("scenario", "replication", "seed", "draw")}
             outcomes = summarise(track) if rep.tracks else own
             rows.append({"scenario": scenario, "replication": rep.replication, "innovation": track.innovation,
                          "position": k + 1, **outcomes})

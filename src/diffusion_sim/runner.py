@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from diffusion_sim.draws import draw_index, drawn
 from diffusion_sim.model import DiffusionModel, PortfolioModel, build_model
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import Params, change
@@ -44,21 +45,33 @@ class Replication:
     n_eligible: int
     origins: np.ndarray  # (n_origins,) the organisations that ran it at month 0
     in_kind_rate: float = 0.0  # EUR per hour of the team's time
+    draw: int = -1  # the parameter draw it ran with (-1: none, the scenario's own values)
+    parameters: dict[str, Any] | None = None  # the values drawn for it
     innovation: str = ""  # the innovation's name; a portfolio's combined record joins them with " + "
     tracks: list[Replication] | None = None  # a portfolio: one record per innovation, in its order
 
 
 def run_replication(params: Params, replication: int, region: Region | None = None) -> Replication:
-    """Run one replication to the horizon; the region defaults to the one the seed draws.
+    """Run one replication to the horizon, with its parameter draw; the region defaults to the one the seed draws.
 
     A portfolio returns its combined record (organisation-innovation pairs, patients and costs added
     up) with one record per innovation in ``tracks``.
     """
     region = region if region is not None else build_region(params)
+    return simulate(*drawn(params, replication), replication, region)
+
+
+def simulate(params: Params, values: dict[str, Any], replication: int, region: Region) -> Replication:
+    """Run ``params`` (already drawn: ``values`` are the drawn values) as replication ``replication``.
+
+    The model draws a replication's parameters itself when given undrawn ones (so Mesa's tools and
+    every other entry point get the same draw); the runner draws once per draw for a chunk and says so.
+    """
     m = build_model(params, replication=replication, region=region, agent_views=False).run()
-    if isinstance(m, PortfolioModel):
-        return combine(m, [record(track) for track in m.tracks])
-    return record(m)
+    rep = combine(m, [record(track) for track in m.tracks]) if isinstance(m, PortfolioModel) else record(m)
+    if values:
+        rep.draw, rep.parameters = draw_index(params, replication), values
+    return rep
 
 
 def record(m: DiffusionModel) -> Replication:
@@ -137,12 +150,19 @@ def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = N
     """Run several replications of one scenario, building its region once (the unit executors ship).
 
     With ``reduce`` (a module-level function, so that it pickles), each replication is reduced where it
-    ran, ``reduce(replication, params, region)``, and only that comes back: a study that needs a few
-    numbers per run ships those, not every run's arrays.
+    ran, ``reduce(replication, params, region)`` with the parameters it ran with (its draw), and only
+    that comes back: a study that needs a few numbers per run ships those, not every run's arrays.
     """
     region = build_region(params)
-    runs = (run_replication(params, r, region) for r in replications)
-    return [reduce(rep, params, region) for rep in runs] if reduce is not None else list(runs)
+    out, cache = [], {}
+    for r in replications:
+        d = draw_index(params, r)
+        if d not in cache:  # consecutive replications share a draw: draw it once
+            cache = {d: drawn(params, r)}
+        p_r, values = cache[d]
+        rep = simulate(p_r, values, r, region)
+        out.append(reduce(rep, p_r, region) if reduce is not None else rep)
+    return out
 
 
 def warm_up(params: Params) -> None:
@@ -150,5 +170,5 @@ def warm_up(params: Params) -> None:
 
     It comes from Numba's cache (or is compiled once); worker processes forked afterwards start with it ready.
     """
-    short = change(params, {"simulation.months": 2}, source="warm-up")
+    short = change(params, {"simulation.months": 2, "uncertainty.draws": False}, source="warm-up")
     run_replication(short, 0)

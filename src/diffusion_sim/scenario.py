@@ -8,9 +8,11 @@ themselves are :func:`diffusion_sim.params.validate` and :func:`diffusion_sim.pa
 Scenario files are written by one writer, :func:`to_toml` (tomlkit, so quotes, backslashes and any
 text survive the round trip), used by calibration and the explorer's export.
 
-A scenario may also declare which parameters are uncertain, for sensitivity analysis, in an
-``[uncertain]`` table: ``[uncertain."diffusion.q"]`` with ``low``, ``high`` and ``source``. It is not a
-model input: :func:`load_scenario` sets it aside and :func:`load_uncertain` reads it.
+A scenario may also say how unsure its values are, in an ``[uncertain]`` table:
+``[uncertain."diffusion.q"]`` with ``low``, ``high``, ``source`` and optionally ``dist``, ``mode`` and
+``relative`` (a :class:`~diffusion_sim.distributions.Prior`). The table becomes
+``uncertainty.priors``: these priors replace the schema's in every parameter draw, and they are the
+ranges ``diffusion-sim sensitivity`` varies.
 """
 
 from __future__ import annotations
@@ -22,33 +24,47 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
+from pydantic import ValidationError
 
+from diffusion_sim.distributions import DISTS, Prior
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.params import Params, change, merge_tables, validate
 
 SCENARIO_KEYS = ("extends", "name", "description", "uncertain")
-UNCERTAIN_KEYS = ("low", "high", "source")
+UNCERTAIN_KEYS = ("low", "high", "source")  # required in every [uncertain] entry
+PRIOR_KEYS = ("dist", "mode", "relative")  # optional: the distribution (default uniform over [low, high])
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Params:
-    """Read a scenario file (following ``extends``), apply dotted ``overrides`` and validate."""
+    """Read a scenario file (following ``extends``), apply dotted ``overrides`` and validate.
+
+    Its ``[uncertain]`` table (checked entry by entry, :func:`load_uncertain`) becomes
+    ``uncertainty.priors``: the priors this scenario draws from and the ranges sensitivity analysis varies.
+    """
     path = Path(path)
     data = _read_chain(path, seen=())
-    data.pop("uncertain", None)  # a declaration for sensitivity analysis, not a model input
+    table = _check_uncertain(path, data.pop("uncertain", {}))
+    if table:
+        section = data.setdefault("uncertainty", {})
+        if isinstance(section, dict):
+            section["priors"] = {**dict(section.get("priors") or {}), **table}
     data.setdefault("name", path.stem)
     params = validate(data, str(path), file_keys=SCENARIO_KEYS)
     return change(params, overrides, source="--set") if overrides else params
 
 
 def load_uncertain(path: str | Path) -> dict[str, dict[str, Any]]:
-    """The ``[uncertain]`` table of a scenario (following ``extends``): ``{dotted name: {low, high, source}}``.
-
-    Only the form of each entry is checked here (three keys, numbers or true/false, a source text);
-    whether the name is a parameter and the range is allowed is checked where the range is used
-    (``analysis/space.py``), against the parameter schema.
-    """
+    """The ``[uncertain]`` table of a scenario (following ``extends``): ``{dotted name: prior entry}``, each checked."""
     path = Path(path)
-    table = _read_chain(path, seen=()).get("uncertain", {})
+    return _check_uncertain(path, _read_chain(path, seen=()).get("uncertain", {}))
+
+
+def _check_uncertain(path: Path, table: Any) -> dict[str, dict[str, Any]]:
+    """Each entry's form (the keys of a prior, numbers where numbers go, a source); the prior itself is checked by the schema.
+
+    Whether the name is a parameter and the range allowed is checked where the range is used, against
+    the parameter schema (``Params`` and ``analysis/space.py``).
+    """
     if not isinstance(table, dict):
         raise ScenarioError(f"{path}: field 'uncertain': must be a table of [uncertain.\"section.name\"] entries")
     out: dict[str, dict[str, Any]] = {}
@@ -57,19 +73,26 @@ def load_uncertain(path: str | Path) -> dict[str, dict[str, Any]]:
         if not isinstance(entry, dict):
             raise ScenarioError(f"{where}: must be a table with {', '.join(UNCERTAIN_KEYS)}, e.g. low = 0.15, high = 0.25, "
                                 f"source = \"DOMAIN.md sec. 4\" (quote a dotted name)")
-        extra = sorted(set(entry) - set(UNCERTAIN_KEYS))
+        extra = sorted(set(entry) - set(UNCERTAIN_KEYS) - set(PRIOR_KEYS))
         if extra:
-            close = difflib.get_close_matches(extra[0], UNCERTAIN_KEYS, n=1, cutoff=0.6)
+            allowed = (*UNCERTAIN_KEYS, *PRIOR_KEYS)
+            close = difflib.get_close_matches(extra[0], allowed, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ScenarioError(f"{where}: unknown key '{extra[0]}'{hint} Allowed here: {', '.join(UNCERTAIN_KEYS)}")
+            raise ScenarioError(f"{where}: unknown key '{extra[0]}'{hint} Allowed here: {', '.join(allowed)}")
         missing = [k for k in UNCERTAIN_KEYS if k not in entry]
         if missing:
             raise ScenarioError(f"{where}: missing '{missing[0]}'; each uncertain parameter needs {', '.join(UNCERTAIN_KEYS)}")
-        for key in ("low", "high"):
-            if isinstance(entry[key], str) or not isinstance(entry[key], int | float | bool):
-                raise ScenarioError(f"{where}: '{key}' must be a number or true/false, got {entry[key]!r}")
+        for key in ("low", "high", "mode"):
+            if key in entry and (isinstance(entry[key], bool | str) or not isinstance(entry[key], int | float)):
+                raise ScenarioError(f"{where}: '{key}' must be a number, got {entry[key]!r}")
         if not isinstance(entry["source"], str) or not entry["source"].strip():
             raise ScenarioError(f"{where}: 'source' must say where the range comes from (a citation or ASSUMPTION)")
+        if "dist" in entry and entry["dist"] not in DISTS:
+            raise ScenarioError(f"{where}: dist '{entry['dist']}' is not a distribution; allowed: {', '.join(DISTS)}")
+        try:
+            Prior.model_validate(entry)
+        except ValidationError as exc:
+            raise ScenarioError(f"{where}: {str(exc.errors()[0]['msg']).removeprefix('Value error, ')}") from None
         out[str(name)] = dict(entry)
     return out
 

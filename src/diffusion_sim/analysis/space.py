@@ -23,7 +23,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.params import Kind, Params, change, kind, names, normalise
+from diffusion_sim.params import Kind, Params, change, get, kind, names, normalise
 from diffusion_sim.scenario import load_uncertain
 
 DEFAULT_STEPS = 5
@@ -172,6 +172,9 @@ def uncertain_dimensions(path: str | Path, params: Params) -> list[Dimension]:
             raise ScenarioError(f"{what}: '{name}' is true/false; sensitivity ranges need a numeric parameter")
         if isinstance(low, bool) or isinstance(high, bool):
             raise ScenarioError(f"{what}: 'low' and 'high' must be numbers for '{name}'")
+        if entry.get("relative"):  # factors of the scenario's own value
+            base = float(get(params, name))
+            low, high = low * base, high * base
         dim = Dimension(name=normalise(name), low=float(low), high=float(high), kind=kind, source=entry["source"].strip())
         if dim.low >= dim.high:
             raise ScenarioError(f"{what}: low {_num(dim.low)} must be less than high {_num(dim.high)}")

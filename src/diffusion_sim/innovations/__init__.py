@@ -6,8 +6,13 @@ starts from the profile's values and the scenario's keys win.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import hashlib
+import io
+import json
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -40,3 +45,40 @@ def profile_data(name: str) -> dict[str, Any]:
     data = {k: dict(v) if isinstance(v, dict) else v for k, v in _profile_table(name).items()}
     data["profile"] = name
     return data
+
+
+@dataclass(frozen=True)
+class PosteriorSample:
+    """A profile's fitted parameters: equally weighted rows of a joint sample, and how they were made.
+
+    ``provenance`` records the facts, priors, method, seed and acceptance of the fit and the SHA-256
+    of the rows' file; :func:`posterior` refuses a file whose hash does not match.
+    """
+
+    name: str
+    rows: tuple[dict[str, float], ...]
+    provenance: dict[str, Any]
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The fitted parameters' names."""
+        return tuple(self.rows[0]) if self.rows else ()
+
+
+@cache
+def posterior(name: str) -> PosteriorSample | None:
+    """The shipped posterior sample of profile ``name`` (``<name>.posterior.csv`` and ``.json``), or None if it has none."""
+    folder = resources.files(__name__)
+    rows_file, meta_file = folder / f"{name}.posterior.csv", folder / f"{name}.posterior.json"
+    if not rows_file.is_file():
+        return None
+    raw = rows_file.read_bytes()
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(raw).hexdigest()
+    if meta.get("sha256") != digest:
+        raise ValueError(f"innovations/{name}.posterior.csv: its SHA-256 ({digest[:12]}...) is not the one its "
+                         f"provenance records ({str(meta.get('sha256'))[:12]}...); fit it again with 'diffusion-sim fit'")
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8")))
+    columns = [c for c in (reader.fieldnames or []) if c not in ("draw", "replication")]
+    rows = tuple({c: float(r[c]) for c in columns} for r in reader)
+    return PosteriorSample(name, rows, meta)

@@ -29,13 +29,14 @@ from typing import Any
 import mesa
 import numpy as np
 
+from diffusion_sim.draws import drawn
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import kernel, rules
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
-from diffusion_sim.region import Region, build_region
+from diffusion_sim.region import Region, attributes, build_region
 from diffusion_sim.rng import seed_sequence, stream
 
 N_TYPES = len(ORG_TYPES)
@@ -64,6 +65,7 @@ class DiffusionModel(mesa.Model):
                  innovation: InnovationParams | None = None, track: int = 0, team_budget: TeamBudget | None = None,
                  **overrides: Any) -> None:
         params = resolve_params(params, rng, overrides, type(self).__name__)
+        params, self.drawn_values = drawn(params, replication)  # this replication's parameter draw, if the scenario draws
         seed = params.simulation.seed
         # scenario: Mesa's own, unused here
         super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)
@@ -148,8 +150,10 @@ class DiffusionModel(mesa.Model):
         fixed = self._fixed = np.zeros((region.n, kernel.N_FIXED))
         fixed[:, kernel.F_CONSIDER] = rules.monthly_probability(consider)
         fixed[:, kernel.F_CONSIDER_SUPPORTED] = rules.monthly_probability(consider * (1.0 + p.facilitation.support_consideration))
-        fixed[:, kernel.F_FINANCIAL_ROOM] = region.financial_room
-        fixed[:, kernel.F_STAFF_CAPACITY] = region.staff_capacity
+        # room and free staff time: each organisation's place in its type's spread (the region's), the spread (the parameters)
+        self.financial_room, self.staff_capacity = attributes(region.org_type, region.room_z, region.staff_u, p.organisations)
+        fixed[:, kernel.F_FINANCIAL_ROOM] = self.financial_room
+        fixed[:, kernel.F_STAFF_CAPACITY] = self.staff_capacity
         fixed[:, kernel.F_TARGET] = target
         fixed[:, kernel.F_TYPE_COST] = self.type_cost
         fixed[:, kernel.F_TYPE_MONTHS] = self.type_months

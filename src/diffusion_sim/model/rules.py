@@ -45,6 +45,7 @@ pure functions at the top (rates, the learning curve) to set up what the compile
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -338,8 +339,17 @@ def consideration(m: DiffusionModel, month: Month, u: np.ndarray) -> None:
 
 
 def learning(m: DiffusionModel, month: Month, idx: np.ndarray) -> np.ndarray:
-    """L_i = min(W(n_i; own_learning_per_doubling), L_net): learning from its ties' experience or the network's (3.3.4)."""
-    own = learning_multiplier(month.ties[idx, 1], m.params.barriers.own_learning_per_doubling)
+    """L_i = min(W(n_i; own_learning_per_doubling), L_net): learning from its ties' experience or the network's (3.3.4).
+
+    W is computed one organisation at a time (the C library's pow, as the compiled month does):
+    NumPy's vectorised power may differ from it in the last bit for some exponents.
+    """
+    fall = m.params.barriers.own_learning_per_doubling
+    if fall > 0:
+        exponent = float(np.log2(1.0 - fall))
+        own = np.array([math.pow(1.0 + x, exponent) for x in month.ties[idx, 1]])
+    else:
+        own = np.ones(idx.size)
     return np.minimum(own, month.shared_learning[m.region.org_type[idx]])
 
 
@@ -360,7 +370,7 @@ def decision(m: DiffusionModel, month: Month, u: np.ndarray, duration_noise: np.
     rate_learned = learning(m, month, idx)
     net_cost = m.type_cost[idx] * rate_learned * (1.0 - p.insurer.cost_share * month.reimbursing)
     gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (month.ties[idx, 1] + month.shared_experience[region.org_type[idx]])
-    strengths = barrier_strengths(net_cost, region.financial_room[idx], gap, region.staff_capacity[idx],
+    strengths = barrier_strengths(net_cost, m.financial_room[idx], gap, m.staff_capacity[idx],
                                   orgs.target_patients[idx], p.barriers.fit_scale_patients)
     prob = adoption_probability(strengths, m.barrier_weights)
     odds = f.support_decision_odds_ratio

@@ -18,11 +18,11 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, special
 from scipy.spatial import cKDTree
 
 from diffusion_sim.errors import RegionError
-from diffusion_sim.params import ORG_TYPES, Params
+from diffusion_sim.params import ORG_TYPES, OrganisationParams, Params
 from diffusion_sim.rng import REGION_REPLICATION, seed_sequence
 
 KM_PER_DEG_LAT = 110.57
@@ -54,8 +54,10 @@ class Region:
     x_km: np.ndarray
     y_km: np.ndarray
     patients: np.ndarray
-    financial_room: np.ndarray
+    financial_room: np.ndarray  # at the region's own parameters (the model recomputes it from a draw's)
     staff_capacity: np.ndarray
+    room_z: np.ndarray  # each organisation's place in its type's log-normal spread of financial room (standard normal)
+    staff_u: np.ndarray  # ... and in its type's Beta spread of free staff time (a uniform)
     innovativeness: np.ndarray
     ties: sparse.csr_matrix
     org_name: np.ndarray
@@ -240,12 +242,10 @@ def build_region(params: Params) -> Region:
     sites = Sites(np.asarray(site_x), np.asarray(site_y), np.asarray([hospital_ids[o] for o in site_org], dtype=np.int64))
 
     patients = _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, g_size, sites)
-    room_median = np.asarray(org.financial_room_eur.as_tuple())[org_type]
-    financial_room = room_median * np.exp(g_attr.normal(0.0, org.financial_room_sigma, n))
-    mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
-    conc = org.staff_capacity_concentration
-    staff_capacity = g_attr.beta(mean_cap * conc, (1 - mean_cap) * conc)
+    room_z = g_attr.standard_normal(n)  # where each organisation stands in its type's spread of financial room
+    staff_u = g_attr.random(n)  # ... and of free staff time: the values follow from the parameters (attributes())
     innovativeness = g_attr.standard_normal(n)
+    financial_room, staff_capacity = attributes(org_type, room_z, staff_u, org)
 
     ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties, sites)
     return Region(
@@ -260,6 +260,8 @@ def build_region(params: Params) -> Region:
         patients=patients,
         financial_room=financial_room,
         staff_capacity=staff_capacity,
+        room_z=room_z,
+        staff_u=staff_u,
         innovativeness=innovativeness,
         ties=ties,
         org_name=label,
@@ -324,6 +326,23 @@ class Sites:
         np.put_along_axis(first, order, first_sorted, axis=1)
         keep = first & (np.cumsum(first, axis=1) <= k)
         return orgs[keep].reshape(x.size, k)
+
+
+def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray,
+               org: OrganisationParams) -> tuple[np.ndarray, np.ndarray]:
+    """Financial room and free staff time of every organisation, from its place in its type's spread and the parameters.
+
+    Room is log-normal around the type's median (``financial_room_eur``, spread
+    ``financial_room_sigma``); staff capacity is Beta with the type's mean and
+    ``staff_capacity_concentration``. The region fixes each organisation's place in the spread (a
+    standard normal and a uniform), the parameters the spread itself, so a parameter draw changes
+    the values without redrawing the region.
+    """
+    financial_room = np.asarray(org.financial_room_eur.as_tuple())[org_type] * np.exp(org.financial_room_sigma * room_z)
+    mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
+    conc = org.staff_capacity_concentration
+    staff_capacity = special.betaincinv(mean_cap * conc, (1 - mean_cap) * conc, staff_u)
+    return financial_room, staff_capacity
 
 
 def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng, sites: Sites) -> np.ndarray:

@@ -40,13 +40,19 @@ def run_points(
     workers: int = 1,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    draws: bool = False,
 ) -> pd.DataFrame:
     """Run ``replications`` replications at every design row; one tidy row per (point, replication).
 
-    ``scheduler`` (a Dask scheduler address) is passed to the executors only when given.
+    A design varies what it is given and holds every other parameter at the scenario's value; with
+    ``draws`` the others are drawn per replication from their priors as in ``compare`` (the design's
+    own parameters stay fixed at the point's values). ``scheduler`` (a Dask scheduler address) is
+    passed to the executors only when given.
     """
     names = [d.column for d in dims]
-    scenarios = [apply(base, {n: _python(row[n]) for n in names}, source="design point") for _, row in design.iterrows()]
+    hold = {"uncertainty.draws": draws, "uncertainty.fixed": tuple(dict.fromkeys((*base.uncertainty.fixed, *names)))}
+    scenarios = [apply(base, {**hold, **{n: _python(row[n]) for n in names}}, source="design point")
+                 for _, row in design.iterrows()]
     where = {"scheduler": scheduler} if scheduler else {}
     results = run_all(scenarios, replications, workers=workers, progress=progress, **where)
     rows = []
@@ -76,6 +82,7 @@ def evaluate(
     progress: Progress | None = None,
     work: WorkFolder | None = None,
     scheduler: str | None = None,
+    draws: bool = False,
 ) -> pd.DataFrame:
     """Run every design point not yet in ``work``, batch by batch; returns the tidy rows of all points."""
     done = work.finished() if work is not None else pd.DataFrame()
@@ -84,7 +91,7 @@ def evaluate(
     frames = [done] if not done.empty else []
     size = batch_size(replications, workers)
     for start in range(0, len(todo), size):
-        batch = run_points(base, todo.iloc[start : start + size], dims, replications, workers, progress, scheduler)
+        batch = run_points(base, todo.iloc[start : start + size], dims, replications, workers, progress, scheduler, draws)
         if work is not None:
             work.save(batch)
         frames.append(batch)

@@ -64,6 +64,7 @@ def run_validation(scenario: str | Path = DEFAULT_SCENARIO, draws: int = 1000, r
     base = load_scenario(scenario)
     seed = base.simulation.seed if seed is None else int(seed)
     base = change(base, {"simulation.seed": seed}, source="--seed")
+    base = change(base, {"uncertainty.draws": False}, source="validation")  # it draws from its own prior sample
     checked_region(base, str(scenario))
     dims = prior_dimensions(scenario, base)
     sample = prior_draws(dims, draws, seed)

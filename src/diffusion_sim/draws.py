@@ -1,0 +1,74 @@
+"""Parameter draws: each replication's values of the uncertain parameters, paired across scenarios.
+
+With ``uncertainty.draws`` on (the default for ``run``, ``compare``, ``regions`` and the explorer),
+replication ``i`` runs with one parameter *draw* ``d = i // uncertainty.replications_per_draw``: the
+innovation profile's fitted parameters from a row of its posterior sample (where it ships one), and
+every other uncertain parameter from its prior (``params.priors()``, or the scenario's
+``[uncertain]`` table where it gives one). So ``m`` consecutive replications share a draw (a nested
+design: spread within a draw is chance, spread between draws adds the parameters' uncertainty), and
+draw ``d`` is the same in every scenario of a comparison, because each value comes from a uniform
+keyed by the root seed, the draw and the parameter's name only (``rng.parameter_uniform``).
+
+Not drawn: the levers (what a region decides), the settings, and what builds the region (counts of
+organisations, their sizes and the network: :data:`STRUCTURAL`), which is one realisation per root
+seed for every replication; their uncertainty is for ``diffusion-sim sensitivity``. A scenario holds
+a parameter at its own value with ``uncertainty.fixed``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diffusion_sim.distributions import Prior
+from diffusion_sim.innovations import posterior
+from diffusion_sim.params import Params, bounds, change, kind, leaves, priors
+from diffusion_sim.rng import parameter_uniform, posterior_index
+
+# what builds the region: held at the scenario's value (the region is one realisation per root seed)
+STRUCTURAL = ("organisations.per_100k.", "organisations.clients_per_100k.", "organisations.size_sigma.", "network.", "region.")
+
+
+def uncertain(params: Params) -> dict[str, Prior]:
+    """The priors this scenario draws from: the schema's, the scenario's own where it gives one; not structural or fixed."""
+    table = {**priors(), **params.uncertainty.priors}
+    fixed = set(params.uncertainty.fixed)
+    return {name: prior for name, prior in table.items()
+            if name not in fixed and not name.startswith(STRUCTURAL)}
+
+
+def draw_index(params: Params, replication: int) -> int:
+    """The parameter draw replication ``replication`` uses."""
+    return replication // params.uncertainty.replications_per_draw
+
+
+def draw_values(params: Params, replication: int) -> dict[str, Any]:
+    """The drawn value of every uncertain parameter for ``replication`` (empty when draws are off)."""
+    u = params.uncertainty
+    if not u.draws:
+        return {}
+    d = draw_index(params, replication)
+    seed = params.simulation.seed
+    values: dict[str, Any] = {}
+    sample = posterior(params.innovation.profile) if u.posterior and not params.portfolio.innovations else None
+    if sample is not None:
+        row = sample.rows[posterior_index(seed, d, sample.name, len(sample.rows))]
+        values.update({name: value for name, value in row.items() if name not in u.fixed})
+    current = leaves(params)
+    for name, prior in uncertain(params).items():
+        if name in values or name not in current:
+            continue
+        lower, upper = bounds(name)
+        values[name] = prior.value(parameter_uniform(seed, d, name), float(current[name]), lower, upper,
+                                   integer=kind(name) == "int")
+        if kind(name) == "int":
+            values[name] = int(values[name])
+    return values
+
+
+def drawn(params: Params, replication: int) -> tuple[Params, dict[str, Any]]:
+    """``params`` with ``replication``'s draw applied (and marked drawn, so it is never drawn again), and the values drawn."""
+    values = draw_values(params, replication)
+    if not values:
+        return params, values
+    source = f"parameter draw {draw_index(params, replication)}"
+    return change(params, {**values, "uncertainty.draws": False}, source=source), values
