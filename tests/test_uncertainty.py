@@ -5,10 +5,12 @@ import pandas as pd
 import pytest
 
 from diffusion_sim.analysis.uncertainty import (
+    RESIDUAL,
     _weighted_quantiles,
     block_means,
     median_mcse,
     quantile_mcse,
+    rank_parameters,
     variance_parts,
 )
 
@@ -147,3 +149,141 @@ def test_block_means_by_array_and_by_column_skip_nan():
     assert by_array.loc[0, "a"] == 5.0 and by_array.loc[1, "a"] == 2.0 and by_array.loc[0, "b"] == 1.0
     with pytest.raises(ValueError):
         block_means(frame, [0, 1])
+
+
+# ---------------------------------------------------------------- rank_parameters
+def uniform_theta(n, names, seed, low=0.0, high=1.0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(rng.uniform(low, high, (n, len(names))), columns=names, index=pd.RangeIndex(n, name="draw"))
+
+
+def shares(table, outcome="y"):
+    rows = table[(table["outcome"] == outcome) & (table["parameter"] != RESIDUAL)]
+    return rows.set_index("parameter")
+
+
+def test_rank_parameters_linear_known_order_and_null_parameter_near_zero():
+    n = 4000
+    theta = uniform_theta(n, ["t1", "t2", "t3"], seed=13)
+    noise = 0.3 * np.random.default_rng(14).standard_normal(n)
+    y = 3 * theta["t1"] + 0.3 * theta["t2"] + 0 * theta["t3"] + noise
+    table = rank_parameters(theta, pd.DataFrame({"y": y}), seed=1)
+    got = shares(table)
+    assert list(got.index) == ["t1", "t2", "t3"]
+    assert list(got["rank"]) == [1, 2, 3]
+    var_y = (9 + 0.09) / 12 + 0.09
+    assert got.loc["t1", "share"] == pytest.approx(0.75 / var_y, abs=0.02)
+    assert got.loc["t2", "share"] == pytest.approx(0.0075 / var_y, abs=0.006)
+    assert abs(got.loc["t3", "share"]) < 0.003
+    assert got.loc["t3", "low"] <= 0.0 <= got.loc["t3", "high"]
+    assert got.loc["t1", "low"] <= got.loc["t1", "share"] <= got.loc["t1", "high"]
+    residual = table[table["parameter"] == RESIDUAL].iloc[0]
+    assert residual["share"] == pytest.approx(0.09 / var_y, abs=0.02)  # the noise: what no parameter explains
+
+
+def ishigami(theta, a=7.0, b=0.1):
+    x1, x2, x3 = (theta[c].to_numpy() for c in theta.columns)
+    return np.sin(x1) + a * np.sin(x2) ** 2 + b * x3**4 * np.sin(x1)
+
+
+def test_rank_parameters_reproduces_ishigami_first_order_indices():
+    theta = uniform_theta(4000, ["x1", "x2", "x3"], seed=15, low=-np.pi, high=np.pi)
+    table = rank_parameters(theta, pd.DataFrame({"y": ishigami(theta)}), seed=2)
+    got = shares(table)
+    # analytic first-order indices (a = 7, b = 0.1); S13 = 0.2437 is an interaction: the residual
+    assert got.loc["x1", "share"] == pytest.approx(0.3139, abs=0.04)
+    assert got.loc["x2", "share"] == pytest.approx(0.4424, abs=0.04)
+    assert got.loc["x3", "share"] == pytest.approx(0.0, abs=0.04)
+    assert list(got.index) == ["x2", "x1", "x3"]
+    residual = table.loc[table["parameter"] == RESIDUAL, "share"].iloc[0]
+    assert residual == pytest.approx(1 - 0.3139 - 0.4424, abs=0.05)
+
+
+def test_rank_parameters_binary_outcome_threshold():
+    theta = uniform_theta(2000, ["t1", "t2", "t3"], seed=16)
+    met = (theta["t1"] > 0.5).astype(float)
+    got = shares(rank_parameters(theta, pd.DataFrame({"y": met}), seed=3))
+    assert got.index[0] == "t1"
+    assert got.loc["t1", "share"] > 0.85
+    assert got.loc[["t2", "t3"], "share"].max() < 0.01
+
+
+def test_rank_parameters_is_deterministic_for_a_seed():
+    theta = uniform_theta(500, ["t1", "t2"], seed=17)
+    out = pd.DataFrame({"y": theta["t1"] + np.random.default_rng(18).standard_normal(500)})
+    first = rank_parameters(theta, out, resamples=200, seed=4)
+    pd.testing.assert_frame_equal(first, rank_parameters(theta, out, resamples=200, seed=4))
+    other = rank_parameters(theta, out, resamples=200, seed=5)
+    pd.testing.assert_series_equal(first["share"], other["share"])  # only the intervals are random
+    assert not np.allclose(first["low"], other["low"], equal_nan=True)
+
+
+def test_rank_parameters_interval_of_a_null_parameter_covers_zero():
+    # eight levels: seven columns fit about 7 / n of pure noise; the bootstrap shares inherit that bias unless shifted
+    n, rng = 200, np.random.default_rng(26)
+    theta = pd.DataFrame({f"d{j}": rng.integers(0, 8, n).astype(float) for j in range(10)})
+    covered = []
+    for s in range(5):
+        y = np.random.default_rng(27 + s).standard_normal(n)
+        got = shares(rank_parameters(theta, pd.DataFrame({"y": y}), resamples=300, seed=s))
+        covered += list((got["low"] <= 0.0) & (0.0 <= got["high"]))
+    assert np.mean(covered) >= 0.85
+
+
+def test_rank_parameters_share_of_a_null_parameter_is_not_of_order_df_over_n():
+    n, rng = 200, np.random.default_rng(19)
+    theta = uniform_theta(n, [f"t{j}" for j in range(20)], seed=20)
+    table = rank_parameters(theta, pd.DataFrame({"y": rng.standard_normal(n)}), resamples=0)
+    null = shares(table)["share"]
+    assert null.min() >= 0.0
+    assert null.mean() < 2 / n  # raw R^2 of the fits would average 1 / n to 8 / n each
+
+
+def test_rank_parameters_table_shape_fixed_parameter_constant_outcome_and_nan():
+    n = 600
+    theta = uniform_theta(n, ["t1", "t2"], seed=21)
+    theta["fixed"] = 0.25
+    rng = np.random.default_rng(22)
+    y = np.sin(3 * theta["t1"]) + 0.1 * rng.standard_normal(n)
+    holed = y.copy()
+    holed[::5] = np.nan
+    outcomes = pd.DataFrame({"z_first": holed, "constant": 1.0, "y": y})
+    table = rank_parameters(theta, outcomes, resamples=100, seed=6)
+    assert list(table.columns) == ["outcome", "parameter", "share", "low", "high", "rank", "df", "note"]
+    assert list(table["outcome"].unique()) == ["z_first", "constant", "y"]  # the outcomes' order, kept
+    for _, rows in table.groupby("outcome", sort=False):
+        assert list(rows["parameter"])[-1] == RESIDUAL
+        ranked = rows[rows["parameter"] != RESIDUAL]
+        if ranked["share"].notna().all():
+            assert ranked["share"].is_monotonic_decreasing
+            assert list(ranked["rank"]) == [1, 2, 3]
+    fixed = shares(table, "y").loc["fixed"]
+    assert fixed["share"] == 0.0 and "fixed" in fixed["note"]
+    constant = shares(table, "constant")
+    assert constant["share"].isna().all() and (constant["note"] == "outcome does not vary").all()
+    # a NaN outcome leaves its draws out for that outcome only: the same shares as without those draws
+    keep = ~np.isnan(holed)
+    alone = rank_parameters(theta[keep], pd.DataFrame({"z_first": holed[keep]}), resamples=0)
+    np.testing.assert_allclose(shares(table, "z_first")["share"], shares(alone, "z_first")["share"])
+
+
+def test_rank_parameters_discrete_and_long_tailed_parameters():
+    n, rng = 3000, np.random.default_rng(23)
+    theta = pd.DataFrame({"level": rng.integers(0, 3, n).astype(float), "tailed": rng.lognormal(0.0, 1.0, n)})
+    # a jump by level (no smooth curve), and an effect proportional to a lognormal parameter
+    effect = np.array([0.0, 2.0, -1.0])[theta["level"].astype(int)]
+    y = effect + theta["tailed"] / theta["tailed"].std() * effect.std() + 0.1 * rng.standard_normal(n)
+    got = shares(rank_parameters(theta, pd.DataFrame({"y": y}), resamples=0))
+    assert got.loc["level", "df"] == 2  # one mean per level
+    assert got.loc["level", "share"] == pytest.approx(0.5, abs=0.05)
+    assert got.loc["tailed", "share"] == pytest.approx(0.5, abs=0.06)
+
+
+def test_rank_parameters_aligns_on_draw_ids_and_rejects_duplicates():
+    theta = uniform_theta(300, ["t1"], seed=24)
+    out = pd.DataFrame({"y": 2 * theta["t1"] + 0.1 * np.random.default_rng(25).standard_normal(300)})
+    shuffled = out.sample(frac=1.0, random_state=0)
+    pd.testing.assert_frame_equal(rank_parameters(theta, out, resamples=0), rank_parameters(theta, shuffled, resamples=0),
+                                  check_exact=False, rtol=1e-10)
+    with pytest.raises(ValueError):
+        rank_parameters(pd.concat([theta, theta]), out)
