@@ -153,21 +153,34 @@ class OrganisationParams(Section):
         PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
         "log-normal spread of size within a type (hospitals: none, their sizes are their catchments); ASSUMPTION (DOMAIN.md "
             "sec. 2: home care very skewed, a few >1,000 clients, many <50)",
+        prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="ASSUMPTION: no size distribution per type "
+            "found, so half to double each type's spread (DOMAIN.md sec. 2's home care, a few >1,000 and many <50 clients, "
+            "needs about 1.5-2); would narrow with client counts per organisation (e.g. Vektis or annual accounts)."),
     )
     financial_room_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000,
                       pharmacy=5_000),
         "EUR a year an organisation can free for an innovation project (median); ASSUMPTION: no source found",
+        prior=Prior(dist="loguniform", low=0.25, high=4.0, relative=True, source="ASSUMPTION: no source found, so a quarter "
+            "to four times each type's median; would narrow with free reserves or innovation budgets by type in annual "
+            "accounts (DigiMV)."),
     )
-    financial_room_sigma: float = P(0.6, "log-normal spread of financial room; ASSUMPTION", ge=0, le=3)
+    financial_room_sigma: float = P(0.6, "log-normal spread of financial room; ASSUMPTION", ge=0, le=3,
+        prior=Prior(dist="loguniform", low=0.3, high=1.2, source="ASSUMPTION: half to double; would narrow with the spread "
+            "of reserves or innovation budgets within a type in annual accounts (DigiMV)."))
     staff_capacity: PerTypeShare = P(
         PerTypeShare(hospital=0.45, gp_practice=0.4, elderly_care=0.35, home_care=0.35, mental_health=0.45, pharmacy=0.5),
         "mean share (0-1) of the staff time an implementation needs that is free; ASSUMPTION, low because of 4.9 vacancies per "
             "100 "
         "jobs in care (CBS Q3 2022, DERIVED)",
+        prior=Prior(dist="uniform", low=0.5, high=1.5, relative=True, source="ASSUMPTION: vacancies (CBS Q3 2022) say staff "
+            "time is short, not how much is free for an implementation, so half to one and a half times each type's mean; "
+            "would narrow with surveys of time set aside for improvement work."),
     )
     staff_capacity_concentration: float = P(
-        4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000
+        4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000,
+        prior=Prior(dist="loguniform", low=1.0, high=16.0, source="ASSUMPTION: a quarter to four times, from nearly "
+            "all-or-nothing to tightly clustered staff capacity; would narrow with vacancy or workload rates per organisation."),
     )
 
 
@@ -175,14 +188,29 @@ class NetworkParams(Section):
     """Which organisations know each other: ties by distance, same-type peers and referral ties."""
 
     distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (motivated by Coleman et al. 1957 on "
-        "local professional networks)", ge=0, le=50)
-    peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50)
-    peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500)
-    gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10)
-    home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50)
+        "local professional networks)", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.5, high=6.5, source="ASSUMPTION: Coleman et al. 1957 show that local ties matter, "
+            "not how many, so 1 to 6, each equally likely; would narrow with a survey of which nearby organisations each one "
+            "consults."))
+    peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.5, high=6.5, source="ASSUMPTION: 1 to 6 same-type peers, each equally likely; "
+            "would narrow with membership of regional peer networks (GP groups, hospital networks, VVT chains)."))
+    peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500,
+        prior=Prior(dist="loguniform", low=5.0, high=20.0, source="ASSUMPTION: half to double (how local peer contacts are); "
+            "would narrow with the same peer-network data, by distance."))
+    gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10,
+        prior=Prior(dist="uniform", low=0.5, high=3.5, source="DOMAIN.md sec. 3: 1-3 nearby pharmacies (ASSUMPTION there; "
+            "nationally about 3 GP practices per pharmacy), each equally likely; would narrow with the make-up of local "
+            "pharmacotherapy groups (FTO)."))
+    home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=2.0, high=24.0, source="ASSUMPTION: Zuidwest has 8 GP practices per home-care "
+            "organisation and large ones serve dozens, so 2 to 24; would narrow with home-care organisations' referrers."))
     second_hospital_share: float = P(
         0.2, "share of GP, elderly-care, home-care and mental-health organisations tied also to the second-nearest hospital; "
-            "ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1
+            "ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.7, source="ASSUMPTION after DOMAIN.md sec. 3: its 80/20 split is of "
+            "referrals, and a practice sending 20% elsewhere is tied to both hospitals, so up to 0.7; would narrow with "
+            "referral counts per practice and hospital (ZorgDomein)."),
     )
 
 
