@@ -255,37 +255,67 @@ class InnovationParams(Section):
             "women, Nivel 2021 via VZinfo), half "
         "followed by hospital cardiology and half by the GP alone (ASSUMPTION); home care 10% of clients (ASSUMPTION 5-20%); "
         "elderly care, mental health and pharmacies do not run it (ASSUMPTION); 0 makes a type ineligible",
+        prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="Prevalences are sourced (Nivel 2021, GIP "
+            "2023), but the hospital/GP split, home care's 5-20% (DOMAIN.md sec. 7, ASSUMPTION) and the count (Harteraad's "
+            "142,000 against 247,600, docs/validation.md) are not: half to double; would narrow with hospital and home-care "
+            "registrations of the target group."),
     )
     uptake: PerTypeShare = P(
         PerTypeShare(hospital=0.30, gp_practice=0.20, elderly_care=0.0, home_care=0.25, mental_health=0.0, pharmacy=0.0),
         "share of the target group enrolled at full use; hospitals 20-40% (ASSUMPTION, DOMAIN.md sec. 7); GP and home care "
             "ASSUMPTION",
+        prior=Prior(dist="loguniform", low=1 / 30, high=4 / 3, relative=True, source="DOMAIN.md sec. 7 gives 20-40% "
+            "(ASSUMPTION), but the Dutch 2012-2018 facts fit about 5% (90%: 4-6%, docs/validation.md), so 1/30 to 4/3 of each "
+            "value (hospital 0.01-0.40); a fitted posterior replaces it for heart failure, enrolment counts would narrow it."),
     )
     implementation_cost_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
                       pharmacy=3_000),
         "EUR set-up cost for the first organisation that learns alone; hospital 25-100k, GP/pharmacy/VVT 2-15k (ASSUMPTION, "
             "DOMAIN.md sec. 6)",
+        prior=Prior(dist="loguniform", low=0.4, high=3.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital "
+            "EUR 25-100k and others 2-15k, about 0.5-2 and 0.4-3 times the defaults, so 0.4-3 for every type; would narrow "
+            "with project budgets of organisations that set it up (Effective Cardio, HartWacht)."),
     )
     implementation_months: PerTypeAmount = P(
         PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
         "months from decision to routine use; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md sec. 6)",
+        prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital "
+            "6-12, others 1-6 months; half to double each value covers most of both (hospital 4.5-18); would narrow with "
+            "decision and go-live dates of organisations that implemented it."),
     )
-    implementation_months_sigma: float = P(0.3, "log-normal spread of implementation time; ASSUMPTION", ge=0, le=3)
+    implementation_months_sigma: float = P(0.3, "log-normal spread of implementation time; ASSUMPTION", ge=0, le=3,
+        prior=Prior(dist="loguniform", low=0.15, high=0.6, source="ASSUMPTION: half to double (DOMAIN.md sec. 6's hospital "
+            "6-12 months read as a 90% range would be 0.21); would narrow with the spread of go-live times between adopters."))
     implementation_failure: float = P(0.25, "probability an implementation never reaches routine use; 20-30% (ASSUMPTION, "
-        "DOMAIN.md sec. 5)", ge=0, le=1)
+        "DOMAIN.md sec. 5)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.2, high=0.3, source="DOMAIN.md sec. 5: 20-30% of attempts never reach routine use "
+            "(ASSUMPTION there, after Wiltsey Stirman et al. 2012 and NASSS); would narrow with follow-up of implementation "
+            "projects (e.g. ZonMw programmes)."))
     discontinuation_per_year: float = P(
         0.06, "yearly rate at which adopters abandon it; 10-20% within 2-3 years (ASSUMPTION, Wiltsey Stirman 2012, NASSS)",
         ge=0, le=5,
+        prior=Prior(dist="loguniform", low=0.035, high=0.11, source="DOMAIN.md sec. 5: 10-20% abandon within 2-3 years "
+            "(ASSUMPTION there; Wiltsey Stirman et al. 2012), a rate of -ln(0.9)/3 = 0.035 to -ln(0.8)/2 = 0.11; would narrow "
+            "with follow-up of adopters (e.g. the Effective Cardio hospitals)."),
     )
     discontinuation_unreimbursed_factor: float = P(
-        1.5, "multiplier on discontinuation while running costs are not reimbursed; ASSUMPTION", ge=0, le=20
+        1.5, "multiplier on discontinuation while running costs are not reimbursed; ASSUMPTION", ge=0, le=20,
+        prior=Prior(dist="loguniform", low=1.0, high=3.0, source="ASSUMPTION: no source; from no effect (1) to three times as "
+            "likely to stop while running costs are unpaid; would narrow with discontinuations before and after contracts."),
     )
-    ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120)
+    ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120,
+        prior=Prior(dist="uniform", low=2 / 3, high=4 / 3, relative=True, source="DOMAIN.md sec. 7: 1-2 years (ASSUMPTION "
+            "there), 2/3 to 4/3 of each profile's value; the Dutch facts hardly narrow it (docs/validation.md); would narrow "
+            "with monthly enrolment of new adopters."))
     patient_turnover_per_year: float = P(
         0.33, "share of enrolled patients who leave within a year and are replaced by new ones; ASSUMPTION, after the 33.3% "
             "one-year "
-        "mortality after a first heart-failure admission (Hartstichting, hartenvaatcijfers.nl)", ge=0, lt=1
+        "mortality after a first heart-failure admission (Hartstichting, hartenvaatcijfers.nl)", ge=0, lt=1,
+        prior=Prior(dist="uniform", low=0.5, high=1.5, relative=True, source="ASSUMPTION: heart failure's value, one-year "
+            "mortality after a first admission (Hartstichting), overstates deaths of stable monitored patients but leaves out "
+            "those who stop: half to 1.5 times each profile's value; would narrow with dropout and deaths among monitored "
+            "patients."),
     )
     distinct_patients: PerTypeShare = P(
         PerTypeShare(hospital=1.0, gp_practice=1.0, elderly_care=1.0, home_care=0.5, mental_health=1.0, pharmacy=1.0),
