@@ -363,37 +363,66 @@ class DiffusionParams(Section):
     """How organisations hear of, consider and decide on the innovation (Rogers' innovation-decision process)."""
 
     p: float = P(0.01, "per year, Bass coefficient of innovation (outside influence); isolated 0.01 (ASSUMPTION, DOMAIN.md "
-        "sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50)
+        "sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=0.003, high=0.1, source="DOMAIN.md sec. 4: isolated 0.01 (ASSUMPTION), Sultan et "
+            "al. 1990 mean 0.03 for consumer products; a third of the first to three times the second, which the Dutch facts "
+            "hardly narrow (docs/validation.md); would narrow with adoption dates of more organisations."))
     q: float = P(0.20, "per year, Bass coefficient of imitation acting on the share of an organisation's ties that adopted; "
-        "0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50)
+        "0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=0.05, high=0.8, source="DOMAIN.md sec. 4: 0.15-0.25 isolated (ASSUMPTION), Sultan "
+            "et al. 1990 mean 0.38; a quarter to four times the default, since q here acts on awareness through an "
+            "organisation's own ties; would narrow with adoption dates together with who knows whom."))
     innovativeness_effect: float = P(
         0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories cut "
-            "at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5
+            "at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5,
+        prior=Prior(dist="loguniform", low=0.15, high=1.2, source="ASSUMPTION: a hazard ratio of 1.16 to 3.3 per SD of "
+            "innovativeness; would narrow with adoption times against organisation characteristics (size, teaching status)."),
     )
     consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; "
-        "ASSUMPTION (about 6 months on average)", ge=0, le=10_000)
-    decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60)
+        "ASSUMPTION (about 6 months on average)", ge=0, le=10_000,
+        prior=Prior(dist="loguniform", low=0.5, high=8.0, source="ASSUMPTION: 1.5 months to 2 years on average from "
+            "awareness to a decision process; would narrow with when organisations heard of it and when they began to decide."))
+    decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60,
+        prior=Prior(dist="loguniform", low=1.0, high=12.0, source="ASSUMPTION: 1 to 12 months (board and budget cycles); "
+            "would narrow with dated decision records (board minutes, project start documents)."))
     reconsideration_per_year: float = P(0.2, "per year, rate at which an organisation that rejected it becomes open again; "
-        "ASSUMPTION", ge=0, le=50)
+        "ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=0.05, high=0.8, source="ASSUMPTION: an organisation that said no looks again "
+            "after about 1 to 20 years; would narrow with repeat decisions in the same records."))
 
 
 class BarrierParams(Section):
     """Barriers at the decision: P(adopt) = product over barriers of (1 - weight x strength), each strength in 0..1."""
 
     financial_weight: float = P(0.8, "weight of cost against financial room, cost/(cost+room); ASSUMPTION (Greenhalgh et al. "
-        "2004: slack resources)", ge=0, le=1)
+        "2004: slack resources)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.2, high=1.0, source="ASSUMPTION: Greenhalgh et al. 2004 name slack resources, not "
+            "their weight, so most of 0-1, money no less than the others; would narrow with non-adopters' stated reasons."))
     knowhow_weight: float = P(
-        0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
+        0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: Greenhalgh et al. 2004 name absorptive capacity, "
+            "not its weight, so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."),
     )
     knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that has ever adopted (and by each "
-        "shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
-    staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1)
+        "shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1,
+        prior=Prior(dist="loguniform", low=0.1, high=0.6, source="ASSUMPTION: Coleman et al. 1957 show that colleagues' "
+            "experience spreads, not how much, so a third to double; would narrow with adoption against adopted ties."))
+    staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: vacancies (CBS 2022) show shortage, not its weight "
+            "in a decision, so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."))
     fit_weight: float = P(0.5, "weight of poor fit, exp(-patients at full use / fit_scale_patients); ASSUMPTION (Greenhalgh et "
-        "al. 2004: fit)", ge=0, le=1)
-    fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0)
+        "al. 2004: fit)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: Greenhalgh et al. 2004 name fit, not its weight, "
+            "so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."))
+    fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0,
+        prior=Prior(dist="loguniform", low=3.0, high=30.0, source="ASSUMPTION: a third to three times; would narrow with the "
+            "smallest caseloads at which organisations run it."))
     own_learning_per_doubling: float = P(
         0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% "
-            "(ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1
+            "(ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1,
+        prior=Prior(dist="uniform", low=0.0, high=0.2, source="DOMAIN.md sec. 8: about 10% for own attempts (ASSUMPTION); "
+            "here ties' adopters count, so none to Wright's (1936) typical 20%; would narrow with costs and times of "
+            "successive adopters."),
     )
 
 
@@ -445,14 +474,20 @@ class InsurerParams(Section):
     reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; ASSUMPTION (precedent: HartWacht reimbursed "
         "by Zilveren Kruis since 2016, Skipr 2019)")
     demand_threshold: int = P(
-        3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0
+        3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0,
+        prior=Prior(dist="loguniform", low=1.0, high=10.0, source="ASSUMPTION: 1 to 10 adopters; would narrow with the "
+            "insurer's purchasing criteria or the number of providers when telemonitoring was first contracted."),
     )
     negotiation_months: int = P(
-        12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120
+        12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120,
+        prior=Prior(dist="uniform", low=5.5, high=18.5, source="DOMAIN.md sec. 6: 6-18 months (ASSUMPTION there), each whole "
+            "month equally likely; would narrow with the dates of requests and contracts (e.g. HartWacht)."),
     )
     contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md "
         "sec. 6)", ge=1, le=12)
-    cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1)
+    cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: a share of set-up cost stands for contracts that "
+            "pay a service (DOMAIN.md sec. 6), so most of 0-1; would narrow with the terms of telemonitoring contracts."))
     # --- explorer lever (issue 8): "what if the insurer reimburses from month M?" -----------------
     fixed_start_month: int | None = P(
         None, "month of the run from which reimbursement applies, whatever the demand, negotiation or contract month "
@@ -472,8 +507,13 @@ class OriginParams(Section):
         "the nearest to the municipal seat); none in Zuidwest (ASSUMPTION)"
     )
     demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; "
-        "ASSUMPTION", ge=0, le=50)
-    demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0)
+        "ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.0, high=1.2, source="ASSUMPTION: none to four times the default; the Dutch facts "
+            "push it up (median 0.60 in a 0-0.9 prior, docs/validation.md); would narrow with who visited or heard from the "
+            "origin."))
+    demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0,
+        prior=Prior(dist="loguniform", low=20.0, high=80.0, source="ASSUMPTION: half to double (Zuidwest spans about 100 "
+            "km); would narrow with where the origin's visitors came from."))
 
 
 class PortfolioParams(Section):
@@ -492,7 +532,9 @@ class PortfolioParams(Section):
     carryover: float = P(
         0.2, "relative fall (0-1) in implementation time and failure for an organisation that already implemented another "
         "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive "
-            "capacity)", ge=0, le=1
+            "capacity)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.0, high=0.4, source="ASSUMPTION: the description's range 0-0.4 (Greenhalgh et al. "
+            "2004: absorptive capacity); would narrow with implementation times of organisations' second innovations."),
     )
     @field_validator("innovations")
     @classmethod
