@@ -153,21 +153,34 @@ class OrganisationParams(Section):
         PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
         "log-normal spread of size within a type (hospitals: none, their sizes are their catchments); ASSUMPTION (DOMAIN.md "
             "sec. 2: home care very skewed, a few >1,000 clients, many <50)",
+        prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="ASSUMPTION: no size distribution per type "
+            "found, so half to double each type's spread (DOMAIN.md sec. 2's home care, a few >1,000 and many <50 clients, "
+            "needs about 1.5-2); would narrow with client counts per organisation (e.g. Vektis or annual accounts)."),
     )
     financial_room_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000,
                       pharmacy=5_000),
         "EUR a year an organisation can free for an innovation project (median); ASSUMPTION: no source found",
+        prior=Prior(dist="loguniform", low=0.25, high=4.0, relative=True, source="ASSUMPTION: no source found, so a quarter "
+            "to four times each type's median; would narrow with free reserves or innovation budgets by type in annual "
+            "accounts (DigiMV)."),
     )
-    financial_room_sigma: float = P(0.6, "log-normal spread of financial room; ASSUMPTION", ge=0, le=3)
+    financial_room_sigma: float = P(0.6, "log-normal spread of financial room; ASSUMPTION", ge=0, le=3,
+        prior=Prior(dist="loguniform", low=0.3, high=1.2, source="ASSUMPTION: half to double; would narrow with the spread "
+            "of reserves or innovation budgets within a type in annual accounts (DigiMV)."))
     staff_capacity: PerTypeShare = P(
         PerTypeShare(hospital=0.45, gp_practice=0.4, elderly_care=0.35, home_care=0.35, mental_health=0.45, pharmacy=0.5),
         "mean share (0-1) of the staff time an implementation needs that is free; ASSUMPTION, low because of 4.9 vacancies per "
             "100 "
         "jobs in care (CBS Q3 2022, DERIVED)",
+        prior=Prior(dist="uniform", low=0.5, high=1.5, relative=True, source="ASSUMPTION: vacancies (CBS Q3 2022) say staff "
+            "time is short, not how much is free for an implementation, so half to one and a half times each type's mean; "
+            "would narrow with surveys of time set aside for improvement work."),
     )
     staff_capacity_concentration: float = P(
-        4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000
+        4.0, "Beta(a+b) concentration of staff capacity between organisations; ASSUMPTION", gt=0, le=1000,
+        prior=Prior(dist="loguniform", low=1.0, high=16.0, source="ASSUMPTION: a quarter to four times, from nearly "
+            "all-or-nothing to tightly clustered staff capacity; would narrow with vacancy or workload rates per organisation."),
     )
 
 
@@ -175,14 +188,29 @@ class NetworkParams(Section):
     """Which organisations know each other: ties by distance, same-type peers and referral ties."""
 
     distance_ties: int = P(3, "ties to the nearest organisations of any type; ASSUMPTION (motivated by Coleman et al. 1957 on "
-        "local professional networks)", ge=0, le=50)
-    peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50)
-    peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500)
-    gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10)
-    home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50)
+        "local professional networks)", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.5, high=6.5, source="ASSUMPTION: Coleman et al. 1957 show that local ties matter, "
+            "not how many, so 1 to 6, each equally likely; would narrow with a survey of which nearby organisations each one "
+            "consults."))
+    peer_ties: int = P(3, "ties to same-type organisations, chosen among the nearest of that type; ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.5, high=6.5, source="ASSUMPTION: 1 to 6 same-type peers, each equally likely; "
+            "would narrow with membership of regional peer networks (GP groups, hospital networks, VVT chains)."))
+    peer_candidates: int = P(10, "how many nearest same-type organisations peer ties are drawn from; ASSUMPTION", ge=1, le=500,
+        prior=Prior(dist="loguniform", low=5.0, high=20.0, source="ASSUMPTION: half to double (how local peer contacts are); "
+            "would narrow with the same peer-network data, by distance."))
+    gp_pharmacies: int = P(2, "pharmacies each GP practice works with (1-3 nearby); ASSUMPTION (DOMAIN.md sec. 3)", ge=0, le=10,
+        prior=Prior(dist="uniform", low=0.5, high=3.5, source="DOMAIN.md sec. 3: 1-3 nearby pharmacies (ASSUMPTION there; "
+            "nationally about 3 GP practices per pharmacy), each equally likely; would narrow with the make-up of local "
+            "pharmacotherapy groups (FTO)."))
+    home_care_gps: int = P(3, "GP practices each home-care organisation works with; ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=2.0, high=24.0, source="ASSUMPTION: Zuidwest has 8 GP practices per home-care "
+            "organisation and large ones serve dozens, so 2 to 24; would narrow with home-care organisations' referrers."))
     second_hospital_share: float = P(
         0.2, "share of GP, elderly-care, home-care and mental-health organisations tied also to the second-nearest hospital; "
-            "ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1
+            "ASSUMPTION, loosely after the 80/20 referral split of DOMAIN.md sec. 3", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.7, source="ASSUMPTION after DOMAIN.md sec. 3: its 80/20 split is of "
+            "referrals, and a practice sending 20% elsewhere is tied to both hospitals, so up to 0.7; would narrow with "
+            "referral counts per practice and hospital (ZorgDomein)."),
     )
 
 
@@ -227,37 +255,67 @@ class InnovationParams(Section):
             "women, Nivel 2021 via VZinfo), half "
         "followed by hospital cardiology and half by the GP alone (ASSUMPTION); home care 10% of clients (ASSUMPTION 5-20%); "
         "elderly care, mental health and pharmacies do not run it (ASSUMPTION); 0 makes a type ineligible",
+        prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="Prevalences are sourced (Nivel 2021, GIP "
+            "2023), but the hospital/GP split, home care's 5-20% (DOMAIN.md sec. 7, ASSUMPTION) and the count (Harteraad's "
+            "142,000 against 247,600, docs/validation.md) are not: half to double; would narrow with hospital and home-care "
+            "registrations of the target group."),
     )
     uptake: PerTypeShare = P(
         PerTypeShare(hospital=0.30, gp_practice=0.20, elderly_care=0.0, home_care=0.25, mental_health=0.0, pharmacy=0.0),
         "share of the target group enrolled at full use; hospitals 20-40% (ASSUMPTION, DOMAIN.md sec. 7); GP and home care "
             "ASSUMPTION",
+        prior=Prior(dist="loguniform", low=1 / 30, high=4 / 3, relative=True, source="DOMAIN.md sec. 7 gives 20-40% "
+            "(ASSUMPTION), but the Dutch 2012-2018 facts fit about 5% (90%: 4-6%, docs/validation.md), so 1/30 to 4/3 of each "
+            "value (hospital 0.01-0.40); a fitted posterior replaces it for heart failure, enrolment counts would narrow it."),
     )
     implementation_cost_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
                       pharmacy=3_000),
         "EUR set-up cost for the first organisation that learns alone; hospital 25-100k, GP/pharmacy/VVT 2-15k (ASSUMPTION, "
             "DOMAIN.md sec. 6)",
+        prior=Prior(dist="loguniform", low=0.4, high=3.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital "
+            "EUR 25-100k and others 2-15k, about 0.5-2 and 0.4-3 times the defaults, so 0.4-3 for every type; would narrow "
+            "with project budgets of organisations that set it up (Effective Cardio, HartWacht)."),
     )
     implementation_months: PerTypeAmount = P(
         PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
         "months from decision to routine use; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md sec. 6)",
+        prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital "
+            "6-12, others 1-6 months; half to double each value covers most of both (hospital 4.5-18); would narrow with "
+            "decision and go-live dates of organisations that implemented it."),
     )
-    implementation_months_sigma: float = P(0.3, "log-normal spread of implementation time; ASSUMPTION", ge=0, le=3)
+    implementation_months_sigma: float = P(0.3, "log-normal spread of implementation time; ASSUMPTION", ge=0, le=3,
+        prior=Prior(dist="loguniform", low=0.15, high=0.6, source="ASSUMPTION: half to double (DOMAIN.md sec. 6's hospital "
+            "6-12 months read as a 90% range would be 0.21); would narrow with the spread of go-live times between adopters."))
     implementation_failure: float = P(0.25, "probability an implementation never reaches routine use; 20-30% (ASSUMPTION, "
-        "DOMAIN.md sec. 5)", ge=0, le=1)
+        "DOMAIN.md sec. 5)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.2, high=0.3, source="DOMAIN.md sec. 5: 20-30% of attempts never reach routine use "
+            "(ASSUMPTION there, after Wiltsey Stirman et al. 2012 and NASSS); would narrow with follow-up of implementation "
+            "projects (e.g. ZonMw programmes)."))
     discontinuation_per_year: float = P(
         0.06, "yearly rate at which adopters abandon it; 10-20% within 2-3 years (ASSUMPTION, Wiltsey Stirman 2012, NASSS)",
         ge=0, le=5,
+        prior=Prior(dist="loguniform", low=0.035, high=0.11, source="DOMAIN.md sec. 5: 10-20% abandon within 2-3 years "
+            "(ASSUMPTION there; Wiltsey Stirman et al. 2012), a rate of -ln(0.9)/3 = 0.035 to -ln(0.8)/2 = 0.11; would narrow "
+            "with follow-up of adopters (e.g. the Effective Cardio hospitals)."),
     )
     discontinuation_unreimbursed_factor: float = P(
-        1.5, "multiplier on discontinuation while running costs are not reimbursed; ASSUMPTION", ge=0, le=20
+        1.5, "multiplier on discontinuation while running costs are not reimbursed; ASSUMPTION", ge=0, le=20,
+        prior=Prior(dist="loguniform", low=1.0, high=3.0, source="ASSUMPTION: no source; from no effect (1) to three times as "
+            "likely to stop while running costs are unpaid; would narrow with discontinuations before and after contracts."),
     )
-    ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120)
+    ramp_months: float = P(18, "months from go-live to full enrolment; 1-2 years (ASSUMPTION, DOMAIN.md sec. 7)", ge=0, le=120,
+        prior=Prior(dist="uniform", low=2 / 3, high=4 / 3, relative=True, source="DOMAIN.md sec. 7: 1-2 years (ASSUMPTION "
+            "there), 2/3 to 4/3 of each profile's value; the Dutch facts hardly narrow it (docs/validation.md); would narrow "
+            "with monthly enrolment of new adopters."))
     patient_turnover_per_year: float = P(
         0.33, "share of enrolled patients who leave within a year and are replaced by new ones; ASSUMPTION, after the 33.3% "
             "one-year "
-        "mortality after a first heart-failure admission (Hartstichting, hartenvaatcijfers.nl)", ge=0, lt=1
+        "mortality after a first heart-failure admission (Hartstichting, hartenvaatcijfers.nl)", ge=0, lt=1,
+        prior=Prior(dist="uniform", low=0.5, high=1.5, relative=True, source="ASSUMPTION: heart failure's value, one-year "
+            "mortality after a first admission (Hartstichting), overstates deaths of stable monitored patients but leaves out "
+            "those who stop: half to 1.5 times each profile's value; would narrow with dropout and deaths among monitored "
+            "patients."),
     )
     distinct_patients: PerTypeShare = P(
         PerTypeShare(hospital=1.0, gp_practice=1.0, elderly_care=1.0, home_care=0.5, mental_health=1.0, pharmacy=1.0),
@@ -305,37 +363,66 @@ class DiffusionParams(Section):
     """How organisations hear of, consider and decide on the innovation (Rogers' innovation-decision process)."""
 
     p: float = P(0.01, "per year, Bass coefficient of innovation (outside influence); isolated 0.01 (ASSUMPTION, DOMAIN.md "
-        "sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50)
+        "sec. 4; Sultan et al. 1990 mean 0.03)", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=0.003, high=0.1, source="DOMAIN.md sec. 4: isolated 0.01 (ASSUMPTION), Sultan et "
+            "al. 1990 mean 0.03 for consumer products; a third of the first to three times the second, which the Dutch facts "
+            "hardly narrow (docs/validation.md); would narrow with adoption dates of more organisations."))
     q: float = P(0.20, "per year, Bass coefficient of imitation acting on the share of an organisation's ties that adopted; "
-        "0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50)
+        "0.15-0.25 isolated (ASSUMPTION, DOMAIN.md sec. 4; Sultan et al. 1990 mean 0.38)", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=0.05, high=0.8, source="DOMAIN.md sec. 4: 0.15-0.25 isolated (ASSUMPTION), Sultan "
+            "et al. 1990 mean 0.38; a quarter to four times the default, since q here acts on awareness through an "
+            "organisation's own ties; would narrow with adoption dates together with who knows whom."))
     innovativeness_effect: float = P(
         0.5, "log hazard ratio of awareness and consideration per standard deviation of innovativeness (Rogers' categories cut "
-            "at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5
+            "at -1, 0, +1, +2 SD); ASSUMPTION", ge=0, le=5,
+        prior=Prior(dist="loguniform", low=0.15, high=1.2, source="ASSUMPTION: a hazard ratio of 1.16 to 3.3 per SD of "
+            "innovativeness; would narrow with adoption times against organisation characteristics (size, teaching status)."),
     )
     consideration_per_year: float = P(2.0, "per year, rate at which an aware organisation starts a decision process; "
-        "ASSUMPTION (about 6 months on average)", ge=0, le=10_000)
-    decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60)
+        "ASSUMPTION (about 6 months on average)", ge=0, le=10_000,
+        prior=Prior(dist="loguniform", low=0.5, high=8.0, source="ASSUMPTION: 1.5 months to 2 years on average from "
+            "awareness to a decision process; would narrow with when organisations heard of it and when they began to decide."))
+    decision_months: int = P(3, "months a decision process takes; ASSUMPTION", ge=0, le=60,
+        prior=Prior(dist="loguniform", low=1.0, high=12.0, source="ASSUMPTION: 1 to 12 months (board and budget cycles); "
+            "would narrow with dated decision records (board minutes, project start documents)."))
     reconsideration_per_year: float = P(0.2, "per year, rate at which an organisation that rejected it becomes open again; "
-        "ASSUMPTION", ge=0, le=50)
+        "ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="loguniform", low=0.05, high=0.8, source="ASSUMPTION: an organisation that said no looks again "
+            "after about 1 to 20 years; would narrow with repeat decisions in the same records."))
 
 
 class BarrierParams(Section):
     """Barriers at the decision: P(adopt) = product over barriers of (1 - weight x strength), each strength in 0..1."""
 
     financial_weight: float = P(0.8, "weight of cost against financial room, cost/(cost+room); ASSUMPTION (Greenhalgh et al. "
-        "2004: slack resources)", ge=0, le=1)
+        "2004: slack resources)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.2, high=1.0, source="ASSUMPTION: Greenhalgh et al. 2004 name slack resources, not "
+            "their weight, so most of 0-1, money no less than the others; would narrow with non-adopters' stated reasons."))
     knowhow_weight: float = P(
-        0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1
+        0.5, "weight of missing know-how; ASSUMPTION (Greenhalgh et al. 2004: absorptive capacity)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: Greenhalgh et al. 2004 name absorptive capacity, "
+            "not its weight, so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."),
     )
     knowhow_per_adopted_tie: float = P(0.3, "share of the know-how gap closed by each tie that has ever adopted (and by each "
-        "shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1)
-    staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1)
+        "shared regional adopter); ASSUMPTION (Coleman et al. 1957)", ge=0, le=1,
+        prior=Prior(dist="loguniform", low=0.1, high=0.6, source="ASSUMPTION: Coleman et al. 1957 show that colleagues' "
+            "experience spreads, not how much, so a third to double; would narrow with adoption against adopted ties."))
+    staff_weight: float = P(0.5, "weight of missing staff capacity; ASSUMPTION (CBS vacancies 2022)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: vacancies (CBS 2022) show shortage, not its weight "
+            "in a decision, so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."))
     fit_weight: float = P(0.5, "weight of poor fit, exp(-patients at full use / fit_scale_patients); ASSUMPTION (Greenhalgh et "
-        "al. 2004: fit)", ge=0, le=1)
-    fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0)
+        "al. 2004: fit)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: Greenhalgh et al. 2004 name fit, not its weight, "
+            "so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."))
+    fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0,
+        prior=Prior(dist="loguniform", low=3.0, high=30.0, source="ASSUMPTION: a third to three times; would narrow with the "
+            "smallest caseloads at which organisations run it."))
     own_learning_per_doubling: float = P(
         0.10, "fall in set-up cost, time and failure per doubling of adopters among an organisation's own ties; ~10% "
-            "(ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1
+            "(ASSUMPTION after DOMAIN.md sec. 8, which counts own attempts and cost and time only; Wright 1936)", ge=0, lt=1,
+        prior=Prior(dist="uniform", low=0.0, high=0.2, source="DOMAIN.md sec. 8: about 10% for own attempts (ASSUMPTION); "
+            "here ties' adopters count, so none to Wright's (1936) typical 20%; would narrow with costs and times of "
+            "successive adopters."),
     )
 
 
@@ -473,14 +560,20 @@ class InsurerParams(Section):
     reimburses: bool = P(True, "whether the insurer arranges reimbursement at all; ASSUMPTION (precedent: HartWacht reimbursed "
         "by Zilveren Kruis since 2016, Skipr 2019)")
     demand_threshold: int = P(
-        3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0
+        3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0,
+        prior=Prior(dist="loguniform", low=1.0, high=10.0, source="ASSUMPTION: 1 to 10 adopters; would narrow with the "
+            "insurer's purchasing criteria or the number of providers when telemonitoring was first contracted."),
     )
     negotiation_months: int = P(
-        12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120
+        12, "months from the start of arranging to a contract; 6-18 (ASSUMPTION, DOMAIN.md sec. 6)", ge=0, le=120,
+        prior=Prior(dist="uniform", low=5.5, high=18.5, source="DOMAIN.md sec. 6: 6-18 months (ASSUMPTION there), each whole "
+            "month equally likely; would narrow with the dates of requests and contracts (e.g. HartWacht)."),
     )
     contract_month: int = P(1, "calendar month in which contracts take effect; yearly purchasing cycle (ASSUMPTION, DOMAIN.md "
         "sec. 6)", ge=1, le=12)
-    cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1)
+    cost_share: float = P(0.5, "share of set-up cost the contract covers; ASSUMPTION", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: a share of set-up cost stands for contracts that "
+            "pay a service (DOMAIN.md sec. 6), so most of 0-1; would narrow with the terms of telemonitoring contracts."))
     # --- explorer lever (issue 8): "what if the insurer reimburses from month M?" -----------------
     fixed_start_month: int | None = P(
         None, "month of the run from which reimbursement applies, whatever the demand, negotiation or contract month "
@@ -500,8 +593,13 @@ class OriginParams(Section):
         "the nearest to the municipal seat); none in Zuidwest (ASSUMPTION)"
     )
     demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; "
-        "ASSUMPTION", ge=0, le=50)
-    demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0)
+        "ASSUMPTION", ge=0, le=50,
+        prior=Prior(dist="uniform", low=0.0, high=1.2, source="ASSUMPTION: none to four times the default; the Dutch facts "
+            "push it up (median 0.60 in a 0-0.9 prior, docs/validation.md); would narrow with who visited or heard from the "
+            "origin."))
+    demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0,
+        prior=Prior(dist="loguniform", low=20.0, high=80.0, source="ASSUMPTION: half to double (Zuidwest spans about 100 "
+            "km); would narrow with where the origin's visitors came from."))
 
 
 class PortfolioParams(Section):
@@ -520,7 +618,9 @@ class PortfolioParams(Section):
     carryover: float = P(
         0.2, "relative fall (0-1) in implementation time and failure for an organisation that already implemented another "
         "innovation of the portfolio; ASSUMPTION, range 0-0.4 (organisational learning, Greenhalgh et al. 2004: absorptive "
-            "capacity)", ge=0, le=1
+            "capacity)", ge=0, le=1,
+        prior=Prior(dist="uniform", low=0.0, high=0.4, source="ASSUMPTION: the description's range 0-0.4 (Greenhalgh et al. "
+            "2004: absorptive capacity); would narrow with implementation times of organisations' second innovations."),
     )
     @field_validator("innovations")
     @classmethod
