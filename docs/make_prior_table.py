@@ -41,16 +41,9 @@ START, END = "<!-- priors:start -->", "<!-- priors:end -->"
 
 
 def drawn(name: str, prior: Prior, params: Params, u: float) -> float:
-    """The value parameter ``name`` takes for uniform ``u``: truncated to its allowed range, whole if it is an integer.
-
-    A relative prior of a value that is 0 keeps it at 0 (a type that takes no part stays out).
-    """
+    """The value parameter ``name`` takes for uniform ``u``: truncated to its allowed range, whole if it is an integer."""
     base = float(get(params, name)) if prior.relative else 1.0
-    if prior.relative and base == 0.0:
-        return 0.0
     lower, upper = bounds(name)
-    if 0.0 < lower < 1e-300:  # gt=0: bounds() gives the smallest float above 0, whose x / low underflows in Prior.cdf
-        lower = 0.0
     return prior.value(u, base, lower, upper, integer=kind(name) == "int")
 
 

@@ -24,7 +24,8 @@ def test_every_entry_point_accepts_the_same_names_and_values():
     """run_model, DiffusionModel(**kw) and --set all go through params.change: same names, same checks."""
     profile = change(Params(), {"innovation.profile": "copd-remote-monitoring"}).innovation
     assert profile.name.startswith("Remote monitoring for COPD")
-    model = DiffusionModel(innovation__profile="copd-remote-monitoring", simulation__months=3, agent_views=False)
+    model = DiffusionModel(innovation__profile="copd-remote-monitoring", simulation__months=3, uncertainty__draws=False,
+                           agent_views=False)
     assert model.params.innovation == profile
     direct = run_model(innovation__profile="copd-remote-monitoring", simulation__months=13)
     dotted = run_model(**{"innovation.profile": "copd-remote-monitoring", "simulation.months": 13})
@@ -72,7 +73,8 @@ def test_the_writer_round_trips_any_text_and_nested_tables():
     text = to_toml(data, header=["line one", "line\ntwo = 3"], comments=remarks)
     read = tomllib.loads(text)
     unset_dropped = {k: v for k, v in data["insurer"].items() if v is not None}
-    assert read == data | {"insurer": unset_dropped}
+    empty_dropped = {k: v for k, v in data["uncertainty"].items() if v != {}}  # no priors of its own: the default
+    assert read == data | {"insurer": unset_dropped, "uncertainty": empty_dropped}
     assert "two" not in read, "a header line cannot add a key"
     again = Params.model_validate(read)
     assert again == Params.model_validate(data)

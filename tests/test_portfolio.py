@@ -40,7 +40,8 @@ def arrays_equal(a, b, skip: tuple[str, ...] = ()) -> bool:
 def short() -> dict[str, Params]:
     names = {"isolated": "zuidwest-portfolio-isolated", "sequential": "zuidwest-portfolio-sequential",
              "simultaneous": "zuidwest-portfolio-simultaneous"}
-    return {k: load_scenario(SCENARIOS / f"{v}.toml", {"simulation.months": 36}) for k, v in names.items()}
+    return {k: load_scenario(SCENARIOS / f"{v}.toml", {"simulation.months": 36, "uncertainty.draws": False})
+            for k, v in names.items()}
 
 
 @pytest.fixture(scope="module")

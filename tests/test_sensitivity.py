@@ -44,10 +44,12 @@ def test_sobol_reproduces_ishigami_indices_and_grows_until_ranked():
     assert list(result.rounds["size"]) == sorted(result.rounds["size"]) and len(result.rounds) >= 2
 
 
-def test_uncertain_table_is_not_a_model_input():
+def test_the_uncertain_table_gives_priors_and_changes_no_value():
     with_ranges = load_scenario(UNCERTAIN)
     plain = load_scenario(ROOT / "scenarios" / "zuidwest-collaborative.toml")
-    assert with_ranges.model_dump(exclude={"description"}) == plain.model_dump(exclude={"description"})
+    skip = {"description": True, "uncertainty": {"priors"}}
+    assert with_ranges.model_dump(exclude=skip) == plain.model_dump(exclude=skip)
+    assert with_ranges.uncertainty.priors["diffusion.q"].low == 0.15 and not plain.uncertainty.priors
     dims = uncertain_dimensions(UNCERTAIN, with_ranges)
     assert len(dims) >= 10 and all(d.source and d.low < d.high for d in dims)
     assert {d.name for d in dims} >= {"barriers.financial_weight", "barriers.knowhow_weight", "barriers.staff_weight"}
@@ -65,7 +67,7 @@ def test_uncertain_table_is_not_a_model_input():
             '[uncertain."diffusion.qq"]\nlow = 0.1\nhigh = 0.3\nsource = "x"\n',
             r"unknown parameter 'diffusion.qq'; did you mean 'diffusion.q'\?",
         ),
-        ('[uncertain."diffusion.q"]\nlow = 0.3\nhigh = 0.1\nsource = "x"\n', r"low 0.3 must be less than high 0.1"),
+        ('[uncertain."diffusion.q"]\nlow = 0.3\nhigh = 0.1\nsource = "x"\n', r"low 0.3 is greater than high 0.1"),
         ('[uncertain."diffusion.q"]\nlow = "a"\nhigh = 0.1\nsource = "x"\n', r"'low' must be a number"),
         (
             '[uncertain."barriers.fit_weight"]\nlow = 0.5\nhigh = 2\nsource = "x"\n',
@@ -77,9 +79,8 @@ def test_uncertain_table_is_not_a_model_input():
 def test_bad_uncertain_entries_are_one_clear_line(tmp_path, entry, message):
     path = tmp_path / "s.toml"
     path.write_text(f'extends = "{ROOT / "scenarios" / "zuidwest-collaborative.toml"}"\n{entry}', encoding="utf-8")
-    base = load_scenario(path)
-    with pytest.raises(ScenarioError, match=message) as info:
-        uncertain_dimensions(path, base)
+    with pytest.raises(ScenarioError, match=message) as info:  # refused where the scenario is read, or where the range is used
+        uncertain_dimensions(path, load_scenario(path))
     assert "\n" not in str(info.value) and str(path) in str(info.value)
 
 

@@ -88,7 +88,7 @@ def test_chain_uptake_is_tied_to_the_hospital(scenario):
 @pytest.fixture(scope="module")
 def small():
     """Zuidwest, 2012-2019, two origins, brisk spread and discontinuation, so every path is exercised."""
-    p = load_scenario(ROOT / "scenarios" / "zuidwest-isolated.toml", {
+    p = load_scenario(ROOT / "scenarios" / "zuidwest-isolated.toml", {"uncertainty.draws": False,
         "simulation.months": 96, "simulation.start_year": 2012, "diffusion.p": 2.0,
         "origin.further_municipalities": ["GM0758"], "innovation.ramp_months": 7.5,
         "innovation.discontinuation_per_year": 0.5, "insurer.fixed_start_month": 54})

@@ -510,10 +510,10 @@ class FacilitationParams(Section):
     support_decision_odds_ratio: float = P(
         1.66, "odds ratio of deciding to implement when supported (1: no effect); Baskerville, Liddy & Hogg 2012 (meta-analysis "
         "of practice facilitation): 2.76 (2.18-3.43), an upper value given publication bias (DOMAIN.md sec. 9)", ge=0, le=100,
-        prior=Prior(dist="lognormal", low=1.0, high=2.76, source="Baskerville et al. 2012 pooled odds ratio 2.76 read as an "
-            "upper "
-                    "value (publication bias), and no effect (1) as the lower: 90% between 1 and 2.76, median 1.66 (DOMAIN.md "
-                        "sec. 9)"),
+        prior=Prior(dist="lognormal", low=1.0, high=2.76,
+                    source="Baskerville et al. 2012 pooled odds ratio 2.76 read as an upper value (publication bias), no effect "
+                           "(1) as the lower: 90% 1-2.76, median 1.66 (DOMAIN.md sec. 9); would narrow with a controlled "
+                           "facilitation study in Dutch care"),
     )
     support_time_reduction: float = P(
         0.3, "relative fall in decision and implementation time with support; ASSUMPTION (DOMAIN.md sec. 9)", ge=0, le=1,
@@ -549,8 +549,9 @@ class FacilitationParams(Section):
     regional_learning_per_doubling: float = P(
         0.175, "fall in set-up cost, time and failure per doubling of the region's shared experience; 15-20% (ASSUMPTION, "
             "DOMAIN.md sec. 8 for cost and time; Wright 1936)", ge=0, lt=1,
-        prior=Prior(dist="uniform", low=0.15, high=0.20, source="DOMAIN.md sec. 8: 15-20% per doubling of regional adopters "
-                    "(Wright 1936), an ASSUMPTION for care organisations"),
+        prior=Prior(dist="uniform", low=0.15, high=0.20,
+                    source="DOMAIN.md sec. 8: 15-20% per doubling of regional adopters (Wright 1936), an ASSUMPTION for care "
+                           "organisations; would narrow with the set-up costs of successive adopters in one region"),
     )
 
 
@@ -690,13 +691,16 @@ class Params(Section):
 
     @model_validator(mode="after")
     def _uncertain_names_are_parameters(self) -> Params:
-        for where, listed in (("uncertainty.priors", self.uncertainty.priors), ("uncertainty.fixed", self.uncertainty.fixed)):
+        known = names()
+        for where, listed, numeric in (("uncertainty.priors", self.uncertainty.priors, True),
+                                       ("uncertainty.fixed", self.uncertainty.fixed, False)):
             for name in listed:
-                known = names()
-                if known.get(name) not in ("float", "int"):
-                    close = difflib.get_close_matches(name, [k for k, v in known.items() if v in ("float", "int")], n=1)
+                if name not in known or (numeric and known[name] not in ("float", "int")):
+                    allowed = [k for k, v in known.items() if v in ("float", "int") or not numeric]
+                    close = difflib.get_close_matches(name, allowed, n=1)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
-                    raise ValueError(f"{where}: '{name}' is not a numeric parameter{hint}")
+                    what = "unknown parameter" if name not in known else "not a numeric parameter"
+                    raise ValueError(f"{where}: {what} '{name}'{hint}")
         return self
 
     @model_validator(mode="after")

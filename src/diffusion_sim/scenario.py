@@ -126,8 +126,8 @@ def to_toml(data: Mapping[str, Any], header: list[str] | tuple[str, ...] = (), c
     """A scenario file's text: ``data`` (nested tables) with ``header`` comment lines and per-key trailing ``comments``.
 
     ``comments`` maps dotted keys (``"diffusion.q"``) to a one-line remark. Values that are ``None``
-    (an unset optional parameter) are left out, which is what the schema's default means. Comment text
-    is kept on one line, so no text can add a key to the file.
+    (an unset optional parameter) and empty tables are left out, which is what the schema's default
+    means. Comment text is kept on one line, so no text can add a key to the file.
     """
     comments = comments or {}
     doc = tomlkit.document()
