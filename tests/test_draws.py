@@ -8,7 +8,7 @@ from tests.conftest import SCENARIOS
 from typer.testing import CliRunner
 
 from diffusion_sim.cli import app
-from diffusion_sim.draws import STRUCTURAL, draw_index, draw_values, uncertain
+from diffusion_sim.draws import STRUCTURAL, draw_index, draw_values, region_realisation, uncertain
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import change, get
 from diffusion_sim.region import build_region
@@ -47,8 +47,23 @@ def test_a_replication_records_its_draw_and_runs_with_it():
     rep = run_replication(params, 5)
     assert rep.draw == 2 and rep.parameters == draw_values(params, 5)
     fixed = change(params, {**rep.parameters, "uncertainty.draws": False})
-    again = run_replication(fixed, 5)
-    assert np.array_equal(rep.reached_additional, again.reached_additional)  # the draw is all that changed
+    again = run_replication(fixed, 5, build_region(params, region_realisation(params, 5)))
+    assert np.array_equal(rep.reached_additional, again.reached_additional)  # the draw and its region are all that changed
+
+
+def test_each_draw_runs_on_a_realisation_of_the_region_and_without_draws_on_the_seeds_own():
+    params = load_scenario(ISO)
+    r = params.uncertainty.region_realisations
+    assert [region_realisation(params, i) for i in (0, 1, 2, 3)] == [0, 0, 1, 1]  # two replications a draw
+    assert region_realisation(params, 2 * r) == 0 and region_realisation(params, 2 * r + 2) == 1
+    off = change(params, {"uncertainty.draws": False})
+    assert {region_realisation(off, i) for i in range(10)} == {0}
+    a, b = build_region(params, 0), build_region(params, 1)
+    assert a.n == b.n and np.array_equal(a.org_type, b.org_type) and np.array_equal(a.municipality, b.municipality)
+    assert not np.array_equal(a.patients, b.patients) and not np.array_equal(a.room_z, b.room_z)
+    assert np.array_equal(build_region(params, 1).patients, b.patients)  # deterministic
+    # realisation 0 is the region every chance-only study has always used: the root seed's
+    assert np.array_equal(build_region(off).patients, a.patients)
 
 
 def test_parameter_uncertainty_widens_the_intervals():
@@ -61,9 +76,9 @@ def test_parameter_uncertainty_widens_the_intervals():
     base = load_scenario(COL, {"simulation.months": 36})
     centred = {"barriers.staff_weight": {"low": 0.0, "high": 1.0, "source": "test"},
                "facilitation.support_decision_odds_ratio": {"low": 1.16, "high": 2.16, "source": "test"},
-               "innovation.uptake.hospital": {"low": 0.1, "high": 0.5, "source": "test"}}
+               "innovation.uptake.hospital": {"low": 0.2, "high": 1.8, "relative": True, "source": "test"}}
     others = tuple(n for n in uncertain(base) if n not in centred)
-    base = change(base, {"uncertainty.priors": centred, "uncertainty.fixed": others})
+    base = change(base, {"uncertainty.priors": centred, "uncertainty.fixed": others, "uncertainty.posterior": False})
     region = build_region(base)
     chance = change(base, {"uncertainty.draws": False})
     spread = {}

@@ -44,11 +44,12 @@ def test_scenario_calendar_maps_2016_to_the_reimbursement_month(scenario):
     m.run()
     first = int(np.flatnonzero(m.reimbursing)[0])
     assert V.calendar_of(scenario, first) == (2016, 6) and m.reimbursing[first:].all()
-    # six distinct origin hospitals, one in each named municipality
+    # six distinct origin hospitals, one in each named municipality, then the early adopters (a share of the other 64)
     idx = [o.index for o in m.origins]
-    assert len(set(idx)) == 6 and (region.org_type[idx] == HOSPITAL).all()
-    codes = set(region.municipality_codes[region.municipality[idx]])
+    assert len(set(idx)) == len(idx) and (region.org_type[idx] == HOSPITAL).all()
+    codes = set(region.municipality_codes[region.municipality[idx[:6]]])
     assert codes == {scenario.origin.municipality, *scenario.origin.further_municipalities}
+    assert len(idx) == 6 + round(scenario.origin.early_adopter_share * 64)
     assert region.name == "nederland" and (region.org_type == HOSPITAL).sum() == 70
 
 
@@ -57,7 +58,7 @@ def test_scenario_is_isolated_and_declares_a_small_prior(scenario):
     assert f.budget_eur_per_year == 0 and f.team_members == 0 and f.events_per_year == 0
     assert not f.knowledge_network and not f.insurer_engaged
     dims = V.prior_dimensions(SCENARIO, scenario)
-    assert 2 <= len(dims) <= 4
+    assert 2 <= len(dims) <= 5
     assert all(d.source for d in dims)
     assert {d.name for d in dims} >= V.LOG_UNIFORM
 
@@ -163,14 +164,18 @@ def test_outcomes_table_row_agrees_with_the_functions(small):
 # --------------------------------------------------------------------------- acceptance and prediction
 def test_acceptance_applies_each_fact_with_its_tolerance():
     table = pd.DataFrame({
-        "users_2018_harteraad": [1200, 1499, 1501, 901, 1200, 1200, 1200],
-        "enrolled_2018": [2100, 2100, 2100, 2100, 1200, 2100, 2100],
-        "origin_patients_2014_harteraad": [414, 414, 414, 414, 414, 200, 414],
-        "origin_patients_2014": [720, 720, 720, 720, 414, 350, 720],
-        "hospitals_beyond_origins_2018": [3, 3, 3, 3, 3, 3, 0],
+        "users_2018_harteraad": [1200, 1499, 1501, 901, 1200, 1200, 1200, 1200, 1200, 1200],
+        "enrolled_2018": [2100, 2100, 2100, 2100, 1200, 2100, 2100, 2100, 2100, 2100],
+        "origin_patients_2014_harteraad": [414, 414, 414, 414, 414, 200, 414, 414, 414, 414],
+        "origin_patients_2014": [720, 720, 720, 720, 414, 350, 720, 720, 720, 720],
+        "hospitals_beyond_origins_2018": [3, 3, 3, 3, 3, 3, 0, 3, 3, 3],
+        # 23.3%-35% of hospitals in March 2013, give or take 3 points: 20.3%-38% accepted
+        "hospital_share_2013_03": [0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.20, 0.21, 0.381],
     })
-    np.testing.assert_array_equal(V.Acceptance().mask(table), [True, True, False, True, True, False, False])
-    np.testing.assert_array_equal(V.Acceptance(mapping="count").mask(table), [False, False, False, False, True, False, False])
+    expected = [True, True, False, True, True, False, False, False, True, False]
+    np.testing.assert_array_equal(V.Acceptance().mask(table), expected)
+    np.testing.assert_array_equal(V.Acceptance(mapping="count").mask(table), [False] * 4 + [True] + [False] * 5)
+    np.testing.assert_array_equal(V.Acceptance(inventory_margin=1.0).mask(table), expected[:7] + [True, True, True])
     with pytest.raises(ValueError, match="mapping"):
         V.Acceptance(mapping="other").mask(table)
 
@@ -182,7 +187,8 @@ def test_interval_is_median_and_90_percent():
 
 
 def test_the_validation_is_deterministic_for_a_seed():
-    loose = V.Acceptance(tolerance=10.0, ec_factor=1e6)  # accept everything that spread, so the prediction is defined
+    # accept everything that spread, so the prediction is defined
+    loose = V.Acceptance(tolerance=10.0, ec_factor=1e6, inventory_margin=1.0)
     a = S.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
     b = S.run_validation(SCENARIO, draws=3, replications=1, seed=7, acceptance=loose)
     pd.testing.assert_frame_equal(a.sims.table, b.sims.table)
@@ -194,11 +200,12 @@ def test_the_validation_is_deterministic_for_a_seed():
 
 
 def test_written_rows_rerun_exactly(tmp_path, scenario):
-    loose = V.Acceptance(tolerance=10.0, ec_factor=1e6)
+    loose = V.Acceptance(tolerance=10.0, ec_factor=1e6, inventory_margin=1.0)
     v = S.run_validation(SCENARIO, draws=2, replications=1, seed=5, acceptance=loose, workers=2)
     results = S.write(v, tmp_path / "out", draw=validation_figures)
     assert {f.name for f in (tmp_path / "out").iterdir()} == {
-        "simulations.csv", "accepted.csv", "parameters.csv", "sensitivity.csv", "manifest.json", "validation.png"}
+        "simulations.csv", "accepted.csv", "parameters.csv", "sensitivity.csv", "manifest.json", "validation.png",
+        "posterior.csv", "posterior.json"}
     assert results["runs"] == 2 and results["accepted"] == int(v.accepted.sum())
     meta = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert meta["kind"] == "validation" and meta["results"]["runs"] == 2 and set(meta["files"]) >= {"simulations.csv"}

@@ -28,8 +28,7 @@ import pandas as pd
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.outcomes import outcomes_of, point_names, summarise
 from diffusion_sim.params import Params, change, normalise
-from diffusion_sim.region import build_region
-from diffusion_sim.runner import run_replication
+from diffusion_sim.runner import run_chunk
 
 __all__ = ["OUTCOMES", "run_model"]
 
@@ -76,6 +75,5 @@ def run_model(
     if seed is not None:
         changes["simulation.seed"] = int(seed)
     p = change(base, changes, source="run_model")
-    region = build_region(p)
-    rows = [summarise(run_replication(p, replication + i, region)) for i in range(replications)]
+    rows = [summarise(rep) for rep in run_chunk(p, list(range(replication, replication + replications)))]
     return outcomes_of(pd.DataFrame(rows), p.simulation.months)

@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from diffusion_sim.distributions import Prior
-from diffusion_sim.innovations import posterior
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.innovations import PosteriorSample, posterior, posterior_from_file
 from diffusion_sim.params import Params, bounds, change, kind, leaves, priors
 from diffusion_sim.rng import parameter_uniform, posterior_index
 
@@ -36,9 +37,24 @@ def uncertain(params: Params) -> dict[str, Prior]:
             if name not in fixed and not name.startswith(STRUCTURAL)}
 
 
+def profile_posterior(params: Params) -> PosteriorSample | None:
+    """The posterior sample the scenario's innovation profile draws from: its own file, else the shipped one (or none)."""
+    u, profile = params.uncertainty, params.innovation.profile
+    try:
+        return posterior_from_file(u.posterior_file, profile) if u.posterior_file else posterior(profile)
+    except ValueError as exc:
+        raise ScenarioError(f"field 'uncertainty.posterior_file': {exc}") from None
+
+
 def draw_index(params: Params, replication: int) -> int:
     """The parameter draw replication ``replication`` uses."""
     return replication // params.uncertainty.replications_per_draw
+
+
+def region_realisation(params: Params, replication: int) -> int:
+    """Which realisation of the synthetic region ``replication`` runs on (0 without draws: the root seed's region)."""
+    u = params.uncertainty
+    return draw_index(params, replication) % u.region_realisations if u.draws else 0
 
 
 def draw_values(params: Params, replication: int) -> dict[str, Any]:
@@ -49,7 +65,7 @@ def draw_values(params: Params, replication: int) -> dict[str, Any]:
     d = draw_index(params, replication)
     seed = params.simulation.seed
     values: dict[str, Any] = {}
-    sample = posterior(params.innovation.profile) if u.posterior and not params.portfolio.innovations else None
+    sample = profile_posterior(params) if u.posterior and not params.portfolio.innovations else None
     if sample is not None:
         row = sample.rows[posterior_index(seed, d, sample.name, len(sample.rows))]
         values.update({name: value for name, value in row.items() if name not in u.fixed})

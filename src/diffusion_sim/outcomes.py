@@ -273,6 +273,8 @@ def paired_differences(summary: pd.DataFrame, order: list[str], horizon: int) ->
         other = summary[summary["scenario"] == name].set_index("replication").reindex(ref.index)
         diff = paired_rows(ref, other, horizon)
         diff.index = ref.index
+        if "draw" in ref:
+            diff.insert(0, "draw", ref["draw"].to_numpy())  # the pair's parameter draw (the same in both scenarios)
         diff.insert(0, "reference", order[0])
         diff.insert(0, "scenario", name)
         frames.append(diff.reset_index())

@@ -261,12 +261,12 @@ class InnovationParams(Section):
             "registrations of the target group."),
     )
     uptake: PerTypeShare = P(
-        PerTypeShare(hospital=0.30, gp_practice=0.20, elderly_care=0.0, home_care=0.25, mental_health=0.0, pharmacy=0.0),
-        "share of the target group enrolled at full use; hospitals 20-40% (ASSUMPTION, DOMAIN.md sec. 7); GP and home care "
-            "ASSUMPTION",
-        prior=Prior(dist="loguniform", low=1 / 30, high=4 / 3, relative=True, source="DOMAIN.md sec. 7 gives 20-40% "
-            "(ASSUMPTION), but the Dutch 2012-2018 facts fit about 5% (90%: 4-6%, docs/validation.md), so 1/30 to 4/3 of each "
-            "value (hospital 0.01-0.40); a fitted posterior replaces it for heart failure, enrolment counts would narrow it."),
+        PerTypeShare(hospital=0.034, gp_practice=0.022, elderly_care=0.0, home_care=0.028, mental_health=0.0, pharmacy=0.0),
+        "share of the target group enrolled at full use; heart failure FITTED to the Dutch facts 2012-2018: hospitals 3.4% "
+            "(90%: 2.3-5.0%), chain partners tied (docs/validation.md), against 20-40% thought suitable (DOMAIN.md sec. 7)",
+        prior=Prior(dist="loguniform", low=1 / 30, high=4 / 3, relative=True, source="for a profile without a fitted "
+            "posterior: DOMAIN.md sec. 7 gives 20-40% suitable for heart failure (ASSUMPTION), but the Dutch facts fit 3.4% "
+            "(docs/validation.md), a tenth of it; so 1/30 to 4/3 of each value; enrolment counts would narrow it."),
     )
     implementation_cost_eur: PerTypeAmount = P(
         PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
@@ -593,6 +593,9 @@ class OriginParams(Section):
         (), "CBS codes of further municipalities where an organisation of the same type already runs it at month 0 (one each, "
         "the nearest to the municipal seat); none in Zuidwest (ASSUMPTION)"
     )
+    early_adopter_share: float = P(0.0, "share (0-1) of the region's other eligible organisations of the origin type that also "
+        "already run it at month 0, picked at random in each replication (stream 'origins'); 0 in Zuidwest (ASSUMPTION: the "
+        "origin is the only one); the Dutch 2012 validation fits it to the 2013 inventory (docs/validation.md)", ge=0, le=1)
     demonstration_per_year: float = P(0.3, "per year, extra awareness hazard for eligible organisations within the radius; "
         "ASSUMPTION", ge=0, le=50,
         prior=Prior(dist="uniform", low=0.0, high=1.2, source="ASSUMPTION: none to four times the default; the Dutch facts "
@@ -664,8 +667,15 @@ class UncertaintyParams(Section):
         "the values above, so intervals show chance only")
     replications_per_draw: int = P(2, "consecutive replications that share one parameter draw, so chance and parameter "
         "uncertainty can be told apart (a nested design)", ge=1, le=1000)
+    region_realisations: int = P(20, "the synthetic region (organisation sizes, places, financial room, staff time, "
+        "innovativeness, ties) is one random realisation of the real one; with draws, draw d runs on realisation d mod this "
+        "(realisation 0 is the root seed's region, used without draws); ASSUMPTION: 20, so that headline medians hold "
+        "between root seeds (benchmarks/headline_stability.py); 1: one region per root seed", ge=1, le=1000)
     posterior: bool = P(True, "draw the innovation profile's fitted parameters from its shipped posterior sample, where it "
         "has one (innovations/<profile>.posterior.csv); false: from their priors")
+    posterior_file: str = P("", "a posterior sample to draw the profile's fitted parameters from instead of the shipped one: "
+        "a CSV with its provenance JSON beside it (as `diffusion-sim validate` writes them, posterior.csv and posterior.json), "
+        "relative to the scenario file; its provenance must name the scenario's innovation profile")
     fixed: tuple[str, ...] = P((), "parameters held at this scenario's value in every draw")
     priors: dict[str, Prior] = P({}, "priors this scenario gives in its [uncertain] table, replacing the schema's for those "
         "parameters (and the ranges `diffusion-sim sensitivity` varies)")

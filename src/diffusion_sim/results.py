@@ -15,6 +15,8 @@ A results folder holds:
 - ``paired.csv`` (two or more scenarios): per-replication differences against the first scenario;
 - ``draws.csv``/``.parquet``: per (scenario, replication) its parameter draw and every value drawn (empty
   columns when parameters were not drawn);
+- ``assumptions.csv``/``.parquet`` (with parameter draws): each uncertain parameter's share of the
+  variance of each decision outcome, ranked (``analysis.summary.assumption_ranking``);
 - ``manifest.json``: resolved parameters, seed, versions, command line, time and file hashes.
 
 Every kind of study writes its folder through :func:`write_folder`, with a manifest of one shape
@@ -69,6 +71,8 @@ class ResultSet:
     paired: pd.DataFrame | None = None
     innovations: pd.DataFrame | None = None  # older folders have none
     innovation_monthly: pd.DataFrame | None = None
+    draws: pd.DataFrame | None = None  # each replication's parameter draw
+    assumptions: pd.DataFrame | None = None  # the ranking of the uncertain parameters (with draws)
 
     @property
     def scenarios(self) -> list[str]:
@@ -364,7 +368,7 @@ def read_results(folder: str | Path) -> ResultSet:
                            "run the scenario again")
     paired = folder / "paired.parquet"
     optional = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
-                for name in ("innovations", "innovation_monthly")}
+                for name in ("innovations", "innovation_monthly", "draws", "assumptions")}
     return ResultSet(
         summary=pd.read_parquet(folder / "summary.parquet"),
         monthly=pd.read_parquet(folder / "monthly.parquet"),

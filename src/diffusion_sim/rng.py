@@ -22,6 +22,8 @@ STREAMS: tuple[str, ...] = (
     "reconsideration",
     "facilitation",
     "mesa",
+    "parameters",  # reserved: parameter draws (PARAMETER_STREAM below), never a model stream
+    "origins",  # which further organisations already run it at month 0 (origin.early_adopter_share)
 )
 
 # The region is one realisation per root seed, shared by every replication and scenario.
@@ -46,7 +48,7 @@ def stream(seed: int, rep: int, name: str, track: int = 0) -> np.random.Generato
 # ---------------------------------------------------------------- parameter draws
 # A parameter stream's key is (draw + 1, PARAMETER_STREAM, crc32 of the parameter's name): its second
 # element is no model stream's index, so parameter draws never touch the model's random numbers.
-PARAMETER_STREAM = len(STREAMS)
+PARAMETER_STREAM = STREAMS.index("parameters")
 
 
 def _name_key(name: str) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from diffusion_sim.draws import draw_index, drawn
+from diffusion_sim.draws import draw_index, drawn, region_realisation
 from diffusion_sim.model import DiffusionModel, PortfolioModel, build_model
 from diffusion_sim.model.state import OrgState
 from diffusion_sim.params import Params, change
@@ -57,7 +57,7 @@ def run_replication(params: Params, replication: int, region: Region | None = No
     A portfolio returns its combined record (organisation-innovation pairs, patients and costs added
     up) with one record per innovation in ``tracks``.
     """
-    region = region if region is not None else build_region(params)
+    region = region if region is not None else build_region(params, region_realisation(params, replication))
     return simulate(*drawn(params, replication), replication, region)
 
 
@@ -153,13 +153,17 @@ def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = N
     ran, ``reduce(replication, params, region)`` with the parameters it ran with (its draw), and only
     that comes back: a study that needs a few numbers per run ships those, not every run's arrays.
     """
-    region = build_region(params)
+    regions: dict[int, Region] = {}
     out, cache = [], {}
     for r in replications:
         d = draw_index(params, r)
         if d not in cache:  # consecutive replications share a draw: draw it once
             cache = {d: drawn(params, r)}
         p_r, values = cache[d]
+        k = region_realisation(params, r)
+        if k not in regions:  # each realisation of the region is built once per chunk
+            regions[k] = build_region(params, k)
+        region = regions[k]
         rep = simulate(p_r, values, r, region)
         out.append(reduce(rep, p_r, region) if reduce is not None else rep)
     return out

@@ -27,6 +27,7 @@ import tomlkit
 from pydantic import ValidationError
 
 from diffusion_sim.distributions import DISTS, Prior
+from diffusion_sim.draws import profile_posterior
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.params import Params, change, merge_tables, validate
 
@@ -49,8 +50,17 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
         if isinstance(section, dict):
             section["priors"] = {**dict(section.get("priors") or {}), **table}
     data.setdefault("name", path.stem)
+    section = data.get("uncertainty")
+    if isinstance(section, dict) and isinstance(section.get("posterior_file"), str) and section["posterior_file"]:
+        section["posterior_file"] = str(path.parent / section["posterior_file"])  # relative to the scenario file
     params = validate(data, str(path), file_keys=SCENARIO_KEYS)
-    return change(params, overrides, source="--set") if overrides else params
+    params = change(params, overrides, source="--set") if overrides else params
+    if params.uncertainty.posterior_file:  # a bad posterior fails here, named, before anything runs
+        try:
+            profile_posterior(params)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path}: {exc}") from None
+    return params
 
 
 def load_uncertain(path: str | Path) -> dict[str, dict[str, Any]]:

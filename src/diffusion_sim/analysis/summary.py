@@ -4,24 +4,59 @@ The outcomes, their units, the summary rule and the paired differences are the c
 (:mod:`diffusion_sim.outcomes`); this module lays them out as tables. A target that is not reached
 within the horizon has no month; the tables say how often it was reached, and the median is "not
 reached" when fewer than half of the replications reached it.
+
+Where the replications drew their parameters (a ``draw`` column, several replications a draw), each
+row also says how much of the spread comes from the parameters and how much from chance
+(:func:`~diffusion_sim.analysis.uncertainty.variance_parts`), and the Monte Carlo error of the median
+(:func:`~diffusion_sim.analysis.uncertainty.median_mcse`, resampling whole draws);
+:func:`assumption_ranking` says which uncertain parameter to measure first.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from diffusion_sim.outcomes import CATALOGUE, INNOVATION_OUTCOMES, SHOWN, paired_names, quantiles
+from diffusion_sim.analysis.uncertainty import RESIDUAL, median_mcse, rank_parameters, variance_parts
+from diffusion_sim.outcomes import (
+    ADOPTION_TARGET,
+    CATALOGUE,
+    INNOVATION_OUTCOMES,
+    PATIENT_TARGET,
+    PATIENTS_IN_YEAR,
+    SHOWN,
+    censor,
+    paired_names,
+    quantiles,
+)
 
 
-def outcome_table(summary: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """One row per (scenario, outcome): median, 5% and 95% quantile, share reaching time targets."""
+def _uncertainty(values: pd.Series, draws: pd.Series | None, censored: bool, horizon: int | None) -> dict[str, float]:
+    """Parameter and chance variance, the parameters' share, and the median's Monte Carlo error of one outcome."""
+    if draws is None or (draws < 0).all():
+        return {"parameter_share": np.nan, "mcse": np.nan}
+    v = censor(values, horizon) if censored and horizon is not None else values
+    parts = variance_parts(v.to_numpy(dtype=float), draws.to_numpy())
+    keep = v.notna().to_numpy()
+    mcse = median_mcse(v.to_numpy(dtype=float)[keep], draws.to_numpy()[keep]) if keep.sum() >= 4 else np.nan
+    return {"parameter_share": parts["parameter_share"], "mcse": mcse}
+
+
+def outcome_table(summary: pd.DataFrame, order: list[str], horizon: int | None = None) -> pd.DataFrame:
+    """One row per (scenario, outcome): median, 5% and 95% quantile, share reaching time targets.
+
+    With parameter draws also ``parameter_share`` (of the variance over replications, the part due to
+    the parameters; the rest is chance) and ``mcse`` (Monte Carlo standard error of the median).
+    """
     rows = []
     for name in order:
         sub = summary[summary["scenario"] == name]
+        draws = sub["draw"] if "draw" in sub else None
         for col in SHOWN:
             o = CATALOGUE[col]
             q = quantiles(sub[col], censored=o.censored)
-            rows.append({"scenario": name, "outcome": col, "label": o.label, "unit": o.unit, **q, "replications": len(sub)})
+            rows.append({"scenario": name, "outcome": col, "label": o.label, "unit": o.unit, **q, "replications": len(sub),
+                         **_uncertainty(sub[col], draws, o.censored, horizon)})
     return pd.DataFrame(rows)
 
 
@@ -42,11 +77,86 @@ def innovation_table(innovations: pd.DataFrame, order: list[str]) -> pd.DataFram
 
 
 def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
-    """One row per (scenario, outcome) of paired differences against the reference scenario."""
+    """One row per (scenario, outcome) of paired differences against the reference scenario (with draws: their parts)."""
     rows = []
     for name, sub in paired.groupby("scenario", sort=False):
         for col, (label, unit) in paired_names().items():
             known = sub[col].dropna()
+            draws = sub.loc[known.index, "draw"] if "draw" in sub else None
             rows.append({"scenario": name, "reference": sub["reference"].iloc[0], "outcome": col, "label": label,
-                         "unit": unit, **quantiles(known), "pairs": len(known)})
+                         "unit": unit, **quantiles(known), "pairs": len(known),
+                         **_uncertainty(known, draws, censored=False, horizon=None)})
     return pd.DataFrame(rows)
+
+
+# --- which assumption to measure first ----------------------------------------------------------------
+# the outcomes a decision turns on (labels in publish/words.py, "decision_<key>")
+DECISION_OUTCOMES = ("patients_12m_difference", "patients_final_difference", "patient_target_reached",
+                     "adoption_target_reached")
+
+
+def decision_outcomes(summary: pd.DataFrame, paired: pd.DataFrame | None, order: list[str]) -> pd.DataFrame:
+    """The outcomes a decision turns on, one value per replication (with its draw), for each strategy against the reference.
+
+    Paired differences in patients at 12 months and at the horizon, and whether each target was met
+    (the patient target within its months; the adoption target by the horizon: ``outcomes``) in the
+    strategy itself: an indicator whose mean per draw is the chance of the target under that draw.
+    Columns are ``<key>:<strategy>`` (keys: :data:`DECISION_OUTCOMES`).
+    """
+    columns: dict[str, np.ndarray] = {}
+    for name in order[1:]:
+        if paired is not None:
+            mine = paired[paired["scenario"] == name]
+            columns[f"patients_12m_difference:{name}"] = mine[PATIENTS_IN_YEAR].to_numpy()
+            columns[f"patients_final_difference:{name}"] = mine["patients_final"].to_numpy()
+        own = summary[summary["scenario"] == name]
+        columns[f"patient_target_reached:{name}"] = (own[PATIENTS_IN_YEAR] >= PATIENT_TARGET).astype(float).to_numpy()
+        columns[f"adoption_target_reached:{name}"] = (own["share_adopted_final"] >= ADOPTION_TARGET).astype(float).to_numpy()
+    frame = pd.DataFrame(columns)
+    frame["draw"] = summary.loc[summary["scenario"] == order[0], "draw"].to_numpy()
+    return frame
+
+
+def drawn_parameters(draws: pd.DataFrame) -> pd.DataFrame:
+    """One row per parameter draw, one column per parameter that varies between draws.
+
+    A parameter tied to another (a fixed multiple of it, such as chain partners' uptake in a fitted
+    posterior) says nothing the other does not: it is kept once, under the first name.
+    """
+    first = draws[draws["scenario"] == draws["scenario"].iloc[0]]
+    theta = first.drop(columns=["scenario", "replication"]).groupby("draw").first()
+    theta = theta.loc[theta.index >= 0, [c for c in theta.columns if theta[c].nunique(dropna=True) > 1]]
+    theta = theta.astype(float)
+    keep: list[str] = []
+    for col in theta.columns:
+        tied = any(abs(np.corrcoef(theta[col], theta[k])[0, 1]) > 1 - 1e-9 for k in keep)
+        if not tied:
+            keep.append(col)
+    return theta[keep]
+
+
+def assumption_ranking(summary: pd.DataFrame, paired: pd.DataFrame | None, draws: pd.DataFrame, order: list[str],
+                       resamples: int = 200, seed: int = 0) -> pd.DataFrame | None:
+    """Each uncertain parameter's first-order share of each decision outcome's variance over the draws.
+
+    Uses only the replications already run (their draws and outcomes). None when the replications
+    did not draw parameters, or drew too few (fewer than 20 draws).
+    """
+    if "draw" not in summary or (summary["draw"] < 0).all():
+        return None
+    theta = drawn_parameters(draws)
+    if len(theta) < 20 or theta.shape[1] == 0:
+        return None
+    outcomes = decision_outcomes(summary, paired, order).groupby("draw").mean().loc[theta.index]
+    table = rank_parameters(theta, outcomes, resamples=resamples, seed=seed)
+    table["residual"] = table["parameter"] == RESIDUAL
+    # the noise floor: the largest share any parameter gets once its values are shuffled over the draws
+    # (so it explains nothing): with few draws and many parameters, the top of a ranking can be this noise
+    shuffled = theta.apply(lambda c: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5EED,)))
+                           .permutation(c.to_numpy())).set_axis(theta.index)
+    null = rank_parameters(shuffled, outcomes, resamples=0, seed=seed)
+    floor = null[null["parameter"] != RESIDUAL].groupby("outcome", sort=False)["share"].max()
+    table["noise_floor"] = table["outcome"].map(floor)
+    table["draws"] = len(theta)
+    table.attrs["draws"] = len(theta)
+    return table

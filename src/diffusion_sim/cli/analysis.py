@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from diffusion_sim.cli.common import (
+    DrawParameters,
     Months,
     Out,
     Outcomes,
@@ -42,7 +43,7 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
           set_: Sets = None, outcome: Outcomes = None,
           resume: Annotated[bool, typer.Option(
               "--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
-          quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+          quiet: Quiet = False, scheduler: Scheduler = None, draw_parameters: DrawParameters = False) -> None:
     """Run a parameter study with common random numbers; write a tidy table, figures and heat maps."""
     from diffusion_sim.analysis.space import parse_ranges
     from diffusion_sim.publish.analysis_figures import sweep_figures
@@ -53,7 +54,8 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     try:
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(vary, base)
-        plan = plan_sweep(base, str(scenario), dims, design, samples, replications, out, stem=scenario.stem)  # type: ignore[arg-type]
+        plan = plan_sweep(base, str(scenario), dims, design, samples, replications, out, stem=scenario.stem,  # type: ignore[arg-type]
+                          draws=draw_parameters)
         n_workers = workers_or_all(workers)
         with progress_bar(quiet, "sweep") as bar:
             tick = Ticker(bar, plan.total, f"{len(plan.design)} points x {plan.replications} replications")
@@ -103,7 +105,8 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
                     "--max-samples", min=2, help="Largest sample size when growing until the ranking holds (80 / 256).")] = None,
                 top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
                 seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
-                outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+                outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None,
+                draw_parameters: DrawParameters = False) -> None:
     """Rank the scenario's uncertain parameters by their effect on the key outcomes (SALib)."""
     from diffusion_sim.analysis.sensitivity import METHODS
     from diffusion_sim.analysis.space import uncertain_dimensions
@@ -118,13 +121,14 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
         base = load([scenario], seed, months, set_)[0]
         dims = uncertain_dimensions(scenario, base)
         key = fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples,
-                              'K': max_samples})
+                              'K': max_samples, **({'d': True} if draw_parameters else {})})
         folder = out or Path("results") / f"sensitivity-{scenario.stem}-{method}-{key}"
         n_workers = workers_or_all(workers)
         with progress_bar(quiet, "sensitivity") as bar:
             tick = Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
             result = run_sensitivity(base, str(scenario), dims, folder, method, outcome, replications, n_workers, tick, tick.plan,  # type: ignore[arg-type]
-                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler, draw=tornado)
+                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler, draw=tornado,
+                                     draws=draw_parameters)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     _print_indices(result.indices, method)

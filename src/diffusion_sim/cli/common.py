@@ -37,6 +37,13 @@ Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Wor
 Sets = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter, e.g. --set facilitation.budget_eur_per_year=20000.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+ParameterDraws = Annotated[bool | None, typer.Option(
+    "--parameter-draws/--no-parameter-draws",
+    help="Draw the uncertain parameters per replication (default: the scenario's uncertainty.draws, on in the shipped "
+         "scenarios); --no-parameter-draws holds them at their central values, so intervals show chance only.")]
+DrawParameters = Annotated[bool, typer.Option(
+    "--draw-parameters", help="Also draw every parameter the design does not vary from its prior, per replication "
+                              "(default: held at the scenario's central value).")]
 
 
 class Language(StrEnum):
@@ -97,13 +104,18 @@ def parse_sets(sets: list[str] | None) -> dict[str, Any]:
     return changes
 
 
-def load(paths: list[Path], seed: int | None, months: int | None, sets: list[str] | None) -> list[Any]:
-    """The scenario files with ``--set``, ``--seed`` and ``--months`` applied, each error naming its option."""
+def load(paths: list[Path], seed: int | None, months: int | None, sets: list[str] | None,
+         draws: bool | None = None) -> list[Any]:
+    """The scenario files with ``--set``, ``--seed``, ``--months`` and ``--[no-]parameter-draws`` applied.
+
+    Each error names the option it came from.
+    """
     from diffusion_sim.params import change
     from diffusion_sim.scenario import load_scenario
 
     scenarios = [load_scenario(p, parse_sets(sets)) for p in paths]
-    for option, name, value in (("--seed", "simulation.seed", seed), ("--months", "simulation.months", months)):
+    for option, name, value in (("--seed", "simulation.seed", seed), ("--months", "simulation.months", months),
+                                ("--parameter-draws", "uncertainty.draws", draws)):
         if value is not None:
             scenarios = [change(p, {name: value}, source=option) for p in scenarios]
     return scenarios

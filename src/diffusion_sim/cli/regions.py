@@ -13,6 +13,7 @@ from rich.table import Table
 from diffusion_sim.cli.common import (
     Months,
     Out,
+    ParameterDraws,
     Quiet,
     Replications,
     Scheduler,
@@ -41,7 +42,7 @@ Reference = Annotated[Path | None, typer.Option("--reference", help="Scenario to
 def regions(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file: the strategy to repeat elsewhere.")],
             region: RegionNames, reference: Reference = None, replications: Replications = None, seed: Seed = None,
             months: Months = None, workers: Workers = None, set_: Sets = None, out: Out = None, quiet: Quiet = False,
-            scheduler: Scheduler = None) -> None:
+            scheduler: Scheduler = None, parameter_draws: ParameterDraws = None) -> None:
     """Run a scenario in several regions (common random numbers): reach per euro and months to the targets per region.
 
     The origin moves to a region's most populous municipality with an eligible organisation of its type
@@ -55,7 +56,7 @@ def regions(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file: t
     paths = [reference, scenario] if reference is not None else [scenario]
     started = time.perf_counter()
     try:
-        scenarios = load(paths, seed, months, set_)
+        scenarios = load(paths, seed, months, set_, parameter_draws)
         folder = out or new_results_dir(Path("results"), "regions")
         n_workers = workers_or_all(workers)
         with progress_bar(quiet, "regions") as bar:

@@ -16,6 +16,7 @@ from diffusion_sim.cli.common import (
     Months,
     NoReport,
     Out,
+    ParameterDraws,
     Quiet,
     Replications,
     Scheduler,
@@ -36,12 +37,12 @@ from diffusion_sim.errors import DiffusionSimError, Interrupted, ResultsError, S
 
 def _study(paths: list[Path], replications: int | None, seed: int | None, months: int | None, out: Path | None,
            workers: int | None, sets: list[str] | None, quiet: bool, stem: str, scheduler: str | None = None,
-           report_lang: str | None = None) -> None:
+           report_lang: str | None = None, draws: bool | None = None) -> None:
     from diffusion_sim.results import new_results_dir
     from diffusion_sim.studies.compare import run_study
 
     try:
-        scenarios = load(paths, seed, months, sets)
+        scenarios = load(paths, seed, months, sets, draws)
         reps = replications or scenarios[0].simulation.replications
         folder = out or new_results_dir(Path("results"), stem)
         if folder.exists():
@@ -66,6 +67,8 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
     if result.innovations is not None:
         for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
             _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
+    if result.assumptions is not None:
+        _print_assumptions(result.assumptions, scenarios[0].name)
     out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
     for path in outputs:
         out_console.print(f"wrote {path}", markup=False, highlight=False)
@@ -91,47 +94,60 @@ def _publish(folder: Path, lang: str) -> list[Path]:
 
 
 def _print_outcomes(table: Any, title: str = "Outcomes over replications: median (90% interval)") -> None:
-    from diffusion_sim.publish.terminal import format_interval
+    from diffusion_sim.publish.terminal import format_interval, format_parts, parts_note
 
     scenarios = list(dict.fromkeys(table["scenario"]))
-    t = Table(title=title, title_justify="left")
+    drawn = "parameter_share" in table and table["parameter_share"].notna().any()
+    t = Table(title=title + (parts_note() if drawn else ""), title_justify="left")
     t.add_column("Outcome", ratio=2)
     for s in scenarios:
         t.add_column(s, justify="right", ratio=2)
     for _, rows in table.groupby("outcome", sort=False):
         fields = ["median", "low", "high", "unit", "reached"]
-        cells = [format_interval(*rows[rows["scenario"] == s].iloc[0][fields]) for s in scenarios]
+        cells = []
+        for s in scenarios:
+            r = rows[rows["scenario"] == s].iloc[0]
+            cells.append(format_interval(*r[fields]) + (format_parts(r) if drawn else ""))
         t.add_row(rows.iloc[0]["label"], *cells)
     out_console.print(t)
 
 
 def _print_differences(table: Any) -> None:
-    from diffusion_sim.publish.terminal import format_interval
+    from diffusion_sim.publish.terminal import format_interval, format_parts, parts_note
 
+    drawn = "parameter_share" in table and table["parameter_share"].notna().any()
     for name, rows in table.groupby("scenario", sort=False):
-        t = Table(title=f"{name} minus {rows.iloc[0]['reference']}, paired by replication: median (90% interval)",
-                  title_justify="left")
+        t = Table(title=f"{name} minus {rows.iloc[0]['reference']}, paired by replication: median (90% interval)"
+                        + (parts_note() if drawn else ""), title_justify="left")
         t.add_column("Difference", ratio=3)
         t.add_column("median (90% interval)", justify="right", ratio=2)
         t.add_column("pairs", justify="right")
         for _, r in rows.iterrows():
-            t.add_row(r["label"], format_interval(r["median"], r["low"], r["high"], r["unit"]), str(r["pairs"]))
+            cell = format_interval(r["median"], r["low"], r["high"], r["unit"]) + (format_parts(r) if drawn else "")
+            t.add_row(r["label"], cell, str(r["pairs"]))
         out_console.print(t)
+
+
+def _print_assumptions(table: Any, reference: str, top: int = 3) -> None:
+    from diffusion_sim.publish.terminal import assumption_lines
+
+    out_console.print("\n".join(assumption_lines(table, reference, top)), markup=False, highlight=False)
 
 
 @app.command()
 def run(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], replications: Replications = None,
         seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
-        quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+        quiet: Quiet = False, scheduler: Scheduler = None, parameter_draws: ParameterDraws = None) -> None:
     """Run one scenario and write a new results folder."""
-    _study([scenario], replications, seed, months, out, workers, set_, quiet, stem=scenario.stem, scheduler=scheduler)
+    _study([scenario], replications, seed, months, out, workers, set_, quiet, stem=scenario.stem, scheduler=scheduler,
+           draws=parameter_draws)
 
 
 @app.command()
 def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the reference.")],
             replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None,
             workers: Workers = None, set_: Sets = None, quiet: Quiet = False, scheduler: Scheduler = None,
-            lang: Lang = Language.nl, no_report: NoReport = False) -> None:
+            lang: Lang = Language.nl, no_report: NoReport = False, parameter_draws: ParameterDraws = None) -> None:
     """Run scenarios with common random numbers and report paired differences against the first.
 
     The results folder also gets the figures and the report (HTML and PDF) in --lang, unless --no-report.
@@ -140,7 +156,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more sc
         err_console.print("diffusion-sim: compare needs at least two scenario files")
         raise typer.Exit(code=2)
     _study(scenarios, replications, seed, months, out, workers, set_, quiet, stem="compare", scheduler=scheduler,
-           report_lang=None if no_report else lang.value)
+           report_lang=None if no_report else lang.value, draws=parameter_draws)
 
 
 @app.command()

@@ -31,18 +31,25 @@ def validate(
     scenario: Annotated[Path, typer.Argument(help="The validation scenario with its [uncertain] prior.")] = Path(
         "scenarios/validation-nl-2012.toml"),
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write (default: a new folder under results/).")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=1, help="Parameter sets from the prior (Latin hypercube).")] = 1000,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Parameter sets from the prior (Latin hypercube).")] = 2000,
     replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications per parameter set.")] = 3,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: the scenario's).")] = None,
     tolerance: Annotated[float, typer.Option("--tolerance", min=0, help="Accepted relative distance from 1,200 users "
                                                                       "in 2018.")] = 0.25,
     ec_factor: Annotated[float, typer.Option("--ec-factor", min=1, help="Accepted factor around the 414 Effective "
                                                                       "Cardio patients.")] = 2.0,
+    inventory_margin: Annotated[float, typer.Option("--inventory-margin", min=0, help="Accepted distance (share of "
+                                                    "hospitals) outside the 2013 inventory's 23-35%.")] = 0.03,
     mapping: Mapping = "share",
     check_month: Annotated[int, typer.Option("--check-month", min=0, help="Re-run the accepted runs with reimbursement "
                                                                           "from this month (0: skip).")] = 49,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --out folder (whole, once the new "
                                                                 "one is complete).")] = False,
+    predictive: Annotated[bool, typer.Option("--predictive-check/--no-predictive-check", help="Run every accepted "
+                                             "parameter set again on new random numbers (posterior predictive check).")] = True,
+    ship: Annotated[bool, typer.Option("--ship-posterior", help="Copy the fitted posterior into the package "
+                                       "(src/diffusion_sim/innovations/), where scenarios using the profile draw "
+                                       "from it.")] = False,
     workers: Workers = None, quiet: Quiet = False, scheduler: Scheduler = None,
 ) -> None:
     """Fit the isolated strategy to the Dutch facts up to 2018 and predict 2019, out of sample (docs/validation.md)."""
@@ -50,7 +57,7 @@ def validate(
     from diffusion_sim.errors import ScenarioError
     from diffusion_sim.publish.analysis_figures import validation_figures
     from diffusion_sim.results import new_results_dir
-    from diffusion_sim.studies.validate import reimbursement_check, run_validation, write
+    from diffusion_sim.studies.validate import predictive_check, reimbursement_check, run_validation, ship_posterior, write
 
     started = time.perf_counter()
     try:
@@ -62,14 +69,19 @@ def validate(
         n_workers = workers_or_all(workers)
         with progress_bar(quiet, "validation") as bar:
             tick = Ticker(bar, draws * replications, f"{draws} parameter sets x {replications} replications")
-            v = run_validation(scenario, draws, replications, seed, Acceptance(tolerance, ec_factor, mapping), n_workers,
-                               tick, scheduler)
+            acceptance = Acceptance(tolerance, ec_factor, mapping, inventory_margin)
+            v = run_validation(scenario, draws, replications, seed, acceptance, n_workers, tick, scheduler)
             checks = {}
             if check_month:
                 tick.plan(int(v.accepted.sum()))
                 checks["reimbursement_check"] = reimbursement_check(v, check_month, n_workers, tick, scheduler)
+            again = None
+            if predictive:
+                tick.plan(int(v.accepted.sum()))
+                again = predictive_check(v, n_workers, tick, scheduler)
         summary = write(v, folder, overwrite=overwrite, checks=checks, command=sys.argv, workers=n_workers,
-                        scheduler=scheduler, draw=validation_figures)
+                        scheduler=scheduler, draw=validation_figures, predictive=again)
+        shipped = ship_posterior(folder) if ship else []
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
@@ -79,5 +91,15 @@ def validate(
     for name, label in PREDICTED.items():
         r = v.prediction[name]
         out_console.print(f"{label}: {r['median']:.1%} (90% interval {r['q05']:.1%} - {r['q95']:.1%})")
-    out_console.print(accepted_ranges(v).to_string(index=False), markup=False, highlight=False)
+    out_console.print("fitted parameters: accepted median (90% range) | prior")
+    for row in accepted_ranges(v).to_dict("records"):
+        out_console.print(f"  {row['parameter']}: {row['accepted_median']:.3g} ({row['accepted_q05']:.3g}-"
+                          f"{row['accepted_q95']:.3g}) | {row['prior_low']:g}-{row['prior_high']:g} {row['prior_scale']}",
+                          markup=False, highlight=False)
+    check = summary.get("predictive_check", {}).get("share_meeting")
+    if check:
+        out_console.print("posterior predictive check (accepted sets, new random numbers): share meeting")
+        out_console.print("  " + ", ".join(f"{k} {x:.0%}" for k, x in check.items()), markup=False, highlight=False)
     out_console.print(f"written to {folder} in {time.perf_counter() - started:.0f} s on {n_workers} worker(s)")
+    for path in shipped:
+        out_console.print(f"posterior shipped: {path.name}")

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
@@ -69,16 +70,43 @@ class PosteriorSample:
 def posterior(name: str) -> PosteriorSample | None:
     """The shipped posterior sample of profile ``name`` (``<name>.posterior.csv`` and ``.json``), or None if it has none."""
     folder = resources.files(__name__)
-    rows_file, meta_file = folder / f"{name}.posterior.csv", folder / f"{name}.posterior.json"
+    rows_file = folder / f"{name}.posterior.csv"
     if not rows_file.is_file():
         return None
-    raw = rows_file.read_bytes()
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    return read_posterior(name, rows_file.read_bytes(), (folder / f"{name}.posterior.json").read_text(encoding="utf-8"),
+                          where=f"innovations/{name}.posterior.csv")
+
+
+@cache
+def posterior_from_file(path: str, name: str) -> PosteriorSample:
+    """A posterior sample from ``path`` (a CSV with its provenance ``.json`` beside it) for profile ``name``."""
+    rows = Path(path)
+    meta = rows.with_suffix(".json")
+    for f in (rows, meta):
+        if not f.is_file():
+            raise ValueError(f"{f}: no such file (a posterior is a CSV with its provenance JSON beside it, as "
+                             "'diffusion-sim validate' writes posterior.csv and posterior.json)")
+    try:
+        return read_posterior(name, rows.read_bytes(), meta.read_text(encoding="utf-8"), where=str(rows))
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, csv.Error) as exc:
+        raise ValueError(f"{rows}: not a posterior sample ({exc})") from None
+
+
+def read_posterior(name: str, raw: bytes, provenance: str, where: str) -> PosteriorSample:
+    """A posterior sample from its CSV bytes and provenance JSON; refused unless the CSV's SHA-256 is the recorded one."""
+    meta = json.loads(provenance)
     digest = hashlib.sha256(raw).hexdigest()
     if meta.get("sha256") != digest:
-        raise ValueError(f"innovations/{name}.posterior.csv: its SHA-256 ({digest[:12]}...) is not the one its "
-                         f"provenance records ({str(meta.get('sha256'))[:12]}...); fit it again with 'diffusion-sim fit'")
+        raise ValueError(f"{where}: its SHA-256 ({digest[:12]}...) is not the one its provenance records "
+                         f"({str(meta.get('sha256'))[:12]}...); fit it again with 'diffusion-sim validate --ship-posterior'")
+    if meta.get("profile") != name:
+        raise ValueError(f"{where}: its provenance is for profile {meta.get('profile')!r}, not {name!r}")
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8")))
     columns = [c for c in (reader.fieldnames or []) if c not in ("draw", "replication")]
-    rows = tuple({c: float(r[c]) for c in columns} for r in reader)
+    try:
+        rows = tuple({c: float(r[c]) for c in columns} for r in reader)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: a value is not a number ({exc})") from None
+    if not rows or not columns:
+        raise ValueError(f"{where}: no parameter rows")
     return PosteriorSample(name, rows, meta)

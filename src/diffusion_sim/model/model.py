@@ -29,7 +29,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from diffusion_sim.draws import drawn
+from diffusion_sim.draws import drawn, region_realisation
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import kernel, rules
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
@@ -65,6 +65,7 @@ class DiffusionModel(mesa.Model):
                  innovation: InnovationParams | None = None, track: int = 0, team_budget: TeamBudget | None = None,
                  **overrides: Any) -> None:
         params = resolve_params(params, rng, overrides, type(self).__name__)
+        realisation = region_realisation(params, replication)  # the region its draw runs on (0 without draws)
         params, self.drawn_values = drawn(params, replication)  # this replication's parameter draw, if the scenario draws
         seed = params.simulation.seed
         # scenario: Mesa's own, unused here
@@ -72,7 +73,8 @@ class DiffusionModel(mesa.Model):
         self.params = params
         self.innovation = innovation if innovation is not None else params.innovation
         self.replication = replication
-        self.region = region if region is not None else build_region(params)
+        self.track = track
+        self.region = region if region is not None else build_region(params, realisation)
         self.months = params.simulation.months
         self.running = True
 
@@ -190,6 +192,12 @@ class DiffusionModel(mesa.Model):
             i = self._origin_index(code, "origin.further_municipalities")
             if i not in found:
                 found.append(i)
+        if o.early_adopter_share > 0:  # early adopters: a random share of the other eligible organisations of that type
+            org_type = ORG_TYPES.index(self.params.origin_type(self.innovation))
+            others = np.setdiff1d(np.flatnonzero((self.region.org_type == org_type) & self.orgs.eligible), found)
+            k = int(round(o.early_adopter_share * others.size))
+            picked = stream(self.params.simulation.seed, self.replication, "origins", self.track).permutation(others)[:k]
+            found.extend(int(i) for i in np.sort(picked))
         return found
 
     def _origin_index(self, code: str, field: str) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from diffusion_sim.draws import drawn
+from diffusion_sim.draws import drawn, region_realisation
 from diffusion_sim.model.agents import TeamBudget
 from diffusion_sim.model.model import DiffusionModel, resolve_params
 from diffusion_sim.model.state import NOT_YET, OrgState
@@ -39,11 +39,12 @@ class PortfolioModel(mesa.Model):
     def __init__(self, params: Params | None = None, *, replication: int = 0, rng: Any = None,
                  region: Region | None = None, agent_views: bool = True, scenario: Any = None, **overrides: Any) -> None:
         params = resolve_params(params, rng, overrides, type(self).__name__)
+        realisation = region_realisation(params, replication)  # the region its draw runs on (0 without draws)
         params, self.drawn_values = drawn(params, replication)  # one draw for the whole portfolio: its tracks share it
         super().__init__(rng=seed_sequence(params.simulation.seed, replication, "mesa"), scenario=scenario)
         self.params = params
         self.replication = replication
-        self.region = region if region is not None else build_region(params)
+        self.region = region if region is not None else build_region(params, realisation)
         self.months = params.simulation.months
         self.running = True
         self.budget = TeamBudget(params.facilitation)

@@ -63,7 +63,8 @@ KEY_ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "innovation.uptake": {
         "kind": "share",
         "en": "Target group enrolled at full use", "nl": "Deel van de doelgroep dat meedoet bij volledig gebruik",
-        "nl_source": "ziekenhuizen 20–40% (aanname, DOMAIN.md §7); huisarts en thuiszorg aanname",
+        "nl_source": "hartfalen GEFIT op de Nederlandse feiten 2012–2018: ziekenhuizen 3,4% (90%: 2,3–5,0%), ketenpartners "
+                     "gekoppeld (docs/validation.md), tegen 20–40% die geschikt zou zijn (DOMAIN.md §7)",
     },
     "innovation.implementation_cost_eur": {
         "kind": "eur",

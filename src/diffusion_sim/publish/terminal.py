@@ -12,6 +12,7 @@ import pandas as pd
 
 from diffusion_sim.analysis.regions import EXTRA_PER_EUR
 from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, MONTHS_TO_PATIENTS, saved_name
+from diffusion_sim.publish.words import decision_label
 
 
 def format_value(value: float, unit: str) -> str:
@@ -47,6 +48,55 @@ def format_interval(median: float, low: float, high: float, unit: str, reached: 
             return f"not reached in most; {100 * reached:.0f}% reach it"
         return f"{format_value(median, unit)} ({bare(low)} to {bare(high)}); {100 * reached:.0f}% reach it"
     return f"{format_value(median, unit)} ({bare(low)} to {bare(high)})"
+
+
+def format_parts(row: pd.Series) -> str:
+    """A second line for a cell under parameter draws: the parameters' share of the spread and the median's MC error.
+
+    Empty when the outcome does not vary; no error for a median that is "not reached".
+    """
+    share, mcse = row.get("parameter_share", np.nan), row.get("mcse", np.nan)
+    if share != share and (mcse != mcse or mcse == 0):
+        return ""
+    parts = f"param. {100 * share:.0f}%" if share == share else "param. -"
+    if mcse != mcse or np.isinf(row["median"]):
+        return f"\n{parts}"
+    error = f"{100 * mcse:.1f}%" if row["unit"] == "share" else format_value(mcse, row["unit"])
+    return f"\n{parts}, MC ±{error}"
+
+
+def parts_note() -> str:
+    """What the second line of a cell says (see :func:`format_parts`)."""
+    return ("\nparam.: share of the spread due to parameter uncertainty (the rest is chance);"
+            "\nMC: Monte Carlo error of the median (more replications shrink it)")
+
+
+def assumption_lines(table: pd.DataFrame, reference: str, top: int = 3) -> list[str]:
+    """Which assumption to measure first: the ``top`` parameters per decision outcome, each with its share (90% interval).
+
+    A share at or below the noise floor (what a parameter without effect gets), or whose interval
+    reaches 0, cannot be told from no effect with these draws: it is marked.
+    """
+    draws = table.attrs.get("draws") or (int(table["draws"].iloc[0]) if "draws" in table and len(table) else None)
+    lines = ["Which assumption to measure first: the share of each outcome's variance",
+             "that knowing a parameter exactly would remove (90% interval)"
+             + (f", from {draws:,} draws" if draws else "")]
+    for outcome, rows in table.groupby("outcome", sort=False):
+        ranked = rows[~rows["residual"]].head(top)
+        label = decision_label(outcome, reference, "en")
+        if ranked["share"].isna().all():
+            note = ranked["note"].iloc[0] if len(ranked) else "nothing to rank"
+            lines += [f"  {label}:", f"    {note}: nothing to rank" if note == "outcome does not vary" else f"    {note}"]
+            continue
+        lines.append(f"  {label}:")
+        floor = rows["noise_floor"].iloc[0] if "noise_floor" in rows else np.nan
+        if floor == floor:
+            lines.append(f"    (a parameter without effect gets up to {100 * floor:.0f}% here)")
+        for r in ranked.itertuples(index=False):
+            unclear = " - within noise" if r.share <= floor or not r.low > 0 else ""
+            lines.append(f"    {r.rank}. {r.parameter}")
+            lines.append(f"       {100 * r.share:.0f}% ({100 * r.low:.0f}-{100 * r.high:.0f}%){unclear}")
+    return lines
 
 
 def format_cell(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:

@@ -208,6 +208,52 @@ TEXTS: dict[str, dict[str, str]] = {
               "‘Niet bereikt’ betekent dat de middelste simulatie het doel niet binnen {months} maanden haalde.",
     },
     "reached_in": {"en": "reached in {share} of runs", "nl": "bereikt in {share} van de simulaties"},
+    "parts_small": {"en": "parameters {share} of the spread · MC error ±{mcse}",
+                    "nl": "parameters {share} van de spreiding · MC-fout ±{mcse}"},
+    "parts_note": {
+        "en": "Each run drew its uncertain parameters ({draws} draws, {per_draw} runs each, the same draw in every strategy), so "
+              "the intervals hold both parameter uncertainty and chance. The small line gives the share of the spread due "
+              "to the parameters (what better evidence could remove; the rest is chance) and the Monte Carlo error of the "
+              "median (what more runs would remove). This is a projection under the stated assumptions, not a forecast.",
+        "nl": "Elke simulatie trok haar onzekere parameters ({draws} trekkingen, elk {per_draw} simulaties, dezelfde trekking in "
+              "elke strategie), dus de intervallen bevatten zowel parameteronzekerheid als toeval. De kleine regel geeft het "
+              "deel van de spreiding dat door de parameters komt (wat beter bewijs kan wegnemen; de rest is toeval) en de "
+              "Monte-Carlofout van de mediaan (wat meer simulaties wegnemen). Dit is een projectie onder de genoemde aannames, "
+              "geen voorspelling.",
+    },
+    "chance_only_note": {
+        "en": "The parameters were held at their central values: the intervals show chance only, not how unsure the "
+              "parameters are. This is a projection under the stated assumptions, not a forecast.",
+        "nl": "De parameters stonden vast op hun centrale waarden: de intervallen tonen alleen toeval, niet hoe onzeker de "
+              "parameters zijn. Dit is een projectie onder de genoemde aannames, geen voorspelling.",
+    },
+    "h_ranking": {"en": "Which assumption to measure first", "nl": "Welke aanname eerst meten"},
+    "col_decision": {"en": "Outcome", "nl": "Uitkomst"},
+    "col_rank": {"en": "Most influential parameters: share of the outcome's variance (90% interval)",
+                 "nl": "Meest invloedrijke parameters: deel van de variantie van de uitkomst (90%-interval)"},
+    "ranking_noise": {"en": "a parameter without effect gets up to {floor} here",
+                      "nl": "een parameter zonder effect krijgt hier tot {floor}"},
+    "ranking_within": {"en": "within noise", "nl": "binnen de ruis"},
+    "ranking_note": {
+        "en": "For each outcome the decision turns on, the share of its variance over the {draws} parameter draws that "
+              "knowing one parameter exactly would remove (first-order share from a spline metamodel, as in Strong, Oakley "
+              "& Brennan 2014), from the runs above, with a bootstrap 90% interval. A share marked 'within noise' cannot be "
+              "told from a parameter without effect; more runs narrow it.",
+        "nl": "Voor elke uitkomst waar de beslissing om draait: het deel van haar variantie over de {draws} "
+              "parametertrekkingen dat verdwijnt als één parameter precies bekend is (eerste-orde-aandeel uit een "
+              "spline-metamodel, zoals Strong, Oakley & Brennan 2014), uit de simulaties hierboven, met een bootstrap-90%-"
+              "interval. Een aandeel gemarkeerd 'binnen de ruis' is niet te onderscheiden van een parameter zonder effect; "
+              "meer simulaties maken het scherper.",
+    },
+    "decision_patients_12m_difference": {"en": "Extra patients in {target_months} months, {name} minus {ref}",
+                                         "nl": "Extra patiënten in {target_months} maanden, {name} min {ref}"},
+    "decision_patients_final_difference": {"en": "Extra patients by the horizon, {name} minus {ref}",
+                                           "nl": "Extra patiënten aan het eind, {name} min {ref}"},
+    "decision_patient_target_reached": {"en": "{name} reaches {target} additional patients in {target_months} months",
+                                        "nl": "{name} bereikt {target} extra patiënten in {target_months} maanden"},
+    "decision_adoption_target_reached": {"en": "{name} reaches {target_share} of the organisations by the horizon",
+                                         "nl": "{name} bereikt {target_share} van de organisaties aan het eind"},
+    "ranking_flat": {"en": "does not vary over these runs: nothing to rank", "nl": "varieert niet over deze simulaties: niets te rangschikken"},
     "h_figures": {"en": "Figures", "nl": "Figuren"},
     "h_assumptions": {"en": "Key assumptions", "nl": "Belangrijkste aannames"},
     "assumptions_note": {
@@ -369,6 +415,12 @@ def target_fields(lang: Lang) -> dict[str, str]:
     """
     return {"target": fmt_number(PATIENT_TARGET, lang), "target_share": fmt_percent(ADOPTION_TARGET, lang),
             "target_months": str(PATIENT_TARGET_MONTH)}
+
+
+def decision_label(column: str, reference: str, lang: Lang) -> str:
+    """A decision outcome of the assumption ranking (``<key>:<strategy>``) in words."""
+    key, _, name = column.partition(":")
+    return t(f"decision_{key}", lang, name=strategy_text(name, "label", lang), ref=strategy_text(reference, "label", lang))
 
 
 def t(key: str, lang: Lang, **fields: Any) -> str:

@@ -163,11 +163,19 @@ def _listed_hospital_coverage() -> set[str]:
     return {row["code"] for row in _csv_rows("presets.csv") if row["preset"] == "zuidwest"}
 
 
-def build_region(params: Params) -> Region:
-    """Draw the organisations and network of ``params.region`` from the root seed (the same for every replication)."""
+def build_region(params: Params, realisation: int = 0) -> Region:
+    """Draw the organisations and network of ``params.region`` from the root seed and ``realisation``.
+
+    Realisation 0 is the root seed's region, shared by every replication without parameter draws;
+    with draws, draw ``d`` runs on realisation ``d mod uncertainty.region_realisations``
+    (:func:`diffusion_sim.draws.region_realisation`). Every realisation has the same organisations
+    (their number, types and municipalities follow from the rates); their sizes, places within the
+    municipality, attributes and ties differ.
+    """
     r = params.region
     muni = _region_municipalities(r.preset, r.province, tuple(r.municipalities), r.tiles).copy()
-    streams = [np.random.default_rng(s) for s in seed_sequence(params.simulation.seed, REGION_REPLICATION, "region").spawn(4)]
+    key = seed_sequence(params.simulation.seed, REGION_REPLICATION, "region", track=realisation)
+    streams = [np.random.default_rng(s) for s in key.spawn(4)]
     g_place, g_size, g_attr, g_ties = streams
     org = params.organisations
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table
+from diffusion_sim.analysis.summary import assumption_ranking, difference_table, innovation_table, outcome_table
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
 from diffusion_sim.executors import run_all
 from diffusion_sim.model import build_model
@@ -31,6 +31,7 @@ class StudyResult:
     outcomes: pd.DataFrame
     differences: pd.DataFrame | None
     innovations: pd.DataFrame | None = None  # per innovation, when a scenario runs a portfolio
+    assumptions: pd.DataFrame | None = None  # which uncertain parameter explains most of each decision outcome
 
 
 def align(scenarios: list[Params]) -> list[Params]:
@@ -72,13 +73,17 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None
     if paired is not None:
         tables["paired"] = paired
+    ranking = assumption_ranking(tables["summary"], paired, tables["draws"], order, seed=scenarios[0].simulation.seed)
+    if ranking is not None:
+        tables["assumptions"] = ranking
     kind = "compare" if len(scenarios) > 1 else "run"
     meta = manifest(kind, scenarios, sources, replications=reps, workers=workers, scheduler=scheduler, command=command,
                     regions=regions)
     folder = write_folder(out, tables, meta, parquet_only=LONG_TABLES, csv_only=CSV_ONLY)
     return StudyResult(
         folder=folder,
-        outcomes=outcome_table(tables["summary"], order),
+        outcomes=outcome_table(tables["summary"], order, scenarios[0].simulation.months),
         differences=difference_table(paired) if paired is not None else None,
         innovations=innovation_table(tables["innovations"], order) if any(p.portfolio.innovations for p in scenarios) else None,
+        assumptions=ranking,
     )

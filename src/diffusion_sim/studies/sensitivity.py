@@ -40,8 +40,9 @@ class ModelOutputs:
         workers: int,
         progress: Progress | None,
         scheduler: str | None = None,
+        draws: bool = False,
     ) -> None:
-        self.scheduler = scheduler
+        self.scheduler, self.draws = scheduler, draws
         self.base, self.dims, self.outcomes = base, dims, outcomes
         self.replications, self.workers, self.progress = replications, workers, progress
         self.cache: dict[tuple, dict[str, float]] = {}
@@ -54,7 +55,8 @@ class ModelOutputs:
             design = pd.DataFrame(new, columns=[d.name for d in self.dims])
             design.insert(0, "point", np.arange(len(new)))
             tidy = evaluate(
-                self.base, design, self.dims, self.replications, self.workers, self.progress, scheduler=self.scheduler
+                self.base, design, self.dims, self.replications, self.workers, self.progress, scheduler=self.scheduler,
+                draws=self.draws,
             )
             stats = point_outcomes(tidy, self.base.simulation.months).set_index("point")
             for k, key in enumerate(new):
@@ -92,6 +94,7 @@ def run_sensitivity(
     command: list[str] | None = None,
     scheduler: str | None = None,
     draw: Callable[[pd.DataFrame, str, Path], list[str]] | None = None,
+    draws: bool = False,
 ) -> SensitivityResult:
     """Analyse the scenario's uncertain parameters and write the indices, design, rounds and ``draw``'s chart.
 
@@ -101,7 +104,7 @@ def run_sensitivity(
     if out.exists():
         raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
     root = base.simulation.seed if seed is None else seed
-    outputs = ModelOutputs(base, dims, chosen, replications, workers, progress, scheduler)
+    outputs = ModelOutputs(base, dims, chosen, replications, workers, progress, scheduler, draws)
     scaled_planned = (lambda rows: planned(rows * replications)) if planned else None
     result = analyse(dims, outputs, chosen, method, start, max_size, top, rel_tol, seed=root, planned=scaled_planned)
     noise = {o: outputs.noise_share(o) for o in chosen}
@@ -123,6 +126,7 @@ def run_sensitivity(
             "notes": result.notes,
             "noise_share": noise,
             "outcome_definitions": {o: point_names()[o][0] for o in chosen},
+            "parameter_draws": draws,
         },
     )
     extras = (lambda folder: draw(result.indices, method, folder)) if draw else None

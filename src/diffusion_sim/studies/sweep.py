@@ -50,6 +50,7 @@ class SweepPlan:
     replications: int
     fingerprint: dict
     out: Path
+    draws: bool = False  # draw the parameters the design does not vary, per replication (else held at the scenario's)
 
     @property
     def work_path(self) -> Path:
@@ -81,6 +82,7 @@ def plan_sweep(
     out: Path | None = None,
     results_root: Path = Path("results"),
     stem: str = "sweep",
+    draws: bool = False,
 ) -> SweepPlan:
     """Build the design and the output names; nothing is run or written."""
     if not dims:
@@ -106,9 +108,10 @@ def plan_sweep(
         "design": design,
         "samples": len(frame),
         "replications": reps,
+        **({"parameter_draws": True} if draws else {}),
     }
     folder = Path(out) if out is not None else results_root / f"sweep-{stem}-{fingerprint_id(fingerprint)}"
-    return SweepPlan(base, source, dims, design, frame, reps, fingerprint, folder)
+    return SweepPlan(base, source, dims, design, frame, reps, fingerprint, folder, draws)
 
 
 def run_sweep(
@@ -135,7 +138,7 @@ def run_sweep(
     resumed_points = int(resumed["point"].nunique()) if not resumed.empty else 0
     if progress and resumed_points:
         progress(resumed_points * plan.replications)
-    tidy = evaluate(plan.base, plan.design, plan.dims, plan.replications, workers, progress, work, scheduler)
+    tidy = evaluate(plan.base, plan.design, plan.dims, plan.replications, workers, progress, work, scheduler, plan.draws)
     horizon = plan.base.simulation.months
     points = point_table(tidy, plan.dims, horizon)
     meta = manifest(
@@ -148,6 +151,7 @@ def run_sweep(
             "resumed_points": resumed_points,
             "outcome_definitions": {k: v[0] for k, v in point_names().items()},
             "common_random_numbers": "point k, replication i uses replication i's random streams",
+            "parameter_draws": plan.draws,
         },
     )
     extras = (lambda folder: draw(tidy, plan.dims, plotted, horizon, plan.design_kind, folder)) if draw else None

@@ -20,9 +20,26 @@ from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, SHOWN, TIME_OUTCOMES, sav
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
 from diffusion_sim.publish.figures import Study, figure_names, make_figure, portfolio_innovations
-from diffusion_sim.publish.formats import MONTHS_LONG, Lang, check_lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.formats import (
+    MONTHS_LONG,
+    Lang,
+    check_lang,
+    fmt_interval,
+    fmt_number,
+    fmt_percent,
+    fmt_value,
+    month_label,
+)
 from diffusion_sim.publish.style import house_style, save
-from diffusion_sim.publish.words import headline_sentences, innovation_label, outcome_label, strategy_text, subject, t
+from diffusion_sim.publish.words import (
+    decision_label,
+    headline_sentences,
+    innovation_label,
+    outcome_label,
+    strategy_text,
+    subject,
+    t,
+)
 
 DIFF_UNITS = {"share": "share", "EUR": "EUR", "months": "months"}
 
@@ -48,6 +65,8 @@ class Document:
     headline: list[str]
     numbers: Table
     numbers_note: str
+    ranking: Table | None  # which assumption to measure first (with parameter draws)
+    ranking_note: str
     innovations: Table | None  # a portfolio: each innovation's numbers
     innovations_note: str
     figures: list[tuple[str, str, str, bytes]]  # (name, title, reading note, PNG bytes)
@@ -70,17 +89,60 @@ def headline_numbers(study: Study) -> dict[str, Any]:
     where ``q`` holds ``median``, ``low``, ``high`` and ``reached`` (see :func:`analysis.summary.quantiles`).
     """
     rs = study.results
-    table = outcome_table(rs.summary, study.order)
+    table = outcome_table(rs.summary, study.order, study.months)
     outcomes: dict[str, dict[str, dict[str, float]]] = {}
     for row in table.itertuples(index=False):
         outcomes.setdefault(row.scenario, {})[row.outcome] = {"median": row.median, "low": row.low, "high": row.high,
-                                                               "reached": row.reached, "unit": row.unit}
+                                                               "reached": row.reached, "unit": row.unit,
+                                                               "parameter_share": row.parameter_share, "mcse": row.mcse}
     differences: dict[str, dict[str, dict[str, float]]] = {}
     if rs.paired is not None and len(rs.paired) and len(study.order) > 1:
         for row in difference_table(rs.paired).itertuples(index=False):
             differences.setdefault(row.scenario, {})[row.outcome] = {"median": row.median, "low": row.low, "high": row.high,
-                                                                     "pairs": row.pairs, "unit": row.unit}
-    return {"order": study.order, "months": study.months, "outcomes": outcomes, "differences": differences}
+                                                                     "pairs": row.pairs, "unit": row.unit,
+                                                                     "parameter_share": row.parameter_share, "mcse": row.mcse}
+    draws = rs.summary.loc[rs.summary["scenario"] == study.order[0], "draw"] if "draw" in rs.summary else None
+    drawn = draws is not None and bool((draws >= 0).any())
+    return {"order": study.order, "months": study.months, "outcomes": outcomes, "differences": differences,
+            "draws": int(draws.nunique()) if drawn else 0,
+            "per_draw": round(len(draws) / draws.nunique()) if drawn else 0}
+
+
+def parts_text(q: dict[str, Any], lang: Lang) -> str:
+    """The small line under a number drawn with parameter uncertainty: the parameters' share and the median's MC error."""
+    share, mcse = q.get("parameter_share", math.nan), q.get("mcse", math.nan)
+    if math.isnan(share) or math.isnan(mcse) or math.isinf(q["median"]):
+        return ""
+    error = fmt_percent(mcse, lang, 1) if q["unit"] == "share" else fmt_value(mcse, q["unit"], lang)
+    return t("parts_small", lang, share=fmt_percent(share, lang), mcse=error)
+
+
+def ranking_table(study: Study, lang: Lang, top: int = 3) -> Table | None:
+    """Which assumption to measure first: per decision outcome the ``top`` parameters and their shares."""
+    ranking = study.results.assumptions
+    if ranking is None or ranking.empty:
+        return None
+    rows, keys, subtext = [], [], []
+    for outcome, sub in ranking.groupby("outcome", sort=False):
+        label = decision_label(outcome, study.order[0], lang)
+        ranked = sub[~sub["residual"].astype(bool)].head(top)
+        if ranked["share"].isna().all():
+            rows.append([label, t("ranking_flat", lang)])
+            subtext.append(["", ""])
+            keys.append(outcome)
+            continue
+        floor = float(sub["noise_floor"].iloc[0]) if "noise_floor" in sub else math.nan
+        lines = []
+        for r in ranked.itertuples(index=False):
+            within = r.share <= floor or not r.low > 0
+            mark = f" ({t('ranking_within', lang)})" if within else ""
+            lines.append(f"{r.rank}. {r.parameter}: {fmt_percent(r.share, lang)} ({fmt_percent(r.low, lang)}–"
+                         f"{fmt_percent(r.high, lang)}){mark}")
+        rows.append([label, "\n".join(lines)])
+        subtext.append([t("ranking_noise", lang, floor=fmt_percent(floor, lang)) if floor == floor else "", ""])
+        keys.append(outcome)
+    return Table(header=[t("col_decision", lang), t("col_rank", lang)], rows=rows, row_keys=keys,
+                 col_keys=["outcome", "parameters"], subtext=subtext)
 
 
 def numbers_table(numbers: dict[str, Any], lang: Lang) -> Table:
@@ -99,7 +161,8 @@ def numbers_table(numbers: dict[str, Any], lang: Lang) -> Table:
         for name in order:
             q = numbers["outcomes"][name][outcome]
             cells.append(fmt_interval(q, q["unit"], lang))
-            small.append(t("reached_in", lang, share=fmt_percent(q["reached"], lang)) if outcome in TIME_OUTCOMES else "")
+            small.append(t("reached_in", lang, share=fmt_percent(q["reached"], lang)) if outcome in TIME_OUTCOMES
+                         else parts_text(q, lang))
         for name in others:
             if outcome in TIME_OUTCOMES:
                 q = diffs[name].get(saved_name(outcome))
@@ -114,7 +177,7 @@ def numbers_table(numbers: dict[str, Any], lang: Lang) -> Table:
             else:
                 q = diffs[name][outcome]
                 cells.append(_signed(fmt_interval(q, DIFF_UNITS.get(q["unit"], ""), lang), q["median"]))
-                small.append("")
+                small.append(parts_text(q, lang))
         rows.append(cells)
         subtext.append(small)
         keys.append(outcome)
@@ -267,7 +330,11 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
         subtitle=t("report_subtitle", lang, scenarios=" / ".join(strategy_text(n, "long", lang) for n in study.order)),
         headline=headline_sentences(numbers, lang),
         numbers=numbers_table(numbers, lang),
-        numbers_note=t("numbers_note", lang, reps=fmt_number(study.replications, lang), months=study.months),
+        numbers_note=t("numbers_note", lang, reps=fmt_number(study.replications, lang), months=study.months) + " "
+        + (t("parts_note", lang, draws=fmt_number(numbers["draws"], lang), per_draw=numbers["per_draw"]) if numbers["draws"]
+           else t("chance_only_note", lang)),
+        ranking=ranking_table(study, lang),
+        ranking_note=t("ranking_note", lang, draws=fmt_number(numbers["draws"], lang)),
         innovations=innovations_table(study, lang),
         innovations_note=t("innovations_note", lang, months=study.months),
         figures=figures,

@@ -83,7 +83,7 @@ def render_html(doc: Document) -> str:
         numbers_table=_table_html(doc.numbers, _split(n_cols, 31.0 if n_cols <= 4 else 22.0, 0.0),
                                   ["", *["num"] * (n_cols - 1)], doc.colours, "numbers"),
         numbers_note=e(doc.numbers_note),
-        innovations=_innovations_html(doc),
+        innovations=_ranking_html(doc) + _innovations_html(doc),
         h_figures=e(t("h_figures", doc.lang)),
         figures="\n".join(figures),
         h_assumptions=e(t("h_assumptions", doc.lang)),
@@ -106,3 +106,12 @@ def _innovations_html(doc: Document) -> str:
     table = _table_html(doc.innovations, _split(n_cols, 26.0, 0.0), ["", *["num"] * (n_cols - 1)], doc.colours, "innovations")
     return (f'<section id="innovations">\n<h2>{html.escape(t("h_innovations", doc.lang))}</h2>\n{table}\n'
             f'<p class="note">{html.escape(doc.innovations_note)}</p>\n</section>')
+
+
+def _ranking_html(doc: Document) -> str:
+    """Which assumption to measure first (empty without parameter draws)."""
+    if doc.ranking is None:
+        return ""
+    table = _table_html(doc.ranking, [34.0, 66.0], ["", ""], doc.colours, "ranking")
+    return (f'<section id="ranking">\n<h2>{html.escape(t("h_ranking", doc.lang))}</h2>\n{table}\n'
+            f'<p class="note">{html.escape(doc.ranking_note)}</p>\n</section>')

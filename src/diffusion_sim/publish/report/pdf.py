@@ -183,6 +183,10 @@ def render_pdf(doc: Document, path: Path) -> None:
         first = 2.3
         pages.table(doc.numbers, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)))
         pages.para(doc.numbers_note, 8, color=MUTED)
+        if doc.ranking is not None:
+            pages.heading(t("h_ranking", doc.lang), keep=2.0)
+            pages.table(doc.ranking, [2.3, TEXT_W - 2.3], numeric=set(), size=7.5)
+            pages.para(doc.ranking_note, 8, color=MUTED)
         if doc.innovations is not None:
             pages.heading(t("h_innovations", doc.lang), keep=2.0)
             n = len(doc.innovations.header)
