@@ -89,6 +89,28 @@ def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# --- the team's time and money ------------------------------------------------------------------------
+TEAM_OUTCOMES = ("team_hours", "team_in_kind_cost_eur", "facilitation_cost_eur", "budget_unspent_eur", "months_time_bound",
+                 "months_money_bound")
+
+
+def team_numbers(summary: pd.DataFrame, order: list[str]) -> dict[str, dict[str, float]]:
+    """Per scenario with a team (hours given or money spent): the median of each team outcome over replications.
+
+    Which constraint binds: ``months_time_bound`` counts the months in which the team's hours allowed
+    fewer support places than its money, ``months_money_bound`` the reverse.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for name in order:
+        sub = summary[summary["scenario"] == name]
+        if not all(c in sub for c in TEAM_OUTCOMES) or sub.empty:
+            continue
+        if sub["team_hours"].max() <= 0 and sub["facilitation_cost_eur"].max() <= 0:
+            continue
+        out[name] = {c: float(sub[c].median()) for c in TEAM_OUTCOMES}
+    return out
+
+
 # --- which assumption to measure first ----------------------------------------------------------------
 # the outcomes a decision turns on (labels in publish/words.py, "decision_<key>")
 DECISION_OUTCOMES = ("patients_12m_difference", "patients_final_difference", "patient_target_reached",

@@ -67,6 +67,12 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
     if result.innovations is not None:
         for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
             _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
+    if result.team:
+        from diffusion_sim.publish.words import team_sentence
+
+        for name, q in result.team.items():
+            sentence = team_sentence(name, q, result.months, "en")
+            out_console.print(sentence[:1].upper() + sentence[1:], markup=False, highlight=False)
     if result.assumptions is not None:
         _print_assumptions(result.assumptions, scenarios[0].name)
     out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")

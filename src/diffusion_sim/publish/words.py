@@ -227,6 +227,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "De parameters stonden vast op hun centrale waarden: de intervallen tonen alleen toeval, niet hoe onzeker de "
               "parameters zijn. Dit is een projectie onder de genoemde aannames, geen voorspelling.",
     },
+    "team_sentence": {
+        "en": "{lead}, the team gives {hours} hours in {months} months in kind (worth {in_kind}) and spends {spent}, "
+              "leaving {unspent} of its budget unspent; {binding} (medians over the runs).",
+        "nl": "{lead} geeft het team {hours} uur in {months} maanden in natura (waard {in_kind}) en besteedt het {spent}; "
+              "{unspent} van het budget blijft over; {binding} (medianen over de simulaties).",
+    },
+    "team_time_binds": {"en": "its people's time, not its money, limits how many organisations it can support, in {n} of "
+                              "{months} months", "nl": "de tijd van de mensen, niet het geld, beperkt hoeveel organisaties "
+                              "het kan steunen, in {n} van de {months} maanden"},
+    "team_money_binds": {"en": "its money, not its people's time, limits how many organisations it can support, in {n} of "
+                               "{months} months", "nl": "het geld, niet de tijd van de mensen, beperkt hoeveel "
+                               "organisaties het kan steunen, in {n} van de {months} maanden"},
+    "team_neither_binds": {"en": "its time and its money allow equally many organisations",
+                           "nl": "tijd en geld laten evenveel organisaties toe"},
     "h_ranking": {"en": "Which assumption to measure first", "nl": "Welke aanname eerst meten"},
     "col_decision": {"en": "Outcome", "nl": "Uitkomst"},
     "col_rank": {"en": "Most influential parameters: share of the outcome's variance (90% interval)",
@@ -494,7 +508,22 @@ def headline_sentences(numbers: Mapping[str, Any], lang: Lang) -> list[str]:
         per = out[name]["cost_per_patient_eur"]["median"]
         lines.append(t("hl_cost", lang, lead=strategy_text(name, "lead", lang), cost=fmt_eur(cost, lang), months=months,
                        per=fmt_eur(per, lang)))
+    lines += [team_sentence(name, q, months, lang) for name, q in (numbers.get("team") or {}).items()]
     return [_capitalise(s) for s in lines]
+
+
+def team_sentence(name: str, q: Mapping[str, float], months: int, lang: Lang) -> str:
+    """What the team gave and which of its constraints bound: its hours or its money (medians over runs)."""
+    time_bound, money_bound = q["months_time_bound"], q["months_money_bound"]
+    if time_bound > money_bound:
+        binding = t("team_time_binds", lang, n=fmt_number(time_bound, lang), months=months)
+    elif money_bound > time_bound:
+        binding = t("team_money_binds", lang, n=fmt_number(money_bound, lang), months=months)
+    else:
+        binding = t("team_neither_binds", lang)
+    return t("team_sentence", lang, lead=strategy_text(name, "lead", lang), hours=fmt_number(q["team_hours"], lang),
+             in_kind=fmt_eur(q["team_in_kind_cost_eur"], lang), spent=fmt_eur(q["facilitation_cost_eur"], lang),
+             unspent=fmt_eur(q["budget_unspent_eur"], lang), binding=binding, months=months)
 
 
 def _capitalise(sentence: str) -> str:

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from diffusion_sim.analysis.summary import assumption_ranking, difference_table, innovation_table, outcome_table
+from diffusion_sim.analysis.summary import (
+    assumption_ranking,
+    difference_table,
+    innovation_table,
+    outcome_table,
+    team_numbers,
+)
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
 from diffusion_sim.executors import run_all
 from diffusion_sim.model import build_model
@@ -32,6 +38,8 @@ class StudyResult:
     differences: pd.DataFrame | None
     innovations: pd.DataFrame | None = None  # per innovation, when a scenario runs a portfolio
     assumptions: pd.DataFrame | None = None  # which uncertain parameter explains most of each decision outcome
+    team: dict | None = None  # per scenario with a team: its hours, money and which of them binds (medians)
+    months: int = 0
 
 
 def align(scenarios: list[Params]) -> list[Params]:
@@ -86,4 +94,6 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
         differences=difference_table(paired) if paired is not None else None,
         innovations=innovation_table(tables["innovations"], order) if any(p.portfolio.innovations for p in scenarios) else None,
         assumptions=ranking,
+        team=team_numbers(tables["summary"], order),
+        months=scenarios[0].simulation.months,
     )

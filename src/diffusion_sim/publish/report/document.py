@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table
+from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table, team_numbers
 from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, SHOWN, TIME_OUTCOMES, saved_name
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
@@ -104,6 +104,7 @@ def headline_numbers(study: Study) -> dict[str, Any]:
     draws = rs.summary.loc[rs.summary["scenario"] == study.order[0], "draw"] if "draw" in rs.summary else None
     drawn = draws is not None and bool((draws >= 0).any())
     return {"order": study.order, "months": study.months, "outcomes": outcomes, "differences": differences,
+            "team": team_numbers(rs.summary, study.order),
             "draws": int(draws.nunique()) if drawn else 0,
             "per_draw": round(len(draws) / draws.nunique()) if drawn else 0}
 
