@@ -21,6 +21,7 @@ from diffusion_sim.analysis.uncertainty import RESIDUAL, median_mcse, rank_param
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     CATALOGUE,
+    INCREMENTAL_COST,
     INNOVATION_OUTCOMES,
     PATIENT_TARGET,
     PATIENTS_IN_YEAR,
@@ -30,16 +31,21 @@ from diffusion_sim.outcomes import (
     quantiles,
 )
 
+# ratios of two random quantities: a replication with few extra patients makes a huge ratio, so their
+# variance (and its split) says more about those outliers than about the parameters; only the MC error is given
+RATIOS = ("cost_per_patient_eur", INCREMENTAL_COST)
 
-def _uncertainty(values: pd.Series, draws: pd.Series | None, censored: bool, horizon: int | None) -> dict[str, float]:
+
+def _uncertainty(values: pd.Series, draws: pd.Series | None, censored: bool, horizon: int | None,
+                 ratio: bool = False) -> dict[str, float]:
     """Parameter and chance variance, the parameters' share, and the median's Monte Carlo error of one outcome."""
     if draws is None or (draws < 0).all():
         return {"parameter_share": np.nan, "mcse": np.nan}
     v = censor(values, horizon) if censored and horizon is not None else values
-    parts = variance_parts(v.to_numpy(dtype=float), draws.to_numpy())
+    share = np.nan if ratio else variance_parts(v.to_numpy(dtype=float), draws.to_numpy())["parameter_share"]
     keep = v.notna().to_numpy()
     mcse = median_mcse(v.to_numpy(dtype=float)[keep], draws.to_numpy()[keep]) if keep.sum() >= 4 else np.nan
-    return {"parameter_share": parts["parameter_share"], "mcse": mcse}
+    return {"parameter_share": share, "mcse": mcse}
 
 
 def outcome_table(summary: pd.DataFrame, order: list[str], horizon: int | None = None) -> pd.DataFrame:
@@ -56,7 +62,7 @@ def outcome_table(summary: pd.DataFrame, order: list[str], horizon: int | None =
             o = CATALOGUE[col]
             q = quantiles(sub[col], censored=o.censored)
             rows.append({"scenario": name, "outcome": col, "label": o.label, "unit": o.unit, **q, "replications": len(sub),
-                         **_uncertainty(sub[col], draws, o.censored, horizon)})
+                         **_uncertainty(sub[col], draws, o.censored, horizon, col in RATIOS)})
     return pd.DataFrame(rows)
 
 
@@ -85,7 +91,7 @@ def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
             draws = sub.loc[known.index, "draw"] if "draw" in sub else None
             rows.append({"scenario": name, "reference": sub["reference"].iloc[0], "outcome": col, "label": label,
                          "unit": unit, **quantiles(known), "pairs": len(known),
-                         **_uncertainty(known, draws, censored=False, horizon=None)})
+                         **_uncertainty(known, draws, censored=False, horizon=None, ratio=col in RATIOS)})
     return pd.DataFrame(rows)
 
 

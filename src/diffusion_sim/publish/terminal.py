@@ -44,9 +44,10 @@ def format_interval(median: float, low: float, high: float, unit: str, reached: 
     if reached == reached:  # a time to target
         if reached == 0:
             return "never within the horizon"
+        share = "<1%" if reached < 0.005 else f"{100 * reached:.0f}%"
         if np.isinf(median):
-            return f"not reached in most; {100 * reached:.0f}% reach it"
-        return f"{format_value(median, unit)} ({bare(low)} to {bare(high)}); {100 * reached:.0f}% reach it"
+            return f"not reached in most; {share} reach it"
+        return f"{format_value(median, unit)} ({bare(low)} to {bare(high)}); {share} reach it"
     return f"{format_value(median, unit)} ({bare(low)} to {bare(high)})"
 
 
@@ -58,11 +59,11 @@ def format_parts(row: pd.Series) -> str:
     share, mcse = row.get("parameter_share", np.nan), row.get("mcse", np.nan)
     if share != share and (mcse != mcse or mcse == 0):
         return ""
-    parts = f"param. {100 * share:.0f}%" if share == share else "param. -"
-    if mcse != mcse or np.isinf(row["median"]):
-        return f"\n{parts}"
-    error = f"{100 * mcse:.1f}%" if row["unit"] == "share" else format_value(mcse, row["unit"])
-    return f"\n{parts}, MC ±{error}"
+    parts = [f"param. {100 * share:.0f}%"] if share == share else []
+    if mcse == mcse and not np.isinf(row["median"]):
+        error = f"{100 * mcse:.1f}%" if row["unit"] == "share" else format_value(mcse, row["unit"])
+        parts.append(f"MC ±{error}")
+    return "\n" + ", ".join(parts) if parts else ""
 
 
 def parts_note() -> str:

@@ -208,6 +208,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "‘Niet bereikt’ betekent dat de middelste simulatie het doel niet binnen {months} maanden haalde.",
     },
     "reached_in": {"en": "reached in {share} of runs", "nl": "bereikt in {share} van de simulaties"},
+    "mc_small": {"en": "MC error ±{mcse}", "nl": "MC-fout ±{mcse}"},
     "parts_small": {"en": "parameters {share} of the spread · MC error ±{mcse}",
                     "nl": "parameters {share} van de spreiding · MC-fout ±{mcse}"},
     "parts_note": {

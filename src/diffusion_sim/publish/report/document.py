@@ -112,9 +112,11 @@ def headline_numbers(study: Study) -> dict[str, Any]:
 def parts_text(q: dict[str, Any], lang: Lang) -> str:
     """The small line under a number drawn with parameter uncertainty: the parameters' share and the median's MC error."""
     share, mcse = q.get("parameter_share", math.nan), q.get("mcse", math.nan)
-    if math.isnan(share) or math.isnan(mcse) or math.isinf(q["median"]):
+    if math.isnan(mcse) or math.isinf(q["median"]):
         return ""
     error = fmt_percent(mcse, lang, 1) if q["unit"] == "share" else fmt_value(mcse, q["unit"], lang)
+    if math.isnan(share):  # a ratio: only the error of its median
+        return t("mc_small", lang, mcse=error)
     return t("parts_small", lang, share=fmt_percent(share, lang), mcse=error)
 
 
