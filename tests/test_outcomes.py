@@ -57,7 +57,7 @@ def test_paired_differences_are_per_replication_and_need_the_horizon():
         rows.append(frame)
     paired = O.paired_differences(pd.concat(rows), ["a", "b"], horizon=12)
     assert paired["patients_final"].tolist() == [5.0, 5.0]
-    assert paired[O.INCREMENTAL_COST].tolist() == [10.0, 10.0]
+    assert O.INCREMENTAL_COST not in paired  # a ratio over all pairs, never per pair (analysis.summary.incremental_ratio)
     assert paired[O.saved_name(O.MONTHS_TO_PATIENTS)].tolist() == [6.0, 1.0]  # 13 - 7: a miss counts as 13
 
 

@@ -37,7 +37,8 @@ PATIENT_TARGET = 1_000  # +1,000 patients ...
 PATIENT_TARGET_MONTH = 12  # ... within a year
 ADOPTION_TARGET = 0.70  # 70% of the organisations that serve the target group
 
-PATIENTS_IN_YEAR = f"patients_{PATIENT_TARGET_MONTH}m"
+PATIENTS_IN_YEAR = f"patients_{PATIENT_TARGET_MONTH}m"  # distinct patients newly on it beyond the origins, months 1-12
+PATIENTS_IN_USE = f"patients_in_use_{PATIENT_TARGET_MONTH}m"  # distinct patients on it beyond the origins in month 12
 MONTHS_TO_PATIENTS = f"months_to_{PATIENT_TARGET}_patients"
 MONTHS_TO_ADOPTION = f"months_to_{round(100 * ADOPTION_TARGET)}pct"
 REACHED_PATIENTS = f"reached_{PATIENT_TARGET}_patients"
@@ -76,6 +77,8 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in (
     Outcome("adopters_final", "Organisations using it at the horizon", "organisations"),
     Outcome(PATIENTS_IN_YEAR, f"Additional patients reached in {PATIENT_TARGET_MONTH} months", "patients", shown=True,
             paired="difference", point=True),
+    Outcome(PATIENTS_IN_USE, f"Additional patients on it in month {PATIENT_TARGET_MONTH}", "patients", shown=True,
+            paired="difference", point=True),
     Outcome("patients_final", "Additional patients reached by the horizon", "patients", shown=True, paired="difference",
             point=True),
     Outcome("patients_enrolled_final", "Patients on it at the horizon (all organisations)", "patients"),
@@ -91,10 +94,18 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in (
             reached=REACHED_PATIENTS),
     Outcome(MONTHS_TO_ADOPTION, f"Months until {_A} of eligible organisations", "months", shown=True, paired="saved",
             point=True, reached=REACHED_ADOPTION),
-    Outcome("implementation_cost_eur", "Implementation cost", "EUR", shown=True, paired="difference"),
-    Outcome("facilitation_cost_eur", "Facilitation cost", "EUR", shown=True, paired="difference"),
-    Outcome("total_cost_eur", "Implementation + facilitation cost", "EUR", shown=True, paired="difference", point=True),
-    Outcome("cost_per_patient_eur", "Cost per additional patient reached", "EUR", shown=True, point=True),
+    Outcome("setup_cost_per_adopter_eur", "Set-up cost per organisation that started", "EUR", paired="difference"),
+    Outcome("setup_months_per_adopter", "Months from decision to routine use, per adopter", "months", paired="difference"),
+    Outcome("implementation_cost_eur", "Implementation cost", "EUR", paired="difference"),
+    Outcome("facilitation_cost_eur", "Facilitation cost", "EUR", paired="difference"),
+    Outcome("total_cost_eur", "Implementation + facilitation cost", "EUR", paired="difference", point=True),
+    Outcome("running_cost_eur", "Running cost of the additional patients", "EUR", paired="difference"),
+    Outcome("cost_organisations_eur", "Paid by the care organisations", "EUR", paired="difference"),
+    Outcome("cost_insurer_eur", "Paid by the insurer", "EUR", paired="difference"),
+    Outcome("cost_team_eur", "Regional team: money and time in kind", "EUR", paired="difference"),
+    Outcome("cost_all_payers_eur", "Cost, all payers (set-up, running, team incl. time)", "EUR", shown=True,
+            paired="difference", point=True),
+    Outcome("cost_per_patient_eur", "Cost per additional patient, all payers", "EUR", shown=True, point=True),
     Outcome("reimbursement_month", "Month reimbursement started", "months"),
     Outcome("team_hours", "Team hours given (in kind)", "hours"),
     Outcome("team_in_kind_cost_eur", "Team time given, priced (in kind)", "EUR"),
@@ -107,8 +118,8 @@ POINT_EXTRA: dict[str, tuple[str, Unit]] = {
     REACHED_PATIENTS: (f"Share of replications reaching {_P} additional patients", "share"),
     REACHED_ADOPTION: (f"Share of replications reaching {_A} of eligible organisations", "share"),
 }
-INCREMENTAL_COST = "incremental_cost_per_patient_eur"
-INCREMENTAL_LABEL = "Extra cost per extra patient reached"
+INCREMENTAL_COST = "incremental_cost_per_patient_eur"  # a ratio of mean increments over all pairs (analysis/summary.py)
+INCREMENTAL_LABEL = "Extra cost per extra patient reached (ratio of means, all payers)"
 KEY_OUTCOMES = (PATIENTS_IN_YEAR, MONTHS_TO_ADOPTION, "cost_per_patient_eur")  # what an analysis looks at by default
 SHOWN = tuple(name for name, o in CATALOGUE.items() if o.shown)
 TIME_OUTCOMES = tuple(name for name, o in CATALOGUE.items() if o.censored)
@@ -172,6 +183,16 @@ def summarise(rep: Replication) -> dict[str, float]:
     facil = float(rep.facilitation_cost.sum())
     reached = float(rep.reached_additional[-1])
     adopted_ever = _adopted_beyond_origin(rep)
+    running = float(rep.running_cost.sum())
+    insurer = float(rep.insurer_cost.sum())
+    in_kind = float(rep.team_hours.sum() * rep.in_kind_rate)
+    all_payers = impl + facil + running + in_kind
+    started_at, adopted_at = (rep.events[EVENT_FIELDS.index(f)].astype(np.int64) for f in ("month_implementing", "month_adopted"))
+    not_origin = np.ones(started_at.size, dtype=bool)
+    not_origin[rep.origins] = False
+    started = int(((started_at >= 0) & not_origin).sum())  # organisations that decided to implement (each paid its set-up)
+    done = (adopted_at >= 0) & (started_at >= 0) & not_origin
+    setup_months = (adopted_at[done] - started_at[done]).astype(float)
     if rep.tracks:
         to_adoption = [first_month(r.share_adopted >= ADOPTION_TARGET) for r in rep.tracks]
         months_to_adoption = float("nan") if np.isnan(to_adoption).any() else max(to_adoption)
@@ -195,11 +216,19 @@ def summarise(rep: Replication) -> dict[str, float]:
         "implementation_cost_eur": impl,
         "facilitation_cost_eur": facil,
         "total_cost_eur": impl + facil,
-        "cost_per_patient_eur": (impl + facil) / reached if reached > 0 else float("nan"),
+        "cost_per_patient_eur": all_payers / reached if reached > 0 else float("nan"),
+        "setup_cost_per_adopter_eur": impl / started if started else float("nan"),
+        "setup_months_per_adopter": float(setup_months.mean()) if setup_months.size else float("nan"),
+        "running_cost_eur": running,
+        "cost_organisations_eur": impl + running - insurer,
+        "cost_insurer_eur": insurer,
+        "cost_team_eur": facil + in_kind,
+        "cost_all_payers_eur": all_payers,
+        PATIENTS_IN_USE: float(rep.enrolled_beyond[PATIENT_TARGET_MONTH]) if months >= PATIENT_TARGET_MONTH else float("nan"),
         "reimbursement_month": first_month(rep.reimbursing),
         "spread_beyond_origin": float(beyond > 0),
         "team_hours": float(rep.team_hours.sum()),
-        "team_in_kind_cost_eur": float(rep.team_hours.sum() * rep.in_kind_rate),
+        "team_in_kind_cost_eur": in_kind,
         "budget_unspent_eur": float(rep.budget_added.sum()) - facil,
         "months_time_bound": float((rep.places[:, 0] < rep.places[:, 1]).sum()),
         "months_money_bound": float((rep.places[:, 1] < rep.places[:, 0]).sum()),
@@ -212,7 +241,9 @@ ROW_ORDER = ("eligible_orgs", "adopters_final", "share_adopted_final", "adopted_
              "discontinued", PATIENTS_IN_YEAR, "patients_final", "patients_enrolled_final", MONTHS_TO_PATIENTS,
              MONTHS_TO_ADOPTION, "implementation_cost_eur", "facilitation_cost_eur", "total_cost_eur", "cost_per_patient_eur",
              "reimbursement_month", "spread_beyond_origin", "team_hours", "team_in_kind_cost_eur", "budget_unspent_eur",
-             "months_time_bound", "months_money_bound")
+             "months_time_bound", "months_money_bound",
+             PATIENTS_IN_USE, "setup_cost_per_adopter_eur", "setup_months_per_adopter", "running_cost_eur",
+             "cost_organisations_eur", "cost_insurer_eur", "cost_team_eur", "cost_all_payers_eur")
 
 
 # --- summaries over replications -------------------------------------------------------------------
@@ -257,9 +288,6 @@ def paired_rows(reference: pd.DataFrame, other: pd.DataFrame, horizon: int) -> p
     for name, o in CATALOGUE.items():
         if o.paired == "difference":
             out[name] = oth[name] - ref[name]
-    # what each extra patient costs: extra cost over extra patients, where there are extra patients
-    extra = oth["patients_final"] - ref["patients_final"]
-    out[INCREMENTAL_COST] = ((oth["total_cost_eur"] - ref["total_cost_eur"]) / extra).where(extra > 0)
     for name in TIME_OUTCOMES:
         out[saved_name(name)] = months_saved(ref[name], oth[name], horizon)
     return out

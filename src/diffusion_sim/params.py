@@ -308,6 +308,14 @@ class InnovationParams(Section):
         prior=Prior(dist="uniform", low=2 / 3, high=4 / 3, relative=True, source="DOMAIN.md sec. 7: 1-2 years (ASSUMPTION "
             "there), 2/3 to 4/3 of each profile's value; the Dutch facts hardly narrow it (docs/validation.md); would narrow "
             "with monthly enrolment of new adopters."))
+    running_cost_eur_per_patient_year: float = P(
+        400.0, "EUR a year for each patient on it (devices, licence, monitoring-nurse time); telemonitoring EUR 200-600 "
+        "(ASSUMPTION, DOMAIN.md sec. 6: about 1 nurse FTE per 150-300 patients); paid by the organisation, or by the "
+        "insurer while it reimburses (ASSUMPTION)", ge=0, le=100_000,
+        prior=Prior(dist="uniform", low=0.5, high=1.5, relative=True, source="DOMAIN.md sec. 6 gives EUR 200-600 for "
+            "telemonitoring (ASSUMPTION): half to one and a half times the value; would narrow with a supplier's price list "
+            "and the monitoring nurses' caseload."),
+    )
     patient_turnover_per_year: float = P(
         0.33, "share of enrolled patients who leave within a year and are replaced by new ones; ASSUMPTION, after the 33.3% "
             "one-year "

@@ -44,6 +44,9 @@ class Replication:
     main_barrier: np.ndarray  # (n_orgs,) int8
     n_eligible: int
     origins: np.ndarray  # (n_origins,) the organisations that ran it at month 0
+    enrolled_beyond: np.ndarray | None = None  # (M+1,) distinct patients on it at organisations other than the origins
+    running_cost: np.ndarray | None = None  # (M+1,) EUR running cost of the patients on it beyond the origins, all payers
+    insurer_cost: np.ndarray | None = None  # (M+1,) EUR of set-up and running cost the insurer pays (while reimbursing)
     in_kind_rate: float = 0.0  # EUR per hour of the team's time
     draw: int = -1  # the parameter draw it ran with (-1: none, the scenario's own values)
     parameters: dict[str, Any] | None = None  # the values drawn for it
@@ -75,10 +78,23 @@ def simulate(params: Params, values: dict[str, Any], replication: int, region: R
 
 
 def record(m: DiffusionModel) -> Replication:
-    """What one innovation's model produced, as compact arrays."""
+    """What one innovation's model produced, as compact arrays.
+
+    Beyond the model's own records it prices what the origins do not already run: the running cost
+    of the patients beyond the origins (``running_cost_eur_per_patient_year``, from month 1), and the
+    insurer's part while it reimburses: ``insurer.cost_share`` of each set-up cost and the running
+    cost (ASSUMPTION: a contract pays the service per patient, as HartWacht did).
+    """
     orgs = m.orgs
     events = np.stack([getattr(orgs, f) for f in EVENT_FIELDS]).astype(np.int16)
+    beyond = np.maximum(m.enrolled.sum(axis=1) - m.enrolled_origins, 0.0)
+    running = beyond * m.innovation.running_cost_eur_per_patient_year / 12.0
+    running[0] = 0.0  # month 0 is the state before the first simulated month
+    insurer = m.reimbursing * (m.implementation_cost.sum(axis=1) * m.params.insurer.cost_share + running)
     return Replication(
+        enrolled_beyond=beyond,
+        running_cost=running,
+        insurer_cost=insurer,
         replication=m.replication,
         state_counts=m.state_counts,
         enrolled=m.enrolled.astype(np.float32),
@@ -131,6 +147,9 @@ def combine(m: PortfolioModel, tracks: list[Replication]) -> Replication:
         team_hours=total("team_hours"),
         budget_added=tracks[0].budget_added,  # one budget for the whole portfolio
         places=total("places"),
+        enrolled_beyond=total("enrolled_beyond"),
+        running_cost=total("running_cost"),
+        insurer_cost=total("insurer_cost"),
         in_kind_rate=tracks[0].in_kind_rate,
         reimbursing=np.any([r.reimbursing for r in tracks], axis=0),
         events=events,

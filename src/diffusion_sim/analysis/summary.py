@@ -87,12 +87,43 @@ def difference_table(paired: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name, sub in paired.groupby("scenario", sort=False):
         for col, (label, unit) in paired_names().items():
+            if col == INCREMENTAL_COST:
+                rows.append({"scenario": name, "reference": sub["reference"].iloc[0], "outcome": col, "label": label,
+                             "unit": unit, **incremental_ratio(sub), "parameter_share": np.nan, "mcse": np.nan})
+                continue
             known = sub[col].dropna()
             draws = sub.loc[known.index, "draw"] if "draw" in sub else None
             rows.append({"scenario": name, "reference": sub["reference"].iloc[0], "outcome": col, "label": label,
                          "unit": unit, **quantiles(known), "pairs": len(known),
                          **_uncertainty(known, draws, censored=False, horizon=None, ratio=col in RATIOS)})
     return pd.DataFrame(rows)
+
+
+def incremental_ratio(pairs: pd.DataFrame, resamples: int = 1000, seed: int = 0) -> dict[str, float]:
+    """Extra cost per extra patient: the mean cost increment over the mean patient increment, over ALL pairs.
+
+    No pair is dropped (a pair where collaboration reached fewer patients counts as it is). The 90%
+    interval is a bootstrap over pairs, resampling whole parameter draws where the pairs drew them.
+    NaN when the mean patient increment is not positive (the ratio then means nothing).
+    """
+    cost, extra = pairs["cost_all_payers_eur"].to_numpy(float), pairs["patients_final"].to_numpy(float)
+    ok = np.isfinite(cost) & np.isfinite(extra)
+    cost, extra = cost[ok], extra[ok]
+    n = int(ok.sum())
+    out = {"median": np.nan, "low": np.nan, "high": np.nan, "reached": np.nan, "pairs": n}
+    if n == 0 or extra.mean() <= 0:
+        return out
+    draws = pairs["draw"].to_numpy()[ok] if "draw" in pairs and (pairs["draw"] >= 0).any() else np.arange(n)
+    ids, codes = np.unique(draws, return_inverse=True)
+    sums_c = np.bincount(codes, weights=cost, minlength=ids.size)
+    sums_p = np.bincount(codes, weights=extra, minlength=ids.size)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x1CE2,)))
+    counts = rng.multinomial(ids.size, np.full(ids.size, 1.0 / ids.size), size=resamples).astype(float)
+    num, den = counts @ sums_c, counts @ sums_p
+    boot = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)  # no extra patients in a resample: no finite ratio
+    low, high = np.quantile(boot, [0.05, 0.95], method="inverted_cdf")
+    out.update(median=float(cost.mean() / extra.mean()), low=float(low), high=float(high))
+    return out
 
 
 # --- the team's time and money ------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
             out_console.print(sentence[:1].upper() + sentence[1:], markup=False, highlight=False)
     if result.assumptions is not None:
         _print_assumptions(result.assumptions, scenarios[0].name)
+    if result.claims is not None and not result.claims.empty:
+        _print_claims(result.claims, [p.name for p in scenarios], result.months)
     out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
     for path in outputs:
         out_console.print(f"wrote {path}", markup=False, highlight=False)
@@ -132,6 +134,29 @@ def _print_differences(table: Any) -> None:
             cell = format_interval(r["median"], r["low"], r["high"], r["unit"]) + (format_parts(r) if drawn else "")
             t.add_row(r["label"], cell, str(r["pairs"]))
         out_console.print(t)
+
+
+def _print_claims(claims: Any, order: list[str], months: int) -> None:
+    import textwrap
+
+    from diffusion_sim.analysis.claims import answers_with_population
+    from diffusion_sim.publish.words import claim_texts, t
+
+    width = max(40, min(out_console.width, 100))
+
+    def say(text: str, first: str = "   ", rest: str = "   ") -> None:
+        out_console.print(textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest), markup=False,
+                          highlight=False)
+
+    reps = int(claims["runs"].iloc[0])
+    say(f"The initiative's claims, tested over {reps:,} runs a strategy (a projection, not a forecast):", "", "")
+    for k, row in enumerate(answers_with_population(claims), start=1):
+        claim, chance, finding, takes = claim_texts(row, order, months, "en")
+        say(claim, f"{k}. ")
+        for text in (chance, *finding.split("\n"), f"what it would take: {takes}" if takes != "–" else "–"):
+            if text != "–":
+                say(text)
+    say(t("claims_scale", "en"), "", "")
 
 
 def _print_assumptions(table: Any, reference: str, top: int = 3) -> None:

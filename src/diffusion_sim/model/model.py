@@ -231,6 +231,7 @@ class DiffusionModel(mesa.Model):
         self.go_live[i] = -int(np.ceil(ramp))  # already at full use
         self.is_origin = np.zeros(self.region.n, dtype=bool)
         self.is_origin[i] = True
+        self._origin_idx = i
         self.ties.flags[i] = 1.0  # origins run it as primary adopters (their type is a primary one)
         self.ties.flags_changed()
         np.add.at(self._experienced_by_type, self.region.org_type[i].astype(np.int64), 1)
@@ -246,6 +247,7 @@ class DiffusionModel(mesa.Model):
         self.enrolled = np.zeros((m, N_TYPES))
         self.new_patients = np.zeros((m, N_TYPES))
         self.reached_additional = np.zeros(m)
+        self.enrolled_origins = np.zeros(m)  # distinct patients on it at the origins (what runs without any spread)
         self.share_adopted = np.zeros(m)
         self.implementation_cost = np.zeros((m, N_TYPES))
         self.facilitation_cost = np.zeros(m)
@@ -334,6 +336,8 @@ class DiffusionModel(mesa.Model):
                                         self.state_counts[t], self.enrolled[t], self.new_patients[t],
                                         self.reached_additional, self._new)
         self._n_adopted = n_adopted
+        o = self._origin_idx
+        self.enrolled_origins[t] = float(self._enrolled_now[o] @ self.distinct_share[o])
         self.share_adopted[t] = n_adopted / self._n_eligible if self._n_eligible else 0.0
         self.supported_count[t] = self.team.supported_now
         self.places[t] = self.team.places

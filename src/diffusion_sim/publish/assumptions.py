@@ -106,6 +106,16 @@ KEY_ASSUMPTIONS: dict[str, dict[str, Any]] = {
         "en": "Lower cost, time and failure per doubling of adopting contacts", "nl": "Lagere kosten, tijd en uitval per verdubbeling van invoerende contacten",
         "nl_source": "ongeveer 10% (aanname naar DOMAIN.md §8, dat alleen eigen pogingen en kosten en tijd telt; Wright 1936)",
     },
+    "facilitation.team_members": {
+        "kind": "count",
+        "en": "People in the regional team", "nl": "Mensen in het regionale team",
+        "nl_source": "ongeveer 6 (projectvoorstel Multinnoveren); 0 bij zelfstandig opschalen",
+    },
+    "facilitation.knowledge_network": {
+        "kind": "bool",
+        "en": "Regional knowledge network run by the team", "nl": "Regionaal kennisnetwerk van het team",
+        "nl_source": "uit bij zelfstandig opschalen",
+    },
     "facilitation.budget_eur_per_year": {
         "kind": "eur", "suffix": "per_year",
         "en": "Budget of the regional team", "nl": "Budget van het regionale team",

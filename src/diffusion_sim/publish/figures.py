@@ -37,6 +37,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from diffusion_sim.errors import ResultsError
+from diffusion_sim.model.state import BARRIER_NAMES
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     MONTHS_TO_ADOPTION,
@@ -58,6 +59,7 @@ from diffusion_sim.publish.formats import (
     step_label,
 )
 from diffusion_sim.publish.style import (
+    BARRIER_COLOURS,
     CAPTION_IN,
     FORMATS,
     GREY,
@@ -575,7 +577,45 @@ def types(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     return fig
 
 
-# --- 7. each innovation of a portfolio ------------------------------------------------------------
+# --- 7. why organisations say no -----------------------------------------------------------------
+
+BARRIERS = BARRIER_NAMES  # financial, know-how, staff time, fit (model.state.Barrier)
+
+
+def why_not(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
+    """The main barrier when an organisation rejected it: per type and strategy, as rejections per run (mean over runs)."""
+    rs = study.results
+    events = rs.org_events
+    orgs = rs.organisations
+    rejected = events[events["month_rejected"] >= 0] if "month_rejected" in events else events.iloc[0:0]
+    n = len(study.order)
+    axes = np.atleast_1d(fig.subplots(1, n, sharey=True, sharex=True)).ravel()
+    for ax, name in zip(axes, study.order, strict=True):
+        sub = rejected[rejected["scenario"] == name]
+        types = orgs[orgs["scenario"] == name].set_index("org_id")["org_type"].astype(str)
+        reps = max(int((rs.summary["scenario"] == name).sum()), 1)
+        table = (sub.assign(org_type=sub["org_id"].map(types).to_numpy(), barrier=sub["main_barrier"].astype(str).to_numpy())
+                 .groupby(["org_type", "barrier"]).size().unstack(fill_value=0) / reps)
+        shown = [ot for ot in ORG_TYPES if ot in table.index]
+        table = table.reindex(index=shown, columns=list(BARRIERS), fill_value=0.0)
+        left = np.zeros(len(shown))
+        y = np.arange(len(shown))
+        for b in BARRIERS:
+            ax.barh(y, table[b].to_numpy(float), left=left, color=BARRIER_COLOURS[b], height=0.65, edgecolor="white",
+                    linewidth=0.4, gid=f"barrier:{name}:{b}")
+            left += table[b].to_numpy(float)
+        ax.set_yticks(y, [ORG_TYPE_LABELS[ot][lang] for ot in shown])
+        ax.invert_yaxis()
+        ax.set_title(study.label(name, lang), color=study.colours[name])
+        ax.set_xlabel(t("fig_why_x", lang))
+        _number_axis(ax, lang, axis="x")
+    handles = [Patch(facecolor=BARRIER_COLOURS[b], label=t(f"barrier_{b}", lang)) for b in BARRIERS]
+    _figure_legend(fig, handles, ncols=2, fontsize=8.5)
+    _finish(fig, study, t("fig_why_title", lang), lang)
+    return fig
+
+
+# --- 8. each innovation of a portfolio ------------------------------------------------------------
 
 
 def portfolio_innovations(study: Study) -> list[str]:
@@ -631,10 +671,11 @@ FIGURES: dict[str, tuple[Builder, float]] = {
     "4-cost": (cost, 3.9),
     "5-map": (region_map, 4.0),
     "6-who-adopts": (types, 3.9),
+    "7-why-not": (why_not, 3.7),
 }
 # drawn only when the study runs a portfolio of innovations
 PORTFOLIO_FIGURES: dict[str, tuple[Builder, float]] = {
-    "7-innovations": (innovations, 3.9),
+    "8-innovations": (innovations, 3.9),
 }
 
 
@@ -645,7 +686,7 @@ def figure_names(study: Study) -> list[str]:
 
 _PANEL_ROWS = {"5-map": (2, 2.3), "6-who-adopts": (3, 2.4)}
 # name -> (panels per row, inches per extra row)
-_PANEL_COUNT = {"7-innovations": lambda study: len(portfolio_innovations(study))}
+_PANEL_COUNT = {"8-innovations": lambda study: len(portfolio_innovations(study))}
 
 
 def make_figure(study: Study, name: str, lang: Lang) -> Figure:

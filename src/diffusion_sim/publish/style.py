@@ -32,6 +32,9 @@ STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_
 _SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
                   OKABE_ITO["black"], OKABE_ITO["yellow"])
 # Series that are not strategies (levels of a swept parameter, fitted and target values), in this order.
+# the barriers at a decision: none of the strategies' colours (vermillion, blue, orange), so no bar reads as a strategy
+BARRIER_COLOURS = {"financial": OKABE_ITO["purple"], "knowhow": OKABE_ITO["yellow"], "staff": OKABE_ITO["green"],
+                   "fit": "#8C8C8C"}
 SERIES_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky_blue",
                                                     "yellow", "black"))
 # States of an organisation on the explorer's map, in the order of its legend; grey: not yet reached.

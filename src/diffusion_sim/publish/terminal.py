@@ -22,7 +22,7 @@ def format_value(value: float, unit: str) -> str:
     if np.isinf(value):
         return "not reached"
     if unit == "share":
-        return f"{100 * value:.0f}%"
+        return f"{round(100 * value) + 0:.0f}%"  # + 0: a share just below 0 reads 0%, not -0%
     if unit == "EUR":
         return f"EUR {value:,.0f}"
     if unit == "months":

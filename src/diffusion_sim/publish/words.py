@@ -16,12 +16,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from diffusion_sim.analysis.claims import CHANCE_WANTED
+from diffusion_sim.analysis.claims import likelihood as likelihood_key
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     MONTHS_TO_ADOPTION,
     MONTHS_TO_PATIENTS,
     PATIENT_TARGET,
     PATIENT_TARGET_MONTH,
+    PATIENTS_IN_USE,
     PATIENTS_IN_YEAR,
 )
 from diffusion_sim.publish.formats import FORMAT_WORDS, Lang, fmt_eur, fmt_number, fmt_percent, fmt_range
@@ -121,10 +124,24 @@ OUTCOME_LABELS: dict[str, dict[str, str]] = {
     "adopted_beyond_origin": {"en": "Organisations that adopted it (besides the first)", "nl": "Organisaties die het invoerden (naast de eerste)"},
     MONTHS_TO_PATIENTS: {"en": "Months until {target} additional patients", "nl": "Maanden tot {target} extra patiënten"},
     MONTHS_TO_ADOPTION: {"en": "Months until {target_share} of eligible organisations use it", "nl": "Maanden tot {target_share} van de geschikte organisaties het gebruikt"},
-    "implementation_cost_eur": {"en": "Implementation cost", "nl": "Implementatiekosten"},
-    "facilitation_cost_eur": {"en": "Facilitation cost (regional team)", "nl": "Kosten facilitatie (regionaal team)"},
-    "total_cost_eur": {"en": "Implementation + facilitation cost", "nl": "Implementatie- plus facilitatiekosten"},
-    "cost_per_patient_eur": {"en": "Cost per additional patient reached", "nl": "Kosten per bereikte extra patiënt"},
+    PATIENTS_IN_USE: {"en": "Additional patients on it in month {target_months}", "nl": "Extra patiënten die het gebruiken in maand {target_months}"},
+    "cost_all_payers_eur": {"en": "Cost, all payers (set-up, running, regional team incl. its time)",
+                            "nl": "Kosten, alle betalers (invoering, gebruik, regionaal team incl. zijn tijd)"},
+    "cost_per_patient_eur": {"en": "Cost per additional patient reached, all payers", "nl": "Kosten per bereikte extra patiënt, alle betalers"},
+}
+
+# The costs by payer (report appendix), and the set-up per organisation that took it up.
+COST_LABELS: dict[str, dict[str, str]] = {
+    "cost_organisations_eur": {"en": "Care organisations (set-up and running, net of reimbursement)",
+                               "nl": "Zorgorganisaties (invoering en gebruik, na vergoeding)"},
+    "cost_insurer_eur": {"en": "Insurer (its share of set-up, and running costs while it reimburses)",
+                         "nl": "Zorgverzekeraar (zijn deel van de invoering, en het gebruik zolang hij vergoedt)"},
+    "cost_team_eur": {"en": "Regional team (budget spent, and its people's time in kind)",
+                      "nl": "Regionaal team (besteed budget, en de tijd van zijn mensen in natura)"},
+    "cost_all_payers_eur": {"en": "All payers", "nl": "Alle betalers"},
+    "running_cost_eur": {"en": "of which running costs of the additional patients", "nl": "waarvan gebruikskosten van de extra patiënten"},
+    "setup_cost_per_adopter_eur": {"en": "Set-up cost per organisation that took it up", "nl": "Invoeringskosten per organisatie die begon"},
+    "setup_months_per_adopter": {"en": "Months from decision to routine use, per organisation", "nl": "Maanden van besluit tot routine, per organisatie"},
 }
 
 # Plain strings, keyed by what they are for; ``{name}`` fields are filled with str.format.
@@ -242,6 +259,75 @@ TEXTS: dict[str, dict[str, str]] = {
                                "organisaties het kan steunen, in {n} van de {months} maanden"},
     "team_neither_binds": {"en": "its time and its money allow equally many organisations",
                            "nl": "tijd en geld laten evenveel organisaties toe"},
+    # the claims (page 1)
+    "h_claims": {"en": "The initiative's claims, tested", "nl": "De claims van het initiatief, getoetst"},
+    "col_claim": {"en": "Claim", "nl": "Claim"},
+    "col_chance": {"en": "Chance it holds", "nl": "Kans dat het klopt"},
+    "col_finding": {"en": "What the model finds", "nl": "Wat het model vindt"},
+    "col_takes": {"en": "What it would take", "nl": "Wat ervoor nodig is"},
+    "claim_patients_in_year": {"en": "Within {target_months} months at least {target} more patients get it (beyond the first organisation)",
+                               "nl": "Binnen {target_months} maanden krijgen minstens {target} extra patiënten het (buiten de eerste organisatie)"},
+    "claim_adoption_target": {"en": "{target_share} of the organisations with the target group use it",
+                              "nl": "{target_share} van de organisaties met de doelgroep gebruikt het"},
+    "claim_scale_ups": {"en": "More scale-ups succeed than the 35% that reach the patient today",
+                        "nl": "Meer opschalingen slagen dan de 35% die nu de patiënt bereikt"},
+    "claim_time_and_cost": {"en": "Organisations that take it up spend less set-up time and money",
+                            "nl": "Organisaties die het invoeren besteden minder invoeringstijd en -geld"},
+    "chance_cell": {"en": "{words}: {chance} of runs ({low}–{high})", "nl": "{words}: {chance} van de simulaties ({low}–{high})"},
+    "find_patients_in_year": {"en": "Patients newly reached in {target_months} months: {n} (90%: {low}–{high}); on it in month {target_months}: {in_use}; runs reaching {target} within {months} months: {reached}",
+                              "nl": "Patiënten nieuw bereikt in {target_months} maanden: {n} (90%: {low}–{high}); in gebruik in maand {target_months}: {in_use}; simulaties die {target} halen binnen {months} maanden: {reached}"},
+    "find_adoption_target": {"en": "{share} of the organisations use it after {months} months (90%: {low}–{high}), {gap} short of {target_share}",
+                             "nl": "{share} van de organisaties gebruikt het na {months} maanden (90%: {low}–{high}), {gap} onder {target_share}"},
+    "find_adoption_reached": {"en": "{share} of the organisations use it after {months} months (90%: {low}–{high}); {target_share} reached in month {month} (median)",
+                              "nl": "{share} van de organisaties gebruikt het na {months} maanden (90%: {low}–{high}); {target_share} bereikt in maand {month} (mediaan)"},
+    "find_innovation": {"en": "{name}: {chance} chance; {share} use it, {gap} short", "nl": "{name}: kans {chance}; {share} gebruikt het, {gap} te weinig"},
+    "find_time_and_cost": {"en": "Per organisation that took it up: set-up cost {cost} (90%: {low}–{high}) and {months} months (90%: {mlow}–{mhigh}) against {ref}; within {horizon} months the first {target} patients come {saved} months sooner on average",
+                           "nl": "Per organisatie die begon: invoeringskosten {cost} (90%: {low}–{high}) en {months} maanden (90%: {mlow}–{mhigh}) t.o.v. {ref}; binnen {horizon} maanden komen de eerste {target} patiënten gemiddeld {saved} maanden eerder"},
+    "find_scale_ups": {"en": "{iso} of innovations succeed alone (calibrated to the initiative's 35%), {col} with the team; difference {diff} (90%: {low}–{high})",
+                       "nl": "{iso} van de innovaties slaagt alleen (gekalibreerd op de 35% van het initiatief), {col} met het team; verschil {diff} (90%: {low}–{high})"},
+    "scale_ups_elsewhere": {"en": "Not a property of one innovation: run diffusion-sim population (docs/population.md)",
+                            "nl": "Geen eigenschap van één innovatie: draai diffusion-sim population (docs/population.md)"},
+    "takes_met": {"en": "holds already (chance at least {wanted})", "nl": "klopt al (kans minstens {wanted})"},
+    "takes_search": {"en": "not searched yet: diffusion-sim what-it-takes", "nl": "nog niet gezocht: diffusion-sim what-it-takes"},
+    "claims_note": {
+        "en": "A scenario projection, not a forecast. Each chance is the share of {reps} runs in which the claim holds, with a "
+              "90% interval; runs differ by chance and by the uncertain parameters each draws (the fitted evidence and the "
+              "priors), so the chances hold both. Words follow the IPCC's calibrated likelihood scale (virtually certain "
+              "≥99%, very likely ≥90%, likely ≥66%, about as likely as not 33–66%, unlikely <33%, very unlikely <10%, "
+              "exceptionally unlikely <1%). What it would take is searched for claims below {wanted}.",
+        "nl": "Een projectie van een scenario, geen voorspelling. Elke kans is het deel van {reps} simulaties waarin de claim "
+              "klopt, met een 90%-interval; simulaties verschillen door toeval en door de onzekere parameters die elk trekt "
+              "(het gefitte bewijs en de priors), dus de kansen bevatten beide. De woorden volgen de gekalibreerde "
+              "waarschijnlijkheidsschaal van het IPCC (vrijwel zeker ≥99%, zeer waarschijnlijk ≥90%, waarschijnlijk ≥66%, even "
+              "waarschijnlijk als niet 33–66%, onwaarschijnlijk <33%, zeer onwaarschijnlijk <10%, uitzonderlijk onwaarschijnlijk "
+              "<1%). Wat ervoor nodig is, wordt gezocht voor claims onder {wanted}.",
+    },
+    "claims_scale": {"en": "Words: the IPCC's likelihood scale (very likely >=90%, likely >=66%, about as likely as not "
+                           "33-66%, unlikely <33%, very unlikely <10%, exceptionally unlikely <1%).",
+                     "nl": "Woorden: de waarschijnlijkheidsschaal van het IPCC (zeer waarschijnlijk >=90%, waarschijnlijk >=66%, "
+                           "even waarschijnlijk als niet 33-66%, onwaarschijnlijk <33%, zeer onwaarschijnlijk <10%, "
+                           "uitzonderlijk onwaarschijnlijk <1%)."},
+    "likelihood_virtually_certain": {"en": "virtually certain", "nl": "vrijwel zeker"},
+    "likelihood_very_likely": {"en": "very likely", "nl": "zeer waarschijnlijk"},
+    "likelihood_likely": {"en": "likely", "nl": "waarschijnlijk"},
+    "likelihood_about_as_likely_as_not": {"en": "about as likely as not", "nl": "even waarschijnlijk als niet"},
+    "likelihood_unlikely": {"en": "unlikely", "nl": "onwaarschijnlijk"},
+    "likelihood_very_unlikely": {"en": "very unlikely", "nl": "zeer onwaarschijnlijk"},
+    "likelihood_exceptionally_unlikely": {"en": "exceptionally unlikely", "nl": "uitzonderlijk onwaarschijnlijk"},
+    "likelihood_unknown": {"en": "unknown", "nl": "onbekend"},
+    "h_appendix": {"en": "Appendix", "nl": "Bijlage"},
+    "h_costs": {"en": "Costs by payer", "nl": "Kosten per betaler"},
+    "costs_note": {
+        "en": "Medians over the runs, in {months} months. Running costs are counted for the additional patients only (what the "
+              "first organisation already runs is the same in every strategy), at {rate} per patient a year "
+              "(ASSUMPTION, DOMAIN.md sec. 6); the insurer pays its share of set-up costs and the running costs while it "
+              "reimburses (ASSUMPTION); the team's time is valued at {in_kind} an hour.",
+        "nl": "Medianen over de simulaties, in {months} maanden. Gebruikskosten tellen alleen voor de extra patiënten (wat de "
+              "eerste organisatie al doet, is in elke strategie gelijk), tegen {rate} per patiënt per jaar (aanname, DOMAIN.md "
+              "§6); de verzekeraar betaalt zijn deel van de invoering en het gebruik zolang hij vergoedt (aanname); de tijd van "
+              "het team telt tegen {in_kind} per uur.",
+    },
+    "col_payer": {"en": "Who pays", "nl": "Wie betaalt"},
     "h_ranking": {"en": "Which assumption to measure first", "nl": "Welke aanname eerst meten"},
     "col_decision": {"en": "Outcome", "nl": "Uitkomst"},
     "col_rank": {"en": "Most influential parameters: share of the outcome's variance (90% interval)",
@@ -319,6 +405,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Elke organisatie die de innovatie kan gebruiken, op haar locatie, gekleurd naar wanneer ze begon in een "
               "typische simulatie (de simulatie met het middelste aantal invoerende organisaties). Grijs: niet binnen de looptijd.",
     },
+    "fig_why_title": {"en": "Why organisations say no: the main barrier when they rejected it",
+                      "nl": "Waarom organisaties nee zeggen: de grootste drempel bij afwijzing"},
+    "fig_why_x": {"en": "Rejections per run (mean)", "nl": "Afwijzingen per simulatie (gemiddeld)"},
+    "barrier_financial": {"en": "money (cost against financial room)", "nl": "geld (kosten tegenover financiële ruimte)"},
+    "barrier_knowhow": {"en": "know-how", "nl": "kennis"},
+    "barrier_staff": {"en": "staff time", "nl": "personeelstijd"},
+    "barrier_fit": {"en": "fit (too few patients)", "nl": "passendheid (te weinig patiënten)"},
+    "read_why": {
+        "en": "Each organisation that decided against the innovation, by its type and the barrier that weighed most in that "
+              "decision (the largest weighted barrier, docs/model.md sec. 3.3.5); rejections a run, averaged over the runs. An "
+              "organisation may decide again later.",
+        "nl": "Elke organisatie die tegen de innovatie besloot, naar type en de drempel die bij dat besluit het zwaarst "
+              "woog (de grootste gewogen drempel, docs/model.md §3.3.5); afwijzingen per simulatie, gemiddeld over de "
+              "simulaties. Een organisatie kan later opnieuw besluiten.",
+    },
     "read_types": {
         "en": "How many organisations of each type use the innovation, on average over the runs.",
         "nl": "Hoeveel organisaties van elk type de innovatie gebruiken, gemiddeld over de simulaties.",
@@ -379,8 +480,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{lead} gebruikt na {months} maanden een mediaan van {share_final} van de geschikte organisaties de innovatie; het doel van {target_share} wordt in {share} van de simulaties gehaald.",
     },
     "hl_cost": {
-        "en": "{lead}, implementation and facilitation cost a median of {cost} over {months} months, or {per} per additional patient reached.",
-        "nl": "{lead} kosten implementatie en facilitatie samen een mediaan van {cost} over {months} maanden, ofwel {per} per bereikte extra patiënt.",
+        "en": "{lead}, set-up, running costs and the regional team (its time included) cost all payers a median of {cost} over {months} months, or {per} per additional patient reached.",
+        "nl": "{lead} kosten invoering, gebruik en het regionale team (zijn tijd inbegrepen) alle betalers samen een mediaan van {cost} over {months} maanden, ofwel {per} per bereikte extra patiënt.",
     },
 }
 
@@ -505,7 +606,7 @@ def headline_sentences(numbers: Mapping[str, Any], lang: Lang) -> list[str]:
             lines.append(t("hl_70_missed", lang, lead=lead, months=months, share=fmt_percent(q["reached"], lang),
                            share_final=fmt_percent(out[name]["share_adopted_final"]["median"], lang)))
     for name in [*others, ref]:
-        cost = out[name]["total_cost_eur"]["median"]
+        cost = out[name]["cost_all_payers_eur"]["median"]
         per = out[name]["cost_per_patient_eur"]["median"]
         lines.append(t("hl_cost", lang, lead=strategy_text(name, "lead", lang), cost=fmt_eur(cost, lang), months=months,
                        per=fmt_eur(per, lang)))
@@ -529,3 +630,56 @@ def team_sentence(name: str, q: Mapping[str, float], months: int, lang: Lang) ->
 
 def _capitalise(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
+
+
+def claim_texts(a: Mapping[str, Any], order: list[str], months: int, lang: Lang) -> list[str]:
+    """A claims-table row in words: the claim, its chance in calibrated words, what the model finds, what it would take.
+
+    ``a`` is a row of :func:`diffusion_sim.analysis.claims.answer_claims` (or claim 3's row of
+    :func:`~diffusion_sim.analysis.claims.answers_with_population`).
+    """
+    pct = lambda v: fmt_percent(v, lang)  # noqa: E731
+    num = lambda v, d=0: fmt_number(v, lang, d)  # noqa: E731
+    if a["claim"] == "scale_ups":
+        p = a.get("population")
+        if not p:
+            return [t("claim_scale_ups", lang), "–", t("scale_ups_elsewhere", lang), "–"]
+        d = p["difference"]
+        return [t("claim_scale_ups", lang),
+                t("chance_cell", lang, words=t(f"likelihood_{likelihood_key(p['chance_higher'])}", lang),
+                  chance=pct(p["chance_higher"]), low="–", high="–"),
+                t("find_scale_ups", lang, iso=pct(p["isolated_share"]), col=pct(p["collaborative_share"]),
+                  diff=pct(d["median"]), low=pct(d["low"]), high=pct(d["high"])), "–"]
+    who = f" ({strategy_text(a['strategy'], 'label', lang)})" if len(order) > 2 else ""
+    chance = t("chance_cell", lang, words=t(f"likelihood_{a['likelihood']}", lang), chance=pct(a["chance"]),
+               low=pct(a["low"]), high=pct(a["high"]))
+    d = a["detail"]
+    if a["claim"] == "patients_in_year":
+        finding = t("find_patients_in_year", lang, n=num(a["median"]), low=num(a["median_low"]), high=num(a["median_high"]),
+                    in_use=num(d["in_use"].get("median", float("nan"))), reached=pct(d["months_to"]["reached"]),
+                    months=months)
+    elif a["claim"] == "adoption_target":
+        reached_at = d["months_to"]["median"]
+        fields = {"share": pct(a["median"]), "low": pct(a["median_low"]), "high": pct(a["median_high"]), "months": months}
+        finding = (t("find_adoption_reached", lang, month=num(reached_at), **fields) if math.isfinite(reached_at)
+                   else t("find_adoption_target", lang, gap=pct(d["gap"]["median"]), **fields))
+        per_innovation = d.get("innovations", [])
+        for inn in per_innovation if len(per_innovation) > 1 else []:
+            finding += "\n" + t("find_innovation", lang, name=innovation_label(inn["innovation"], lang),
+                                 chance=pct(inn["chance"]), share=pct(inn["share"]["median"]), gap=pct(inn["gap"]["median"]))
+    else:  # time and cost
+        saved = d["months_saved"][MONTHS_TO_PATIENTS]
+        setup = d["setup_months"]
+        finding = t("find_time_and_cost", lang, cost=_plus(fmt_eur(a["median"], lang), a["median"]),
+                    low=fmt_eur(a["median_low"], lang), high=fmt_eur(a["median_high"], lang),
+                    months=_plus(num(setup["median"], 1), setup["median"]), mlow=num(setup["median_low"], 1),
+                    mhigh=num(setup["median_high"], 1), ref=strategy_text(order[0], "short", lang), horizon=months,
+                    saved=num(saved["mean"], 1))
+    takes = a.get("what_it_takes") or (t("takes_met", lang, wanted=pct(CHANCE_WANTED)) if not a["short"]
+                                       else t("takes_search", lang))
+    return [t(f"claim_{a['claim']}", lang) + who, chance, finding, takes]
+
+
+def _plus(text: str, value: float) -> str:
+    """A difference reads as a change: "+227"."""
+    return "+" + text if value is not None and not math.isnan(value) and value > 0 else text

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from diffusion_sim.analysis.claims import answer_claims
 from diffusion_sim.analysis.summary import (
     assumption_ranking,
     difference_table,
@@ -39,6 +40,7 @@ class StudyResult:
     innovations: pd.DataFrame | None = None  # per innovation, when a scenario runs a portfolio
     assumptions: pd.DataFrame | None = None  # which uncertain parameter explains most of each decision outcome
     team: dict | None = None  # per scenario with a team: its hours, money and which of them binds (medians)
+    claims: pd.DataFrame | None = None  # the initiative's claims: chance, verdict and what they are measured on
     months: int = 0
 
 
@@ -95,5 +97,7 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
         innovations=innovation_table(tables["innovations"], order) if any(p.portfolio.innovations for p in scenarios) else None,
         assumptions=ranking,
         team=team_numbers(tables["summary"], order),
+        claims=answer_claims(tables["summary"], paired, order, scenarios[0].simulation.months, tables.get("innovations"))
+        if len(order) > 1 else None,
         months=scenarios[0].simulation.months,
     )

@@ -15,8 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from diffusion_sim.analysis.claims import CHANCE_WANTED, answer_claims, answers_with_population
 from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table, team_numbers
-from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, SHOWN, TIME_OUTCOMES, saved_name
+from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, SHOWN, TIME_OUTCOMES, quantiles, saved_name
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
 from diffusion_sim.publish.figures import Study, figure_names, make_figure, portfolio_innovations
@@ -24,6 +25,7 @@ from diffusion_sim.publish.formats import (
     MONTHS_LONG,
     Lang,
     check_lang,
+    fmt_eur,
     fmt_interval,
     fmt_number,
     fmt_percent,
@@ -32,6 +34,8 @@ from diffusion_sim.publish.formats import (
 )
 from diffusion_sim.publish.style import house_style, save
 from diffusion_sim.publish.words import (
+    COST_LABELS,
+    claim_texts,
     decision_label,
     headline_sentences,
     innovation_label,
@@ -62,9 +66,13 @@ class Document:
     lang: Lang
     title: str
     subtitle: str
+    claims: Table
+    claims_note: str
     headline: list[str]
     numbers: Table
     numbers_note: str
+    costs: Table
+    costs_note: str
     ranking: Table | None  # which assumption to measure first (with parameter draws)
     ranking_note: str
     innovations: Table | None  # a portfolio: each innovation's numbers
@@ -227,6 +235,49 @@ def _signed(text: str, value: float) -> str:
     return "+" + text if value is not None and not math.isnan(value) and value > 0 else text
 
 
+# --- the claims (page 1) -------------------------------------------------------------------------
+
+
+def claims_table(study: Study, lang: Lang) -> tuple[Table, int]:
+    """One row per claim for each strategy against the reference: its chance in words, what the model finds, what it would take.
+
+    Returns the table and the number of runs per strategy. Claim 3 points to ``diffusion-sim
+    population`` (a property of many innovations, not of this comparison).
+    """
+    rs = study.results
+    answers = answer_claims(rs.summary, rs.paired, study.order, study.months, rs.innovations)
+    rows = [claim_texts(row, study.order, study.months, lang) for row in answers_with_population(answers)]
+    keys = [f"{row['claim']}:{row['strategy']}" for row in answers_with_population(answers)]
+    header = [t("col_claim", lang), t("col_chance", lang), t("col_finding", lang), t("col_takes", lang)]
+    reps = int((rs.summary["scenario"] == study.order[0]).sum())
+    return Table(header=header, rows=rows, row_keys=keys, col_keys=["claim", "chance", "finding", "takes"],
+                 subtext=[[""] * 4 for _ in rows]), reps
+
+
+def costs_table(study: Study, lang: Lang) -> Table:
+    """Costs by payer and the set-up per organisation that took it up: median (90% interval) per strategy and paired."""
+    rs = study.results
+    others = [n for n in study.order[1:] if rs.paired is not None]
+    header = [t("col_payer", lang), *(strategy_text(n, "label", lang) for n in study.order),
+              *(t("col_difference", lang, name=strategy_text(n, "label", lang), ref=strategy_text(study.order[0], "label", lang))
+                for n in others)]
+    rows, keys = [], []
+    for col, labels in COST_LABELS.items():
+        if col not in rs.summary:
+            continue
+        unit = "months" if col.endswith("months_per_adopter") else "EUR"
+        cells = [labels[lang]]
+        for name in study.order:
+            cells.append(fmt_interval(quantiles(rs.summary.loc[rs.summary["scenario"] == name, col]), unit, lang))
+        for name in others:
+            diff = rs.paired.loc[rs.paired["scenario"] == name, col] if col in rs.paired else None
+            cells.append(_signed(fmt_interval(quantiles(diff), unit, lang), quantiles(diff)["median"]) if diff is not None
+                         else "–")
+        rows.append(cells)
+        keys.append(col)
+    return Table(header=header, rows=rows, row_keys=keys, col_keys=["payer", *study.order, *[f"diff:{n}" for n in others]])
+
+
 # --- assumptions and method --------------------------------------------------------------------
 
 
@@ -271,7 +322,51 @@ def assumptions_table(study: Study, lang: Lang) -> Table:
             cells.append(spec["nl_source"] if lang == "nl" else source)
         rows.append(cells)
         keys.append(dotted)
+    # every other parameter whose value differs between the compared scenarios, so none is hidden
+    shown = tuple(keys)
+    for dotted, values in _differing(chosen).items():
+        if dotted.startswith(shown) or dotted == "name" or dotted.startswith(("description", "uncertainty.priors")):
+            continue
+        field = fields.get(dotted) or fields.get(dotted.rsplit(".", 1)[0])
+        description = (field.description or "") if field is not None else ""
+        label, _, source = description.partition("; ")
+        rows.append([f"{label or dotted} ({dotted})", *(_plain(v, lang) for v in values), source or "–"])
+        keys.append(dotted)
     return Table(header=header, rows=rows, row_keys=keys, col_keys=["assumption", *study.order, "source"])
+
+
+def _cost_rates(study: Study, lang: Lang) -> dict[str, str]:
+    """The running cost per patient-year and the in-kind hourly rate the costs were priced at (the reference's values)."""
+    params = study.results.manifest["scenarios"][study.order[-1]].get("parameters", {})
+    rate = params.get("innovation", {}).get("running_cost_eur_per_patient_year", math.nan)
+    in_kind = params.get("facilitation", {}).get("in_kind_rate_eur_per_hour", math.nan)
+    return {"rate": fmt_eur(rate, lang), "in_kind": fmt_eur(in_kind, lang)}
+
+
+def _differing(chosen: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Every finest dotted name whose value differs between the scenarios' resolved parameters, with each value."""
+    def walk(node: Any, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{prefix}{k}.", out)
+        else:
+            out[prefix.rstrip(".")] = node
+        return out
+
+    flat = [walk(p, "", {}) for p in chosen]
+    names = dict.fromkeys(k for f in flat for k in f)
+    return {k: [f.get(k) for f in flat] for k in names if len({repr(f.get(k)) for f in flat}) > 1}
+
+
+def _plain(value: Any, lang: Lang) -> str:
+    """A parameter value without a known format: numbers with the language's separators, lists joined."""
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if isinstance(value, int | float):
+        return fmt_number(float(value), lang, 0 if float(value).is_integer() else 2)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "–"
+    return "–" if value is None else str(value)
 
 
 def _date(iso: str, lang: Lang) -> str:
@@ -316,6 +411,7 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
     """Everything the report says in ``lang``; figures are drawn unless ``pngs`` (name -> PNG bytes) are given."""
     lang = check_lang(lang)
     numbers = headline_numbers(study)
+    claims, reps = claims_table(study, lang)
     if pngs is None:
         pngs = {}
         with house_style():
@@ -331,11 +427,15 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
         lang=lang,
         title=t("report_title", lang, innovation=subject[0], region=subject[1]),
         subtitle=t("report_subtitle", lang, scenarios=" / ".join(strategy_text(n, "long", lang) for n in study.order)),
+        claims=claims,
+        claims_note=t("claims_note", lang, reps=fmt_number(reps, lang), wanted=fmt_percent(CHANCE_WANTED, lang)),
         headline=headline_sentences(numbers, lang),
         numbers=numbers_table(numbers, lang),
         numbers_note=t("numbers_note", lang, reps=fmt_number(study.replications, lang), months=study.months) + " "
         + (t("parts_note", lang, draws=fmt_number(numbers["draws"], lang), per_draw=numbers["per_draw"]) if numbers["draws"]
            else t("chance_only_note", lang)),
+        costs=costs_table(study, lang),
+        costs_note=t("costs_note", lang, months=study.months, **_cost_rates(study, lang)),
         ranking=ranking_table(study, lang),
         ranking_note=t("ranking_note", lang, draws=fmt_number(numbers["draws"], lang)),
         innovations=innovations_table(study, lang),
@@ -354,4 +454,5 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
 
 
 _FIG_KEYS = {"1-adoption": "adoption", "2-patients": "patients", "3-time-to-targets": "targets", "4-cost": "money",
-             "5-map": "map", "6-who-adopts": "types", "7-innovations": "innovations"}
+             "5-map": "map", "6-who-adopts": "types", "7-why-not": "why",
+             "8-innovations": "innovations"}

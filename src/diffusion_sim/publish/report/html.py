@@ -77,13 +77,17 @@ def render_html(doc: Document) -> str:
         version=e(doc.version),
         title=e(doc.title),
         subtitle=e(doc.subtitle),
+        h_claims=e(t("h_claims", doc.lang)),
+        claims_table=_table_html(doc.claims, [24.0, 19.0, 37.0, 20.0], ["", "", "", ""], doc.colours, "claims"),
+        claims_note=e(doc.claims_note),
+        h_appendix=e(t("h_appendix", doc.lang)),
         h_headline=e(t("h_headline", doc.lang)),
         headline="\n".join(f"<li>{e(s)}</li>" for s in doc.headline),
         h_numbers=e(t("h_numbers", doc.lang)),
         numbers_table=_table_html(doc.numbers, _split(n_cols, 31.0 if n_cols <= 4 else 22.0, 0.0),
                                   ["", *["num"] * (n_cols - 1)], doc.colours, "numbers"),
         numbers_note=e(doc.numbers_note),
-        innovations=_ranking_html(doc) + _innovations_html(doc),
+        innovations=_costs_html(doc) + _ranking_html(doc) + _innovations_html(doc),
         h_figures=e(t("h_figures", doc.lang)),
         figures="\n".join(figures),
         h_assumptions=e(t("h_assumptions", doc.lang)),
@@ -106,6 +110,14 @@ def _innovations_html(doc: Document) -> str:
     table = _table_html(doc.innovations, _split(n_cols, 26.0, 0.0), ["", *["num"] * (n_cols - 1)], doc.colours, "innovations")
     return (f'<section id="innovations">\n<h2>{html.escape(t("h_innovations", doc.lang))}</h2>\n{table}\n'
             f'<p class="note">{html.escape(doc.innovations_note)}</p>\n</section>')
+
+
+def _costs_html(doc: Document) -> str:
+    """Costs by payer, and the set-up per organisation that took it up."""
+    n_cols = len(doc.costs.header)
+    table = _table_html(doc.costs, _split(n_cols, 31.0, 0.0), ["", *["num"] * (n_cols - 1)], doc.colours, "costs")
+    return (f'<section id="costs">\n<h2>{html.escape(t("h_costs", doc.lang))}</h2>\n{table}\n'
+            f'<p class="note">{html.escape(doc.costs_note)}</p>\n</section>')
 
 
 def _ranking_html(doc: Document) -> str:

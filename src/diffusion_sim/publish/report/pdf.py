@@ -175,6 +175,13 @@ def render_pdf(doc: Document, path: Path) -> None:
         pages.new_page()
         pages.para(doc.title, 17, bold=True, after=0.02)
         pages.para(doc.subtitle, 10, color=MUTED, after=0.15)
+        # page 1: the claims, what the chances contain, and nothing else
+        pages.heading(t("h_claims", doc.lang))
+        pages.table(doc.claims, [1.75, 1.45, 2.9, TEXT_W - 6.1], numeric=set(), size=7.8)
+        pages.para(doc.claims_note, 7.5, color=MUTED)
+        # the appendix starts on a page of its own
+        pages.new_page()
+        pages.para(t("h_appendix", doc.lang), 15, bold=True, after=0.05)
         pages.heading(t("h_headline", doc.lang))
         for k, sentence in enumerate(doc.headline):
             pages.para(sentence, 10.5 if k == 0 else 9.5, bold=k == 0, indent=0.2, bullet="•", after=0.05)
@@ -183,6 +190,10 @@ def render_pdf(doc: Document, path: Path) -> None:
         first = 2.3
         pages.table(doc.numbers, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)))
         pages.para(doc.numbers_note, 8, color=MUTED)
+        pages.heading(t("h_costs", doc.lang), keep=2.0)
+        n = len(doc.costs.header)
+        pages.table(doc.costs, [2.3] + [(TEXT_W - 2.3) / (n - 1)] * (n - 1), numeric=set(range(1, n)), size=7.5)
+        pages.para(doc.costs_note, 8, color=MUTED)
         if doc.ranking is not None:
             pages.heading(t("h_ranking", doc.lang), keep=2.0)
             pages.table(doc.ranking, [2.3, TEXT_W - 2.3], numeric=set(), size=7.5)
@@ -193,7 +204,7 @@ def render_pdf(doc: Document, path: Path) -> None:
             first = 1.9
             pages.table(doc.innovations, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)), size=7.5)
             pages.para(doc.innovations_note, 8, color=MUTED)
-        pages.heading(t("h_figures", doc.lang))
+        pages.heading(t("h_figures", doc.lang), keep=TEXT_W * 0.62)  # never a heading without its first figure
         for _name, _title, note, png in doc.figures:
             pages.room(TEXT_W * 0.62)
             pages.image(png)
