@@ -26,6 +26,6 @@ class RegionError(DiffusionSimError):
 
 
 class Interrupted(DiffusionSimError):
-    """The user stopped a run (Ctrl-C); nothing was written."""
+    """The user stopped a run (Ctrl-C; SIGTERM exits with 143, see ``diffusion_sim.__main__``); nothing was written."""
 
     exit_code = 130
