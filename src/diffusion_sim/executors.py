@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import threading
 import warnings
@@ -205,11 +206,15 @@ def _run_on_dask(scenarios: list[Params], lists: list[list[int]], address: str, 
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise ExecutorError(f"--scheduler {address}: the 'distributed' package is not installed ({exc})") from None
+    _check_scheduler(address)
     try:
-        client = Client(address, timeout="5s", set_as_default=False)
+        client = Client(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc}); "
                             "start one with `dask scheduler`") from None
+    except Exception as exc:  # a malformed address or a service that is not Dask
+        raise ExecutorError(f"--scheduler {address}: cannot connect to a Dask scheduler there ({exc}); "
+                            "give its address as tcp://HOST:PORT") from None
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         work = list(chunks(lists, n_workers))
@@ -223,3 +228,38 @@ def _run_on_dask(scenarios: list[Params], lists: list[list[int]], address: str, 
             raise
     finally:
         client.close()
+
+
+CONNECT_SECONDS = 5  # for a Dask scheduler to accept the connection and greet
+
+
+def _check_scheduler(address: str) -> None:
+    """Refuse, in one line and within seconds, an address that is malformed or where no Dask scheduler speaks.
+
+    Dask's own client waits for a greeting without end when the port belongs to another kind of
+    service, so for ``tcp://`` addresses this looks first: a Dask scheduler greets a new connection
+    at once.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
+    except (ValueError, TypeError) as exc:
+        raise ExecutorError(f"--scheduler {address}: not a scheduler address ({exc}); "
+                            "give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786") from None
+    if scheme != "tcp":
+        return
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as sock:
+            sock.settimeout(CONNECT_SECONDS)
+            greeting = sock.recv(1)
+    except TimeoutError:
+        raise ExecutorError(f"--scheduler {address}: something listens there but it is not a Dask scheduler (no "
+                            f"greeting within {CONNECT_SECONDS} s); start one with `dask scheduler`") from None
+    except OSError as exc:
+        raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc.strerror or exc}); "
+                            "start one with `dask scheduler`") from None
+    if not greeting:
+        raise ExecutorError(f"--scheduler {address}: the service there closed the connection; it is not a Dask "
+                            "scheduler")
