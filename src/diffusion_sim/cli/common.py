@@ -1,8 +1,12 @@
 """The command line's shared parts: the Typer app, its options, one error wrapper, progress, loading scenarios.
 
 The command line parses, calls one library function, prints and maps errors to exit statuses: bad
-input ends with one line on stderr and exit status 2; Ctrl-C ends with status 130. Nothing here
-computes model results, and nothing heavy is imported until a command runs, so ``--help`` is quick.
+input ends with one line on stderr and exit status 2; Ctrl-C ends with status 130 (SIGTERM does the
+same and exits with 143, see ``diffusion_sim.__main__``). Nothing here computes model results, and
+nothing heavy is imported until a command runs, so ``--help`` is quick.
+
+A command that writes a results folder holds its name from the start (:func:`claim`), so a folder
+that cannot be written, or that another run is writing, is refused before anything is computed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from diffusion_sim.errors import DiffusionSimError, ScenarioError
+from diffusion_sim.errors import DiffusionSimError, Interrupted, ScenarioError
 
 app = typer.Typer(
     add_completion=False,
@@ -73,6 +77,41 @@ def fail(exc: DiffusionSimError) -> typer.Exit:
     """The one way an error leaves the command line: one line on stderr, the error's exit status."""
     err_console.print(f"diffusion-sim: {exc}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code=exc.exit_code)
+
+
+def interrupted(message: str) -> typer.Exit:
+    """The one way a stop by Ctrl-C (or SIGTERM) leaves a command: one line saying what was kept, status 130."""
+    err_console.print(f"diffusion-sim: interrupted; {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code=Interrupted.exit_code)
+
+
+def claim(out: Path | None, stem: str, option: str = "--out", overwrite: bool = False, default: Path | None = None,
+          kind: str = "folder") -> Any:
+    """Hold the results folder's name from now on: ``out``, else ``default``, else a new folder under results/ after ``stem``.
+
+    Returns a held :class:`~diffusion_sim.results.Reservation` (a context manager that gives the name up);
+    a place that cannot be written, or another run's folder, is refused here, before anything is computed.
+    """
+    from diffusion_sim.results import Reservation, reserve_new
+
+    if out is not None:
+        return Reservation(out, option=option, overwrite=overwrite, kind=kind).acquire()
+    if default is not None:
+        return Reservation(default, option="", overwrite=overwrite, kind=kind).acquire()
+    return reserve_new(Path("results"), stem, option)
+
+
+def check_replications(n: int | None, option: str = "--replications") -> int | None:
+    """``n`` within the schema's limit for replications (``simulation.replications``), before anything is allocated."""
+    if n is None:
+        return None
+    from diffusion_sim.params import bounds
+
+    low, high = bounds("simulation.replications")
+    if not low <= n <= high:
+        raise ScenarioError(f"{option} {n}: must be between {low:,.0f} and {high:,.0f} (the limit of "
+                            "simulation.replications)")
+    return n
 
 
 def workers_or_all(workers: int | None) -> int:
