@@ -587,35 +587,102 @@ def write_folder(out: str | Path, tables: dict[str, pd.DataFrame], meta: dict[st
     return out
 
 
-def read_results(folder: str | Path) -> ResultSet:
-    """Read a results folder back, with a clear error for anything missing or from another format."""
+def read_results(folder: str | Path, verify: bool = True) -> ResultSet:
+    """Read a results folder back; a :class:`ResultsError` names the file that is missing, damaged or changed.
+
+    With ``verify`` every file the manifest lists must still have the SHA-256 recorded when it was
+    written, so that numbers edited (or damaged) since then never reach a figure or a report unnoticed.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ResultsError(f"{folder}: not a results folder (it does not exist)")
     missing = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
     if missing:
         raise ResultsError(f"{folder}: incomplete results folder, missing {', '.join(missing)}")
+    path = folder / "manifest.json"
     try:
-        meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsError(f"{folder / 'manifest.json'}: unreadable manifest ({exc})") from None
-    version = meta.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ResultsError(f"{folder}: results format {version!r}, this version reads format {FORMAT_VERSION}; "
-                           "run the scenario again")
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ResultsError(f"{path}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    check_manifest(meta, path, files=verify)
+    if verify:
+        verify_files(folder, meta["files"])
     paired = folder / "paired.parquet"
-    optional = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
+    optional = {name: _read(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
                 for name in ("innovations", "innovation_monthly")}
     return ResultSet(
-        summary=pd.read_parquet(folder / "summary.parquet"),
-        monthly=pd.read_parquet(folder / "monthly.parquet"),
-        states=pd.read_parquet(folder / "states.parquet"),
-        org_events=pd.read_parquet(folder / "org_events.parquet"),
-        organisations=pd.read_csv(folder / "organisations.csv"),
+        summary=_read(folder / "summary.parquet"),
+        monthly=_read(folder / "monthly.parquet"),
+        states=_read(folder / "states.parquet"),
+        org_events=_read(folder / "org_events.parquet"),
+        organisations=_read(folder / "organisations.csv"),
         manifest=meta,
-        paired=pd.read_parquet(paired) if paired.is_file() else None,
+        paired=_read(paired) if paired.is_file() else None,
         **optional,
     )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_manifest(meta: Any, path: Path, files: bool = True) -> None:
+    """The one manifest shape (see :func:`manifest`), checked field by field; one line naming ``path`` and the field."""
+    if not isinstance(meta, dict):
+        raise ResultsError(f"{path}: not a manifest (a JSON object is expected, it holds a {type(meta).__name__})")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ResultsError(f"{path.parent}: results format {version!r}, this version reads format {FORMAT_VERSION}; "
+                           "run the scenario again")
+    for key in ("seed", "replications", "months"):
+        if key in meta and not _is_int(meta[key]):
+            raise ResultsError(f"{path}: field '{key}' must be a whole number, it is {meta[key]!r}")
+    order = meta.get("scenario_order")
+    if not isinstance(order, list) or not order or not all(isinstance(n, str) for n in order):
+        raise ResultsError(f"{path}: field 'scenario_order' must be a list of scenario names")
+    scenarios = meta.get("scenarios")
+    if not isinstance(scenarios, dict):
+        raise ResultsError(f"{path}: field 'scenarios' must map each scenario's name to its parameters")
+    for name in order:
+        entry = scenarios.get(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("parameters"), dict):
+            raise ResultsError(f"{path}: scenario {name!r} has no parameters in 'scenarios'")
+    if files:
+        listed = meta.get("files")
+        if not isinstance(listed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in listed.items()):
+            raise ResultsError(f"{path}: field 'files' must map each file's name to its SHA-256")
+        for name in listed:
+            if Path(name).name != name or name in ("", ".", ".."):
+                raise ResultsError(f"{path}: field 'files' lists {name!r}, which is not a file of this folder")
+
+
+def verify_files(folder: Path, hashes: dict[str, str]) -> None:
+    """Every listed file is there with the SHA-256 it had when written; else one line naming the first that is not."""
+    for name, digest in hashes.items():
+        path = folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: missing; manifest.json lists it among the results")
+        try:
+            actual = sha256(path)
+        except OSError as exc:
+            raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        if actual != digest:
+            raise ResultsError(f"{path}: changed since it was written (its SHA-256 is not the one manifest.json "
+                               "records); run the study again, or pass --no-verify to use it as it is")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A Parquet or CSV table; one line naming the file if it is not one."""
+    try:
+        if path.suffix == ".csv":
+            return pd.read_csv(path, encoding="utf-8")
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow, pandas and the codec each raise their own kinds
+        kind = "CSV (UTF-8)" if path.suffix == ".csv" else "Parquet"
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ResultsError(f"{path}: not a readable {kind} table ({reason})") from None
 
 
 def sha256(path: Path) -> str:

@@ -39,13 +39,14 @@ def _write_report_files(doc: Document, folder: Path) -> list[Path]:
     return [html_path, pdf_path]
 
 
-def write_report(folders: list[str | Path], lang: str = "nl") -> list[Path]:
+def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = True) -> list[Path]:
     """Write ``report-<lang>.html`` and ``.pdf`` into each results folder; returns the files written.
 
-    Every folder is read and checked first, so one bad folder stops the command before anything is written.
+    Every folder is read and checked first (``verify``: its files against the manifest's SHA-256), so
+    one bad folder stops the command before anything is written.
     """
     lang = check_lang(lang)
-    studies = [load_study(f) for f in folders]
+    studies = [load_study(f, verify) for f in folders]
     written: list[Path] = []
     for study in studies:
         written += _write_report_files(build_document(study, lang), study.folder)
