@@ -31,6 +31,7 @@ from diffusion_sim.errors import ScenarioError
 from diffusion_sim.params import Params, change, merge_tables, validate
 
 SCENARIO_KEYS = ("extends", "name", "description", "uncertain")
+MAX_EXTENDS = 50  # files in one extends chain: far more than any real scenario needs, far less than Python's stack
 UNCERTAIN_KEYS = ("low", "high", "source")  # required in every [uncertain] entry
 PRIOR_KEYS = ("dist", "mode", "relative")  # optional: the distribution (default uniform over [low, high])
 
@@ -98,12 +99,18 @@ def _check_uncertain(path: Path, table: Any) -> dict[str, dict[str, Any]]:
 
 
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    resolved = path.resolve()
+    where = f"{seen[-1]}: field 'extends': " if seen else ""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Python 3.12's word for a loop of symbolic links
+        raise ScenarioError(f"{where}{path}: cannot be followed ({exc}); a symbolic link loop?") from None
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
         raise ScenarioError(f"{seen[-1]}: field 'extends': circular chain {chain}; a scenario may not extend itself")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(f"{seen[0]}: field 'extends': a chain of more than {MAX_EXTENDS} files (at {path}); "
+                            "extend a scenario that holds the shared values instead")
     if not path.is_file():
-        where = f"{seen[-1]}: field 'extends': " if seen else ""
         raise ScenarioError(f"{where}{path}: file not found; give the path of a scenario .toml file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -111,6 +118,10 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a UTF-8 text file; a scenario is a TOML file") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: arrays or tables nested too deeply to be a scenario") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     parent = data.pop("extends", None)
     if parent is None:
         return data

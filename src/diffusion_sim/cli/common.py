@@ -132,6 +132,8 @@ def parse_sets(sets: list[str] | None) -> dict[str, Any]:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
             value = raw
+        except RecursionError:
+            raise ScenarioError(f"--set {key.strip()}: the value is nested too deeply") from None
         changes[key.strip()] = value
     return changes
 
