@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,9 @@ def to_toml(data: Mapping[str, Any], header: list[str] | tuple[str, ...] = (), c
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """``text`` as one comment line: line breaks of any kind become spaces, other control characters an escape."""
+    flat = " ".join(str(text).split())
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in flat)
 
 
 def _fill(container: Any, data: Mapping[str, Any], prefix: str, comments: Mapping[str, str]) -> None:
