@@ -6,7 +6,8 @@ file, the field and what is allowed, with a "did you mean" hint for unknown keys
 themselves are :func:`diffusion_sim.params.validate` and :func:`diffusion_sim.params.change`).
 
 Scenario files are written by one writer, :func:`to_toml` (tomlkit, so quotes, backslashes and any
-text survive the round trip), used by calibration and the explorer's export.
+text survive the round trip), used by calibration and the explorer's export. :func:`json_schema`
+describes the file format for editors (``diffusion-sim schema``, ``docs/scenario.schema.json``).
 
 A scenario may also say how unsure its values are, in an ``[uncertain]`` table:
 ``[uncertain."diffusion.q"]`` with ``low``, ``high``, ``source`` and optionally ``dist``, ``mode`` and
@@ -174,3 +175,36 @@ def _fill(container: Any, data: Mapping[str, Any], prefix: str, comments: Mappin
         table = tomlkit.table(is_super_table=not any(not isinstance(v, Mapping) for v in value.values() if v is not None))
         _fill(table, value, f"{prefix}{key}.", comments)
         container.add(key, table)
+
+
+def json_schema() -> dict[str, Any]:
+    """The scenario file format as a JSON Schema (draft 2020-12), made from the parameter schema, for editors.
+
+    Every parameter with its default, range and "unit; source" description, plus the keys only a file
+    has: ``extends`` and the ``[uncertain]`` table. Priors are left out (they belong to the schema's
+    parameter draws, not to what a file may say).
+    """
+    schema = _without_priors(Params.model_json_schema())
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    schema["title"] = "diffusion-sim scenario"
+    schema["description"] = ("A diffusion-sim scenario file (TOML). Every key is optional; a missing key takes its "
+                             "default, or the value of the file named by 'extends'.")
+    properties = schema["properties"]
+    properties["extends"] = {"type": "string", "description": "another scenario file, as a path relative to this one, "
+                             "whose values this one starts from (tables are merged key by key, this file winning)"}
+    properties["uncertain"] = {
+        "type": "object",
+        "description": "how unsure values are: [uncertain.\"section.name\"] with low, high, source and optionally "
+                       "dist, mode, relative; the ranges sensitivity analysis varies and parameter draws use",
+        "additionalProperties": {"$ref": "#/$defs/Prior"},
+    }
+    return schema
+
+
+def _without_priors(node: Any, in_properties: bool = False) -> Any:
+    """``node`` without the ``prior`` entries the parameter fields carry (a field named ``prior`` would stay)."""
+    if isinstance(node, dict):
+        return {k: _without_priors(v, k == "properties") for k, v in node.items() if in_properties or k != "prior"}
+    if isinstance(node, list):
+        return [_without_priors(v) for v in node]
+    return node

@@ -24,13 +24,27 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from diffusion_sim.errors import DiffusionSimError, Interrupted, ScenarioError
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Simulate how a proven healthcare innovation spreads between a region's care organisations.",
 )
 out_console = Console()
 err_console = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from diffusion_sim import __version__
+
+        out_console.print(f"diffusion-sim {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", "-V", callback=_show_version, is_eager=True,
+                                                   help="Show the version and exit.")] = False) -> None:
+    """Simulate how a proven healthcare innovation spreads between a region's care organisations."""
 
 Replications = Annotated[int | None, typer.Option("--replications", "-n", min=1,
                                                   help="Replications per scenario (default: the scenario's).")]

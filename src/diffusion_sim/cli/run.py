@@ -185,3 +185,13 @@ def params() -> None:
 
 
 
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario file format as a JSON Schema, for editors (docs/scenario.schema.json holds a copy)."""
+    import json
+
+    from diffusion_sim.scenario import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
