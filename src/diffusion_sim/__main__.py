@@ -72,8 +72,8 @@ def _uncaught_interrupt(exc: BaseException) -> bool:
 
 
 def _say_interrupted() -> None:
-    what = "stopped by SIGTERM" if signal.SIGTERM in _received else "interrupted"
-    print(f"diffusion-sim: {what}; nothing was written", file=sys.stderr, flush=True)
+    """The line every command says on a stop it did not handle itself (the exit status tells which signal)."""
+    print("diffusion-sim: interrupted; nothing was written", file=sys.stderr, flush=True)
 
 
 def main() -> None:
