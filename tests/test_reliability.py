@@ -29,6 +29,7 @@ from diffusion_sim.cli import app
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.executors import ExecutorError, WorkerLost, run_all
 from diffusion_sim.params import bounds, change
+from diffusion_sim.processes import start_time
 from diffusion_sim.scenario import load_scenario
 
 runner = CliRunner()
@@ -154,6 +155,9 @@ def test_leftovers_of_killed_runs_are_removed_never_a_live_ones(tmp_path):
         (root / name / "summary.parquet").write_bytes(b"partial")
     (root / ".c.lock").write_text(f"{gone}\n")
     (root / ".d.lock").write_text(f"{live}\n")
+    reused = start_time(live) is not None  # where the system says when a process started (Linux)
+    if reused:  # a live process's id, but it started at another time: the id was given again, the run is gone
+        (root / ".e.lock").write_text(f"{live} 1\n")
     res = invoke("run", ISO, *SMALL, "--out", str(root / "new"))
     assert res.exit_code == 0, res.output
     left = sorted(p.name for p in root.iterdir())

@@ -23,9 +23,15 @@ import time
 POLL_SECONDS = 0.5  # how often a worker looks for its parent where the system cannot tell it at once
 
 
-def alive(pid: int) -> bool:
-    """Whether a process with this id is running (a zombie, dead but not yet reaped, counts as gone)."""
+def alive(pid: int, started: str | None = None) -> bool:
+    """Whether a process with this id is running (a zombie, dead but not yet reaped, counts as gone).
+
+    ``started`` (from :func:`start_time`, where the system tells it) tells a process apart from a later
+    one that was given the same id, as happens after a container restarts.
+    """
     if pid <= 0:
+        return False
+    if started and start_time(pid) not in (None, started):
         return False
     if pid == os.getpid():
         return True
@@ -40,6 +46,16 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return not _zombie(pid)
+
+
+def start_time(pid: int) -> str | None:
+    """When process ``pid`` started, in clock ticks since boot (Linux's /proc); None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return stat[stat.rfind(b")") + 2:].split()[19].decode()
+    except (OSError, IndexError):
+        return None
 
 
 def _zombie(pid: int) -> bool:

@@ -57,7 +57,7 @@ from diffusion_sim.errors import ResultsError, WriteError
 from diffusion_sim.model.state import BARRIER_NAMES, STATE_NAMES
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import ORG_TYPES, Params
-from diffusion_sim.processes import alive
+from diffusion_sim.processes import alive, start_time
 from diffusion_sim.region import Region
 from diffusion_sim.runner import EVENT_FIELDS, Replication
 
@@ -297,19 +297,28 @@ def temp_path(out: Path, kind: str = "tmp", pid: int | None = None) -> Path:
     return out.parent / f".{out.name}.{kind}-{os.getpid() if pid is None else pid}"
 
 
-def _lock_owner(lock: Path) -> int | None:
-    """The process id in a lock file; None while it is being written or if unreadable."""
+def _lock_text() -> str:
+    """What a lock holds: this process's id and, where the system tells it, when it started."""
+    return f"{os.getpid()} {start_time(os.getpid()) or ''}".strip() + "\n"
+
+
+def _lock_owner(lock: Path) -> tuple[int, str | None] | None:
+    """(process id, start time or None) in a lock file; None while it is being written or if unreadable."""
     try:
         text = lock.read_text(encoding="ascii").split()
-        return int(text[0]) if text else None
+        return (int(text[0]), text[1] if len(text) > 1 else None) if text else None
     except (OSError, ValueError, UnicodeDecodeError):
         return None
+
+
+def _ours(owner: tuple[int, str | None] | None) -> bool:
+    return owner is not None and owner[0] == os.getpid() and owner[1] in (None, start_time(os.getpid()))
 
 
 def _lock_is_stale(lock: Path) -> bool:
     owner = _lock_owner(lock)
     if owner is not None:
-        return owner != os.getpid() and not alive(owner)
+        return not _ours(owner) and not alive(*owner)
     try:
         return time.time() - lock.stat().st_mtime > LOCK_GRACE_SECONDS
     except OSError:
@@ -456,16 +465,17 @@ class Reservation:
                 fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 owner = _lock_owner(lock)
-                if owner == os.getpid():
+                if _ours(owner):
                     return  # held already by this process (the command line), not ours to release
                 if _lock_is_stale(lock):
                     lock.unlink(missing_ok=True)
                     continue
-                who = f"process {owner}" if owner is not None else "another process"
+                who = f"process {owner[0]}" if owner is not None else "another process"
                 raise FolderTaken(f"{self.option + ' ' if self.option else ''}{self.out}: another diffusion-sim run "
-                                  f"({who}) is writing results there; choose another {self.kind}") from None
+                                  f"({who}) is writing results there; choose another {self.kind} (or, if no such run "
+                                  f"is going, delete {lock})") from None
             with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(f"{os.getpid()}\n")
+                fh.write(_lock_text())
             self.owner = True
             return
         raise FolderTaken(f"{self.option + ' ' if self.option else ''}{self.out}: another diffusion-sim run is taking "
