@@ -35,6 +35,11 @@ def _stop(signum: int, _frame: object) -> None:
 
 
 def _exit_now(signum: int, _frame: object) -> None:
+    for stream in (sys.stdout, sys.stderr):  # what was printed stays printed
+        try:
+            stream.flush()
+        except Exception:  # a closed or broken stream: nothing more to keep
+            pass
     os._exit(128 + signum)
 
 
