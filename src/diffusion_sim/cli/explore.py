@@ -83,5 +83,5 @@ def _check_buildable(paths: list[str], months: int | None) -> None:
     if months is not None:
         pair = tuple(change(p, {"simulation.months": months}, source="--months") for p in pair)
     sources = paths if len(paths) == 2 else [f"{paths[0]} (without the team)", paths[0]]
-    for params, source in zip(pair, sources, strict=True):
+    for params, source in reversed(list(zip(pair, sources, strict=True))):  # the file given last (the strategy) first
         checked_region(params, source)
