@@ -14,7 +14,7 @@ import diffusion_sim
 
 PACKAGE = Path(diffusion_sim.__file__).resolve().parent
 FLOORS = [
-    ("errors", "diffusion_sim"),
+    ("errors", "diffusion_sim", "processes"),
     ("params", "scenario", "innovations", "rng", "distributions", "draws"),
     ("region",),
     ("model",),

@@ -19,6 +19,12 @@ class ResultsError(DiffusionSimError):
     exit_code = 2
 
 
+class WriteError(DiffusionSimError):
+    """Results that could not be written where they were going (disk full, permissions changed midway)."""
+
+    exit_code = 1
+
+
 class RegionError(DiffusionSimError):
     """A region that cannot be built from the shipped data (unknown name or code)."""
 
@@ -26,6 +32,6 @@ class RegionError(DiffusionSimError):
 
 
 class Interrupted(DiffusionSimError):
-    """The user stopped a run (Ctrl-C); nothing was written."""
+    """The user stopped a run (Ctrl-C; SIGTERM exits with 143, see ``diffusion_sim.__main__``); nothing was written."""
 
     exit_code = 130

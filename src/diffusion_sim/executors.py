@@ -14,15 +14,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from diffusion_sim.errors import DiffusionSimError
 from diffusion_sim.params import Params
+from diffusion_sim.processes import watch_parent
 from diffusion_sim.runner import Reduce, run_chunk, warm_up
 
 Progress = Callable[[int], None]
@@ -34,6 +37,12 @@ class ExecutorError(DiffusionSimError):
     """The chosen executor cannot run (for example, no Dask scheduler at the given address)."""
 
     exit_code = 2
+
+
+class WorkerLost(DiffusionSimError):
+    """A local worker process died (killed, or out of memory); the run stopped and wrote nothing."""
+
+    exit_code = 1
 
 
 def default_workers() -> int:
@@ -103,9 +112,25 @@ def run_all(scenarios: list[Params], replications: int | Sequence[Sequence[int]]
     return results
 
 
-def ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly (no traceback from every worker)."""
+def start_worker(parent_pid: int) -> None:
+    """First thing in every local worker: leave Ctrl-C to the parent, and end when the parent ends.
+
+    Ctrl-C reaches every process of the terminal; the parent stops the workers cleanly (no traceback
+    from each of them). SIGTERM ends a worker at once (a forked worker would otherwise inherit the
+    command line's handler, which finishes the running chunk first). If the parent is killed instead
+    (``kill -9``, out of memory), the worker ends itself within a second rather than wait for work
+    forever (:func:`diffusion_sim.processes.watch_parent`).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    watch_parent(parent_pid)
+
+
+def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
+    """A pool of ``workers`` local processes started by ``context``, each ending with this process."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker, initargs=(os.getpid(),))
 
 
 def process_context() -> multiprocessing.context.BaseContext:
@@ -114,7 +139,9 @@ def process_context() -> multiprocessing.context.BaseContext:
     On Linux, when this process runs no other Python thread, they are forked from it: they begin at
     once with everything imported and compiled (a fork server would spend about 2 s importing first).
     Otherwise (forking while another Python thread holds a lock can deadlock the child) they start
-    from a fork server that imports the runner.
+    from a fork server that imports the runner, or, where there is none (Windows), as fresh processes
+    (``spawn``). The work sent to them is picklable and relies on nothing inherited, so every start
+    method gives the same numbers.
     """
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -122,10 +149,25 @@ def process_context() -> multiprocessing.context.BaseContext:
 
 
 def fork_server_context() -> multiprocessing.context.BaseContext:
-    """Workers started from a fork server that imports the runner: safe whatever threads this process runs."""
+    """Workers started from a fork server that imports the runner, or spawned where no fork server exists.
+
+    Safe whatever threads this process runs.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["diffusion_sim.runner"])
     return context
+
+
+def stop(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: drop the work not started and end the workers (their running chunks are lost)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
 
 
 def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int, store: Store,
@@ -133,27 +175,28 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
     context = process_context()
     if context.get_start_method() == "fork":
         warm_up(scenarios[0])  # once here rather than in every worker
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_sigint)
+    executor = pool(workers, context)
     try:
         with warnings.catch_warnings():
             # Python warns about native threads too; here those are idle pools (BLAS, Arrow's allocator) that
             # register fork handlers, and no Python thread runs (checked above)
             warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
-            first = pool.submit(run_chunk, scenarios[work[0][0]], work[0][1], reduce)  # forks every worker now
+            first = executor.submit(run_chunk, scenarios[work[0][0]], work[0][1], reduce)  # forks every worker now
         pending: dict[Future[list[Any]], tuple[int, list[int]]] = {first: work[0]}
-        pending.update({pool.submit(run_chunk, scenarios[s], reps, reduce): (s, reps) for s, reps in work[1:]})
+        pending.update({executor.submit(run_chunk, scenarios[s], reps, reduce): (s, reps) for s, reps in work[1:]})
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 s, reps = pending.pop(fut)
                 store(s, reps, fut.result())
+    except BrokenProcessPool:
+        stop(executor)
+        raise WorkerLost("a worker process died (killed, or out of memory?); the run stopped and nothing was written. "
+                         "Try fewer --workers, or fewer replications at a time") from None
     except BaseException:
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in processes:
-            proc.terminate()
+        stop(executor)
         raise
-    pool.shutdown(wait=True)
+    executor.shutdown(wait=True)
 
 
 def _run_on_dask(scenarios: list[Params], lists: list[list[int]], address: str, store: Store,
@@ -163,11 +206,15 @@ def _run_on_dask(scenarios: list[Params], lists: list[list[int]], address: str, 
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise ExecutorError(f"--scheduler {address}: the 'distributed' package is not installed ({exc})") from None
+    _check_scheduler(address)
     try:
-        client = Client(address, timeout="5s", set_as_default=False)
+        client = Client(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc}); "
                             "start one with `dask scheduler`") from None
+    except Exception as exc:  # a malformed address or a service that is not Dask
+        raise ExecutorError(f"--scheduler {address}: cannot connect to a Dask scheduler there ({exc}); "
+                            "give its address as tcp://HOST:PORT") from None
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         work = list(chunks(lists, n_workers))
@@ -181,3 +228,38 @@ def _run_on_dask(scenarios: list[Params], lists: list[list[int]], address: str, 
             raise
     finally:
         client.close()
+
+
+CONNECT_SECONDS = 5  # for a Dask scheduler to accept the connection and greet
+
+
+def _check_scheduler(address: str) -> None:
+    """Refuse, in one line and within seconds, an address that is malformed or where no Dask scheduler speaks.
+
+    Dask's own client waits for a greeting without end when the port belongs to another kind of
+    service, so for ``tcp://`` addresses this looks first: a Dask scheduler greets a new connection
+    at once.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
+    except (ValueError, TypeError) as exc:
+        raise ExecutorError(f"--scheduler {address}: not a scheduler address ({exc}); "
+                            "give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786") from None
+    if scheme != "tcp":
+        return
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as sock:
+            sock.settimeout(CONNECT_SECONDS)
+            greeting = sock.recv(1)
+    except TimeoutError:
+        raise ExecutorError(f"--scheduler {address}: something listens there but it is not a Dask scheduler (no "
+                            f"greeting within {CONNECT_SECONDS} s); start one with `dask scheduler`") from None
+    except OSError as exc:
+        raise ExecutorError(f"--scheduler {address}: no Dask scheduler answers there ({exc.strerror or exc}); "
+                            "start one with `dask scheduler`") from None
+    if not greeting:
+        raise ExecutorError(f"--scheduler {address}: the service there closed the connection; it is not a Dask "
+                            "scheduler")

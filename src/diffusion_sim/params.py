@@ -924,7 +924,7 @@ def _describe(exc: ValidationError, data: dict[str, Any], file_keys: tuple[str, 
     owner = _model_at(loc)
     info = owner.model_fields.get(str(loc[-1])) if owner and loc else None
     got = _lookup(data, loc)
-    got_text = f", got {got!r}" if got is not _MISSING and not isinstance(got, dict) else ""
+    got_text = f", got {_shown(got)}" if got is not _MISSING and not isinstance(got, dict) else ""
     unit = ""
     if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
         unit = f" ({info.description.split(';')[0]})"
@@ -963,6 +963,15 @@ def priors() -> dict[str, Prior]:
         else:
             out[name] = prior
     return out
+
+
+def _shown(value: Any, width: int = 80) -> str:
+    """A value as an error message quotes it: its repr, cut short (a deeply nested or huge value stays one short line)."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a {type(value).__name__} nested too deeply"
+    return text if len(text) <= width else f"{text[:width - 3]}..."
 
 
 def bounds(name: str) -> tuple[float, float]:

@@ -20,18 +20,30 @@ A results folder holds:
 - ``manifest.json``: resolved parameters, seed, versions, command line, time and file hashes.
 
 Every kind of study writes its folder through :func:`write_folder`, with a manifest of one shape
-(:func:`manifest`). Everything is written into ``<name>.tmp-<pid>`` beside the target and renamed at
+(:func:`manifest`). Everything is written into ``.<name>.tmp-<pid>`` beside the target and renamed at
 the end, so a folder is complete or absent; an existing folder is never overwritten.
+
+A run holds its folder's name from the moment it starts (:class:`Reservation`: a ``.<name>.lock``
+file with its process id, made only if absent), so two runs never compute for the same folder, and
+a place that cannot be written is refused before anything is computed. What a killed run leaves
+behind (``.<name>.tmp-<pid>``, ``.<name>.old-<pid>``, a lock) is removed by the next writer in that
+folder once that process is gone (:func:`remove_stale`); a live process's files are never touched.
+
+:func:`read_results` checks the manifest's shape and every file against the SHA-256 the manifest
+records, and names the file that is damaged or was changed.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import sys
+import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,10 +55,11 @@ import numpy as np
 import pandas as pd
 
 from diffusion_sim import __version__
-from diffusion_sim.errors import ResultsError
+from diffusion_sim.errors import ResultsError, WriteError
 from diffusion_sim.model.state import BARRIER_NAMES, STATE_NAMES
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import ORG_TYPES, Params
+from diffusion_sim.processes import alive, start_time
 from diffusion_sim.region import Region
 from diffusion_sim.runner import EVENT_FIELDS, Replication
 
@@ -255,58 +268,295 @@ def environment() -> dict[str, str]:
 
 
 def new_results_dir(results_root: Path, stem: str) -> Path:
-    """A fresh folder name under ``results_root`` (a time stamp, with a counter if needed)."""
+    """A fresh folder name under ``results_root`` (a time stamp, with a counter if needed).
+
+    A name is taken while a folder or a run's reservation of it exists; :func:`reserve_new` holds the
+    name it returns, so that two runs started in the same second get two folders.
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     base = results_root / f"{stem}-{stamp}"
     path, k = base, 1
-    while path.exists():
+    while os.path.lexists(path) or os.path.lexists(lock_path(path)):
         k += 1
         path = Path(f"{base}-{k}")
     return path
+
+
+# --- reserving a name, checking a place, cleaning up after killed runs -------------------------------
+
+# what a writer leaves beside its target while it works: .NAME.tmp-PID (being written), .NAME.old-PID (the
+# previous version, while it is being replaced) and .NAME.lock (the name held by a run)
+_LEFT = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)$")
+_LOCK = re.compile(r"^\.(?P<name>.+)\.lock$")
+LOCK_GRACE_SECONDS = 60  # a lock without a readable process id is someone's that is being made, unless older
+
+
+def lock_path(out: Path) -> Path:
+    """The file that holds ``out``'s name for the run writing it."""
+    return out.parent / f".{out.name}.lock"
+
+
+def temp_path(out: Path, kind: str = "tmp", pid: int | None = None) -> Path:
+    """Where ``out`` is built (``tmp``) or its previous version kept while replaced (``old``) by process ``pid``."""
+    return out.parent / f".{out.name}.{kind}-{os.getpid() if pid is None else pid}"
+
+
+def _lock_text() -> str:
+    """What a lock holds: this process's id and, where the system tells it, when it started."""
+    return f"{os.getpid()} {start_time(os.getpid()) or ''}".strip() + "\n"
+
+
+def _lock_owner(lock: Path) -> tuple[int, str | None] | None:
+    """(process id, start time or None) in a lock file; None while it is being written or if unreadable."""
+    try:
+        text = lock.read_text(encoding="ascii").split()
+        return (int(text[0]), text[1] if len(text) > 1 else None) if text else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _ours(owner: tuple[int, str | None] | None) -> bool:
+    return owner is not None and owner[0] == os.getpid() and owner[1] in (None, start_time(os.getpid()))
+
+
+def _lock_is_stale(lock: Path) -> bool:
+    owner = _lock_owner(lock)
+    if owner is not None:
+        return not _ours(owner) and not alive(*owner)
+    try:
+        return time.time() - lock.stat().st_mtime > LOCK_GRACE_SECONDS
+    except OSError:
+        return False
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove from ``folder`` what killed runs left there; returns what was removed or put back.
+
+    A temporary folder or file (``.NAME.tmp-PID``) and a lock whose process is gone are removed; a
+    previous version (``.NAME.old-PID``) goes back to ``NAME`` if a run was killed between moving it
+    aside and putting the new one in place, and is removed otherwise. Anything of a running process,
+    this one included, is left alone.
+    """
+    done: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return done
+    for entry in entries:
+        left, lock = _LEFT.match(entry.name), _LOCK.match(entry.name)
+        try:
+            if left and int(left["pid"]) != os.getpid() and not alive(int(left["pid"])):
+                target = entry.parent / left["name"]
+                if left["kind"] == "old" and not os.path.lexists(target):
+                    os.replace(entry, target)
+                elif entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                done.append(entry)
+            elif lock and entry.is_file() and _lock_is_stale(entry):
+                entry.unlink()
+                done.append(entry)
+        except OSError:  # another run cleaned it up first, or it is not ours to remove
+            continue
+    return done
+
+
+class FolderTaken(ResultsError):
+    """Another running process holds this results folder's name."""
+
+
+def _problem(exc: OSError, option: str, out: Path, where: Path) -> ResultsError:
+    """One line for a place that cannot be written."""
+    head = f"{option} {out}" if option else f"{out}"
+    code = exc.errno
+    if code in (errno.EACCES, errno.EPERM):
+        return ResultsError(f"{head}: cannot write in {where} (permission denied); choose another folder")
+    if code == errno.EROFS:
+        return ResultsError(f"{head}: {where} is on a read-only file system; choose another folder")
+    if code == errno.ENAMETOOLONG:
+        return ResultsError(f"{head}: the name is too long for the file system ({len(out.name.encode())} bytes, and "
+                            "writing needs a temporary name about 20 bytes longer); choose a shorter name")
+    if code == errno.ENOSPC:
+        return ResultsError(f"{head}: no space left on the device of {where}")
+    if code == errno.ENOTDIR:
+        return ResultsError(f"{head}: {where} is not a folder")
+    return ResultsError(f"{head}: cannot write in {where} ({exc.strerror or exc})")
+
+
+class Reservation:
+    """This process's hold on a results folder's name, from the start of a run until its folder is in place.
+
+    :meth:`acquire` refuses, in one line and before anything is computed, a name that exists (or is a
+    dangling symbolic link), a place under a file or that cannot be written, a name too long for the
+    file system, and a name another running process holds (:class:`FolderTaken`). It creates missing
+    parent folders; :meth:`release` removes the lock and, if the folder did not appear, the parent
+    folders it created that are still empty. Holding a name again in the same process is allowed (the
+    command line holds it, and the writer holds it once more while writing).
+    """
+
+    def __init__(self, out: str | Path, option: str = "--out", overwrite: bool = False, kind: str = "folder") -> None:
+        self.out = Path(out)
+        self.option = option
+        self.kind = kind
+        self.overwrite = overwrite
+        self.owner = False
+        self.created: list[Path] = []
+
+    def __enter__(self) -> Path:
+        if not self.owner:
+            self.acquire()
+        return self.out
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+    def _fail(self, message: str) -> ResultsError:
+        head = f"{self.option} {self.out}" if self.option else f"{self.out}"
+        return ResultsError(f"{head}: {message}")
+
+    def acquire(self) -> Reservation:
+        """Hold the name, or raise a :class:`ResultsError` saying why it cannot be written."""
+        out = self.out
+        if out.name in ("", ".", ".."):
+            raise self._fail(f"give the path of a new {self.kind}, e.g. results/my-run")
+        if os.path.lexists(out):
+            if out.is_symlink() and not out.exists():
+                raise self._fail(f"is a symbolic link to {os.readlink(out)}, which does not exist; choose another {self.kind}")
+            if not (self.overwrite and out.is_dir()):
+                raise self._fail(f"already exists; results are never overwritten, choose another {self.kind}")
+        self._make_parents()
+        try:
+            remove_stale(out.parent)
+            self._lock()
+            probe = temp_path(out, "tmp")
+            if probe.exists():
+                shutil.rmtree(probe)
+            probe.mkdir()
+            probe.rmdir()
+        except OSError as exc:
+            self.release()
+            raise _problem(exc, self.option, out, out.parent) from None
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def _make_parents(self) -> None:
+        missing: list[Path] = []
+        parent = self.out.parent
+        while not os.path.lexists(parent) and parent != parent.parent:
+            missing.append(parent)
+            parent = parent.parent
+        if parent.is_symlink() and not parent.exists():
+            raise self._fail(f"{parent} is a symbolic link to {os.readlink(parent)}, which does not exist")
+        if os.path.lexists(parent) and not parent.is_dir():
+            raise self._fail(f"{parent} is a file, not a folder")
+        for folder in reversed(missing):
+            try:
+                folder.mkdir()
+            except FileExistsError:  # made meanwhile by someone else: theirs, not ours to remove
+                continue
+            except OSError as exc:
+                self.release()
+                raise _problem(exc, self.option, self.out, folder.parent) from None
+            self.created.append(folder)
+
+    def _lock(self) -> None:
+        lock = lock_path(self.out)
+        for _ in range(2):
+            try:
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                owner = _lock_owner(lock)
+                if _ours(owner):
+                    return  # held already by this process (the command line), not ours to release
+                if _lock_is_stale(lock):
+                    lock.unlink(missing_ok=True)
+                    continue
+                who = f"process {owner[0]}" if owner is not None else "another process"
+                raise FolderTaken(f"{self.option + ' ' if self.option else ''}{self.out}: another diffusion-sim run "
+                                  f"({who}) is writing results there; choose another {self.kind} (or, if no such run "
+                                  f"is going, delete {lock})") from None
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(_lock_text())
+            self.owner = True
+            return
+        raise FolderTaken(f"{self.option + ' ' if self.option else ''}{self.out}: another diffusion-sim run is taking "
+                          f"this name; choose another {self.kind}")
+
+    def release(self) -> None:
+        """Give the name up; remove the parent folders this reservation made if the folder did not appear."""
+        if self.owner:
+            self.owner = False
+            lock_path(self.out).unlink(missing_ok=True)
+        if not os.path.lexists(self.out):
+            for folder in reversed(self.created):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+        self.created = []
+
+
+def reserve_new(results_root: Path, stem: str, option: str = "--out") -> Reservation:
+    """Hold a fresh name under ``results_root`` (see :func:`new_results_dir`); another run's name is skipped."""
+    for _ in range(1000):
+        try:
+            return Reservation(new_results_dir(results_root, stem), option="").acquire()
+        except FolderTaken:
+            continue
+    raise ResultsError(f"{results_root}: no free folder name for {stem}; give one with {option}")  # pragma: no cover
 
 
 @contextmanager
 def atomic_folder(out: str | Path) -> Iterator[Path]:
     """A temporary folder beside ``out`` to write into; renamed to ``out`` only if the block succeeds.
 
-    Refuses an existing ``out`` (results are never overwritten); on any error, or Ctrl-C, the
-    temporary folder is removed and nothing is left behind.
+    Refuses an existing ``out`` (results are never overwritten) and a name another run holds; on any
+    error, or Ctrl-C, the temporary folder is removed and nothing is left behind. A disk that fills up
+    while writing gives one line (:class:`~diffusion_sim.errors.WriteError`).
     """
     out = Path(out)
-    if out.exists():
-        raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with Reservation(out, option=""):
+        tmp = temp_path(out)
+        try:
+            tmp.mkdir()
+            yield tmp
+            os.replace(tmp, out)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if os.path.lexists(out):
+                raise ResultsError(f"{out}: appeared while the results were written; results are never overwritten, "
+                                   f"choose another --out") from None
+            raise WriteError(f"{out}: writing the results failed ({exc.strerror or exc}); nothing was written") from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
 
 def replace_atomically(build: Callable[[Path], Any], target: Path) -> Any:
     """Run ``build(tmp)`` on a fresh hidden folder beside ``target``, then put it in ``target``'s place.
 
     A reader sees the old folder or the new one, never a half-written one; a failure leaves the old
-    one untouched and removes the temporary one.
+    one untouched and removes the temporary one. What killed runs left beside ``target`` is cleaned first.
     """
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    remove_stale(target.parent)
+    tmp, old = temp_path(target, "tmp"), temp_path(target, "old")
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     try:
+        tmp.mkdir(parents=True)
         result = build(tmp)
         if target.exists():
             os.replace(target, old)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if old.exists() and not target.exists():
             os.replace(old, target)
+        if isinstance(exc, OSError):
+            raise WriteError(f"{target}: writing failed ({exc.strerror or exc}); the previous version, if any, "
+                             "is unchanged") from None
         raise
     shutil.rmtree(old, ignore_errors=True)
     return result
@@ -343,42 +593,110 @@ def write_folder(out: str | Path, tables: dict[str, pd.DataFrame], meta: dict[st
         (tmp / "manifest.json").write_text(json.dumps(written, indent=2, default=str) + "\n", encoding="utf-8")
 
     if overwrite and out.exists():
-        replace_atomically(build, out)
+        with Reservation(out, option="", overwrite=True):
+            replace_atomically(build, out)
     else:
         with atomic_folder(out) as tmp:
             build(tmp)
     return out
 
 
-def read_results(folder: str | Path) -> ResultSet:
-    """Read a results folder back, with a clear error for anything missing or from another format."""
+def read_results(folder: str | Path, verify: bool = True) -> ResultSet:
+    """Read a results folder back; a :class:`ResultsError` names the file that is missing, damaged or changed.
+
+    With ``verify`` every file the manifest lists must still have the SHA-256 recorded when it was
+    written, so that numbers edited (or damaged) since then never reach a figure or a report unnoticed.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ResultsError(f"{folder}: not a results folder (it does not exist)")
     missing = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
     if missing:
         raise ResultsError(f"{folder}: incomplete results folder, missing {', '.join(missing)}")
+    path = folder / "manifest.json"
     try:
-        meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsError(f"{folder / 'manifest.json'}: unreadable manifest ({exc})") from None
-    version = meta.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ResultsError(f"{folder}: results format {version!r}, this version reads format {FORMAT_VERSION}; "
-                           "run the scenario again")
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ResultsError(f"{path}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    check_manifest(meta, path, files=verify)
+    if verify:
+        verify_files(folder, meta["files"])
     paired = folder / "paired.parquet"
-    optional = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
+    optional = {name: _read(folder / f"{name}.parquet") if (folder / f"{name}.parquet").is_file() else None
                 for name in ("innovations", "innovation_monthly", "draws", "assumptions")}
     return ResultSet(
-        summary=pd.read_parquet(folder / "summary.parquet"),
-        monthly=pd.read_parquet(folder / "monthly.parquet"),
-        states=pd.read_parquet(folder / "states.parquet"),
-        org_events=pd.read_parquet(folder / "org_events.parquet"),
-        organisations=pd.read_csv(folder / "organisations.csv"),
+        summary=_read(folder / "summary.parquet"),
+        monthly=_read(folder / "monthly.parquet"),
+        states=_read(folder / "states.parquet"),
+        org_events=_read(folder / "org_events.parquet"),
+        organisations=_read(folder / "organisations.csv"),
         manifest=meta,
-        paired=pd.read_parquet(paired) if paired.is_file() else None,
+        paired=_read(paired) if paired.is_file() else None,
         **optional,
     )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_manifest(meta: Any, path: Path, files: bool = True) -> None:
+    """The one manifest shape (see :func:`manifest`), checked field by field; one line naming ``path`` and the field."""
+    if not isinstance(meta, dict):
+        raise ResultsError(f"{path}: not a manifest (a JSON object is expected, it holds a {type(meta).__name__})")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ResultsError(f"{path.parent}: results format {version!r}, this version reads format {FORMAT_VERSION}; "
+                           "run the scenario again")
+    for key in ("seed", "replications", "months"):
+        if key in meta and not _is_int(meta[key]):
+            raise ResultsError(f"{path}: field '{key}' must be a whole number, it is {meta[key]!r}")
+    order = meta.get("scenario_order")
+    if not isinstance(order, list) or not order or not all(isinstance(n, str) for n in order):
+        raise ResultsError(f"{path}: field 'scenario_order' must be a list of scenario names")
+    scenarios = meta.get("scenarios")
+    if not isinstance(scenarios, dict):
+        raise ResultsError(f"{path}: field 'scenarios' must map each scenario's name to its parameters")
+    for name in order:
+        entry = scenarios.get(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("parameters"), dict):
+            raise ResultsError(f"{path}: scenario {name!r} has no parameters in 'scenarios'")
+    if files:
+        listed = meta.get("files")
+        if not isinstance(listed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in listed.items()):
+            raise ResultsError(f"{path}: field 'files' must map each file's name to its SHA-256")
+        for name in listed:
+            if Path(name).name != name or name in ("", ".", ".."):
+                raise ResultsError(f"{path}: field 'files' lists {name!r}, which is not a file of this folder")
+
+
+def verify_files(folder: Path, hashes: dict[str, str]) -> None:
+    """Every listed file is there with the SHA-256 it had when written; else one line naming the first that is not."""
+    for name, digest in hashes.items():
+        path = folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: missing; manifest.json lists it among the results")
+        try:
+            actual = sha256(path)
+        except OSError as exc:
+            raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        if actual != digest:
+            raise ResultsError(f"{path}: changed since it was written (its SHA-256 is not the one manifest.json "
+                               "records); run the study again, or pass --no-verify to use it as it is")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A Parquet or CSV table; one line naming the file if it is not one."""
+    try:
+        if path.suffix == ".csv":
+            return pd.read_csv(path, encoding="utf-8")
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow, pandas and the codec each raise their own kinds
+        kind = "CSV (UTF-8)" if path.suffix == ".csv" else "Parquet"
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ResultsError(f"{path}: not a readable {kind} table ({reason})") from None
 
 
 def sha256(path: Path) -> str:

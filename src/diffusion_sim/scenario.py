@@ -6,7 +6,8 @@ file, the field and what is allowed, with a "did you mean" hint for unknown keys
 themselves are :func:`diffusion_sim.params.validate` and :func:`diffusion_sim.params.change`).
 
 Scenario files are written by one writer, :func:`to_toml` (tomlkit, so quotes, backslashes and any
-text survive the round trip), used by calibration and the explorer's export.
+text survive the round trip), used by calibration and the explorer's export. :func:`json_schema`
+describes the file format for editors (``diffusion-sim schema``, ``docs/scenario.schema.json``).
 
 A scenario may also say how unsure its values are, in an ``[uncertain]`` table:
 ``[uncertain."diffusion.q"]`` with ``low``, ``high``, ``source`` and optionally ``dist``, ``mode`` and
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from diffusion_sim.errors import ScenarioError
 from diffusion_sim.params import Params, change, merge_tables, validate
 
 SCENARIO_KEYS = ("extends", "name", "description", "uncertain")
+MAX_EXTENDS = 50  # files in one extends chain: far more than any real scenario needs, far less than Python's stack
 UNCERTAIN_KEYS = ("low", "high", "source")  # required in every [uncertain] entry
 PRIOR_KEYS = ("dist", "mode", "relative")  # optional: the distribution (default uniform over [low, high])
 
@@ -108,12 +111,18 @@ def _check_uncertain(path: Path, table: Any) -> dict[str, dict[str, Any]]:
 
 
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    resolved = path.resolve()
+    where = f"{seen[-1]}: field 'extends': " if seen else ""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Python 3.12's word for a loop of symbolic links
+        raise ScenarioError(f"{where}{path}: cannot be followed ({exc}); a symbolic link loop?") from None
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
         raise ScenarioError(f"{seen[-1]}: field 'extends': circular chain {chain}; a scenario may not extend itself")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(f"{seen[0]}: field 'extends': a chain of more than {MAX_EXTENDS} files (at {path}); "
+                            "extend a scenario that holds the shared values instead")
     if not path.is_file():
-        where = f"{seen[-1]}: field 'extends': " if seen else ""
         raise ScenarioError(f"{where}{path}: file not found; give the path of a scenario .toml file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -121,6 +130,10 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a UTF-8 text file; a scenario is a TOML file") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: arrays or tables nested too deeply to be a scenario") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -150,7 +163,9 @@ def to_toml(data: Mapping[str, Any], header: list[str] | tuple[str, ...] = (), c
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """``text`` as one comment line: line breaks of any kind become spaces, other control characters an escape."""
+    flat = " ".join(str(text).split())
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in flat)
 
 
 def _fill(container: Any, data: Mapping[str, Any], prefix: str, comments: Mapping[str, str]) -> None:
@@ -170,3 +185,36 @@ def _fill(container: Any, data: Mapping[str, Any], prefix: str, comments: Mappin
         table = tomlkit.table(is_super_table=not any(not isinstance(v, Mapping) for v in value.values() if v is not None))
         _fill(table, value, f"{prefix}{key}.", comments)
         container.add(key, table)
+
+
+def json_schema() -> dict[str, Any]:
+    """The scenario file format as a JSON Schema (draft 2020-12), made from the parameter schema, for editors.
+
+    Every parameter with its default, range and "unit; source" description, plus the keys only a file
+    has: ``extends`` and the ``[uncertain]`` table. Priors are left out (they belong to the schema's
+    parameter draws, not to what a file may say).
+    """
+    schema = _without_priors(Params.model_json_schema())
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    schema["title"] = "diffusion-sim scenario"
+    schema["description"] = ("A diffusion-sim scenario file (TOML). Every key is optional; a missing key takes its "
+                             "default, or the value of the file named by 'extends'.")
+    properties = schema["properties"]
+    properties["extends"] = {"type": "string", "description": "another scenario file, as a path relative to this one, "
+                             "whose values this one starts from (tables are merged key by key, this file winning)"}
+    properties["uncertain"] = {
+        "type": "object",
+        "description": "how unsure values are: [uncertain.\"section.name\"] with low, high, source and optionally "
+                       "dist, mode, relative; the ranges sensitivity analysis varies and parameter draws use",
+        "additionalProperties": {"$ref": "#/$defs/Prior"},
+    }
+    return schema
+
+
+def _without_priors(node: Any, in_properties: bool = False) -> Any:
+    """``node`` without the ``prior`` entries the parameter fields carry (a field named ``prior`` would stay)."""
+    if isinstance(node, dict):
+        return {k: _without_priors(v, k == "properties") for k, v in node.items() if in_properties or k != "prior"}
+    if isinstance(node, list):
+        return [_without_priors(v) for v in node]
+    return node

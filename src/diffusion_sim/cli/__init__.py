@@ -9,21 +9,23 @@ to exit statuses.
 from __future__ import annotations
 
 import gc
-import sys
 
 from diffusion_sim.cli import analysis, explore, publish, regions, run, validate  # noqa: F401  (they register commands)
-from diffusion_sim.cli.common import app, err_console
-from diffusion_sim.errors import Interrupted
+from diffusion_sim.cli.common import app
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run_app"]
+
+
+def run_app() -> None:
+    """Run the Typer app on ``sys.argv``; signals and Ctrl-C are handled around it by :mod:`diffusion_sim.__main__`."""
+    try:
+        app()
+    finally:
+        gc.freeze()  # the work is done and written: spare the exit a last collection over every object (about 1 s)
 
 
 def main() -> None:
-    """Entry point of the ``diffusion-sim`` command."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        err_console.print("diffusion-sim: interrupted; nothing was written")
-        sys.exit(Interrupted.exit_code)
-    finally:
-        gc.freeze()  # the work is done and written: spare the exit a last collection over every object (about 1 s)
+    """The ``diffusion-sim`` command, as :func:`diffusion_sim.__main__.main` runs it (kept for older installs)."""
+    from diffusion_sim.__main__ import main as entry
+
+    entry()

@@ -24,14 +24,16 @@ from diffusion_sim.cli.common import (
     Varies,
     Workers,
     app,
-    err_console,
+    check_replications,
+    claim,
     fail,
+    interrupted,
     load,
     out_console,
     progress_bar,
     workers_or_all,
 )
-from diffusion_sim.errors import DiffusionSimError, Interrupted, ScenarioError
+from diffusion_sim.errors import DiffusionSimError, ScenarioError
 
 
 @app.command()
@@ -52,21 +54,22 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     started = time.perf_counter()
     plan = None
     try:
+        check_replications(replications)
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(vary, base)
         plan = plan_sweep(base, str(scenario), dims, design, samples, replications, out, stem=scenario.stem,  # type: ignore[arg-type]
                           draws=draw_parameters)
         n_workers = workers_or_all(workers)
-        with progress_bar(quiet, "sweep") as bar:
+        with claim(out, "sweep", default=plan.out), progress_bar(quiet, "sweep") as bar:
             tick = Ticker(bar, plan.total, f"{len(plan.design)} points x {plan.replications} replications")
             result = run_sweep(plan, n_workers, tick, resume=resume, outcomes=outcome, command=sys.argv, scheduler=scheduler,
                                draw=sweep_figures)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        where = f"; finished points are kept in {plan.work_path}, run the same command with --resume to go on" if plan else ""
-        err_console.print(f"diffusion-sim: interrupted{where}")
-        raise typer.Exit(code=Interrupted.exit_code) from None
+        where = f"finished points are kept in {plan.work_path}, run the same command with --resume to go on" \
+            if plan and plan.work_path.is_dir() else "nothing was written"
+        raise interrupted(where) from None
     elapsed = time.perf_counter() - started
     _print_points(result.points, [d.column for d in dims])
     resumed = f" ({result.resumed_points} points resumed from earlier work)" if result.resumed_points else ""
@@ -118,19 +121,22 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
     try:
         if method not in METHODS:
             raise ScenarioError(f"--method {method}: unknown method; allowed: {', '.join(METHODS)}")
+        check_replications(replications)
         base = load([scenario], seed, months, set_)[0]
         dims = uncertain_dimensions(scenario, base)
         key = fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples,
                               'K': max_samples, **({'d': True} if draw_parameters else {})})
         folder = out or Path("results") / f"sensitivity-{scenario.stem}-{method}-{key}"
         n_workers = workers_or_all(workers)
-        with progress_bar(quiet, "sensitivity") as bar:
+        with claim(out, "sensitivity", default=folder), progress_bar(quiet, "sensitivity") as bar:
             tick = Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
             result = run_sensitivity(base, str(scenario), dims, folder, method, outcome, replications, n_workers, tick, tick.plan,  # type: ignore[arg-type]
                                      samples, max_samples, top, command=sys.argv, scheduler=scheduler, draw=tornado,
                                      draws=draw_parameters)
     except DiffusionSimError as exc:
         raise fail(exc) from None
+    except KeyboardInterrupt:
+        raise interrupted("workers stopped, nothing was written") from None
     _print_indices(result.indices, method)
     for note in result.notes:
         out_console.print(f"note: {note}")
@@ -176,24 +182,27 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
     from diffusion_sim.analysis.calibrate import parse_targets
     from diffusion_sim.analysis.space import parse_ranges
     from diffusion_sim.publish.analysis_figures import calibration_figure
-    from diffusion_sim.results import new_results_dir
     from diffusion_sim.studies.calibrate import run_calibration
 
     started = time.perf_counter()
     try:
+        check_replications(replications)
         targets = parse_targets(target)
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(fit, base, option="--fit")
         fitted_file = out or scenario.with_name(f"{scenario.stem}-calibrated.toml")
-        folder = results or new_results_dir(Path("results"), f"calibrate-{scenario.stem}")
         n_workers = workers_or_all(workers)
-        with progress_bar(quiet, "calibrate") as bar:
+        fitted_name = claim(out, "", default=fitted_file, kind="file")
+        with fitted_name, claim(results, f"calibrate-{scenario.stem}", option="--results") as folder, \
+                progress_bar(quiet, "calibrate") as bar:
             tick = Ticker(bar, None, f"calibrating {', '.join(d.name for d in dims)}")
             result, written, folder = run_calibration(base, scenario, dims, targets, fitted_file, folder, replications, check,
                                                       n_workers, tick, maxiter, popsize, command=sys.argv, scheduler=scheduler,
                                                       draw=calibration_figure)
     except DiffusionSimError as exc:
         raise fail(exc) from None
+    except KeyboardInterrupt:
+        raise interrupted("workers stopped, nothing was written") from None
     t = Table(title="Calibration: target vs achieved (mean ± Monte Carlo standard error)", title_justify="left")
     for col in ("target", "value", "fitting replications", "fresh replications", "z"):
         t.add_column(col, justify="right")

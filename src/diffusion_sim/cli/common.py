@@ -1,8 +1,12 @@
 """The command line's shared parts: the Typer app, its options, one error wrapper, progress, loading scenarios.
 
 The command line parses, calls one library function, prints and maps errors to exit statuses: bad
-input ends with one line on stderr and exit status 2; Ctrl-C ends with status 130. Nothing here
-computes model results, and nothing heavy is imported until a command runs, so ``--help`` is quick.
+input ends with one line on stderr and exit status 2; Ctrl-C ends with status 130 (SIGTERM does the
+same and exits with 143, see ``diffusion_sim.__main__``). Nothing here computes model results, and
+nothing heavy is imported until a command runs, so ``--help`` is quick.
+
+A command that writes a results folder holds its name from the start (:func:`claim`), so a folder
+that cannot be written, or that another run is writing, is refused before anything is computed.
 """
 
 from __future__ import annotations
@@ -17,16 +21,30 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from diffusion_sim.errors import DiffusionSimError, ScenarioError
+from diffusion_sim.errors import DiffusionSimError, Interrupted, ScenarioError
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Simulate how a proven healthcare innovation spreads between a region's care organisations.",
 )
 out_console = Console()
 err_console = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from diffusion_sim import __version__
+
+        out_console.print(f"diffusion-sim {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", "-V", callback=_show_version, is_eager=True,
+                                                   help="Show the version and exit.")] = False) -> None:
+    """Simulate how a proven healthcare innovation spreads between a region's care organisations."""
 
 Replications = Annotated[int | None, typer.Option("--replications", "-n", min=1,
                                                   help="Replications per scenario (default: the scenario's).")]
@@ -82,6 +100,41 @@ def fail(exc: DiffusionSimError) -> typer.Exit:
     return typer.Exit(code=exc.exit_code)
 
 
+def interrupted(message: str) -> typer.Exit:
+    """The one way a stop by Ctrl-C (or SIGTERM) leaves a command: one line saying what was kept, status 130."""
+    err_console.print(f"diffusion-sim: interrupted; {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code=Interrupted.exit_code)
+
+
+def claim(out: Path | None, stem: str, option: str = "--out", overwrite: bool = False, default: Path | None = None,
+          kind: str = "folder") -> Any:
+    """Hold the results folder's name from now on: ``out``, else ``default``, else a new folder under results/ after ``stem``.
+
+    Returns a held :class:`~diffusion_sim.results.Reservation` (a context manager that gives the name up);
+    a place that cannot be written, or another run's folder, is refused here, before anything is computed.
+    """
+    from diffusion_sim.results import Reservation, reserve_new
+
+    if out is not None:
+        return Reservation(out, option=option, overwrite=overwrite, kind=kind).acquire()
+    if default is not None:
+        return Reservation(default, option="", overwrite=overwrite, kind=kind).acquire()
+    return reserve_new(Path("results"), stem, option)
+
+
+def check_replications(n: int | None, option: str = "--replications") -> int | None:
+    """``n`` within the schema's limit for replications (``simulation.replications``), before anything is allocated."""
+    if n is None:
+        return None
+    from diffusion_sim.params import bounds
+
+    low, high = bounds("simulation.replications")
+    if not low <= n <= high:
+        raise ScenarioError(f"{option} {n}: must be between {low:,.0f} and {high:,.0f} (the limit of "
+                            "simulation.replications)")
+    return n
+
+
 def workers_or_all(workers: int | None) -> int:
     """The workers asked for, else one per core this process may use."""
     from diffusion_sim.executors import default_workers
@@ -100,6 +153,8 @@ def parse_sets(sets: list[str] | None) -> dict[str, Any]:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
             value = raw
+        except RecursionError:
+            raise ScenarioError(f"--set {key.strip()}: the value is nested too deeply") from None
         changes[key.strip()] = value
     return changes
 

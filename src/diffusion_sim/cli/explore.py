@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from diffusion_sim.cli.common import Lang, Language, Months, Workers, app, err_console, fail, out_console, workers_or_all
+from diffusion_sim.cli.common import (
+    Lang,
+    Language,
+    Months,
+    Workers,
+    app,
+    check_replications,
+    err_console,
+    fail,
+    interrupted,
+    out_console,
+    workers_or_all,
+)
 from diffusion_sim.errors import DiffusionSimError
 
 ExploreScenarios = Annotated[list[Path] | None, typer.Argument(
@@ -27,13 +39,13 @@ def explore(scenarios: ExploreScenarios = None, host: Host = None, port: Explore
     """Start the scenario explorer in the browser: move levers, compare with isolated scaling, export the scenario."""
     import json
 
-    from diffusion_sim.explorer.levers import starting_pair
     from diffusion_sim.explorer.server import check_host, check_port, free_port, serve
 
     paths = [str(p) for p in scenarios] if scenarios else list(EXPLORE_DEFAULT)
     try:
         address, remote = check_host(host)
-        starting_pair(paths)  # bad files stop here, with the usual one-line message
+        check_replications(replications)
+        _check_buildable(paths, months)  # bad files, and scenarios whose region cannot be built, stop here
         chosen = port or free_port(address)
         check_port(address, chosen)
     except DiffusionSimError as exc:
@@ -50,5 +62,26 @@ def explore(scenarios: ExploreScenarios = None, host: Host = None, port: Explore
                           markup=False)
     config = json.dumps({"scenarios": [str(Path(p).resolve()) for p in paths], "replications": replications,
                          "workers": workers_or_all(workers), "lang": lang.value, "months": months})
-    serve(address, chosen, config, on_ready=lambda url: out_console.print(
-        f"diffusion-sim explorer: open {url} in a browser (Ctrl-C stops it)", markup=False, highlight=False))
+    try:
+        serve(address, chosen, config, on_ready=lambda url: out_console.print(
+            f"diffusion-sim explorer: open {url} in a browser (Ctrl-C stops it)", markup=False, highlight=False))
+    except KeyboardInterrupt:
+        raise interrupted("the explorer has stopped") from None
+
+
+def _check_buildable(paths: list[str], months: int | None) -> None:
+    """Load the starting scenarios with ``--months`` and build their regions and models, as the page will.
+
+    So a scenario that cannot run stops the command with the usual one-line message before it
+    listens, rather than showing an error page.
+    """
+    from diffusion_sim.explorer.levers import starting_pair
+    from diffusion_sim.params import change
+    from diffusion_sim.studies.compare import checked_region
+
+    pair = starting_pair(paths)
+    if months is not None:
+        pair = tuple(change(p, {"simulation.months": months}, source="--months") for p in pair)
+    sources = paths if len(paths) == 2 else [f"{paths[0]} (without the team)", paths[0]]
+    for params, source in reversed(list(zip(pair, sources, strict=True))):  # the file given last (the strategy) first
+        checked_region(params, source)

@@ -22,14 +22,16 @@ from diffusion_sim.cli.common import (
     Ticker,
     Workers,
     app,
-    err_console,
+    check_replications,
+    claim,
     fail,
+    interrupted,
     load,
     out_console,
     progress_bar,
     workers_or_all,
 )
-from diffusion_sim.errors import DiffusionSimError, Interrupted
+from diffusion_sim.errors import DiffusionSimError
 
 RegionNames = Annotated[list[str], typer.Option(
     "--region", help="A shipped preset (zuidwest, rotterdam-rijnmond, nederland), a province (CBS spelling, e.g. Utrecht, "
@@ -50,24 +52,22 @@ def regions(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file: t
     """
     from diffusion_sim.publish.analysis_figures import regions_figures
     from diffusion_sim.publish.terminal import display_tables
-    from diffusion_sim.results import new_results_dir
     from diffusion_sim.studies.regions import run_region_comparison
 
     paths = [reference, scenario] if reference is not None else [scenario]
     started = time.perf_counter()
     try:
+        check_replications(replications)
         scenarios = load(paths, seed, months, set_, parameter_draws)
-        folder = out or new_results_dir(Path("results"), "regions")
         n_workers = workers_or_all(workers)
-        with progress_bar(quiet, "regions") as bar:
+        with claim(out, "regions") as folder, progress_bar(quiet, "regions") as bar:
             tick = Ticker(bar, None, f"{len(region)} region(s) x {len(paths)} scenario(s)")
             result = run_region_comparison(scenarios, [str(p) for p in paths], region, folder, replications, n_workers, tick,
                                            command=sys.argv, scheduler=scheduler, on_plan=tick.plan, draw=regions_figures)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
-        raise typer.Exit(code=Interrupted.exit_code) from None
+        raise interrupted("workers stopped, nothing was written") from None
     for title, frame in display_tables(result.summary):
         t = Table(title=title, title_justify="left")
         for k, col in enumerate(frame.columns):  # a narrow terminal folds a long number rather than cutting it off

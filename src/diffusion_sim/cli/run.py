@@ -25,61 +25,88 @@ from diffusion_sim.cli.common import (
     Ticker,
     Workers,
     app,
+    check_replications,
+    claim,
     err_console,
     fail,
+    interrupted,
     load,
     out_console,
     progress_bar,
     workers_or_all,
 )
-from diffusion_sim.errors import DiffusionSimError, Interrupted, ResultsError, ScenarioError
+from diffusion_sim.errors import DiffusionSimError, ResultsError
 
 
 def _study(paths: list[Path], replications: int | None, seed: int | None, months: int | None, out: Path | None,
            workers: int | None, sets: list[str] | None, quiet: bool, stem: str, scheduler: str | None = None,
            report_lang: str | None = None, draws: bool | None = None) -> None:
-    from diffusion_sim.results import new_results_dir
     from diffusion_sim.studies.compare import run_study
 
+    folder: Path | None = None
     try:
+        check_replications(replications)
         scenarios = load(paths, seed, months, sets, draws)
         reps = replications or scenarios[0].simulation.replications
-        folder = out or new_results_dir(Path("results"), stem)
-        if folder.exists():
-            raise ScenarioError(f"--out {folder}: already exists; results are never overwritten, choose another folder")
         n_workers = workers_or_all(workers)
         total = reps * len(scenarios)
-        started = time.perf_counter()
-        with progress_bar(quiet, "replications") as bar:
-            result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers, Ticker(bar, total, "replications"),
-                               command=sys.argv, scheduler=scheduler)
+        with claim(out, stem) as folder:
+            started = time.perf_counter()
+            with progress_bar(quiet, "replications") as bar:
+                result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers,
+                                   Ticker(bar, total, "replications"), command=sys.argv, scheduler=scheduler)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
-        raise typer.Exit(code=Interrupted.exit_code) from None
+        if folder is not None and folder.is_dir():  # stopped just after the folder was put in place
+            raise interrupted(f"the results are complete in {folder}") from None
+        raise interrupted("workers stopped, nothing was written") from None
     elapsed = time.perf_counter() - started
-    outputs = _publish(result.folder, report_lang) if report_lang else []
-    where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
-    _print_outcomes(result.outcomes)
-    if result.differences is not None:
-        _print_differences(result.differences)
-    if result.innovations is not None:
-        for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
-            _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
-    if result.team:
-        from diffusion_sim.publish.words import team_sentence
+    try:
+        outputs = _publish(result.folder, report_lang) if report_lang else []
+        where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
+        _print_outcomes(result.outcomes)
+        if result.differences is not None:
+            _print_differences(result.differences)
+        if result.innovations is not None:
+            for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
+                _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
+        if result.team:
+            from diffusion_sim.publish.words import team_sentence
 
-        for name, q in result.team.items():
-            sentence = team_sentence(name, q, result.months, "en")
-            out_console.print(sentence[:1].upper() + sentence[1:], markup=False, highlight=False)
-    if result.assumptions is not None:
-        _print_assumptions(result.assumptions, scenarios[0].name)
-    if result.claims is not None and not result.claims.empty:
-        _print_claims(result.claims, [p.name for p in scenarios], result.months)
-    out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
-    for path in outputs:
-        out_console.print(f"wrote {path}", markup=False, highlight=False)
+            for name, q in result.team.items():
+                sentence = team_sentence(name, q, result.months, "en")
+                out_console.print(sentence[:1].upper() + sentence[1:], markup=False, highlight=False)
+        if result.assumptions is not None:
+            _print_assumptions(result.assumptions, scenarios[0].name)
+        if result.claims is not None and not result.claims.empty:
+            _print_claims(result.claims, [p.name for p in scenarios], result.months)
+        out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
+        for path in outputs:
+            out_console.print(f"wrote {path}", markup=False, highlight=False)
+    except KeyboardInterrupt:
+        raise interrupted(_kept(result.folder, report_lang)) from None
+
+
+def _kept(folder: Path, lang: str | None) -> str:
+    """What a stop after the results folder was written leaves: said precisely, with the commands that finish it."""
+    from diffusion_sim.publish.figures import figures_dirname
+    from diffusion_sim.publish.write import report_paths
+
+    text = f"the results are complete in {folder}"
+    if lang is None:
+        return text
+    figures, (html, pdf) = folder / figures_dirname(lang), report_paths(folder, lang)  # type: ignore[arg-type]
+    outputs = (figures, html, pdf)
+    kept = [p.name for p in outputs if p.exists()]
+    missing = [p.name for p in outputs if not p.exists()]
+    if kept:
+        text += f", with {', '.join(kept)}"
+    if missing:
+        todo = ([f"'diffusion-sim figures {folder} --lang {lang}'"] if not figures.exists() else []) + \
+               ([f"'diffusion-sim report {folder} --lang {lang}'"] if not (html.exists() and pdf.exists()) else [])
+        text += f"; not written: {', '.join(missing)} (run {' and '.join(todo)} to write them)"
+    return text
 
 
 def _publish(folder: Path, lang: str) -> list[Path]:
@@ -88,17 +115,13 @@ def _publish(folder: Path, lang: str) -> list[Path]:
     It reads the folder back as ``diffusion-sim report`` would and writes each output atomically on
     its own, so a failure here never costs the (expensive) results.
     """
-    from diffusion_sim.publish.write import publish
-
     try:
+        from diffusion_sim.publish.write import publish
+
         return publish(folder, lang)
     except (DiffusionSimError, OSError) as exc:
         raise fail(ResultsError(f"{folder}: results are complete, but writing the figures and report failed ({exc}); "
                                 f"run 'diffusion-sim report {folder}' to try again")) from None
-    except KeyboardInterrupt:
-        err_console.print(f"diffusion-sim: interrupted while writing the figures and report; the results are complete in "
-                          f"{folder}; run 'diffusion-sim report {folder}' to write them")
-        raise typer.Exit(code=Interrupted.exit_code) from None
 
 
 def _print_outcomes(table: Any, title: str = "Outcomes over replications: median (90% interval)") -> None:
@@ -209,3 +232,13 @@ def params() -> None:
 
 
 
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario file format as a JSON Schema, for editors (docs/scenario.schema.json holds a copy)."""
+    import json
+
+    from diffusion_sim.scenario import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")

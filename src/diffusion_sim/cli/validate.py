@@ -15,13 +15,15 @@ from diffusion_sim.cli.common import (
     Ticker,
     Workers,
     app,
-    err_console,
+    check_replications,
+    claim,
     fail,
+    interrupted,
     out_console,
     progress_bar,
     workers_or_all,
 )
-from diffusion_sim.errors import DiffusionSimError, Interrupted
+from diffusion_sim.errors import DiffusionSimError
 
 Mapping = Annotated[str, typer.Option("--mapping", help="share: compare patients on Harteraad's scale; count: raw model counts.")]
 
@@ -56,18 +58,19 @@ def validate(
     from diffusion_sim.analysis.validation import PREDICTED, Acceptance, accepted_ranges
     from diffusion_sim.errors import ScenarioError
     from diffusion_sim.publish.analysis_figures import validation_figures
-    from diffusion_sim.results import new_results_dir
     from diffusion_sim.studies.validate import predictive_check, reimbursement_check, run_validation, ship_posterior, write
 
     started = time.perf_counter()
     try:
         if mapping not in ("share", "count"):
             raise ScenarioError(f"--mapping {mapping}: allowed: share, count")
-        folder = out or new_results_dir(Path("results"), "validation")
-        if folder.exists() and not overwrite:
-            raise ScenarioError(f"--out {folder}: already exists; pass --overwrite to replace it")
+        check_replications(replications)
+        if out is not None and out.exists() and not overwrite:
+            raise ScenarioError(f"--out {out}: already exists; pass --overwrite to replace it")
         n_workers = workers_or_all(workers)
-        with progress_bar(quiet, "validation") as bar:
+        reservation = claim(out, "validation", overwrite=overwrite)
+        folder = reservation.out
+        with reservation, progress_bar(quiet, "validation") as bar:
             tick = Ticker(bar, draws * replications, f"{draws} parameter sets x {replications} replications")
             acceptance = Acceptance(tolerance, ec_factor, mapping, inventory_margin)
             v = run_validation(scenario, draws, replications, seed, acceptance, n_workers, tick, scheduler)
@@ -79,14 +82,13 @@ def validate(
             if predictive:
                 tick.plan(int(v.accepted.sum()))
                 again = predictive_check(v, n_workers, tick, scheduler)
-        summary = write(v, folder, overwrite=overwrite, checks=checks, command=sys.argv, workers=n_workers,
-                        scheduler=scheduler, draw=validation_figures, predictive=again)
+            summary = write(v, folder, overwrite=overwrite, checks=checks, command=sys.argv, workers=n_workers,
+                            scheduler=scheduler, draw=validation_figures, predictive=again)
         shipped = ship_posterior(folder) if ship else []
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
-        raise typer.Exit(code=Interrupted.exit_code) from None
+        raise interrupted("workers stopped, nothing was written") from None
     out_console.print(f"accepted {summary['accepted']} of {summary['runs']} runs ({summary['acceptance_rate']:.1%})")
     for name, label in PREDICTED.items():
         r = v.prediction[name]

@@ -24,7 +24,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from diffusion_sim import __version__
-from diffusion_sim.executors import fork_server_context, ignore_sigint
+from diffusion_sim.executors import fork_server_context, stop
+from diffusion_sim.executors import pool as worker_pool
 from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
@@ -79,18 +80,17 @@ class Engine:
         with self._lock:
             if self._pool is None:
                 # a fork server: the Solara server runs threads, so its workers must not be forked from it
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=fork_server_context(),
-                                                 initializer=ignore_sigint)
+                self._pool = worker_pool(self.workers, fork_server_context())
             return self._pool
 
     def close(self) -> None:
-        """Stop the workers; pending chunks are dropped."""
+        """Stop the workers now; pending and running chunks are dropped."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            executor, self._pool = self._pool, None
             self._flying.clear()
             self._waiters.clear()
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if executor is not None:
+            stop(executor)
 
     # ---------------------------------------------------------------- memory
     def _remember(self, key: str, reps: list[Replication]) -> None:

@@ -7,6 +7,7 @@ browser files come from the ``solara-assets`` package and Solara's usage statist
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
 import os
@@ -47,21 +48,32 @@ def check_host(host: str | None) -> tuple[str, bool]:
     return host, not is_loopback(host)
 
 
+def _bind_error(host: str, port: int, exc: OSError) -> ScenarioError:
+    """Blame the option that is wrong: an address this machine does not have is the host's fault, not the port's."""
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+        return ScenarioError(f"--host {host}: not an address of this machine ({exc.strerror or exc}); give one of its "
+                             "addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every network)")
+    return ScenarioError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror or exc}); choose another port")
+
+
 def free_port(host: str = LOOPBACK) -> int:
     """A port nobody listens on now."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        s.bind((host, 0))
+        try:
+            s.bind((host, 0))
+        except OSError as exc:
+            raise _bind_error(host, 0, exc) from None
         return int(s.getsockname()[1])
 
 
 def check_port(host: str, port: int) -> None:
-    """A clear error when the port is taken, instead of uvicorn's log line."""
+    """A clear error when the port is taken (or the host is not this machine's), instead of uvicorn's log line."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as exc:
-            raise ScenarioError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); choose another port") from None
+            raise _bind_error(host, port, exc) from None
 
 
 def serve(host: str, port: int, config_json: str, on_ready: Callable[[str], None] | None = None) -> None:

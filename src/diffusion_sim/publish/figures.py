@@ -118,10 +118,13 @@ class Study:
         return t("month_axis", lang, start=month_label(self.start_year, self.start_month, 0, lang))
 
 
-def load_study(folder: str | Path) -> Study:
-    """Read and check a results folder; a ``ResultsError`` names anything missing before anything is drawn."""
+def load_study(folder: str | Path, verify: bool = True) -> Study:
+    """Read and check a results folder; a ``ResultsError`` names anything missing or changed before anything is drawn.
+
+    ``verify``: check every file against the SHA-256 in its manifest (:func:`~diffusion_sim.results.read_results`).
+    """
     folder = Path(folder)
-    rs = read_results(folder)
+    rs = read_results(folder, verify=verify)
     missing_meta = [k for k in REQUIRED_MANIFEST if k not in rs.manifest]
     if missing_meta:
         raise ResultsError(f"{folder / 'manifest.json'}: missing {', '.join(missing_meta)}; it comes from an older "
@@ -724,7 +727,8 @@ def figures_dirname(lang: Lang) -> str:
     return f"figures-{lang}"
 
 
-def write_figures(folders: list[str | Path], lang: str = "nl", formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+def write_figures(folders: list[str | Path], lang: str = "nl", formats: tuple[str, ...] = ("png", "svg"),
+                  verify: bool = True) -> list[Path]:
     """Write every figure of each results folder into ``<folder>/figures-<lang>/``; returns the folders written.
 
     Every folder is read and checked before anything is written, so a bad folder among several stops
@@ -734,7 +738,7 @@ def write_figures(folders: list[str | Path], lang: str = "nl", formats: tuple[st
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"figure format {', '.join(bad) or '(none)'}: choose from {', '.join(FORMATS)}")
-    studies = [load_study(f) for f in folders]
+    studies = [load_study(f, verify) for f in folders]
     written = []
     for study in studies:
         target = study.folder / figures_dirname(lang)

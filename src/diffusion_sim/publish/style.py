@@ -87,6 +87,7 @@ STYLE: dict[str, Any] = {
     "savefig.dpi": DPI,
     "savefig.facecolor": "white",
     "pdf.fonttype": 42,  # TrueType: text stays text in the PDF (searchable, editable)
+    "text.parse_math": False,  # names and labels are plain text: a scenario called "$x$" is drawn as typed, never as math
     "svg.hashsalt": "diffusion-sim",  # the same figure gives the same SVG file
 }
 

@@ -15,7 +15,7 @@ from diffusion_sim.publish.formats import Lang, check_lang
 from diffusion_sim.publish.report.document import Document, build_document
 from diffusion_sim.publish.report.html import render_html
 from diffusion_sim.publish.report.pdf import render_pdf
-from diffusion_sim.results import replace_atomically
+from diffusion_sim.results import remove_stale, replace_atomically, temp_path
 
 
 def report_paths(folder: Path, lang: Lang) -> tuple[Path, Path]:
@@ -26,8 +26,8 @@ def report_paths(folder: Path, lang: Lang) -> tuple[Path, Path]:
 def _write_report_files(doc: Document, folder: Path) -> list[Path]:
     """Write HTML and PDF to temporary names, then rename both; a failure leaves the old report (or none)."""
     html_path, pdf_path = report_paths(folder, doc.lang)
-    tmp_html = folder / f".{html_path.name}.tmp-{os.getpid()}"
-    tmp_pdf = folder / f".{pdf_path.name}.tmp-{os.getpid()}"
+    tmp_html, tmp_pdf = temp_path(html_path), temp_path(pdf_path)
+    remove_stale(folder)  # what a killed run left: its temporary report files
     try:
         tmp_html.write_text(render_html(doc), encoding="utf-8")
         render_pdf(doc, tmp_pdf)
@@ -39,13 +39,14 @@ def _write_report_files(doc: Document, folder: Path) -> list[Path]:
     return [html_path, pdf_path]
 
 
-def write_report(folders: list[str | Path], lang: str = "nl") -> list[Path]:
+def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = True) -> list[Path]:
     """Write ``report-<lang>.html`` and ``.pdf`` into each results folder; returns the files written.
 
-    Every folder is read and checked first, so one bad folder stops the command before anything is written.
+    Every folder is read and checked first (``verify``: its files against the manifest's SHA-256), so
+    one bad folder stops the command before anything is written.
     """
     lang = check_lang(lang)
-    studies = [load_study(f) for f in folders]
+    studies = [load_study(f, verify) for f in folders]
     written: list[Path] = []
     for study in studies:
         written += _write_report_files(build_document(study, lang), study.folder)

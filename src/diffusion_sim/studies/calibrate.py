@@ -25,7 +25,7 @@ from diffusion_sim.analysis.space import Dimension, apply
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.outcomes import point_outcomes
 from diffusion_sim.params import Params, differences, get
-from diffusion_sim.results import manifest, write_folder
+from diffusion_sim.results import manifest, remove_stale, temp_path, write_folder
 from diffusion_sim.scenario import load_scenario, to_toml
 from diffusion_sim.studies.points import Progress, evaluate
 
@@ -175,7 +175,8 @@ def write_fitted_scenario(text: str, out: Path, fitted: dict[str, Any]) -> Path:
     if out.exists():
         raise ResultsError(f"{out}: already exists; a fitted scenario is never overwritten, choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    remove_stale(out.parent)  # what a killed calibration left
+    tmp = temp_path(out)
     tmp.write_text(text, encoding="utf-8")
     try:
         loaded = load_scenario(tmp)

@@ -28,6 +28,7 @@ from diffusion_sim.errors import ResultsError
 from diffusion_sim.executors import run_all
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import Params
+from diffusion_sim.results import remove_stale
 
 Progress = Callable[[int], None]
 
@@ -131,6 +132,7 @@ class WorkFolder:
                     f"{self.path}: was started with different arguments (scenario, ranges, design or "
                     "replications); use the same arguments to resume, or delete the folder"
                 )
+            remove_stale(self.path)  # a batch a killed run was writing
         else:
             self.path.mkdir(parents=True)
             meta = {"fingerprint": self.fingerprint, "created_utc": _now()}
