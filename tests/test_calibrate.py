@@ -55,6 +55,8 @@ def test_fitted_file_extends_the_original_and_loads_back(short, tmp_path):
     loaded = load_scenario(out)
     assert loaded.diffusion.q == result.fitted["diffusion.q"]
     assert loaded.diffusion.p == 0.0 and loaded.simulation.months == 24  # the conditions of the fit are kept
+    # the fit holds the other parameters at their central values; a file that drew them would undo it
+    assert short.uncertainty.draws and not loaded.uncertainty.draws
     assert "z = " in text and "extends = " in text
     with pytest.raises(ResultsError, match="never overwritten"):
         write_fitted_scenario(text, out, result.fitted)
@@ -101,4 +103,6 @@ def test_a_scenario_with_quotes_backslashes_and_unicode_survives_calibration(tmp
     loaded = load_scenario(out)
     assert loaded.name == 'Zeeland "eerst" \\ ünï-calibrated' and "back\\slash and € 10.000" in loaded.description
     assert loaded.innovation.uptake.hospital == 0.1  # a per-type condition of the fit, as [innovation.uptake]
-    assert apply(loaded, {"name": base.name, "description": base.description}) == apply(base, result.fitted)
+    # runs as the fit ran: the fitted values, and the other parameters at their central values
+    assert apply(loaded, {"name": base.name, "description": base.description}) == apply(
+        base, {**result.fitted, "uncertainty.draws": False})

@@ -10,8 +10,10 @@ draw ``d`` is the same in every scenario of a comparison, because each value com
 keyed by the root seed, the draw and the parameter's name only (``rng.parameter_uniform``).
 
 Not drawn: the levers (what a region decides), the settings, and what builds the region (counts of
-organisations, their sizes and the network: :data:`STRUCTURAL`), which is one realisation per root
-seed for every replication; their uncertainty is for ``diffusion-sim sensitivity``. A scenario holds
+organisations, their sizes and the network: :data:`STRUCTURAL`). The region itself is not one
+fixed draw: draw ``d`` runs on realisation ``d mod uncertainty.region_realisations`` of it (same
+counts and sizes, other places and ties), so chance in the region's build is in every answer; the
+uncertainty of the structural parameters themselves is for ``diffusion-sim sensitivity``. A scenario holds
 a parameter at its own value with ``uncertainty.fixed``.
 """
 
@@ -25,7 +27,7 @@ from diffusion_sim.innovations import PosteriorSample, posterior, posterior_from
 from diffusion_sim.params import Params, bounds, change, kind, leaves, priors
 from diffusion_sim.rng import parameter_uniform, posterior_index
 
-# what builds the region: held at the scenario's value (the region is one realisation per root seed)
+# what builds the region: held at the scenario's value (draw d runs on region realisation d mod region_realisations)
 STRUCTURAL = ("organisations.per_100k.", "organisations.clients_per_100k.", "organisations.size_sigma.", "network.", "region.")
 
 

@@ -123,8 +123,8 @@ class SimulationParams(Section):
 
     months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment "
         "(BR/REG-17164)", ge=1, le=600)
-    replications: int = P(200, "count; ASSUMPTION: enough for shares and horizon medians to move by up to about 8% between "
-        "seeds; first-year patients move more (docs/model.md sec. 5)", ge=1, le=1_000_000)
+    replications: int = P(200, "count; ASSUMPTION: a quick default; the shipped Zuidwest scenarios use 2,000, with which the headline "
+        "medians move by about 2-7% between seeds (benchmarks/headline_stability.py, docs/model.md sec. 5)", ge=1, le=1_000_000)
     seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
     start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels "
         "and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
@@ -643,7 +643,7 @@ class PortfolioParams(Section):
 
     knowledge_sharing_persists: bool = P(
         True, "whether the knowledge-sharing network the team set up for an innovation keeps sharing after the team moves on "
-        "(support, meetings and brokering stop); ASSUMPTION"
+        "(support and meetings stop); ASSUMPTION"
     )
 
 
@@ -673,8 +673,9 @@ class UncertaintyParams(Section):
     draws: bool = P(True, "each replication draws one value of every uncertain parameter (the innovation profile's fitted "
         "posterior, the priors of the others), paired across the scenarios of a comparison; false: every replication uses "
         "the values above, so intervals show chance only")
-    replications_per_draw: int = P(2, "consecutive replications that share one parameter draw, so chance and parameter "
-        "uncertainty can be told apart (a nested design)", ge=1, le=1000)
+    replications_per_draw: int = P(2, "replications; consecutive replications share one parameter draw, so chance and "
+        "parameter uncertainty can be told apart (a nested design: 2 is the least that separates them, more "
+        "replications per draw spend the budget on chance instead of on the parameters); design choice", ge=1, le=1000)
     region_realisations: int = P(20, "the synthetic region (organisation sizes, places, financial room, staff time, "
         "innovativeness, ties) is one random realisation of the real one; with draws, draw d runs on realisation d mod this "
         "(realisation 0 is the root seed's region, used without draws); ASSUMPTION: 20, so that headline medians hold "
@@ -684,9 +685,11 @@ class UncertaintyParams(Section):
     posterior_file: str = P("", "a posterior sample to draw the profile's fitted parameters from instead of the shipped one: "
         "a CSV with its provenance JSON beside it (as `diffusion-sim validate` writes them, posterior.csv and posterior.json), "
         "relative to the scenario file; its provenance must name the scenario's innovation profile")
-    fixed: tuple[str, ...] = P((), "parameters held at this scenario's value in every draw")
-    priors: dict[str, Prior] = P({}, "priors this scenario gives in its [uncertain] table, replacing the schema's for those "
-        "parameters (and the ranges `diffusion-sim sensitivity` varies)")
+    fixed: tuple[str, ...] = P((), "dotted parameter names; held at this scenario's value in every draw; "
+        "the scenario's choice")
+    priors: dict[str, Prior] = P({}, "distributions; the priors this scenario gives in its [uncertain] "
+        "table, replacing the schema's for those parameters (and the ranges `diffusion-sim sensitivity` varies); each "
+        "with its own source in the scenario file")
 
 
 class Params(Section):

@@ -26,7 +26,8 @@ STREAMS: tuple[str, ...] = (
     "origins",  # which further organisations already run it at month 0 (origin.early_adopter_share)
 )
 
-# The region is one realisation per root seed, shared by every replication and scenario.
+# The region's build stream: realisation r uses replication index REGION_REPLICATION with track r,
+# shared by every scenario (draws.region_realisation says which realisation a replication runs on).
 REGION_REPLICATION = -1
 
 

@@ -2,11 +2,12 @@
 
 One ``step()`` is one month, in seven phases:
 
-0. stakeholders act: the insurer moves towards reimbursement, the facilitation team plans its support,
-   meetings and brokered ties, paid from its yearly budget;
+0. stakeholders act: the insurer moves towards reimbursement, the facilitation team plans its support
+   and meetings within its hours (in kind) and its yearly budget;
 1. awareness: unaware organisations hear of it from outside (Bass p), from adopting ties (Bass q), from
    the origin's demonstrations, from a regional meeting or because the team approaches them;
-2. consideration: aware organisations start a decision process (at once when supported);
+2. consideration: aware organisations start a decision process (sooner when supported:
+   ``facilitation.support_consideration``);
 3. decision: at the end of the process the barriers decide between implementing and rejecting;
 4. implementation: at its end an implementation succeeds (adopted) or fails;
 5. discontinuation: adopters abandon it at a yearly rate; organisations that rejected it reopen;

@@ -166,6 +166,9 @@ def fitted_scenario_text(
             put(name, now, f"condition of the calibration (was {was!r})")
     for name, value in result.fitted.items():
         put(name, value, f"CALIBRATED to {target_text} (was {get(original, name):g})")
+    if base.uncertainty.draws:  # the fit holds the other parameters at their central values (studies.points)
+        put("uncertainty.draws", False, "condition of the calibration: fitted with every other parameter at its central "
+            "value; drawing them per replication would undo the fit")
     return to_toml(data, header, comments)
 
 
