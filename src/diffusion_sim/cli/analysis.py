@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from diffusion_sim.cli.common import (
+    Lang,
+    Language,
     Months,
     Out,
     Outcomes,
@@ -42,10 +45,12 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
           set_: Sets = None, outcome: Outcomes = None,
           resume: Annotated[bool, typer.Option(
               "--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
-          quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+          quiet: Quiet = False, scheduler: Scheduler = None, lang: Lang = Language.nl) -> None:
     """Run a parameter study with common random numbers; write a tidy table, figures and heat maps."""
     from diffusion_sim.analysis.space import parse_ranges
+    from diffusion_sim.analysis.sweep import PLOTTED
     from diffusion_sim.publish.analysis_figures import sweep_figures
+    from diffusion_sim.publish.terminal import sweep_table
     from diffusion_sim.studies.sweep import plan_sweep, run_sweep
 
     started = time.perf_counter()
@@ -58,7 +63,7 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
         with progress_bar(quiet, "sweep") as bar:
             tick = Ticker(bar, plan.total, f"{len(plan.design)} points x {plan.replications} replications")
             result = run_sweep(plan, n_workers, tick, resume=resume, outcomes=outcome, command=sys.argv, scheduler=scheduler,
-                               draw=sweep_figures)
+                               draw=partial(sweep_figures, lang=lang.value))
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
@@ -66,28 +71,11 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
         err_console.print(f"diffusion-sim: interrupted{where}")
         raise typer.Exit(code=Interrupted.exit_code) from None
     elapsed = time.perf_counter() - started
-    _print_points(result.points, [d.column for d in dims])
+    table = sweep_table(result.points, [d.column for d in dims], PLOTTED, lang.value, out_console.width)
+    out_console.print(table, markup=False, highlight=False, soft_wrap=True)
     resumed = f" ({result.resumed_points} points resumed from earlier work)" if result.resumed_points else ""
     out_console.print(f"{plan.total:,} replications in {elapsed:.1f} s on {n_workers} worker(s){resumed}; "
                       f"results in [bold]{result.folder}[/bold]")
-
-
-def _print_points(points: Any, names: list[str]) -> None:
-    from diffusion_sim.analysis.sweep import PLOTTED
-
-    t = Table(title="Sweep: mean over replications ± Monte Carlo standard error", title_justify="left")
-    for n in names:
-        t.add_column(n, justify="right")
-    shown = (*PLOTTED,)
-    for o in shown:
-        t.add_column(o, justify="right")
-    for _, r in points.head(60).iterrows():
-        cells = [str(r[n]) if isinstance(r[n], bool | str) else f"{r[n]:,.6g}" for n in names]
-        cells += [f"{r[o]:,.3g} ± {r[o + '_mcse']:,.2g}" for o in shown]
-        t.add_row(*cells)
-    out_console.print(t)
-    if len(points) > 60:
-        out_console.print(f"... {len(points) - 60} more points in points.csv")
 
 
 @app.command()
@@ -103,11 +91,12 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
                     "--max-samples", min=2, help="Largest sample size when growing until the ranking holds (80 / 256).")] = None,
                 top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
                 seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
-                outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None) -> None:
+                outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None, lang: Lang = Language.nl) -> None:
     """Rank the scenario's uncertain parameters by their effect on the key outcomes (SALib)."""
     from diffusion_sim.analysis.sensitivity import METHODS
     from diffusion_sim.analysis.space import uncertain_dimensions
     from diffusion_sim.publish.analysis_figures import tornado
+    from diffusion_sim.publish.terminal import sensitivity_tables
     from diffusion_sim.studies.points import fingerprint_id
     from diffusion_sim.studies.sensitivity import run_sensitivity
 
@@ -124,31 +113,17 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
         with progress_bar(quiet, "sensitivity") as bar:
             tick = Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
             result = run_sensitivity(base, str(scenario), dims, folder, method, outcome, replications, n_workers, tick, tick.plan,  # type: ignore[arg-type]
-                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler, draw=tornado)
+                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler,
+                                     draw=partial(tornado, lang=lang.value))
     except DiffusionSimError as exc:
         raise fail(exc) from None
-    _print_indices(result.indices, method)
+    out_console.print(sensitivity_tables(result.indices, method, lang.value, out_console.width), markup=False,
+                      highlight=False, soft_wrap=True)
     for note in result.notes:
         out_console.print(f"note: {note}")
     status = "converged" if result.converged else "NOT converged (see notes)"
     out_console.print(f"{method}: sample size {result.size}, {result.points:,} design points x {replications} replications, "
                       f"{status}; {time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
-
-
-def _print_indices(indices: Any, method: str) -> None:
-    metric = "mu_star" if method == "morris" else "ST"
-    for outcome_name, rows in indices.groupby("outcome", sort=False):
-        noise = rows["noise_share"].iloc[0]
-        noise_text = f"{noise:.1%}" if noise == noise else "n/a: no variation"
-        t = Table(title=f"{outcome_name}: {metric} with 95% CI (noise share {noise_text})", title_justify="left")
-        for col in ("rank", "parameter", metric, "95% CI", "S1" if method == "sobol" else "sigma", "separated from next"):
-            t.add_column(col, justify="left" if col == "parameter" else "right")
-        for _, r in rows.iterrows():
-            second = r["S1"] if method == "sobol" else r["sigma"]
-            t.add_row(str(r["rank"]), r["parameter"], f"{r[metric]:.4g}",
-                      f"[{r[metric] - r[metric + '_conf']:.3g}, {r[metric] + r[metric + '_conf']:.3g}]", f"{second:.3g}",
-                      "yes" if r["separated_from_next"] else "no")
-        out_console.print(t)
 
 
 @app.command()

@@ -147,18 +147,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more sc
 def params() -> None:
     """List every parameter with its default, unit and source."""
     from diffusion_sim.params import Params, flat_fields
+    from diffusion_sim.publish.terminal import parameter_list
 
-    t = Table(title="Parameters (defaults: Zuidwest isolated baseline)", title_justify="left")
-    t.add_column("parameter")
-    t.add_column("default")
-    t.add_column("unit; source")
-    defaults = Params().model_dump(mode="json")
-    for key, info in flat_fields().items():
-        value: Any = defaults
-        for part in key.split("."):
-            value = value[part]
-        t.add_row(key, str(value), info.description or "")
-    out_console.print(t)
-
-
-
+    out_console.print(parameter_list(flat_fields(), Params().model_dump(mode="json"), out_console.width), markup=False,
+                      highlight=False, soft_wrap=True)

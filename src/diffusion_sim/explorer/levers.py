@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
-from diffusion_sim.explorer.words import EXPLORER_LEVERS, ex
+from diffusion_sim.explorer.words import ex
 from diffusion_sim.params import ORG_TYPES, Params, change, flat_fields
-from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, fmt_parameter
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PARAMETER_WORDS, fmt_parameter
 from diffusion_sim.publish.formats import Lang, fmt_number, month_label
 from diffusion_sim.publish.words import ORG_TYPE_LABELS
 from diffusion_sim.studies.compare import align
@@ -236,7 +236,7 @@ def get(params: Params, dotted: str) -> Any:
 
 
 def _spec(lever: Lever) -> dict[str, Any]:
-    return KEY_ASSUMPTIONS.get(lever.key) or EXPLORER_LEVERS[lever.key]
+    return KEY_ASSUMPTIONS.get(lever.key) or PARAMETER_WORDS[lever.key]
 
 
 def label(lever: Lever, lang: Lang) -> str:
