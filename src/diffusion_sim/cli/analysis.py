@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from diffusion_sim.cli.common import (
     Lang,
@@ -140,13 +139,19 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
                   "--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
               seed: Seed = None, months: Months = None, workers: Workers = None, set_: Sets = None,
               out: Annotated[Path | None, typer.Option(
-                  "--out", help="Fitted scenario file to write (default: <scenario>-calibrated.toml beside it).")] = None,
+                  "--out", help="Fitted scenario file to write (default: inside the results folder).")] = None,
               results: Annotated[Path | None, typer.Option("--results", help="Folder for the fit's tables and figure.")] = None,
-              quiet: Quiet = False, scheduler: Scheduler = None) -> None:
-    """Fit parameters to observed targets and write the fitted scenario file with the fit's quality."""
-    from diffusion_sim.analysis.calibrate import parse_targets
+              quiet: Quiet = False, scheduler: Scheduler = None, lang: Lang = Language.nl) -> None:
+    """Fit parameters to observed targets and write the fitted scenario file with the fit's quality.
+
+    A fit whose best value misses a target on fresh replications (by more than 3 Monte Carlo standard
+    errors or 10% of the target) is reported as not calibrated: its file is named
+    <scenario>-best-fit.toml and the exit status is 1.
+    """
+    from diffusion_sim.analysis.calibrate import at_edge, parse_targets
     from diffusion_sim.analysis.space import parse_ranges
     from diffusion_sim.publish.analysis_figures import calibration_figure
+    from diffusion_sim.publish.terminal import calibration_table
     from diffusion_sim.results import new_results_dir
     from diffusion_sim.studies.calibrate import run_calibration
 
@@ -155,28 +160,27 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
         targets = parse_targets(target)
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(fit, base, option="--fit")
-        fitted_file = out or scenario.with_name(f"{scenario.stem}-calibrated.toml")
         folder = results or new_results_dir(Path("results"), f"calibrate-{scenario.stem}")
         n_workers = workers_or_all(workers)
         with progress_bar(quiet, "calibrate") as bar:
             tick = Ticker(bar, None, f"calibrating {', '.join(d.name for d in dims)}")
-            result, written, folder = run_calibration(base, scenario, dims, targets, fitted_file, folder, replications, check,
+            result, written, folder = run_calibration(base, scenario, dims, targets, out, folder, replications, check,
                                                       n_workers, tick, maxiter, popsize, command=sys.argv, scheduler=scheduler,
-                                                      draw=calibration_figure)
+                                                      draw=partial(calibration_figure, lang=lang.value))
     except DiffusionSimError as exc:
         raise fail(exc) from None
-    t = Table(title="Calibration: target vs achieved (mean ± Monte Carlo standard error)", title_justify="left")
-    for col in ("target", "value", "fitting replications", "fresh replications", "z"):
-        t.add_column(col, justify="right")
-    for _, r in result.fit.iterrows():
-        fitted = f"{r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} (n={r['fitted_replications']})"
-        t.add_row(r["target"], f"{r['value']:g}", fitted,
-                  f"{r['check_value']:.4g} ± {r['check_mcse']:.2g} (n={r['check_replications']})", f"{r['z']:+.2f}")
-    out_console.print(t)
+    out_console.print(calibration_table(result.fit, lang.value, out_console.width), markup=False, highlight=False,
+                      soft_wrap=True)
+    verdict = "calibrated" if result.calibrated else "NOT calibrated: the best fit misses its target(s), see 'off by' above"
     for name, value in result.fitted.items():
-        out_console.print(f"fitted {name} = {value}")
-    out_console.print(f"{result.evaluations} candidates in {result.generations} generations ({result.message}); "
-                      f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
-    out_console.print(f"fitted scenario: [bold]{written}[/bold]; fit tables and figure: [bold]{folder}[/bold]")
-
-
+        out_console.print(f"{'fitted' if result.calibrated else 'best fit'}: {name} = {value}", markup=False, highlight=False)
+    edge = at_edge(dims, result.fitted)
+    if edge:
+        out_console.print(f"at the edge of the range searched (the answer may lie outside it): {', '.join(edge)}",
+                          markup=False, highlight=False)
+    out_console.print(f"{verdict}; {result.evaluations} candidates, {result.optimiser}; "
+                      f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)", markup=False, highlight=False)
+    out_console.print(f"scenario file: {written}", markup=False, highlight=False, soft_wrap=True)
+    out_console.print(f"fit tables and figure: {folder}", markup=False, highlight=False, soft_wrap=True)
+    if not result.calibrated:
+        raise typer.Exit(code=1)

@@ -342,3 +342,25 @@ def regions_tables(summary: pd.DataFrame, lang: Lang, width: int) -> str:
             rows = [[label, *(cell(paired, region, s, o) for s in pairs)] for o, label in rows_paired]
             out.append(render(columns, rows, width))
     return "\n\n".join(out)
+
+
+def calibration_table(fit: pd.DataFrame, lang: Lang, width: int) -> str:
+    """Target against what the fitted values give, on the fitting and on fresh runs, how far off and whether reached."""
+    units = {k: u for k, (_, u) in point_names().items()}
+    columns = [Column(a("col_target", lang), "left", name=True), Column(a("col_target_value", lang)),
+               Column(a("col_fitting_runs", lang)), Column(a("col_fresh_runs", lang)), Column(a("col_off_by", lang)),
+               Column(a("col_within", lang), "left")]
+    rows = []
+    for _, r in fit.iterrows():
+        unit = units.get(str(r["target"]), "")
+
+        def m(v: float, unit: str = unit) -> str:
+            return fmt_measure(v, unit, lang)
+
+        off = m(r["distance"])
+        rows.append([r["target"], m(r["value"]),
+                     f"{m(r['fitted_value'])} ± {m(r['fitted_mcse'])} (n = {fmt_number(r['fitted_replications'], lang)})",
+                     f"{m(r['check_value'])} ± {m(r['check_mcse'])} (n = {fmt_number(r['check_replications'], lang)})",
+                     off if off.startswith(("−", "-")) or r["distance"] == 0 else f"+{off}",
+                     t("yes" if r["reached"] else "no", lang)])
+    return render(columns, rows, width, a("cal_title", lang))
