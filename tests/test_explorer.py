@@ -173,6 +173,16 @@ def test_check_reads_typed_numbers_and_keeps_the_schema_range(pair):
         assert L.label(L.BY_KEY[lever], "nl") in info.value.text("nl")
 
 
+def test_the_explorer_names_a_month_as_the_report_does(pair):
+    from diffusion_sim.publish.formats import step_label
+
+    _, strategy = pair  # starts January 2027: month 12 is the state at the end of December 2027
+    assert L.show(L.BY_KEY[L.FIXED_START_FIELD], 12, "nl", strategy) == "maand 12 (dec 2027)"
+    assert L.show(L.BY_KEY[L.FIXED_START_FIELD], 12, "en", strategy) == "month 12 (Dec 2027)"
+    assert step_label(2027, 1, 12, "en") == "Dec 2027"
+    assert STATE_LABELS["deciding"]["nl"] == "in besluitvorming" and EXPLORER_TEXTS["levers"]["nl"] == "Instellingen"
+
+
 def test_every_lever_has_words_and_a_source_in_both_languages(pair):
     _, strategy = pair
     values = L.initial_values(strategy)
@@ -400,7 +410,8 @@ def test_dutch_page_has_no_english_labels(server, browser):
     page = _open(browser, server)
     generation = _generation(page)
     page.locator(".ds-lang button", has_text="NL").click()
-    page.wait_for_function("() => document.querySelector('.ds-h2') && document.querySelector('.ds-h2').textContent === 'Knoppen'")
+    page.wait_for_function("() => document.querySelector('.ds-h2') && "
+                           "document.querySelector('.ds-h2').textContent === 'Instellingen'")
     page.wait_for_timeout(300)
     page.wait_for_function("() => document.querySelector('.ds-status').dataset.state === 'ready'", timeout=60_000)
     # the charts are redrawn in the new language after the switch: wait for that, not for a fixed time

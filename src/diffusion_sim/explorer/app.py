@@ -47,7 +47,7 @@ from diffusion_sim.explorer.words import ex
 from diffusion_sim.outcomes import MONTHS_TO_PATIENTS, PATIENT_TARGET_MONTH, PATIENTS_IN_YEAR
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
-from diffusion_sim.publish.formats import LANGS, Lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.formats import LANGS, Lang, fmt_interval, fmt_number, fmt_percent, step_label
 from diffusion_sim.publish.report.document import headline_numbers
 from diffusion_sim.publish.style import STATE_COLOURS
 from diffusion_sim.publish.words import STATE_LABELS, TEXTS, headline_sentences, outcome_label, strategy_text, subject, t
@@ -374,8 +374,8 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
     m = month.value
     svg = solara.use_memo(lambda: map_svg(run, m, lang, selected.value), [run, m, lang, selected.value])
     sim = params.simulation
-    shown = month_label(sim.start_year, sim.start_month, m, lang)
-    rv.Html(tag="h2", class_="ds-h2", children=[ex("map_title", lang, label=shown, m=m)])
+    shown = step_label(sim.start_year, sim.start_month, m, lang)
+    rv.Html(tag="h2", class_="ds-h2", children=[ex("map_title", lang, label=shown, m=m) if m else ex("map_title_start", lang)])
     with rv.Html(tag="div", class_="ds-region"):
         with rv.Html(tag="div", class_="ds-map-col"):
             with solara.Row(gap="16px", style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -387,7 +387,7 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
                 with solara.Row(justify="space-between"):
                     rv.Html(tag="span", class_="ds-label", children=[ex("map_month", lang)])
                     rv.Html(tag="span", class_="ds-value",
-                            children=[ex("month_value", lang, m=m, label=month_label(sim.start_year, sim.start_month, m, lang))])
+                            children=[ex("month_value", lang, m=m, label=step_label(sim.start_year, sim.start_month, m, lang))])
                 rv.Slider(v_model=m, min=0, max=horizon, step=1, thumb_label=False, hide_details=True,
                           on_v_model=lambda raw: _set_whole(month, raw, 0, horizon))
             MapView(svg=svg, event_select=lambda raw: _set_whole(selected, raw, 0, len(run.states[-1]) - 1))

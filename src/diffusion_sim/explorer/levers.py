@@ -18,7 +18,7 @@ from diffusion_sim.errors import DiffusionSimError, ScenarioError
 from diffusion_sim.explorer.words import ex
 from diffusion_sim.params import ORG_TYPES, Params, change, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PARAMETER_WORDS, fmt_parameter
-from diffusion_sim.publish.formats import Lang, fmt_number, month_label
+from diffusion_sim.publish.formats import Lang, fmt_number, step_label
 from diffusion_sim.publish.words import ORG_TYPE_LABELS
 from diffusion_sim.studies.compare import align
 
@@ -252,7 +252,7 @@ def show(lever: Lever, value: Any, lang: Lang, params: Params | None = None) -> 
         return ORG_TYPE_LABELS[str(value)][lang]
     if kind == "month":
         sim = (params or Params()).simulation
-        return ex("month_value", lang, m=int(value), label=month_label(sim.start_year, sim.start_month, int(value), lang))
+        return ex("month_value", lang, m=int(value), label=step_label(sim.start_year, sim.start_month, int(value), lang))
     return fmt_parameter(value, spec, lang)
 
 

@@ -23,7 +23,7 @@ BARRIER_LABELS: dict[str, dict[str, str]] = {
 EXPLORER_TEXTS: dict[str, dict[str, str]] = {
     "title": {"en": "Scenario explorer: scaling up {innovation} in {region}",
               "nl": "Scenarioverkenner: opschalen van {innovation} in {region}"},
-    "levers": {"en": "Levers", "nl": "Knoppen"},
+    "levers": {"en": "Settings", "nl": "Instellingen"},
     "team": {"en": "Regional team: only {strategy}", "nl": "Regionaal team: alleen {strategy}"},
     "shared": {"en": "Insurer and horizon: both strategies", "nl": "Zorgverzekeraar en looptijd: beide strategieën"},
     "advanced": {"en": "Advanced: uncertain model assumptions", "nl": "Geavanceerd: onzekere modelaannames"},
@@ -67,6 +67,7 @@ EXPLORER_TEXTS: dict[str, dict[str, str]] = {
     "median_note": {"en": "median (90% of runs)", "nl": "mediaan (90% van de simulaties)"},
     "share_of_runs": {"en": "share of runs", "nl": "deel van de simulaties"},
     "map_title": {"en": "The region in {label} (month {m}), a typical run", "nl": "De regio in {label} (maand {m}), een typische simulatie"},
+    "map_title_start": {"en": "The region at the start (month 0), a typical run", "nl": "De regio bij de start (maand 0), een typische simulatie"},
     "map_month": {"en": "Month shown", "nl": "Getoonde maand"},
     "map_show": {"en": "Strategy on the map", "nl": "Strategie op de kaart"},
     "map_click": {"en": "Click an organisation to read its story.", "nl": "Klik op een organisatie om haar verhaal te lezen."},

@@ -48,7 +48,7 @@ STATE_LABELS: dict[str, dict[str, str]] = {
     "ineligible": {"en": "not eligible", "nl": "niet van toepassing"},
     "unaware": {"en": "unaware", "nl": "onbekend met de innovatie"},
     "aware": {"en": "aware", "nl": "bekend"},
-    "deciding": {"en": "deciding", "nl": "beslist"},
+    "deciding": {"en": "deciding", "nl": "in besluitvorming"},
     "implementing": {"en": "implementing", "nl": "implementeert"},
     "adopted": {"en": "using it", "nl": "gebruikt het"},
     "rejected": {"en": "rejected", "nl": "afgewezen"},
