@@ -1,9 +1,11 @@
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from diffusion_sim.analysis.calibrate import parse_targets
+from diffusion_sim.analysis.calibrate import parse_targets, reached
 from diffusion_sim.analysis.space import Dimension, apply
 from diffusion_sim.cli import app
 from diffusion_sim.errors import ResultsError, ScenarioError
@@ -101,8 +103,53 @@ def test_a_scenario_with_quotes_backslashes_and_unicode_survives_calibration(tmp
     text = fitted_scenario_text(result, base, nasty, out, dims, {"spread_beyond_origin": 0.5}, ["calibrate", 'a "b"\nc'])
     write_fitted_scenario(text, out, result.fitted)
     loaded = load_scenario(out)
-    assert loaded.name == 'Zeeland "eerst" \\ ünï-calibrated' and "back\\slash and € 10.000" in loaded.description
+    suffix = "-calibrated" if result.calibrated else "-best-fit"
+    assert loaded.name == f'Zeeland "eerst" \\ ünï{suffix}' and "back\\slash and € 10.000" in loaded.description
     assert loaded.innovation.uptake.hospital == 0.1  # a per-type condition of the fit, as [innovation.uptake]
     # runs as the fit ran: the fitted values, and the other parameters at their central values
     assert apply(loaded, {"name": base.name, "description": base.description}) == apply(
         base, {**result.fitted, "uncertainty.draws": False})
+
+
+FAST = ["-n", "6", "--check", "6", "--maxiter", "1", "--popsize", "2", "-w", "1", "-q"]
+
+
+def test_reached_needs_both_monte_carlo_error_and_closeness():
+    assert reached(0.36, 0.35, 0.01) and not reached(0.40, 0.35, 0.01)  # 5 MCSE off
+    assert not reached(0.667, 0.35, 0.21)  # within 3 MCSE of a noisy mean, but 90% off
+    assert not reached(1.0, 0.35, 0.0) and reached(0.35, 0.35, 0.0) and not reached(float("nan"), 0.35, 0.1)
+
+
+def test_a_fit_that_misses_its_target_is_not_called_calibrated(tmp_path, monkeypatch):
+    """With Bass p and the origin's demonstrations at their defaults every run spreads (1 ± 0): 0.35 cannot be met."""
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["calibrate", str(ISOLATED), "--target", "spread_beyond_origin=0.35",
+                                   "--fit", "diffusion.q=0:0.25", "--lang", "en", *FAST], env={"COLUMNS": "80"})
+    assert res.exit_code == 1, res.output
+    assert "NOT calibrated" in res.output and "Optimization terminated successfully" not in res.output
+    assert "+65.0%" in res.output  # how far off, in the target's unit
+    folder = next((tmp_path / "results").iterdir())
+    fit = pd.read_csv(folder / "fit.csv")
+    assert not fit["reached"].any() and fit["distance"].iloc[0] == pytest.approx(0.65)
+    best = folder / "zuidwest-isolated-best-fit.toml"
+    text = best.read_text(encoding="utf-8")
+    assert text.startswith("# NOT CALIBRATED") and "MISSED, off by +0.65" in text and "CALIBRATED to" not in text
+    assert load_scenario(best).name == "isolated-best-fit"
+    assert not (folder / "zuidwest-isolated-calibrated.toml").exists()
+
+
+def test_the_readmes_calibrate_example_runs_as_written(tmp_path, monkeypatch):
+    """README's command (with fewer, shorter runs appended) in a scratch copy: twice, without a clash or an exit 2."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(x for x in readme.replace("\\\n", " ").splitlines() if x.strip().startswith("diffusion-sim calibrate"))
+    args = line.split("#")[0].split()[1:]
+    assert "--set" in args, "the README's example carries the settings docs/analysis.md says the fit needs"
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        res = CliRunner().invoke(app, [*args, *FAST, "--months", "12"])
+        assert res.exit_code in (0, 1), res.output  # a short fit may miss; it must not clash with the shipped file
+        assert "already exists" not in res.output
+    assert len(list((tmp_path / "results").iterdir())) == 2
+    assert (tmp_path / "scenarios" / "zuidwest-isolated-calibrated.toml").read_bytes() == \
+        (ROOT / "scenarios" / "zuidwest-isolated-calibrated.toml").read_bytes()

@@ -14,6 +14,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -119,6 +120,69 @@ def test_a_refused_value_names_its_lever_in_the_page_language(pair):
     assert "innovation.implementation_failure" in err.technical and "less than or equal to 1" in err.technical
 
 
+NONSENSE = ["nan", "NaN", "1e309", "-1e309", "inf", "1" * 400, "abc", "", "  ", None, [1, 2], {"x": 1}, float("nan"),
+            float("inf"), -float("inf"), 10**400, True, "1e30", "0x10", "1_0"]
+
+
+@pytest.mark.parametrize("lever", [lever for lever in L.LEVERS if lever.control in ("slider", "number")], ids=lambda v: v.key)
+def test_check_refuses_nonsense_with_the_lever_named_before_anything_formats_it(pair, lever):
+    _, strategy = pair
+    for raw in NONSENSE:
+        try:
+            value = L.check(lever, raw, strategy)
+        except L.LeverError as err:
+            assert err.key == lever.key
+            for lang in ("en", "nl"):
+                text = err.text(lang)
+                assert L.label(lever, lang) in text and len(text) < 400, text
+                assert L.allowed(lever, lang) in text
+            continue
+        # what passes is a finite number of the lever's kind that the schema takes, and formats
+        assert isinstance(value, int if lever.integer else float) and not isinstance(value, bool), (raw, value)
+        assert math.isfinite(value), (raw, value)
+        change(strategy, {lever.key: value})
+        L.show(lever, value, "nl", strategy)
+    for raw in ("nan", "1e309", "-1e309", "1" * 400, "abc", None, [1, 2], True):
+        with pytest.raises(L.LeverError):
+            L.check(lever, raw, strategy)
+
+
+def test_check_reads_typed_numbers_and_keeps_the_schema_range(pair):
+    _, strategy = pair
+    share = L.BY_KEY["innovation.implementation_failure"]
+    assert L.check(share, "0,3", strategy) == L.check(share, " 0.3 ", strategy) == L.check(share, 0.3, strategy) == 0.3
+    assert L.check(L.BY_KEY["insurer.negotiation_months"], "7", strategy) == 7
+    assert L.check(L.BY_KEY["insurer.negotiation_months"], 7.0, strategy) == 7
+    with pytest.raises(L.LeverError, match="whole"):
+        L.check(L.BY_KEY["insurer.negotiation_months"], "7.5", strategy)
+    with pytest.raises(L.LeverError) as info:
+        L.check(share, "1.5", strategy)
+    assert "less than or equal to 1" in info.value.technical
+    assert info.value.text("en").endswith(
+        "Implementations that never reach routine use: 1.5 is not allowed (a number from 0 to 1)")
+    with pytest.raises(L.LeverError) as info:
+        L.check(L.BY_KEY["insurer.demand_threshold"], "1" * 400, strategy)
+    assert "… (400 characters) is not allowed" in info.value.text("en")
+    assert L.check(L.BY_KEY["facilitation.knowledge_network"], False, strategy) is False
+    assert L.check(L.BY_KEY["facilitation.priority_types"], "gp_practice", strategy) == "gp_practice"
+    for lever, raw in (("facilitation.knowledge_network", "abc"), ("facilitation.knowledge_network", None),
+                       ("facilitation.knowledge_network", 1), ("facilitation.priority_types", "pharmacy"),
+                       ("facilitation.priority_types", ["hospital"]), ("facilitation.priority_types", None)):
+        with pytest.raises(L.LeverError) as info:
+            L.check(L.BY_KEY[lever], raw, strategy)
+        assert L.label(L.BY_KEY[lever], "nl") in info.value.text("nl")
+
+
+def test_the_explorer_names_a_month_as_the_report_does(pair):
+    from diffusion_sim.publish.formats import step_label
+
+    _, strategy = pair  # starts January 2027: month 12 is the state at the end of December 2027
+    assert L.show(L.BY_KEY[L.FIXED_START_FIELD], 12, "nl", strategy) == "maand 12 (dec 2027)"
+    assert L.show(L.BY_KEY[L.FIXED_START_FIELD], 12, "en", strategy) == "month 12 (Dec 2027)"
+    assert step_label(2027, 1, 12, "en") == "Dec 2027"
+    assert STATE_LABELS["deciding"]["nl"] == "in besluitvorming" and EXPLORER_TEXTS["levers"]["nl"] == "Instellingen"
+
+
 def test_every_lever_has_words_and_a_source_in_both_languages(pair):
     _, strategy = pair
     values = L.initial_values(strategy)
@@ -213,37 +277,51 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(args: list[str], timeout: float = 90.0):
+def _start_server(args: list[str], timeout: float = 90.0, log: Path | None = None):
+    """``diffusion-sim explore`` on a free port; its output goes to ``log`` (a file, so it never fills a pipe)."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    out = open(log, "w", encoding="utf-8") if log is not None else subprocess.DEVNULL  # closed in _stop
     proc = subprocess.Popen([str(CLI), "explore", "--port", str(port), *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=out, stderr=subprocess.STDOUT, text=True)
+    proc.log_file = out  # type: ignore[attr-defined]
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"explorer stopped: {proc.stdout.read() if proc.stdout else ''}")
+            raise RuntimeError(f"explorer stopped: {log.read_text(encoding='utf-8') if log else ''}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return proc, url
         except OSError:
             time.sleep(0.3)
-    proc.terminate()
+    _stop(proc)
     raise RuntimeError("explorer did not answer in time")
 
 
 def _stop(proc) -> None:
-    proc.terminate()
+    proc.send_signal(signal.SIGINT)  # Ctrl-C: the explorer stops its worker processes too
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if hasattr(proc.log_file, "close"):
+        proc.log_file.close()
+
+
+SERVER_LOG: list[Path] = []  # the module's server writes here: a test can check it logged no traceback
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc, url = _start_server(["--replications", "20", "--months", "24", "--workers", "2", "--lang", "en"])
+def server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("explorer") / "server.log"
+    proc, url = _start_server(["--replications", "20", "--months", "24", "--workers", "2", "--lang", "en"], log=log)
+    SERVER_LOG[:] = [log]
     yield url
     _stop(proc)
 
@@ -332,7 +410,8 @@ def test_dutch_page_has_no_english_labels(server, browser):
     page = _open(browser, server)
     generation = _generation(page)
     page.locator(".ds-lang button", has_text="NL").click()
-    page.wait_for_function("() => document.querySelector('.ds-h2') && document.querySelector('.ds-h2').textContent === 'Knoppen'")
+    page.wait_for_function("() => document.querySelector('.ds-h2') && "
+                           "document.querySelector('.ds-h2').textContent === 'Instellingen'")
     page.wait_for_timeout(300)
     page.wait_for_function("() => document.querySelector('.ds-status').dataset.state === 'ready'", timeout=60_000)
     # the charts are redrawn in the new language after the switch: wait for that, not for a fixed time
@@ -383,6 +462,91 @@ def test_a_refused_value_shows_a_message_not_a_trace(server, browser):
     assert "Implementations that never reach routine use: 1.5 is not allowed" in error.inner_text()
     assert "Traceback" not in page.inner_text("body")
     assert page.get_attribute(".ds-status", "data-state") == "invalid"
+    page.close()
+
+
+def _no_trace_logged() -> None:
+    text = SERVER_LOG[0].read_text(encoding="utf-8", errors="replace") if SERVER_LOG else ""
+    for sign in ("Traceback", "Uncaught exception", "Error:"):
+        assert sign not in text, text[max(text.find(sign) - 400, 0): text.find(sign) + 1200]
+
+
+@browser_needed
+def test_typed_nonsense_in_every_number_lever_gets_a_message_never_a_traceback(server, browser):
+    page = _open(browser, server)
+    page.get_by_text("Advanced: uncertain model assumptions").click()
+    error = page.locator(".ds-error")
+    typed = [lever for lever in L.LEVERS if lever.control == "number"]
+    assert len(typed) >= 10
+    start = L.initial_values(load_scenario(SCENARIOS / "zuidwest-collaborative.toml"))
+    for lever in typed:
+        box = page.locator(f".{lever.css} input")
+        for entry, shown in (("nan", "nan"), ("1e309", "1e309"), ("-1e309", "-1e309"), ("1" * 400, "(400 characters)")):
+            box.fill(entry)
+            box.press("Enter")
+            expected = f"{L.label(lever, 'en')}: "
+            page.wait_for_function(
+                "([want, shown]) => Array.from(document.querySelectorAll('.ds-error')).some("
+                "e => e.innerText.includes(want) && e.innerText.includes(shown))", arg=[expected, shown], timeout=20_000)
+            assert L.allowed(lever, "en") in error.first.inner_text()
+            assert page.get_attribute(".ds-status", "data-state") == "invalid"
+        assert "Traceback" not in page.inner_text("body")
+        box.fill(_typed(lever, start[lever.key]))  # corrected, the message goes
+        box.press("Enter")
+        page.wait_for_function("() => !document.querySelector('.ds-error')", timeout=10_000)
+    generation = _wait_ready(page, 0)  # and the page computes again
+    assert generation >= 1
+    _no_trace_logged()
+    page.close()
+
+
+def _typed(lever: L.Lever, value) -> str:
+    return str(int(value)) if lever.integer else f"{float(value):.10g}"
+
+
+# Capture what the page sends over its websocket, so a test can send what a changed page could: "abc", null, a list.
+SOCKET_HOOK = """
+(() => {
+  const Native = window.WebSocket;
+  window.__dsSent = []; window.__dsSockets = [];
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    window.__dsSockets.push(ws);
+    const send = ws.send.bind(ws);
+    ws.send = (data) => { if (typeof data === 'string') window.__dsSent.push(data); return send(data); };
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();
+"""
+
+
+@browser_needed
+def test_slider_values_sent_over_the_websocket_are_checked(server, browser):
+    import json
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.add_init_script(SOCKET_HOOK)
+    page.goto(server)
+    _wait_ready(page, 0)
+    sliders = [lever for lever in L.LEVERS if lever.control == "slider" and lever.key != L.FIXED_START_FIELD]
+    for lever in sliders:
+        before = page.evaluate("() => window.__dsSent.length")
+        _move(page, lever.css, "ArrowRight")  # a real move: the message to change
+        page.wait_for_function(f"() => window.__dsSent.slice({before}).some(m => m.includes('\"v_model\"'))")
+        sent = [json.loads(m) for m in page.evaluate(f"() => window.__dsSent.slice({before})")]
+        message = [m for m in sent if "v_model" in m["content"].get("data", {}).get("state", {})][-1]
+        for k, bad in enumerate(["abc", None, [1, 2], {"x": 1}, "nan", "1e309", "-1e309", "1" * 400, True]):
+            message["content"]["data"]["state"]["v_model"] = bad
+            message["header"]["msg_id"] = f"changed-page-{lever.css}-{k}"
+            page.evaluate("(text) => window.__dsSockets[window.__dsSockets.length - 1].send(text)", json.dumps(message))
+            page.wait_for_timeout(150)
+            assert "Traceback" not in page.inner_text("body")
+    page.locator(".ds-reset").click()  # the page still answers
+    page.wait_for_function("() => document.querySelector('.ds-status').dataset.state === 'ready'", timeout=60_000)
+    assert "Traceback" not in page.inner_text("body")
+    _no_trace_logged()
     page.close()
 
 

@@ -281,3 +281,38 @@ def test_one_bad_folder_stops_all_before_writing(folder, tmp_path):
     with pytest.raises(ResultsError, match="does not exist"):
         write_figures([good, tmp_path / "nope"], "en")
     assert not (good / "figures-en").exists()
+
+
+# --- one palette: a colour means one strategy; the map's states stay apart, also for colour-blind readers ---
+
+_CVD = {  # Machado, Oliveira & Fernandes (2009), severity 1
+    "normal": np.eye(3),
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]),
+}
+
+
+def _lab(hex_colour: str, cvd: np.ndarray) -> np.ndarray:
+    c = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    rgb = np.clip(cvd @ np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4), 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ rgb
+    f = np.cbrt(np.maximum(xyz / np.array([0.95047, 1.0, 1.08883]), 0.008856))
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_a_colour_stands_for_one_strategy_and_the_map_does_not_reuse_them():
+    from diffusion_sim.publish.style import STATE_COLOURS
+
+    meaning = {"isolated": "alone", "isolated-portfolio": "alone", "collaborative": "team, one innovation",
+               "one-at-a-time": "team, one at a time", "all-at-once": "team, all at once"}
+    by_colour: dict[str, set[str]] = {}
+    for name, colour in STRATEGY_COLOURS.items():
+        by_colour.setdefault(colour, set()).add(meaning[name])
+    assert all(len(m) == 1 for m in by_colour.values()), by_colour
+    assert not {STRATEGY_COLOURS["isolated"], STRATEGY_COLOURS["collaborative"]} & set(STATE_COLOURS.values())
+    for vision, matrix in _CVD.items():
+        labs = {s: _lab(c, matrix) for s, c in STATE_COLOURS.items()}
+        worst = min(np.linalg.norm(labs[a] - labs[b]) for a in labs for b in labs if a < b)
+        assert worst > 15, (vision, worst)
+    assert np.linalg.norm(_lab(STATE_COLOURS["deciding"], np.eye(3)) - _lab(STATE_COLOURS["rejected"], np.eye(3))) > 50

@@ -61,6 +61,16 @@ def test_a_bad_change_is_one_line_naming_the_source_and_field(changes, message):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize("field, limit", [("name", 80), ("innovation.name", 80), ("description", 300),
+                                          ("innovation.target_group", 300)])
+def test_free_text_shown_in_figures_and_reports_has_a_length_limit(field, limit):
+    assert get(change(Params(), {field: "n" * limit}), field) == "n" * limit
+    with pytest.raises(ScenarioError) as err:
+        change(Params(), {field: "n" * 5000})
+    assert f"field '{field}': at most {limit} characters, got 5,000" in str(err.value)
+    assert len(str(err.value)) < 200, "the error repeats the value, not all of it"
+
+
 def test_seed_and_months_errors_name_their_own_option(tmp_path):
     res = CliRunner().invoke(app, ["run", str(SCENARIOS / "zuidwest-isolated.toml"), "--months", "601",
                                    "--out", str(tmp_path / "o"), "-q"])

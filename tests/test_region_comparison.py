@@ -28,7 +28,7 @@ REGIONS = ("GM0664", "Zeeland")
 
 
 def regions_cli(out, workers: str):
-    args = ["regions", COL, "--reference", ISO, "-n", str(REPS), "--months", str(MONTHS), "-w", workers, "-q",
+    args = ["regions", COL, "--reference", ISO, "-n", str(REPS), "--months", str(MONTHS), "-w", workers, "-q", "--lang", "en",
             "--out", str(out)]
     for name in REGIONS:
         args += ["--region", name]

@@ -264,6 +264,21 @@ def test_write_report_writes_html_and_pdf(folder, tmp_path, cached_document):
         assert f"mediaan van {number} extra" in " ".join(text.split())
 
 
+def test_pdf_draws_figures_as_vectors_with_text(folder, tmp_path, cached_document):
+    """No picture of a figure in the PDF (they were 306-ppi rasters): the figures' lines, and their words as text."""
+    work = tmp_path / "r"
+    shutil.copytree(folder, work)
+    write_report([work], "nl")
+    pdf = (work / "report-nl.pdf").read_bytes()
+    assert not re.search(rb"/Subtype\s*/Image", pdf), "a raster image in the report PDF"
+    if shutil.which("pdftotext"):
+        text = " ".join(subprocess.run(["pdftotext", str(work / "report-nl.pdf"), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        for words in ("Maanden sinds de start", "Doel: 70% van de geschikte organisaties", "eerste gebruiker",
+                      "simulaties per scenario"):  # axis labels, targets, the map's legend, the caption line
+            assert words in text, words
+
+
 def test_failed_report_leaves_the_old_one(folder, tmp_path, monkeypatch, cached_document):
     work = tmp_path / "r"
     shutil.copytree(folder, work)

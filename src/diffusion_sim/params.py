@@ -17,9 +17,9 @@ import math
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from diffusion_sim.distributions import Prior
 from diffusion_sim.errors import ScenarioError
@@ -38,6 +38,24 @@ Role = Literal["primary", "chain", "none"]
 Complexity = Literal["simple", "complicated", "complex"]
 ReimbursementRoute = Literal["insurer_contract", "existing_tariff", "none"]
 DEFAULT_PROFILE = "heart-failure-telemonitoring"
+
+
+# Free text that reaches tables, figure legends, the report and the explorer: of a length a legend and a report
+# heading can hold (a 5,000-character name made a report 88,570 px wide; issue 18).
+NAME_MAX = 80  # a scenario's or an innovation's name
+TEXT_MAX = 300  # a description or a target group: one sentence
+
+
+def _one_line(limit: int) -> AfterValidator:
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"at most {limit} characters, got {len(text):,}")
+        return text
+    return AfterValidator(check)
+
+
+Name = Annotated[str, _one_line(NAME_MAX)]
+Text = Annotated[str, _one_line(TEXT_MAX)]
 
 
 def P(default: Any, doc: str, *, prior: Prior | None = None, **bounds: Any) -> Any:
@@ -123,8 +141,9 @@ class SimulationParams(Section):
 
     months: int = P(60, "months (one step is one month); ASSUMPTION: a 5-year horizon, the longest NZa experiment "
         "(BR/REG-17164)", ge=1, le=600)
-    replications: int = P(200, "count; ASSUMPTION: a quick default; the shipped Zuidwest scenarios use 2,000, with which the headline "
-        "medians move by about 2-7% between seeds (benchmarks/headline_stability.py, docs/model.md sec. 5)", ge=1, le=1_000_000)
+    replications: int = P(200, "count; ASSUMPTION: a quick default; the shipped Zuidwest scenarios use 2,000, "
+        "with which the headline medians move by about 2-7% between seeds (benchmarks/headline_stability.py, "
+        "docs/model.md sec. 5)", ge=1, le=1_000_000)
     seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
     start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels "
         "and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
@@ -226,8 +245,8 @@ class InnovationParams(Section):
         "copd-remote-monitoring, "
                      "structured-medication-review) whose values this section starts from; each value's source is in its file, "
                      "src/diffusion_sim/innovations/README.md lists them")
-    name: str = P("Home telemonitoring for chronic heart failure", "label; DOMAIN.md sec. 7")
-    target_group: str = P("People with chronic heart failure known to their GP (ICPC K77)", "label; DOMAIN.md sec. 7")
+    name: Name = P("Home telemonitoring for chronic heart failure", "label; DOMAIN.md sec. 7")
+    target_group: Text = P("People with chronic heart failure known to their GP (ICPC K77)", "label; DOMAIN.md sec. 7")
     roles: PerTypeRole = P(
         PerTypeRole(hospital="primary", gp_practice="chain", home_care="chain"),
         "part each type plays: primary (runs it on its own), chain (starts only once a tied organisation runs it as "
@@ -695,8 +714,8 @@ class UncertaintyParams(Section):
 class Params(Section):
     """All inputs of one scenario."""
 
-    name: str = P("unnamed", "scenario name, used in tables and figures")
-    description: str = P("", "one sentence on what the scenario represents")
+    name: Name = P("unnamed", "scenario name, used in tables and figures")
+    description: Text = P("", "one sentence on what the scenario represents")
     simulation: SimulationParams = SimulationParams()
     region: RegionParams = RegionParams()
     organisations: OrganisationParams = OrganisationParams()
@@ -927,7 +946,8 @@ def _describe(exc: ValidationError, data: dict[str, Any], file_keys: tuple[str, 
     owner = _model_at(loc)
     info = owner.model_fields.get(str(loc[-1])) if owner and loc else None
     got = _lookup(data, loc)
-    got_text = f", got {_shown(got)}" if got is not _MISSING and not isinstance(got, dict) else ""
+    got_text = f", got {_shown(got)}" if got is not _MISSING and not isinstance(got, dict) and "got" not in str(err["msg"]) \
+        else ""
     unit = ""
     if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
         unit = f" ({info.description.split(';')[0]})"

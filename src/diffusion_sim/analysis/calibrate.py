@@ -16,7 +16,12 @@ once, which runs as one batch through the executors. Integer parameters use its 
 **Fit quality.** The best point is rounded to four significant digits (the value written to the
 file) and run again on fresh replications (``R .. R + check - 1``, not used in fitting): the table
 gives target, achieved value and its Monte Carlo standard error (MCSE) for both, and
-``z = (achieved - target) / MCSE`` on the fresh replications.
+``z = (achieved - target) / MCSE`` on the fresh replications. A target counts as **reached** when the
+fresh replications' mean lies within :data:`REACHED_Z` MCSE of it (equals it, with no Monte Carlo
+error at all) and within :data:`REACHED_RELATIVE` of it (relative, as the loss; a few noisy
+replications cannot make a distant value count). A fit that misses any target is reported as not
+calibrated, whatever the optimiser says about its own convergence (it converges just as well to the
+best of a range that holds no answer).
 
 The study around it (candidates through the executors, the fitted scenario file, the results
 folder) is :mod:`diffusion_sim.studies.calibrate`.
@@ -39,6 +44,8 @@ from diffusion_sim.params import Params
 from .space import Dimension
 
 CALIBRATION_SPAWN_KEY = 0xCA11B
+REACHED_Z = 3.0  # a target is reached when the fresh replications' mean is within this many MCSE of it...
+REACHED_RELATIVE = 0.10  # ...and within this share of it (of 1 for a zero target, as the loss scales)
 
 
 @dataclass
@@ -55,6 +62,41 @@ class CalibrationResult:
     replications: int
     check_replications: int
     params: Params
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether every target is reached on the fresh replications (:func:`reached`)."""
+        return bool(self.fit["reached"].all())
+
+    @property
+    def optimiser(self) -> str:
+        """What the optimiser said, in words that cannot be read as a verdict on the fit."""
+        after = f"{self.generations} generation{'' if self.generations == 1 else 's'}"
+        if "successfully" in self.message:
+            return f"the optimiser converged after {after}"
+        return f"the optimiser stopped after {after} ({self.message.rstrip('.')})"
+
+
+def reached(value: float, target: float, mcse: float, z_max: float = REACHED_Z,
+            relative: float = REACHED_RELATIVE) -> bool:
+    """Whether a mean over fresh replications reaches its target: within ``z_max`` MCSE and ``relative`` of it."""
+    if not np.isfinite(value):
+        return False
+    off = abs(value - target)
+    if off > relative * _scale(target):
+        return False
+    return bool(off <= z_max * mcse) if mcse > 0 else bool(np.isclose(value, target, rtol=1e-9, atol=1e-12))
+
+
+def at_edge(dims: list[Dimension], fitted: dict[str, Any]) -> list[str]:
+    """Fitted parameters that ended at a bound of their range: the answer may lie outside what was searched."""
+    out = []
+    for d in dims:
+        span = float(d.high) - float(d.low)
+        v = float(fitted[d.name])
+        if span > 0 and min(v - float(d.low), float(d.high) - v) <= 0.01 * span:
+            out.append(d.name)
+    return out
 
 
 def parse_targets(specs: list[str]) -> dict[str, float]:

@@ -13,6 +13,12 @@ import gc
 from diffusion_sim.cli import analysis, explore, publish, regions, run, validate  # noqa: F401  (they register commands)
 from diffusion_sim.cli.common import app
 
+# --help lists the commands in this order: the everyday ones first
+ORDER = ("run", "compare", "report", "figures", "explore", "regions", "what-it-takes", "population", "sweep", "sensitivity",
+         "calibrate", "validate", "params", "schema")
+app.registered_commands.sort(key=lambda c: ORDER.index(n) if (n := c.name or c.callback.__name__.replace("_", "-"))
+                             in ORDER else len(ORDER))
+
 __all__ = ["app", "main", "run_app"]
 
 

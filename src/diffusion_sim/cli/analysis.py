@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from diffusion_sim.cli.common import (
     DrawParameters,
+    Lang,
+    Language,
     Months,
     Out,
     Outcomes,
@@ -36,7 +39,7 @@ from diffusion_sim.cli.common import (
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
 
 
-@app.command()
+@app.command(short_help="Vary parameters over a design; common random numbers.")
 def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], vary: Varies,
           design: Annotated[str, typer.Option("--design", help="grid (every combination) or lhs (Latin hypercube).")] = "grid",
           samples: Annotated[int | None, typer.Option(
@@ -45,10 +48,13 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
           set_: Sets = None, outcome: Outcomes = None,
           resume: Annotated[bool, typer.Option(
               "--resume", help="Continue an interrupted sweep with the same arguments.")] = False,
-          quiet: Quiet = False, scheduler: Scheduler = None, draw_parameters: DrawParameters = False) -> None:
+          quiet: Quiet = False, scheduler: Scheduler = None, draw_parameters: DrawParameters = False,
+          lang: Lang = Language.nl) -> None:
     """Run a parameter study with common random numbers; write a tidy table, figures and heat maps."""
     from diffusion_sim.analysis.space import parse_ranges
+    from diffusion_sim.analysis.sweep import PLOTTED
     from diffusion_sim.publish.analysis_figures import sweep_figures
+    from diffusion_sim.publish.terminal import sweep_table
     from diffusion_sim.studies.sweep import plan_sweep, run_sweep
 
     started = time.perf_counter()
@@ -63,7 +69,7 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
         with claim(out, "sweep", default=plan.out), progress_bar(quiet, "sweep") as bar:
             tick = Ticker(bar, plan.total, f"{len(plan.design)} points x {plan.replications} replications")
             result = run_sweep(plan, n_workers, tick, resume=resume, outcomes=outcome, command=sys.argv, scheduler=scheduler,
-                               draw=sweep_figures)
+                               draw=partial(sweep_figures, lang=lang.value))
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
@@ -71,31 +77,14 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
             if plan and plan.work_path.is_dir() else "nothing was written"
         raise interrupted(where) from None
     elapsed = time.perf_counter() - started
-    _print_points(result.points, [d.column for d in dims])
+    table = sweep_table(result.points, [d.column for d in dims], PLOTTED, lang.value, out_console.width)
+    out_console.print(table, markup=False, highlight=False, soft_wrap=True)
     resumed = f" ({result.resumed_points} points resumed from earlier work)" if result.resumed_points else ""
     out_console.print(f"{plan.total:,} replications in {elapsed:.1f} s on {n_workers} worker(s){resumed}; "
                       f"results in [bold]{result.folder}[/bold]")
 
 
-def _print_points(points: Any, names: list[str]) -> None:
-    from diffusion_sim.analysis.sweep import PLOTTED
-
-    t = Table(title="Sweep: mean over replications ± Monte Carlo standard error", title_justify="left")
-    for n in names:
-        t.add_column(n, justify="right")
-    shown = (*PLOTTED,)
-    for o in shown:
-        t.add_column(o, justify="right")
-    for _, r in points.head(60).iterrows():
-        cells = [str(r[n]) if isinstance(r[n], bool | str) else f"{r[n]:,.6g}" for n in names]
-        cells += [f"{r[o]:,.3g} ± {r[o + '_mcse']:,.2g}" for o in shown]
-        t.add_row(*cells)
-    out_console.print(t)
-    if len(points) > 60:
-        out_console.print(f"... {len(points) - 60} more points in points.csv")
-
-
-@app.command()
+@app.command(short_help="Rank uncertain parameters by their effect (Morris, Sobol).")
 def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an \\[uncertain] table.")],
                 method: Annotated[str, typer.Option(
                     "--method", help="morris (screening) or sobol (variance shares).")] = "morris",
@@ -109,11 +98,12 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
                 top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
                 seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
                 outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None,
-                draw_parameters: DrawParameters = False) -> None:
+                draw_parameters: DrawParameters = False, lang: Lang = Language.nl) -> None:
     """Rank the scenario's uncertain parameters by their effect on the key outcomes (SALib)."""
     from diffusion_sim.analysis.sensitivity import METHODS
     from diffusion_sim.analysis.space import uncertain_dimensions
     from diffusion_sim.publish.analysis_figures import tornado
+    from diffusion_sim.publish.terminal import sensitivity_tables
     from diffusion_sim.studies.points import fingerprint_id
     from diffusion_sim.studies.sensitivity import run_sensitivity
 
@@ -131,13 +121,14 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
         with claim(out, "sensitivity", default=folder), progress_bar(quiet, "sensitivity") as bar:
             tick = Ticker(bar, 0, f"{method}: {len(dims)} parameters x {replications} replications per point")
             result = run_sensitivity(base, str(scenario), dims, folder, method, outcome, replications, n_workers, tick, tick.plan,  # type: ignore[arg-type]
-                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler, draw=tornado,
-                                     draws=draw_parameters)
+                                     samples, max_samples, top, command=sys.argv, scheduler=scheduler,
+                                     draw=partial(tornado, lang=lang.value), draws=draw_parameters)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
         raise interrupted("workers stopped, nothing was written") from None
-    _print_indices(result.indices, method)
+    out_console.print(sensitivity_tables(result.indices, method, lang.value, out_console.width), markup=False,
+                      highlight=False, soft_wrap=True)
     for note in result.notes:
         out_console.print(f"note: {note}")
     status = "converged" if result.converged else "NOT converged (see notes)"
@@ -145,23 +136,7 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
                       f"{status}; {time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
 
 
-def _print_indices(indices: Any, method: str) -> None:
-    metric = "mu_star" if method == "morris" else "ST"
-    for outcome_name, rows in indices.groupby("outcome", sort=False):
-        noise = rows["noise_share"].iloc[0]
-        noise_text = f"{noise:.1%}" if noise == noise else "n/a: no variation"
-        t = Table(title=f"{outcome_name}: {metric} with 95% CI (noise share {noise_text})", title_justify="left")
-        for col in ("rank", "parameter", metric, "95% CI", "S1" if method == "sobol" else "sigma", "separated from next"):
-            t.add_column(col, justify="left" if col == "parameter" else "right")
-        for _, r in rows.iterrows():
-            second = r["S1"] if method == "sobol" else r["sigma"]
-            t.add_row(str(r["rank"]), r["parameter"], f"{r[metric]:.4g}",
-                      f"[{r[metric] - r[metric + '_conf']:.3g}, {r[metric] + r[metric + '_conf']:.3g}]", f"{second:.3g}",
-                      "yes" if r["separated_from_next"] else "no")
-        out_console.print(t)
-
-
-@app.command()
+@app.command(short_help="Fit parameters to observed targets; write the fit.")
 def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file to start from.")],
               target: Annotated[list[str], typer.Option("--target", help="NAME=VALUE, an outcome's mean over replications, "
                                                                          "e.g. spread_beyond_origin=0.35. Repeatable.")],
@@ -175,13 +150,19 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
                   "--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
               seed: Seed = None, months: Months = None, workers: Workers = None, set_: Sets = None,
               out: Annotated[Path | None, typer.Option(
-                  "--out", help="Fitted scenario file to write (default: <scenario>-calibrated.toml beside it).")] = None,
+                  "--out", help="Fitted scenario file to write (default: inside the results folder).")] = None,
               results: Annotated[Path | None, typer.Option("--results", help="Folder for the fit's tables and figure.")] = None,
-              quiet: Quiet = False, scheduler: Scheduler = None) -> None:
-    """Fit parameters to observed targets and write the fitted scenario file with the fit's quality."""
-    from diffusion_sim.analysis.calibrate import parse_targets
+              quiet: Quiet = False, scheduler: Scheduler = None, lang: Lang = Language.nl) -> None:
+    """Fit parameters to observed targets and write the fitted scenario file with the fit's quality.
+
+    A fit whose best value misses a target on fresh replications (by more than 3 Monte Carlo standard
+    errors or 10% of the target) is reported as not calibrated: its file is named
+    <scenario>-best-fit.toml and the exit status is 1.
+    """
+    from diffusion_sim.analysis.calibrate import at_edge, parse_targets
     from diffusion_sim.analysis.space import parse_ranges
     from diffusion_sim.publish.analysis_figures import calibration_figure
+    from diffusion_sim.publish.terminal import calibration_table
     from diffusion_sim.studies.calibrate import run_calibration
 
     started = time.perf_counter()
@@ -190,31 +171,30 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
         targets = parse_targets(target)
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(fit, base, option="--fit")
-        fitted_file = out or scenario.with_name(f"{scenario.stem}-calibrated.toml")
         n_workers = workers_or_all(workers)
-        fitted_name = claim(out, "", default=fitted_file, kind="file")
+        fitted_name = claim(out, "", kind="file") if out is not None else nullcontext()  # else inside the results folder
         with fitted_name, claim(results, f"calibrate-{scenario.stem}", option="--results") as folder, \
                 progress_bar(quiet, "calibrate") as bar:
             tick = Ticker(bar, None, f"calibrating {', '.join(d.name for d in dims)}")
-            result, written, folder = run_calibration(base, scenario, dims, targets, fitted_file, folder, replications, check,
+            result, written, folder = run_calibration(base, scenario, dims, targets, out, folder, replications, check,
                                                       n_workers, tick, maxiter, popsize, command=sys.argv, scheduler=scheduler,
-                                                      draw=calibration_figure)
+                                                      draw=partial(calibration_figure, lang=lang.value))
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
         raise interrupted("workers stopped, nothing was written") from None
-    t = Table(title="Calibration: target vs achieved (mean ± Monte Carlo standard error)", title_justify="left")
-    for col in ("target", "value", "fitting replications", "fresh replications", "z"):
-        t.add_column(col, justify="right")
-    for _, r in result.fit.iterrows():
-        fitted = f"{r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} (n={r['fitted_replications']})"
-        t.add_row(r["target"], f"{r['value']:g}", fitted,
-                  f"{r['check_value']:.4g} ± {r['check_mcse']:.2g} (n={r['check_replications']})", f"{r['z']:+.2f}")
-    out_console.print(t)
+    out_console.print(calibration_table(result.fit, lang.value, out_console.width), markup=False, highlight=False,
+                      soft_wrap=True)
+    verdict = "calibrated" if result.calibrated else "NOT calibrated: the best fit misses its target(s), see 'off by' above"
     for name, value in result.fitted.items():
-        out_console.print(f"fitted {name} = {value}")
-    out_console.print(f"{result.evaluations} candidates in {result.generations} generations ({result.message}); "
-                      f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)")
-    out_console.print(f"fitted scenario: [bold]{written}[/bold]; fit tables and figure: [bold]{folder}[/bold]")
-
-
+        out_console.print(f"{'fitted' if result.calibrated else 'best fit'}: {name} = {value}", markup=False, highlight=False)
+    edge = at_edge(dims, result.fitted)
+    if edge:
+        out_console.print(f"at the edge of the range searched (the answer may lie outside it): {', '.join(edge)}",
+                          markup=False, highlight=False)
+    out_console.print(f"{verdict}; {result.evaluations} candidates, {result.optimiser}; "
+                      f"{time.perf_counter() - started:.1f} s on {n_workers} worker(s)", markup=False, highlight=False)
+    out_console.print(f"scenario file: {written}", markup=False, highlight=False, soft_wrap=True)
+    out_console.print(f"fit tables and figure: {folder}", markup=False, highlight=False, soft_wrap=True)
+    if not result.calibrated:
+        raise typer.Exit(code=1)

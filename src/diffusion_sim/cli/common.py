@@ -27,6 +27,7 @@ app = typer.Typer(
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: click wraps at any width and never cuts an option name or a word
     help="Simulate how a proven healthcare innovation spreads between a region's care organisations.",
 )
 out_console = Console()
@@ -53,7 +54,7 @@ Months = Annotated[int | None, typer.Option("--months", min=1, help="Horizon in 
 Out = Annotated[Path | None, typer.Option("--out", help="Results folder to create (default: a new folder under results/).")]
 Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core).")]
 Sets = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override a parameter, e.g. --set facilitation.budget_eur_per_year=20000.")]
+    "--set", help="Override a parameter, e.g. --set diffusion.q=0.3 (every name: diffusion-sim params).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 ParameterDraws = Annotated[bool | None, typer.Option(
     "--parameter-draws/--no-parameter-draws",
@@ -88,7 +89,7 @@ Scheduler = Annotated[str | None, typer.Option("--scheduler", envvar="DIFFUSION_
 
 
 Varies = Annotated[list[str], typer.Option(
-    "--vary", help="PARAM=LOW:HIGH[:STEPS], e.g. facilitation.budget_eur_per_year=0:50000:6; "
+    "--vary", help="PARAM=LOW:HIGH[:STEPS], e.g. diffusion.q=0.1:0.3:5; "
                    "true/false parameters as PARAM=false:true. Repeat for each parameter.")]
 Outcomes = Annotated[list[str] | None, typer.Option(
     "--outcome", help="Outcome to plot or analyse (repeatable; default: the key outcomes).")]

@@ -33,7 +33,7 @@ ExploreRuns = Annotated[int, typer.Option("--replications", "-n", min=1,
 EXPLORE_DEFAULT = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
 
 
-@app.command()
+@app.command(short_help="Open the scenario explorer in the browser.")
 def explore(scenarios: ExploreScenarios = None, host: Host = None, port: ExplorePort = 8765, replications: ExploreRuns = 100,
             months: Months = None, workers: Workers = None, lang: Lang = Language.nl) -> None:
     """Start the scenario explorer in the browser: move levers, compare with isolated scaling, export the scenario."""

@@ -18,7 +18,7 @@ NoVerify = Annotated[bool, typer.Option("--no-verify", help="Use the folder even
 KEPT = "each figures folder and report is the previous one or a complete new one, never half written"
 
 
-@app.command()
+@app.command(short_help="Write the figures of results folders (NL or EN).")
 def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = None, no_verify: NoVerify = False) -> None:
     """Write publication-ready figures into RESULTS_DIR/figures-<lang>/ (300 dpi PNG and vector files)."""
     try:
@@ -36,7 +36,7 @@ def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = N
         out_console.print(f"wrote {path}", markup=False, highlight=False)
 
 
-@app.command()
+@app.command(short_help="Write the HTML and PDF report of results folders.")
 def report(results: ResultsDirs, lang: Lang = Language.nl, no_verify: NoVerify = False) -> None:
     """Write a self-contained HTML page and a PDF with headline numbers, figures, assumptions and method."""
     try:

@@ -188,7 +188,7 @@ def _print_assumptions(table: Any, reference: str, top: int = 3) -> None:
     out_console.print("\n".join(assumption_lines(table, reference, top)), markup=False, highlight=False)
 
 
-@app.command()
+@app.command(short_help="Run one scenario; write a new results folder.")
 def run(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], replications: Replications = None,
         seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
         quiet: Quiet = False, scheduler: Scheduler = None, parameter_draws: ParameterDraws = None) -> None:
@@ -197,7 +197,7 @@ def run(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], r
            draws=parameter_draws)
 
 
-@app.command()
+@app.command(short_help="Compare scenarios pair by pair; claims, figures, report.")
 def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the reference.")],
             replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None,
             workers: Workers = None, set_: Sets = None, quiet: Quiet = False, scheduler: Scheduler = None,
@@ -213,28 +213,17 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more sc
            report_lang=None if no_report else lang.value, draws=parameter_draws)
 
 
-@app.command()
+@app.command(short_help="List every parameter with its default and source.")
 def params() -> None:
     """List every parameter with its default, unit and source."""
     from diffusion_sim.params import Params, flat_fields
+    from diffusion_sim.publish.terminal import parameter_list
 
-    t = Table(title="Parameters (defaults: Zuidwest isolated baseline)", title_justify="left")
-    t.add_column("parameter")
-    t.add_column("default")
-    t.add_column("unit; source")
-    defaults = Params().model_dump(mode="json")
-    for key, info in flat_fields().items():
-        value: Any = defaults
-        for part in key.split("."):
-            value = value[part]
-        t.add_row(key, str(value), info.description or "")
-    out_console.print(t)
+    out_console.print(parameter_list(flat_fields(), Params().model_dump(mode="json"), out_console.width), markup=False,
+                      highlight=False, soft_wrap=True)
 
 
-
-
-
-@app.command()
+@app.command(short_help="Print the scenario file format as a JSON Schema.")
 def schema() -> None:
     """Print the scenario file format as a JSON Schema, for editors (docs/scenario.schema.json holds a copy)."""
     import json

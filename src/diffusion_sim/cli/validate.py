@@ -28,7 +28,7 @@ from diffusion_sim.errors import DiffusionSimError
 Mapping = Annotated[str, typer.Option("--mapping", help="share: compare patients on Harteraad's scale; count: raw model counts.")]
 
 
-@app.command()
+@app.command(short_help="Fit to the Dutch facts 2012-2018; predict 2019.")
 def validate(
     scenario: Annotated[Path, typer.Argument(help="The validation scenario with its [uncertain] prior.")] = Path(
         "scenarios/validation-nl-2012.toml"),

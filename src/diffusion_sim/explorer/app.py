@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -46,7 +47,7 @@ from diffusion_sim.explorer.words import ex
 from diffusion_sim.outcomes import MONTHS_TO_PATIENTS, PATIENT_TARGET_MONTH, PATIENTS_IN_YEAR
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
-from diffusion_sim.publish.formats import Lang, fmt_interval, fmt_number, fmt_percent, month_label
+from diffusion_sim.publish.formats import LANGS, Lang, fmt_interval, fmt_number, fmt_percent, step_label
 from diffusion_sim.publish.report.document import headline_numbers
 from diffusion_sim.publish.style import STATE_COLOURS
 from diffusion_sim.publish.words import STATE_LABELS, TEXTS, headline_sentences, outcome_label, strategy_text, subject, t
@@ -151,19 +152,39 @@ def Hover(text: str, children: list[Any]) -> Any:
                       children=[rv.Html(tag="div", class_="ds-tip", children=[text])])
 
 
+def typed(lever: L.Lever, value: Any, lang: Lang) -> str:
+    """A number lever's value as its text box shows it (the page's decimal mark; the box reads both)."""
+    text = str(int(value)) if lever.integer else f"{float(value):.10g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 @solara.component
-def LeverControl(lever: L.Lever, values: solara.Reactive[dict[str, Any]], start: Start, lang: Lang,
-                 on_move: Callable[[], None]) -> None:
-    """One lever: its name and value (hover: default and source), and the control."""
+def LeverControl(lever: L.Lever, values: solara.Reactive[dict[str, Any]], refused: solara.Reactive[dict[str, Any]],
+                 start: Start, lang: Lang, on_move: Callable[[], None]) -> None:
+    """One lever: its name and value (hover: default and source), and the control.
+
+    Whatever the control sends (typed text, a slider position, or anything else arriving over the
+    websocket) goes through :func:`levers.check` before it is stored, formatted or used: a refused
+    entry is kept in ``refused`` (the page names the lever) and the last valid value stays in ``values``.
+    """
     current = values.value
     value = current[lever.key]
     params = start.strategy
 
-    def set_value(v: Any) -> None:
-        if v is None or v == values.value.get(lever.key):
+    def set_value(raw: Any) -> None:
+        try:
+            checked = L.check(lever, raw, params)
+        except L.LeverError as exc:
+            entry = (raw if isinstance(raw, str) else L.shown(raw), exc.technical, exc.value)
+            if refused.value.get(lever.key) != entry:
+                refused.value = {**refused.value, lever.key: entry}
+            return
+        if lever.key in refused.value:
+            refused.value = {k: v for k, v in refused.value.items() if k != lever.key}
+        if checked == values.value.get(lever.key):
             return
         on_move()
-        values.value = {**values.value, lever.key: v}
+        values.value = {**values.value, lever.key: checked}
 
     disabled = (lever.key == L.FIXED_START_FIELD and not current[L.FIXED_START]) or (
         lever.key in (L.FIXED_START, L.FIXED_START_FIELD) and not current["insurer.reimburses"])
@@ -178,49 +199,52 @@ def LeverControl(lever: L.Lever, values: solara.Reactive[dict[str, Any]], start:
             Hover(tip, children=[rv.Html(tag="span", class_="ds-label", children=[L.label(lever, lang)])])
             if lever.control == "slider":
                 rv.Html(tag="span", class_="ds-value", children=[L.show(lever, value, lang, params)])
-        if lever.control == "slider":
+        if lever.control == "slider":  # Vuetify's slider itself: its raw value reaches check(), no cast before
             lo, hi = L.slider_range(lever, current, start.values)
-            if lever.integer:
-                solara.SliderInt("", value=int(value), min=int(lo), max=int(hi), step=int(lever.step), on_value=set_value,
-                                 thumb_label=False, disabled=disabled)
-            else:
-                solara.SliderFloat("", value=float(value), min=lo, max=hi, step=lever.step, on_value=set_value,
-                                   thumb_label=False, disabled=disabled)
+            rv.Slider(v_model=int(value) if lever.integer else float(value), on_v_model=set_value, min=lo, max=hi,
+                      step=lever.step, thumb_label=False, hide_details=True, disabled=disabled)
         elif lever.control == "select":
             items = [{"text": L.show(lever, k, lang), "value": k} for k in L.eligible_types(params)]
             rv.Select(items=items, v_model=value, on_v_model=set_value, dense=True, hide_details=True, outlined=True,
                       class_="ds-select")
-        elif lever.integer:
-            solara.InputInt("", value=int(value), on_value=set_value, continuous_update=False, dense=True,
-                            suffix=L.show(lever, value, lang, params) if lever.key != "insurer.demand_threshold" else None)
-        else:
-            solara.InputFloat("", value=float(value), on_value=set_value, continuous_update=False, dense=True,
-                              suffix=L.show(lever, value, lang, params))
+        else:  # typed: the text as typed goes to check(), so nan, 1e309 or 400 digits get the page's message
+            entry = refused.value.get(lever.key)
+            suffix = None if lever.key == "insurer.demand_threshold" else L.show(lever, value, lang, params)
+            TypedNumber(value=entry[0] if entry else typed(lever, value, lang), error=entry is not None, suffix=suffix or "",
+                        event_commit=set_value)
+
+
+# A typed number's box (typed.vue): the text goes to the server with the commit (Enter or leaving the box), so the
+# page never reads a box whose latest text is still on its way; a redraw meanwhile keeps what is being typed.
+TypedNumber = solara.component_vue(str(Path(__file__).with_name("typed.vue")))(
+    lambda value, error, suffix, event_commit=None: None)
 
 
 @solara.component
-def LeverPanel(values: solara.Reactive[dict[str, Any]], start: Start, lang: Lang, on_move: Callable[[], None]) -> None:
+def LeverPanel(values: solara.Reactive[dict[str, Any]], refused: solara.Reactive[dict[str, Any]], start: Start, lang: Lang,
+               on_move: Callable[[], None]) -> None:
     """The levers in three groups: the team (strategy only), the insurer and horizon (both), and the advanced assumptions."""
     strategy_name = strategy_text(start.strategy.name, "label", lang)
 
     def reset() -> None:
         on_move()
+        refused.value = {}
         values.value = dict(start.values)
 
     rv.Html(tag="h2", class_="ds-h2", children=[ex("levers", lang)])
     rv.Html(tag="h3", class_="ds-h3", children=[ex("team", lang, strategy=strategy_name)])
     for lever in L.LEVERS:
         if lever.scope == "strategy" and not lever.advanced:
-            LeverControl(lever, values, start, lang, on_move)
+            LeverControl(lever, values, refused, start, lang, on_move)
     rv.Html(tag="h3", class_="ds-h3", children=[ex("shared", lang)])
     for lever in L.LEVERS:
         if lever.scope == "both" and not lever.advanced:
-            LeverControl(lever, values, start, lang, on_move)
+            LeverControl(lever, values, refused, start, lang, on_move)
     with solara.Details(summary=ex("advanced", lang), expand=False):
         rv.Html(tag="p", class_="ds-note", children=[ex("advanced_note", lang)])
         for lever in L.LEVERS:
             if lever.advanced:
-                LeverControl(lever, values, start, lang, on_move)
+                LeverControl(lever, values, refused, start, lang, on_move)
     solara.Button(ex("reset", lang), on_click=reset, outlined=True, classes=["ds-reset"], style={"margin-top": "12px"})
 
 
@@ -322,6 +346,13 @@ def Charts(svgs: dict[str, str] | None, lang: Lang, stale: bool, order: list[str
 MapView = solara.component_vue(str(Path(__file__).with_name("map.vue")))(lambda svg, event_select=None: None)
 
 
+def _set_whole(target: solara.Reactive[Any], raw: Any, lo: int, hi: int) -> None:
+    """Set a whole number the page sent (map month, clicked organisation); anything else is ignored."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw) and float(raw).is_integer() \
+            and lo <= raw <= hi:
+        target.set(int(raw))
+
+
 @solara.component
 def RegionPanel(outcome: Outcome, lang: Lang) -> None:
     """The map of a typical run at a chosen month, and the story of the organisation clicked."""
@@ -343,8 +374,8 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
     m = month.value
     svg = solara.use_memo(lambda: map_svg(run, m, lang, selected.value), [run, m, lang, selected.value])
     sim = params.simulation
-    shown = month_label(sim.start_year, sim.start_month, m, lang)
-    rv.Html(tag="h2", class_="ds-h2", children=[ex("map_title", lang, label=shown, m=m)])
+    shown = step_label(sim.start_year, sim.start_month, m, lang)
+    rv.Html(tag="h2", class_="ds-h2", children=[ex("map_title", lang, label=shown, m=m) if m else ex("map_title_start", lang)])
     with rv.Html(tag="div", class_="ds-region"):
         with rv.Html(tag="div", class_="ds-map-col"):
             with solara.Row(gap="16px", style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -356,9 +387,10 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
                 with solara.Row(justify="space-between"):
                     rv.Html(tag="span", class_="ds-label", children=[ex("map_month", lang)])
                     rv.Html(tag="span", class_="ds-value",
-                            children=[ex("month_value", lang, m=m, label=month_label(sim.start_year, sim.start_month, m, lang))])
-                solara.SliderInt("", value=m, min=0, max=horizon, step=1, on_value=month.set, thumb_label=False)
-            MapView(svg=svg, event_select=lambda i: selected.set(int(i)))
+                            children=[ex("month_value", lang, m=m, label=step_label(sim.start_year, sim.start_month, m, lang))])
+                rv.Slider(v_model=m, min=0, max=horizon, step=1, thumb_label=False, hide_details=True,
+                          on_v_model=lambda raw: _set_whole(month, raw, 0, horizon))
+            MapView(svg=svg, event_select=lambda raw: _set_whole(selected, raw, 0, len(run.states[-1]) - 1))
             counts = state_counts(run, m)
             with rv.Html(tag="div", class_="ds-legend"):
                 for s in SHOWN_STATES:
@@ -452,7 +484,8 @@ def Page() -> None:
 
     start, start_error = solara.use_memo(load, [])
     # every hook runs on every render (Solara's rules of hooks), also when the scenarios could not be read
-    values = solara.use_reactive(dict(start.values) if start else {})
+    values = solara.use_reactive(dict(start.values) if start else {})  # every value here passed levers.check
+    refused = solara.use_reactive({})  # lever key -> (entry as sent, the check's line, as the message repeats it)
     outcome = solara.use_reactive(None)
     phase = solara.use_reactive("waiting")
     progress = solara.use_reactive((0, 0))
@@ -464,18 +497,28 @@ def Page() -> None:
     answers = solara.use_ref({})  # key -> (Outcome, {lang: figures}): a lever moved back answers at once
     replications = max(int(config.replications), 1)
 
-    def mark_moved() -> None:
-        moved_at.current = time.perf_counter()
+    def make_mark_moved() -> Callable[[], None]:
+        def mark_moved() -> None:
+            moved_at.current = time.perf_counter()
+        return mark_moved
+
+    # one function for the page's life: the lever panel's arguments then stay equal, so it is redrawn only when
+    # a lever changes, not at every progress tick (a redraw sets each text box again, under the typing hand)
+    mark_moved = solara.use_memo(make_mark_moved, [])
 
     def validate() -> tuple[tuple[Params, Params] | None, L.LeverError | None]:
         if start is None:
             return None, None
+        for lever in L.LEVERS:  # a refused entry starts no run until it is corrected or reset
+            if lever.key in refused.value:
+                _, technical, shown = refused.value[lever.key]
+                return None, L.LeverError(technical, lever.key, shown, allowed=True)
         try:
             return L.apply(start.reference, start.strategy, values.value), None
         except L.LeverError as exc:
             return None, exc
 
-    pair, lever_error = solara.use_memo(validate, [values.value])
+    pair, lever_error = solara.use_memo(validate, [values.value, refused.value])
     key = params_key(pair[0]) + params_key(pair[1]) if pair else ""
 
     def compute(cancel: threading.Event) -> None:
@@ -579,12 +622,13 @@ def Page() -> None:
         return
     with rv.Html(tag="div", class_="ds-root"):
         with rv.Html(tag="div", class_="ds-side"):
-            LeverPanel(values, start, lang, mark_moved)
+            LeverPanel(values, refused, start, lang, mark_moved)
         with rv.Html(tag="div", class_="ds-main"):
             with rv.Html(tag="div", class_="ds-top"):
                 rv.Html(tag="h1", class_="ds-title",
                         children=[title])
-                with solara.ToggleButtonsSingle(value=lang, on_value=lang_r.set, classes=["ds-lang"]):
+                with solara.ToggleButtonsSingle(value=lang, on_value=lambda v: lang_r.set(v) if v in LANGS else None,
+                                                classes=["ds-lang"]):
                     solara.Button("NL", value="nl")
                     solara.Button("EN", value="en")
             StatusBar(state, progress, ready_text, lang, current.generation if current else 0)

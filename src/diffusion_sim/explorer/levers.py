@@ -10,14 +10,15 @@ value the schema refuses becomes a :class:`LeverError` that names the lever in t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
-from diffusion_sim.explorer.words import EXPLORER_LEVERS, ex
+from diffusion_sim.explorer.words import ex
 from diffusion_sim.params import ORG_TYPES, Params, change, flat_fields
-from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, fmt_parameter
-from diffusion_sim.publish.formats import Lang, month_label
+from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PARAMETER_WORDS, fmt_parameter
+from diffusion_sim.publish.formats import Lang, fmt_number, step_label
 from diffusion_sim.publish.words import ORG_TYPE_LABELS
 from diffusion_sim.studies.compare import align
 
@@ -88,18 +89,22 @@ class LeverError(DiffusionSimError):
 
     exit_code = 2
 
-    def __init__(self, technical: str, key: str | None = None, value: Any = None) -> None:
+    def __init__(self, technical: str, key: str | None = None, value: Any = None, allowed: bool = False) -> None:
         super().__init__(technical)
         self.technical = technical
         self.key = key
         self.value = value
+        self.allowed = allowed  # say what the lever takes (a value that is no number, or outside the schema's range)
 
     def text(self, lang: Lang) -> str:
-        """One sentence for the page: the lever and its value, or that the combination is not allowed."""
+        """One sentence for the page: the lever and its value (and what it takes), or that the combination is not allowed."""
         if self.key is None:
             detail = ex("invalid_combination", lang)
         else:
-            detail = ex("invalid_value", lang, label=label(BY_KEY[self.key], lang), value=_plain(self.value, lang))
+            lever = BY_KEY[self.key]
+            detail = ex("invalid_value", lang, label=label(lever, lang), value=_plain(self.value, lang))
+            if self.allowed and lever.control in ("slider", "number"):
+                detail += f" ({allowed(lever, lang)})"
         return ex("invalid", lang, detail=detail)
 
 
@@ -107,6 +112,116 @@ def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",") if lang == "nl" else f"{value:g}"
     return str(value)
+
+
+def _limits(field: str) -> tuple[float | None, bool, float | None, bool]:
+    """(lowest, whether it is excluded, highest, whether it is excluded) of a numeric field in the schema; None where open."""
+    lo = hi = None
+    lo_open = hi_open = False
+    for meta in flat_fields()[field].metadata:
+        for name, is_lo, excluded in (("ge", True, False), ("gt", True, True), ("le", False, False), ("lt", False, True)):
+            bound = getattr(meta, name, None)
+            if bound is None:
+                continue
+            if is_lo:
+                lo, lo_open = float(bound), excluded
+            else:
+                hi, hi_open = float(bound), excluded
+    return lo, lo_open, hi, hi_open
+
+
+def allowed(lever: Lever, lang: Lang) -> str:
+    """What a numeric lever takes, from the schema's range: "a number from 0 to 1", "a whole number of at least 1"."""
+    field = FIXED_START_FIELD if lever.key == FIXED_START else lever.key
+    lo, lo_open, hi, hi_open = _limits(field)
+    if lever.integer and hi is None:
+        hi = float(MAX_WHOLE)
+    kind = "whole" if lever.integer else "number"
+
+    def num(v: float) -> str:
+        return fmt_number(v, lang, 0 if float(v).is_integer() else len(f"{v:g}".partition(".")[2]))
+
+    if lo is None and hi is None:
+        return ex(f"allowed_{kind}", lang)
+    if hi is None:
+        return ex(f"allowed_{kind}_{'above' if lo_open else 'from'}", lang, lo=num(lo))  # type: ignore[arg-type]
+    if lo is None:
+        return ex(f"allowed_{kind}_to", lang, hi=num(hi))
+    if lo_open:
+        return ex(f"allowed_{kind}_above_to", lang, lo=num(lo), hi=num(hi))
+    return ex(f"allowed_{kind}_between", lang, lo=num(lo), hi=num(hi))
+
+
+# --- checking what arrives from the page ---------------------------------------------------------
+
+MAX_TYPED = 32  # characters of a typed number: more is no value anyone means (a 400-digit number is refused here)
+MAX_WHOLE = 2**31 - 1  # the largest count a lever takes where the schema sets no maximum (the compiled model counts in int32)
+SHOWN = 24  # characters of a refused entry repeated in the message
+
+
+def shown(raw: Any) -> str:
+    """A refused entry as the message repeats it: short, on one line, whatever it was."""
+    text = raw.strip() if isinstance(raw, str) else "null" if raw is None else repr(raw)
+    text = " ".join(text.split()) or '""'
+    return text if len(text) <= SHOWN else f"{text[:SHOWN - 4]}… ({len(text):,} characters)"
+
+
+def check(lever: Lever, raw: Any, params: Params) -> Any:
+    """A value from the page for ``lever``, checked before anything formats or uses it.
+
+    Whatever arrives (a typed text, a slider's position, or anything a changed page sends over its
+    websocket: ``"abc"``, ``null``, a list) comes back as a value of the lever's own kind that the
+    parameter schema accepts for that field, or raises :class:`LeverError` naming the lever. Numbers
+    must be finite (``nan``, ``1e309`` and ``-1e309`` are refused even where the schema has no bound),
+    whole for a count, and at most :data:`MAX_TYPED` characters when typed. Combinations of values are
+    checked afterwards, by :func:`apply`.
+    """
+    def refuse(technical: str, with_range: bool = True) -> LeverError:
+        return LeverError(f"{lever.key}: {technical}", lever.key, shown(raw), allowed=with_range)
+
+    if lever.control == "switch":
+        if isinstance(raw, bool):
+            return raw
+        raise refuse("expected true or false", with_range=False)
+    if lever.control == "select":
+        if isinstance(raw, str) and raw in eligible_types(params):
+            return raw
+        raise refuse(f"expected one of {', '.join(eligible_types(params))}", with_range=False)
+    value: float
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise refuse("expected a number")
+    if isinstance(raw, str):
+        text = raw.strip()
+        if len(text) > MAX_TYPED:
+            raise refuse(f"a number of at most {MAX_TYPED} characters")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # a Dutch decimal comma
+        try:
+            value = float(text.replace("−", "-"))
+        except ValueError:
+            raise refuse("expected a number") from None
+    else:
+        try:
+            value = float(raw)
+        except OverflowError:
+            raise refuse("too large a number") from None
+    if not math.isfinite(value):
+        raise refuse("expected a finite number")
+    if lever.integer:
+        if not value.is_integer():
+            raise refuse("expected a whole number")
+        if abs(value) > MAX_WHOLE:
+            raise refuse("too large a number")
+        number: float | int = int(value)
+    else:
+        number = value
+    field = FIXED_START_FIELD if lever.key == FIXED_START else lever.key
+    try:
+        change(params, {field: number}, source="explorer")
+    except ScenarioError as exc:
+        raise LeverError(str(exc), lever.key, shown(raw) if isinstance(raw, str) or lever.integer else number,
+                         allowed=True) from None
+    return number
 
 
 def get(params: Params, dotted: str) -> Any:
@@ -121,7 +236,7 @@ def get(params: Params, dotted: str) -> Any:
 
 
 def _spec(lever: Lever) -> dict[str, Any]:
-    return KEY_ASSUMPTIONS.get(lever.key) or EXPLORER_LEVERS[lever.key]
+    return KEY_ASSUMPTIONS.get(lever.key) or PARAMETER_WORDS[lever.key]
 
 
 def label(lever: Lever, lang: Lang) -> str:
@@ -137,7 +252,7 @@ def show(lever: Lever, value: Any, lang: Lang, params: Params | None = None) -> 
         return ORG_TYPE_LABELS[str(value)][lang]
     if kind == "month":
         sim = (params or Params()).simulation
-        return ex("month_value", lang, m=int(value), label=month_label(sim.start_year, sim.start_month, int(value), lang))
+        return ex("month_value", lang, m=int(value), label=step_label(sim.start_year, sim.start_month, int(value), lang))
     return fmt_parameter(value, spec, lang)
 
 

@@ -26,7 +26,7 @@ from diffusion_sim.model.agents import Organisation
 from diffusion_sim.model.state import STATE_NAMES
 from diffusion_sim.params import ORG_TYPES, Params
 from diffusion_sim.publish.figures import bare_map_axes, typical_replication
-from diffusion_sim.publish.formats import Lang, fmt_number, month_label
+from diffusion_sim.publish.formats import Lang, fmt_number, step_label
 from diffusion_sim.publish.style import STATE_COLOURS, house_style
 from diffusion_sim.publish.words import ORG_TYPE_LABELS, STATE_LABELS, t
 
@@ -188,7 +188,7 @@ def story(run: TypicalRun, i: int, month: int, lang: Lang) -> dict[str, Any]:
     agent = run.agents[i]
     told = agent.story()
     sim = run.params.simulation
-    when = lambda m: ex("month_value", lang, m=m, label=month_label(sim.start_year, sim.start_month, m, lang))  # noqa: E731
+    when = lambda m: ex("month_value", lang, m=m, label=step_label(sim.start_year, sim.start_month, m, lang))  # noqa: E731
     rows = [
         (ex("story_municipality", lang), _clean(str(told["municipality"]))),
         (ex("story_size", lang), fmt_number(agent.patients, lang)),
@@ -244,7 +244,8 @@ def map_figure(run: TypicalRun, month: int, lang: Lang) -> Figure:
                         ha="center", fontsize=7.5, color="#333333", zorder=7)
         bare_map_axes(ax)
         sim = run.params.simulation
-        ax.set_title(ex("map_title", lang, label=month_label(sim.start_year, sim.start_month, month, lang), m=month))
+        ax.set_title(ex("map_title", lang, label=step_label(sim.start_year, sim.start_month, month, lang), m=month) if month
+                     else ex("map_title_start", lang))
         counts = state_counts(run, month)
         handles = [Line2D([], [], marker="o", linestyle="none", color=STATE_COLOURS[s], markeredgecolor="#555555", markersize=7,
                           label=f"{STATE_LABELS[s][lang]} ({counts[s]})") for s in SHOWN_STATES if counts[s]]

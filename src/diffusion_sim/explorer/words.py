@@ -13,86 +13,6 @@ from typing import Any
 from diffusion_sim.publish.formats import Lang
 from diffusion_sim.publish.words import target_fields
 
-# Levers that KEY_ASSUMPTIONS does not name: label and, for the hover, the Dutch version of the
-# source that params.py gives in English (a test checks "aanname" where the English says ASSUMPTION).
-EXPLORER_LEVERS: dict[str, dict[str, Any]] = {
-    "facilitation.priority_types": {
-        "kind": "type",
-        "en": "The team approaches first", "nl": "Het team benadert eerst",
-        "nl_source": "aanname: eerst de organisaties met de meeste patiënten per contact",
-    },
-    "insurer.reimburses": {
-        "kind": "bool",
-        "en": "The insurer reimburses set-up cost", "nl": "De zorgverzekeraar vergoedt invoeringskosten",
-        "nl_source": "aanname (precedent: HartWacht sinds 2016 vergoed door Zilveren Kruis, Skipr 2019)",
-    },
-    "insurer.fixed_start": {
-        "kind": "bool",
-        "en": "Reimbursement from a fixed month", "nl": "Vergoeding vanaf een vaste maand",
-        "nl_source": "een beleidskeuze om te verkennen, geen schatting: geen bron",
-    },
-    "insurer.fixed_start_month": {
-        "kind": "month",
-        "en": "Reimbursed from", "nl": "Vergoed vanaf",
-        "nl_source": "een beleidskeuze om te verkennen, geen schatting: geen bron",
-    },
-    "simulation.months": {
-        "kind": "months",
-        "en": "Horizon", "nl": "Looptijd",
-        "nl_source": "aanname: 5 jaar, het langste NZa-experiment (BR/REG-17164)",
-    },
-    "insurer.demand_threshold": {
-        "kind": "count",
-        "en": "Users needed before the insurer starts arranging", "nl": "Gebruikers nodig voordat de verzekeraar gaat regelen",
-        "nl_source": "aanname",
-    },
-    "facilitation.support_decision_odds_ratio": {
-        "kind": "number", "decimals": 2,
-        "en": "Odds of deciding to implement with support (odds ratio)", "nl": "Kans op een besluit tot invoeren met ondersteuning (odds ratio)",
-        "nl_source": "Baskerville e.a. 2012: 2,76 als bovengrens gelezen (publicatiebias); 90% tussen 1 en 2,76 (DOMAIN.md §9)",
-    },
-    "facilitation.support_awareness": {
-        "kind": "share",
-        "en": "Chance a month that the team's approach makes an organisation aware", "nl": "Kans per maand dat de benadering van het team een organisatie bekend maakt",
-        "nl_source": "aanname (DOMAIN.md §9: ondersteuning maakt niet meteen bekend)",
-    },
-    "facilitation.support_consideration": {
-        "kind": "number",
-        "en": "Faster start of a decision with support (relative increase)", "nl": "Sneller begin van een besluit met ondersteuning (relatieve toename)",
-        "nl_source": "aanname (DOMAIN.md §9)",
-    },
-    "facilitation.support_hours_per_org_month": {
-        "kind": "number",
-        "en": "Team hours per supported organisation per month", "nl": "Teamuren per ondersteunde organisatie per maand",
-        "nl_source": "aanname: twee halve dagdelen per maand (Baskerville e.a. 2012 over intensiteit)",
-    },
-    "facilitation.hours_per_member_per_month": {
-        "kind": "number",
-        "en": "Hours a month each team member gives (in kind)", "nl": "Uren per maand die elk teamlid geeft (in natura)",
-        "nl_source": "aanname, een keuze van de partners: één tot vier dagdelen per maand",
-    },
-    "facilitation.team_members": {
-        "kind": "count",
-        "en": "People in the regional team", "nl": "Mensen in het regionale team",
-        "nl_source": "ongeveer 6 (projectvoorstel Multinnoveren); 0 bij zelfstandig opschalen",
-    },
-    "facilitation.knowledge_network": {
-        "kind": "bool",
-        "en": "The team runs a regional knowledge network", "nl": "Het team onderhoudt een regionaal kennisnetwerk",
-        "nl_source": "projectvoorstel Multinnoveren: facilitatie en kennisdeling",
-    },
-    "facilitation.support_time_reduction": {
-        "kind": "share",
-        "en": "Shorter decisions and implementations with support", "nl": "Kortere besluitvorming en invoering met ondersteuning",
-        "nl_source": "aanname",
-    },
-    "facilitation.support_cost_eur_per_month": {
-        "kind": "eur",
-        "en": "Cost per supported organisation per month", "nl": "Kosten per ondersteunde organisatie per maand",
-        "nl_source": "aanname: reizen en materiaal",
-    },
-}
-
 BARRIER_LABELS: dict[str, dict[str, str]] = {
     "financial": {"en": "cost against its financial room", "nl": "kosten tegenover de financiële ruimte"},
     "knowhow": {"en": "missing know-how", "nl": "ontbrekende kennis"},
@@ -103,7 +23,7 @@ BARRIER_LABELS: dict[str, dict[str, str]] = {
 EXPLORER_TEXTS: dict[str, dict[str, str]] = {
     "title": {"en": "Scenario explorer: scaling up {innovation} in {region}",
               "nl": "Scenarioverkenner: opschalen van {innovation} in {region}"},
-    "levers": {"en": "Levers", "nl": "Knoppen"},
+    "levers": {"en": "Settings", "nl": "Instellingen"},
     "team": {"en": "Regional team: only {strategy}", "nl": "Regionaal team: alleen {strategy}"},
     "shared": {"en": "Insurer and horizon: both strategies", "nl": "Zorgverzekeraar en looptijd: beide strategieën"},
     "advanced": {"en": "Advanced: uncertain model assumptions", "nl": "Geavanceerd: onzekere modelaannames"},
@@ -124,6 +44,16 @@ EXPLORER_TEXTS: dict[str, dict[str, str]] = {
     "stale": {"en": "The figures still show the previous settings.", "nl": "De figuren tonen nog de vorige instellingen."},
     "invalid": {"en": "These settings cannot be run: {detail}", "nl": "Deze instellingen kunnen niet worden doorgerekend: {detail}"},
     "invalid_value": {"en": "{label}: {value} is not allowed", "nl": "{label}: {value} is niet toegestaan"},
+    "allowed_number": {"en": "a number", "nl": "een getal"},
+    "allowed_number_from": {"en": "a number of at least {lo}", "nl": "een getal van minstens {lo}"},
+    "allowed_number_to": {"en": "a number of at most {hi}", "nl": "een getal van hoogstens {hi}"},
+    "allowed_number_between": {"en": "a number from {lo} to {hi}", "nl": "een getal van {lo} tot en met {hi}"},
+    "allowed_number_above": {"en": "a number above {lo}", "nl": "een getal boven {lo}"},
+    "allowed_number_above_to": {"en": "a number above {lo}, at most {hi}", "nl": "een getal boven {lo}, hoogstens {hi}"},
+    "allowed_whole": {"en": "a whole number", "nl": "een geheel getal"},
+    "allowed_whole_from": {"en": "a whole number of at least {lo}", "nl": "een geheel getal van minstens {lo}"},
+    "allowed_whole_to": {"en": "a whole number of at most {hi}", "nl": "een geheel getal van hoogstens {hi}"},
+    "allowed_whole_between": {"en": "a whole number from {lo} to {hi}", "nl": "een geheel getal van {lo} tot en met {hi}"},
     "invalid_combination": {"en": "this combination of values is not allowed", "nl": "deze combinatie van waarden is niet toegestaan"},
     "technical": {"en": "Technical message", "nl": "Technische melding"},
     "failed": {"en": "The computation failed: {message}", "nl": "De berekening is mislukt: {message}"},
@@ -137,6 +67,7 @@ EXPLORER_TEXTS: dict[str, dict[str, str]] = {
     "median_note": {"en": "median (90% of runs)", "nl": "mediaan (90% van de simulaties)"},
     "share_of_runs": {"en": "share of runs", "nl": "deel van de simulaties"},
     "map_title": {"en": "The region in {label} (month {m}), a typical run", "nl": "De regio in {label} (maand {m}), een typische simulatie"},
+    "map_title_start": {"en": "The region at the start (month 0), a typical run", "nl": "De regio bij de start (maand 0), een typische simulatie"},
     "map_month": {"en": "Month shown", "nl": "Getoonde maand"},
     "map_show": {"en": "Strategy on the map", "nl": "Strategie op de kaart"},
     "map_click": {"en": "Click an organisation to read its story.", "nl": "Klik op een organisatie om haar verhaal te lezen."},

@@ -8,8 +8,11 @@ and draw on :class:`matplotlib.figure.Figure` objects (no pyplot, no global back
 
 Every band says what it is: a dark band is the 95% confidence interval of the mean (Monte Carlo
 error, shrinks with more replications); a light band is the 5-95% range of single replications (the
-model's own spread). These are working figures for the analyst, in English, saved at
-:data:`~diffusion_sim.publish.style.ANALYSIS_DPI`.
+model's own spread). They are in the ``lang`` of the command that draws them (``--lang``), with the
+words of :mod:`diffusion_sim.publish.words` and the number formats of the report, saved at
+:data:`~diffusion_sim.publish.style.ANALYSIS_DPI`. A parameter is named by its label where one is
+written, with its dotted name (the one ``--set`` and ``--vary`` take) below it. The validation figure
+stays in English.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from diffusion_sim import __version__
 from diffusion_sim.analysis.space import Dimension
@@ -39,6 +43,8 @@ from diffusion_sim.analysis.validation import (
     step_of,
 )
 from diffusion_sim.outcomes import CATALOGUE, TIME_OUTCOMES, point_names, point_outcomes
+from diffusion_sim.publish.assumptions import parameter_label
+from diffusion_sim.publish.formats import Lang, fmt_measure, fmt_number
 from diffusion_sim.publish.style import (
     ANALYSIS_DPI,
     CAPTION_IN,
@@ -51,8 +57,7 @@ from diffusion_sim.publish.style import (
     save,
     strategy_colours,
 )
-from diffusion_sim.publish.terminal import format_ratio
-from diffusion_sim.publish.words import strategy_text
+from diffusion_sim.publish.words import a, point_label, strategy_text
 
 MAX_LINES = 6  # levels of a second swept parameter drawn as separate lines; more are averaged over
 MEAN_COLOUR = SERIES_COLOURS[0]  # means and fitted points
@@ -61,20 +66,44 @@ SECOND_COLOUR = SERIES_COLOURS[1]  # a second statistic beside the mean (Sobol S
 TARGET_COLOUR = SERIES_COLOURS[3]  # a calibration target
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, lang: Lang, unit: str = "") -> str:
+    """A varied value or a statistic in the report's number format: on/off, 1.234, 12,5%."""
     if isinstance(value, bool | np.bool_):
-        return "on" if value else "off"
+        return a("on" if value else "off", lang)
+    if isinstance(value, int | np.integer):
+        return fmt_number(float(value), lang)
     if isinstance(value, float | np.floating):
-        if abs(value) >= 100 or float(value).is_integer():
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
-    return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
+        return fmt_measure(float(value), unit, lang)
+    return str(value)
 
 
-def _label(outcome: str, width: int = 40) -> str:
-    """An outcome's axis label with its unit, wrapped so that it fits beside a plot."""
-    label, unit = point_names().get(outcome, (outcome, ""))
-    return textwrap.fill(f"{label}" + (f" [{unit}]" if unit and unit not in label else ""), width)
+def _label(outcome: str, lang: Lang, width: int = 40) -> str:
+    """An outcome's axis label, wrapped so that it fits beside a plot (shares read in %, euros in €)."""
+    unit = point_names().get(outcome, (outcome, ""))[1]
+    shown = {"share": "%", "EUR": "€"}.get(unit, "")
+    return textwrap.fill(point_label(outcome, lang) + (f" ({shown})" if shown else ""), width)
+
+
+def _parameter(name: str, lang: Lang, width: int = 40) -> str:
+    """A parameter as an axis names it: its label where one is written, its dotted name below."""
+    label = parameter_label(name, lang)
+    return name if label == name else f"{textwrap.fill(label, width)}\n({name})"
+
+
+def _tick(value: float, lang: Lang, percent: bool = False) -> str:
+    v = 100 * value if percent else value
+    decimals = next((d for d in range(4) if abs(v * 10**d - round(v * 10**d)) < 1e-6), 4)
+    return fmt_number(v, lang, decimals) + ("%" if percent else "")
+
+
+def _axis(ax: Axes, lang: Lang, unit: str = "", axis: str = "y") -> None:
+    """Tick labels in the report's number format: 1.234 and 12,5% in Dutch, 1,234 and 12.5% in English."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: _tick(v, lang, unit == "share")))
+
+
+def _unit(outcome: str) -> str:
+    return point_names().get(outcome, ("", ""))[1]
 
 
 def _replication_values(tidy: pd.DataFrame, outcome: str, horizon: int) -> pd.Series:
@@ -101,19 +130,20 @@ def _group_stats(tidy: pd.DataFrame, keys: list[str], outcome: str, horizon: int
 
 
 def sweep_figures(
-    tidy: pd.DataFrame, dims: list[Dimension], outcomes: list[str], horizon: int, design: str, folder: Path
+    tidy: pd.DataFrame, dims: list[Dimension], outcomes: list[str], horizon: int, design: str, folder: Path, lang: Lang = "nl"
 ) -> list[str]:
     """One figure per outcome (a panel per varied parameter) and, for a grid of two or more, heat maps."""
     written = []
     for outcome in outcomes:
-        written.append(_sweep_lines(tidy, dims, outcome, horizon, design, folder))
+        written.append(_sweep_lines(tidy, dims, outcome, horizon, design, folder, lang))
     if design == "grid" and len(dims) >= 2 and all(len(d.grid()) > 1 for d in dims[:2]):
         for outcome in outcomes:
-            written.append(_heatmap(tidy, dims, outcome, horizon, folder))
+            written.append(_heatmap(tidy, dims, outcome, horizon, folder, lang))
     return written
 
 
-def _sweep_lines(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizon: int, design: str, folder: Path) -> str:
+def _sweep_lines(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizon: int, design: str, folder: Path,
+                 lang: Lang) -> str:
     n = len(dims)
     with house_style():
         fig = Figure(figsize=(5.2 * n, 4.0))
@@ -137,7 +167,7 @@ def _sweep_lines(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizo
                     ecolor=ERROR_COLOUR,
                     elinewidth=0.8,
                     capsize=0,
-                    label="point mean ± 95% CI",
+                    label=a("sweep_point_mean", lang),
                 )
             else:
                 groups = [(None, tidy)] if colour_by is None else list(tidy.groupby(colour_by, sort=True))
@@ -145,7 +175,7 @@ def _sweep_lines(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizo
                     stats = _group_stats(sub, [x], outcome, horizon).sort_values(x)
                     xs = stats[x].astype(float).to_numpy()
                     colour = SERIES_COLOURS[g % len(SERIES_COLOURS)]
-                    name = "mean" if level is None else f"{colour_by} = {_fmt(level)}"
+                    name = a("sweep_mean", lang) if level is None else f"{colour_by} = {_fmt(level, lang)}"
                     ax.fill_between(xs, stats["q05"], stats["q95"], color=colour, alpha=0.12, linewidth=0)
                     ax.fill_between(
                         xs,
@@ -157,23 +187,23 @@ def _sweep_lines(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizo
                     )
                     ax.plot(xs, stats["mean"], marker="o", ms=4, color=colour, label=name)
             if dim.kind == "bool":
-                ax.set_xticks([0, 1], ["off", "on"])
-            ax.set_xlabel(x)
+                ax.set_xticks([0, 1], [a("off", lang), a("on", lang)])
+            else:
+                _axis(ax, lang, axis="x")
+            ax.set_xlabel(_parameter(x, lang))
+            _axis(ax, lang, _unit(outcome))
             if j == 0:
-                ax.set_ylabel(_label(outcome))
+                ax.set_ylabel(_label(outcome, lang))
             ax.set_axisbelow(True)
             ax.legend(fontsize=8, frameon=False, loc="best")
-        note = (
-            "lines: mean over replications; dark band: 95% CI of the mean; light band: 5-95% of single replications"
-            if design == "grid"
-            else "dots: mean per design point with 95% CI"
-        )
+        note = a("sweep_note_grid", lang) if design == "grid" else a("sweep_note_lhs", lang)
         averaged = (
-            " (averaged over the other varied parameters)"
+            a("sweep_averaged", lang)
             if len(dims) > 2 or (len(dims) == 2 and design == "grid" and colour_by is None)
             else ""
         )
-        fig.suptitle(f"{point_names().get(outcome, (outcome,))[0]}: {reps} replications per point{averaged}", fontsize=11)
+        fig.suptitle(textwrap.fill(a("sweep_fig_title", lang, outcome=point_label(outcome, lang), reps=fmt_number(reps, lang),
+                                     averaged=averaged), 40 + 45 * n), fontsize=11)
         fig.text(0.01, 0.01, note, fontsize=7.5, color=GREY)
         fig.tight_layout(rect=(0, 0.04, 1, 0.95))
         name = f"sweep-{outcome}.png"
@@ -181,28 +211,30 @@ def _sweep_lines(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizo
     return name
 
 
-def _heatmap(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizon: int, folder: Path) -> str:
-    a, b = dims[0].column, dims[1].column
-    stats = point_outcomes(tidy, horizon, by=[a, b])
-    table = stats.pivot(index=b, columns=a, values=outcome).sort_index(ascending=False)
+def _heatmap(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizon: int, folder: Path, lang: Lang) -> str:
+    x_name, y_name = dims[0].column, dims[1].column
+    stats = point_outcomes(tidy, horizon, by=[x_name, y_name])
+    table = stats.pivot(index=y_name, columns=x_name, values=outcome).sort_index(ascending=False)
     with house_style():
         fig = Figure(figsize=(1.1 * table.shape[1] + 3.0, 0.7 * table.shape[0] + 2.2))
         ax = fig.subplots()
         im = ax.imshow(table.to_numpy(dtype=float), cmap="viridis", aspect="auto")
         ax.grid(False)  # an image: every cell is labelled with its value
-        ax.set_xticks(range(table.shape[1]), [_fmt(v) for v in table.columns], rotation=0)
-        ax.set_yticks(range(table.shape[0]), [_fmt(v) for v in table.index])
-        ax.set_xlabel(a)
-        ax.set_ylabel(b)
+        ax.set_xticks(range(table.shape[1]), [_fmt(v, lang) for v in table.columns], rotation=0)
+        ax.set_yticks(range(table.shape[0]), [_fmt(v, lang) for v in table.index])
+        ax.set_xlabel(_parameter(x_name, lang))
+        ax.set_ylabel(_parameter(y_name, lang))
         values = table.to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
         mid = (finite.min() + finite.max()) / 2 if finite.size else 0
         for (r, c), v in np.ndenumerate(values):
             if np.isfinite(v):
-                ax.text(c, r, _fmt(float(v)), ha="center", va="center", fontsize=8, color="white" if v < mid else "black")
-        fig.colorbar(im, ax=ax, label=_label(outcome))
-        extra = " (mean over the other varied parameters)" if len(dims) > 2 else ""
-        ax.set_title(f"{point_names().get(outcome, (outcome,))[0]}: mean over replications{extra}", fontsize=10)
+                ax.text(c, r, _fmt(float(v), lang, _unit(outcome)), ha="center", va="center", fontsize=8,
+                        color="white" if v < mid else "black")
+        bar = fig.colorbar(im, ax=ax, label=_label(outcome, lang))
+        _axis(bar.ax, lang, _unit(outcome))
+        extra = a("heatmap_extra", lang) if len(dims) > 2 else ""
+        ax.set_title(textwrap.fill(a("heatmap_title", lang, outcome=point_label(outcome, lang), extra=extra), 60), fontsize=10)
         fig.tight_layout()
         name = f"heatmap-{outcome}.png"
         save(fig, folder / name, dpi=ANALYSIS_DPI)
@@ -212,7 +244,7 @@ def _heatmap(tidy: pd.DataFrame, dims: list[Dimension], outcome: str, horizon: i
 # --- sensitivity and calibration ---------------------------------------------------------------
 
 
-def tornado(indices: pd.DataFrame, method: str, folder: Path) -> list[str]:
+def tornado(indices: pd.DataFrame, method: str, folder: Path, lang: Lang = "nl") -> list[str]:
     """Ranked horizontal bars of the main index per outcome, with 95% confidence intervals."""
     metric, conf = ("mu_star", "mu_star_conf") if method == "morris" else ("ST", "ST_conf")
     outcomes = list(dict.fromkeys(indices["outcome"]))
@@ -225,7 +257,7 @@ def tornado(indices: pd.DataFrame, method: str, folder: Path) -> list[str]:
             y = np.arange(len(sub))
             values = sub[metric].to_numpy(dtype=float)
             if method == "sobol":
-                ax.barh(y + 0.2, sub["S1"].clip(lower=0), height=0.38, color=SECOND_COLOUR, label="first order S1")
+                ax.barh(y + 0.2, sub["S1"].clip(lower=0), height=0.38, color=SECOND_COLOUR, label=a("sens_s1", lang))
                 ax.barh(
                     y - 0.2,
                     np.nan_to_num(values),
@@ -233,26 +265,24 @@ def tornado(indices: pd.DataFrame, method: str, folder: Path) -> list[str]:
                     xerr=sub[conf],
                     color=MEAN_COLOUR,
                     error_kw={"elinewidth": 0.8, "ecolor": GREY},
-                    label="total ST ± 95% CI",
+                    label=a("sens_st", lang),
                 )
                 ax.legend(fontsize=8, frameon=False, loc="lower right")
             else:
                 ax.barh(y, np.nan_to_num(values), xerr=sub[conf], color=MEAN_COLOUR, error_kw={"elinewidth": 0.8, "ecolor": GREY})
             ax.set_yticks(y, sub["parameter"], fontsize=8)
-            unit = point_names().get(outcome, ("", ""))[1]
-            xlabel = (
-                "mu* (mean |elementary effect|, ± 95% CI)" + (f" [{unit}]" if unit else "")
-                if method == "morris"
-                else "Sobol' index"
-            )
+            unit = _unit(outcome)
+            shown = {"share": " (%)", "EUR": " (€)"}.get(unit, "")
+            xlabel = a("sens_mu_axis", lang) + shown if method == "morris" else a("sens_sobol_axis", lang)
             ax.set_xlabel(xlabel, fontsize=9)
-            ax.set_title(textwrap.fill(point_names().get(outcome, (outcome,))[0], 45), fontsize=10)
+            _axis(ax, lang, unit if method == "morris" else "", axis="x")
+            ax.set_title(textwrap.fill(point_label(outcome, lang), 45), fontsize=10)
             if not np.isfinite(values).any() or np.nanmax(np.abs(values)) == 0:
                 ax.set_xlim(0, 1)
                 ax.text(
                     0.5,
                     0.5,
-                    "no variation in this outcome\nover the sampled ranges",
+                    a("sens_flat", lang),
                     transform=ax.transAxes,
                     ha="center",
                     va="center",
@@ -260,7 +290,7 @@ def tornado(indices: pd.DataFrame, method: str, folder: Path) -> list[str]:
                     color=GREY,
                 )
             ax.set_axisbelow(True)
-        fig.suptitle(f"Sensitivity ({'Morris elementary effects' if method == 'morris' else 'Sobol indices'}), ranked",
+        fig.suptitle(a("sens_fig_title", lang, method=a("sens_morris" if method == "morris" else "sens_sobol", lang)),
                      fontsize=11)
         fig.tight_layout()
         name = f"tornado-{method}.png"
@@ -268,7 +298,8 @@ def tornado(indices: pd.DataFrame, method: str, folder: Path) -> list[str]:
     return [name]
 
 
-def calibration_figure(history: pd.DataFrame, fitted: list[str], targets: dict[str, float], folder: Path) -> list[str]:
+def calibration_figure(history: pd.DataFrame, fitted: list[str], targets: dict[str, float], folder: Path,
+                       lang: Lang = "nl") -> list[str]:
     """Each fitted parameter against each target's simulated value, with the target line."""
     rows, cols = len(targets), len(fitted)
     with house_style():
@@ -286,16 +317,20 @@ def calibration_figure(history: pd.DataFrame, fitted: list[str], targets: dict[s
                     color=MEAN_COLOUR,
                     ecolor=ERROR_COLOUR,
                     elinewidth=0.7,
-                    label="evaluated (± 95% CI)",
+                    label=a("cal_evaluated", lang),
                 )
-                ax.axhline(value, color=TARGET_COLOUR, linestyle="--", label=f"target {value:g}")
+                ax.axhline(value, color=TARGET_COLOUR, linestyle="--",
+                           label=a("cal_target", lang, value=_fmt(float(value), lang, _unit(name))))
                 best = history.loc[history["loss"].idxmin()]
-                ax.plot([best[par]], [best[name]], marker="*", ms=12, color=SECOND_COLOUR, label="best fit", linestyle="none")
-                ax.set_xlabel(par)
-                ax.set_ylabel(_label(name))
+                ax.plot([best[par]], [best[name]], marker="*", ms=12, color=SECOND_COLOUR, label=a("cal_best", lang),
+                        linestyle="none")
+                ax.set_xlabel(_parameter(par, lang))
+                ax.set_ylabel(_label(name, lang))
+                _axis(ax, lang, axis="x")
+                _axis(ax, lang, _unit(name))
                 ax.set_axisbelow(True)
                 ax.legend(fontsize=8, frameon=False)
-        fig.suptitle("Calibration: every evaluated point", fontsize=11)
+        fig.suptitle(a("cal_fig_title", lang), fontsize=11)
         fig.tight_layout()
         name = "calibration.png"
         save(fig, folder / name, dpi=ANALYSIS_DPI)
@@ -305,7 +340,7 @@ def calibration_figure(history: pd.DataFrame, fitted: list[str], targets: dict[s
 # --- regions -----------------------------------------------------------------------------------
 
 
-def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: int) -> Figure:
+def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: int, lang: Lang = "nl") -> Figure:
     """Reach per EUR 1,000 per region and scenario, median and 90% interval, as a matplotlib ``Figure`` (no pyplot).
 
     With a reference, a second panel shows extra patients per extra EUR 1,000 (paired by replication).
@@ -332,7 +367,7 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
             ax.plot([end, end], [y - 0.07, y + 0.07], color=colour, linewidth=1.2, zorder=3)
         ax.plot([r["median"]], [y], marker="o", markersize=7, color="white", markeredgecolor=colour, markeredgewidth=2,
                 zorder=4, linestyle="none")
-        ax.annotate(format_ratio(r["median"]), (r["high"], y), xytext=(5, 0), textcoords="offset points", va="center",
+        ax.annotate(fmt_measure(r["median"], "", lang), (r["high"], y), xytext=(5, 0), textcoords="offset points", va="center",
                     fontsize=7.5, color=colour)
 
     def room(axis: Axes) -> None:
@@ -346,10 +381,11 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
         for region in regions:
             r = summary[summary["region"] == region].iloc[0]
             pop = r["population"]
-            size = f"{pop / 1e6:.2f} M" if pop >= 1e6 else f"{pop / 1e3:,.0f} k"
-            origin = r["origin_municipality_name"] + (" (moved)" if r["origin_moved"] else "")
+            size = (a("million", lang, n=fmt_number(pop / 1e6, lang, 2)) if pop >= 1e6
+                    else a("thousand", lang, n=fmt_number(pop / 1e3, lang)))
+            origin = r["origin_municipality_name"] + (a("reg_fig_moved", lang) if r["origin_moved"] else "")
             name = region if len(region) <= 26 else f"{region[:24]}…"  # a long list of codes
-            out.append(f"{name}\n{size} inhabitants\norigin: {origin}")
+            out.append(a("reg_fig_region", lang, name=name, size=size, origin=origin))
         return out
 
     with house_style():
@@ -370,8 +406,9 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
         ax.grid(axis="y", visible=False)
         room(ax)
         ax.set_xlim(left=0)
-        ax.set_xlabel(f"Additional patients reached by month {months}\nper EUR 1,000 spent\n(implementation + facilitation)")
-        ax.set_title("Reach per euro")
+        _axis(ax, lang, axis="x")
+        ax.set_xlabel(a("reg_fig_reach_x", lang, months=months))
+        ax.set_title(a("reg_fig_reach", lang))
         if two:
             bx = axes[1]
             for k, s in enumerate(scenarios[1:], start=1):  # on the strategy's own row of the left panel
@@ -382,17 +419,17 @@ def regions_figure(summary: pd.DataFrame, replications: int, seed: int, months: 
             bx.axvline(0, color=GREY, linewidth=0.8, zorder=1)
             room(bx)
             ref = paired["reference"].iloc[0]
-            names = ", ".join(strategy_text(s, "label", "en") for s in scenarios[1:])
-            bx.set_xlabel(f"Extra patients per\nextra EUR 1,000\n({names} minus {strategy_text(ref, 'label', 'en').lower()},\n"
-                          "paired by replication)")
-            bx.set_title("Value of extra spending")
+            names = ", ".join(strategy_text(s, "label", lang) for s in scenarios[1:])
+            _axis(bx, lang, axis="x")
+            bx.set_xlabel(a("reg_fig_extra_x", lang, names=names, ref=strategy_text(ref, "label", lang).lower()))
+            bx.set_title(a("reg_fig_extra", lang))
         handles = [Line2D([], [], color=colours[s], marker="o", markerfacecolor="white", markeredgewidth=2, linewidth=2,
-                          label=strategy_text(s, "label", "en")) for s in scenarios]
+                          label=strategy_text(s, "label", lang)) for s in scenarios]
         content.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.4, columnspacing=1.4,
-                       title="Median (circle) and 90% interval (whiskers) over replications:", title_fontsize=8.5)
-        content.suptitle("The same strategy in several regions", x=0.01, ha="left")
-        strip.text(0.01, 0.5, f"{replications:,} replications per scenario and region (common random numbers), seed {seed}, "
-                   f"{months} months; diffusion-sim {__version__}", ha="left", va="center", fontsize=7.5, color=GREY)
+                       title=a("reg_fig_legend", lang), title_fontsize=8.5)
+        content.suptitle(a("reg_fig_title", lang), x=0.01, ha="left")
+        strip.text(0.01, 0.5, a("reg_fig_caption", lang, reps=fmt_number(replications, lang), seed=seed, months=months,
+                                version=__version__), ha="left", va="center", fontsize=7.5, color=GREY)
     return fig
 
 
@@ -404,9 +441,10 @@ FIT_COLOUR, PREDICTION_COLOUR, ORIGINS_COLOUR = OKABE_ITO["blue"], OKABE_ITO["ve
 PRIOR_COLOUR, PRIOR_ALPHA = LIGHT, 0.22
 
 
-def regions_figures(summary: pd.DataFrame, replications: int, seed: int, months: int, folder: Path) -> list[str]:
+def regions_figures(summary: pd.DataFrame, replications: int, seed: int, months: int, folder: Path,
+                    lang: Lang = "nl") -> list[str]:
     """The regions study's figure as ``regions.png`` and ``regions.svg`` in ``folder`` (house style, reproducible SVG)."""
-    fig = regions_figure(summary, replications, seed, months)
+    fig = regions_figure(summary, replications, seed, months, lang)
     names = []
     with house_style():
         for fmt in ("png", "svg"):

@@ -189,3 +189,91 @@ def fmt_parameter(value: Any, spec: Mapping[str, Any], lang: Lang, types: tuple[
     if spec.get("suffix"):
         text += f" {TEXTS[spec['suffix']][lang]}"
     return text
+
+
+# Parameters that KEY_ASSUMPTIONS does not name but the explorer's levers and the analyses' tables and figures do:
+# label and the Dutch version of the source that params.py gives in English (a test checks "aanname" where the
+# English says ASSUMPTION).
+PARAMETER_WORDS: dict[str, dict[str, Any]] = {
+    "facilitation.priority_types": {
+        "kind": "type",
+        "en": "The team approaches first", "nl": "Het team benadert eerst",
+        "nl_source": "aanname: eerst de organisaties met de meeste patiënten per contact",
+    },
+    "insurer.reimburses": {
+        "kind": "bool",
+        "en": "The insurer reimburses set-up cost", "nl": "De zorgverzekeraar vergoedt invoeringskosten",
+        "nl_source": "aanname (precedent: HartWacht sinds 2016 vergoed door Zilveren Kruis, Skipr 2019)",
+    },
+    "insurer.fixed_start": {
+        "kind": "bool",
+        "en": "Reimbursement from a fixed month", "nl": "Vergoeding vanaf een vaste maand",
+        "nl_source": "een beleidskeuze om te verkennen, geen schatting: geen bron",
+    },
+    "insurer.fixed_start_month": {
+        "kind": "month",
+        "en": "Reimbursed from", "nl": "Vergoed vanaf",
+        "nl_source": "een beleidskeuze om te verkennen, geen schatting: geen bron",
+    },
+    "simulation.months": {
+        "kind": "months",
+        "en": "Horizon", "nl": "Looptijd",
+        "nl_source": "aanname: 5 jaar, het langste NZa-experiment (BR/REG-17164)",
+    },
+    "insurer.demand_threshold": {
+        "kind": "count",
+        "en": "Users needed before the insurer starts arranging", "nl": "Gebruikers nodig voordat de verzekeraar gaat regelen",
+        "nl_source": "aanname",
+    },
+    "facilitation.support_decision_odds_ratio": {
+        "kind": "number", "decimals": 2,
+        "en": "Odds of deciding to implement with support (odds ratio)", "nl": "Kans op een besluit tot invoeren met ondersteuning (odds ratio)",
+        "nl_source": "Baskerville e.a. 2012: 2,76 als bovengrens gelezen (publicatiebias); 90% tussen 1 en 2,76 (DOMAIN.md §9)",
+    },
+    "facilitation.support_awareness": {
+        "kind": "share",
+        "en": "Chance a month that the team's approach makes an organisation aware", "nl": "Kans per maand dat de benadering van het team een organisatie bekend maakt",
+        "nl_source": "aanname (DOMAIN.md §9: ondersteuning maakt niet meteen bekend)",
+    },
+    "facilitation.support_consideration": {
+        "kind": "number",
+        "en": "Faster start of a decision with support (relative increase)", "nl": "Sneller begin van een besluit met ondersteuning (relatieve toename)",
+        "nl_source": "aanname (DOMAIN.md §9)",
+    },
+    "facilitation.support_hours_per_org_month": {
+        "kind": "number",
+        "en": "Team hours per supported organisation per month", "nl": "Teamuren per ondersteunde organisatie per maand",
+        "nl_source": "aanname: twee halve dagdelen per maand (Baskerville e.a. 2012 over intensiteit)",
+    },
+    "facilitation.hours_per_member_per_month": {
+        "kind": "number",
+        "en": "Hours a month each team member gives (in kind)", "nl": "Uren per maand die elk teamlid geeft (in natura)",
+        "nl_source": "aanname, een keuze van de partners: één tot vier dagdelen per maand",
+    },
+    "facilitation.team_members": {
+        "kind": "count",
+        "en": "People in the regional team", "nl": "Mensen in het regionale team",
+        "nl_source": "ongeveer 6 (projectvoorstel Multinnoveren); 0 bij zelfstandig opschalen",
+    },
+    "facilitation.knowledge_network": {
+        "kind": "bool",
+        "en": "The team runs a regional knowledge network", "nl": "Het team onderhoudt een regionaal kennisnetwerk",
+        "nl_source": "projectvoorstel Multinnoveren: facilitatie en kennisdeling",
+    },
+    "facilitation.support_time_reduction": {
+        "kind": "share",
+        "en": "Shorter decisions and implementations with support", "nl": "Kortere besluitvorming en invoering met ondersteuning",
+        "nl_source": "aanname",
+    },
+    "facilitation.support_cost_eur_per_month": {
+        "kind": "eur",
+        "en": "Cost per supported organisation per month", "nl": "Kosten per ondersteunde organisatie per maand",
+        "nl_source": "aanname: reizen en materiaal",
+    },
+}
+
+
+def parameter_label(name: str, lang: Lang) -> str:
+    """A parameter's label in ``lang`` where one is written (KEY_ASSUMPTIONS, PARAMETER_WORDS), else its dotted name."""
+    spec = KEY_ASSUMPTIONS.get(name) or PARAMETER_WORDS.get(name)
+    return str(spec[lang]) if spec else name

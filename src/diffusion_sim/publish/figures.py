@@ -692,20 +692,36 @@ _PANEL_ROWS = {"5-map": (2, 2.3), "6-who-adopts": (3, 2.4)}
 _PANEL_COUNT = {"8-innovations": lambda study: len(portfolio_innovations(study))}
 
 
-def make_figure(study: Study, name: str, lang: Lang) -> Figure:
-    """Draw one of :data:`FIGURES` on a new figure of its standard size (call inside :func:`house_style`)."""
-    builder, height = FIGURES[name] if name in FIGURES else PORTFOLIO_FIGURES[name]
+def figure_height(study: Study, name: str) -> float:
+    """The height in inches of figure ``name`` at :data:`WIDTH`: its standard height, a row more per panel row."""
+    _builder, height = FIGURES[name] if name in FIGURES else PORTFOLIO_FIGURES[name]
     if name in _PANEL_ROWS:  # one panel per strategy: a row more for every further two (three) strategies
         max_cols, row_height = _PANEL_ROWS[name]
         height += row_height * (_grid(len(study.order), max_cols)[0] - 1)
     if name in _PANEL_COUNT:  # one panel per innovation, three to a row
         height += 2.4 * (_grid(_PANEL_COUNT[name](study), 3)[0] - 1)
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
+    return height
+
+
+def draw_figure(study: Study, name: str, lang: Lang, fig: FigureBase, height: float | None = None) -> None:
+    """Draw figure ``name`` into ``fig`` (a figure, or a part of a report page): its panels, then its caption line.
+
+    ``fig`` must be laid out by a constrained layout engine (its own, or the page's).
+    """
+    builder = (FIGURES[name] if name in FIGURES else PORTFOLIO_FIGURES[name])[0]
+    height = figure_height(study, name) if height is None else height
     # the caption gets its own strip, so legends under the panels never run into it
     content, strip = fig.subfigures(2, 1, height_ratios=[height - CAPTION_IN, CAPTION_IN])
     builder(study, check_lang(lang), content)
     strip.text(0.01, 0.5, study.caption(lang), ha="left", va="center", fontsize=7.5, color=GREY, gid="caption")
+
+
+def make_figure(study: Study, name: str, lang: Lang) -> Figure:
+    """Draw one of :data:`FIGURES` on a new figure of its standard size (call inside :func:`house_style`)."""
+    height = figure_height(study, name)
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)
+    draw_figure(study, name, lang, fig, height)
     return fig
 
 

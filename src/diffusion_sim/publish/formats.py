@@ -74,6 +74,31 @@ def fmt_value(value: float, unit: str, lang: Lang) -> str:
     return fmt_number(value, lang)
 
 
+def _digits(x: float) -> int:
+    """Decimals a statistic needs to show its size: none from 100, one from 10, two below (three below 0.1)."""
+    x = abs(x)
+    return 0 if x >= 100 or x == 0 else 1 if x >= 10 else 2 if x >= 0.1 else 3
+
+
+def fmt_measure(value: float, unit: str, lang: Lang) -> str:
+    """A statistic of an analysis (a mean, an effect, a standard error) in its unit with the digits it needs.
+
+    ``1.234``, ``12,3`` or ``0,12`` patients; shares as percentages (``25,8%``), euros with the sign; NaN a dash.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    if math.isinf(value):
+        return FORMAT_WORDS["not_reached"][lang]
+    if unit == "share":
+        return fmt_number(100 * value, lang, _digits(100 * value)) + "%"
+    text = fmt_number(value, lang, _digits(value))
+    if unit == "EUR":
+        sign = MINUS if text.startswith(MINUS) else ""
+        text = text.removeprefix(MINUS)
+        return f"{sign}€{NBSP}{text}" if lang == "nl" else f"{sign}€{text}"
+    return text
+
+
 def fmt_range(low: str, high: str, lang: Lang) -> str:
     """A 90% interval from two formatted bounds: 120–390, or "−1.032 tot −9" when a bound is negative."""
     if low.startswith(MINUS) or high.startswith(MINUS):

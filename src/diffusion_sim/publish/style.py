@@ -21,27 +21,33 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 # Okabe & Ito (2008), "Color Universal Design". Known strategies keep their colour in every figure
-# and every study; other scenarios take the remaining colours in their study's order.
+# and every study, and no colour stands for two strategies: vermillion is scaling alone (also the
+# portfolio without a team), blue the regional team with one innovation, green and reddish purple
+# the team's two ways with a portfolio. Other scenarios take the remaining colours in their study's order.
 OKABE_ITO = {
     "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
 }
 STRATEGY_COLOURS = {"isolated": OKABE_ITO["vermillion"], "collaborative": OKABE_ITO["blue"],
-                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["blue"],
-                    "all-at-once": OKABE_ITO["orange"]}
-_SPARE_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"],
-                  OKABE_ITO["black"], OKABE_ITO["yellow"])
+                    "isolated-portfolio": OKABE_ITO["vermillion"], "one-at-a-time": OKABE_ITO["green"],
+                    "all-at-once": OKABE_ITO["purple"]}
+_SPARE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["black"], OKABE_ITO["yellow"],
+                  OKABE_ITO["green"], OKABE_ITO["purple"])
 # Series that are not strategies (levels of a swept parameter, fitted and target values), in this order.
 # the barriers at a decision: none of the strategies' colours (vermillion, blue, orange), so no bar reads as a strategy
 BARRIER_COLOURS = {"financial": OKABE_ITO["purple"], "knowhow": OKABE_ITO["yellow"], "staff": OKABE_ITO["green"],
                    "fit": "#8C8C8C"}
 SERIES_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky_blue",
                                                     "yellow", "black"))
-# States of an organisation on the explorer's map, in the order of its legend; grey: not yet reached.
+# States of an organisation on the explorer's map, in the order of its legend. The map shares its page with the
+# strategies' figures, so it uses neither of their colours (vermillion, blue), and no two states share a hue
+# (deciding and rejected were two oranges): on the way in grey, yellow, sky blue, orange; using it green; out
+# reddish purple, dark brown, near black. Checked for the three colour-vision deficiencies (Machado et al. 2009)
+# in tests/test_figures.py.
 STATE_COLOURS: dict[str, str] = {
-    "unaware": "#DDDDDD", "aware": OKABE_ITO["yellow"], "deciding": OKABE_ITO["orange"],
-    "implementing": OKABE_ITO["sky_blue"], "adopted": OKABE_ITO["green"], "rejected": OKABE_ITO["vermillion"],
-    "failed": OKABE_ITO["purple"], "discontinued": "#222222",
+    "unaware": "#DDDDDD", "aware": OKABE_ITO["yellow"], "deciding": OKABE_ITO["sky_blue"],
+    "implementing": OKABE_ITO["orange"], "adopted": OKABE_ITO["green"], "rejected": OKABE_ITO["purple"],
+    "failed": "#7F3B08", "discontinued": "#222222",
 }
 # Organisation types use Paul Tol's "muted" scheme, so they are never mistaken for a strategy.
 TYPE_COLOURS = {"hospital": "#882255", "gp_practice": "#44AA99", "home_care": "#DDCC77", "elderly_care": "#CC6677",

@@ -1,18 +1,37 @@
-"""What the command line prints: numbers and intervals as text for a terminal table (English).
+"""What the command line prints: its tables, laid out for the terminal's width, and the text in their cells.
 
-The report and the explorer have their own, bilingual formats (:mod:`diffusion_sim.publish.formats`);
-these are the terminal's: plain ASCII-friendly text, costs with "EUR", times with how often they were
-reached, and the regions study's multi-line cells.
+:func:`render` is the one table layout: it never cuts a cell, wraps the columns that may wrap, and
+keeps names whole (a parameter name must be copyable into ``--set``); when the names do not leave
+room for the other columns it puts each row's name on a line of its own with the other columns
+below it. Output to a file is laid out for 80 columns. The analyses' tables (``sweep``,
+``sensitivity``, ``regions``, ``calibrate``) and ``params`` are built here, in the ``--lang`` of the
+command, with the number formats of the report (:mod:`diffusion_sim.publish.formats`); ``compare``
+and ``run`` print English cells made by :func:`format_interval`.
 """
 
 from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from diffusion_sim.analysis.regions import EXTRA_PER_EUR
-from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, MONTHS_TO_PATIENTS, saved_name
-from diffusion_sim.publish.words import decision_label
+from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, MONTHS_TO_PATIENTS, point_names, saved_name
+from diffusion_sim.publish.formats import (
+    DASH,
+    FORMAT_WORDS,
+    Lang,
+    fmt_measure,
+    fmt_number,
+    fmt_percent,
+    fmt_range,
+    fmt_value,
+)
+from diffusion_sim.publish.words import a, decision_label, outcome_label, point_label, strategy_text, t
 
 
 def format_value(value: float, unit: str) -> str:
@@ -100,31 +119,6 @@ def assumption_lines(table: pd.DataFrame, reference: str, top: int = 3) -> list[
     return lines
 
 
-def format_cell(median: float, low: float, high: float, unit: str, reached: float = float("nan")) -> str:
-    """A table cell: the median on one line, the 90% interval below it and, for a time to target, how often it is met.
-
-    A time to target not met in most replications reads "n.r." (not reached), one never met "never".
-    """
-    if all(v != v for v in (median, low, high)):
-        return "-"
-    if reached == reached:  # a time to target
-        if reached == 0:
-            return "never"
-        share = f"{100 * reached:.0f}% reach it"
-        if np.isinf(median):
-            return f"n.r.\n{share}"
-        return f"{format_value(median, unit)}\n({_bare(low, unit)} to {_bare(high, unit)})\n{share}"
-    if unit == "ratio":
-        return f"{format_ratio(median)}\n({format_ratio(low)} to {format_ratio(high)})"
-    text = format_interval(median, low, high, unit)
-    head, sep, tail = text.partition(" (")
-    return f"{head}\n({tail}" if sep else text
-
-
-def _bare(value: float, unit: str) -> str:
-    return "n.r." if np.isinf(value) else format_value(value, unit)
-
-
 def format_ratio(value: float) -> str:
     """A ratio (patients per EUR 1,000) with as many digits as it needs: 1,234, 12.3 or 1.23; NaN is a dash."""
     if value != value:
@@ -132,57 +126,291 @@ def format_ratio(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
-def display_tables(summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """The tables to print: each region's outcomes per scenario, then one row per region with the paired differences.
+# --- the one table layout ------------------------------------------------------------------------
 
-    Cells are strings (the median, the 90% interval below it); costs in thousands of euros, so the tables
-    fit a terminal. In the first table a region's name is given on its first row only (a printer may draw
-    a line there); a moved origin is marked with an asterisk.
+GAP = "  "  # between columns
+INDENT = "    "  # the columns under a name of their own
+HEADER_MAX = 24  # a header wider than its column's cells wraps at this width
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header (may wrap at spaces), alignment, and whether its cells are names (never wrapped)."""
+
+    header: str
+    align: Literal["left", "right"] = "right"
+    name: bool = False
+
+
+def _lines(text: str, width: int | None) -> list[str]:
+    """``text`` as lines of at most ``width`` (wrapped at spaces, a longer word kept whole); its own line breaks kept."""
+    out: list[str] = []
+    for part in str(text).split("\n"):
+        if width is None or len(part) <= width:
+            out.append(part)
+        else:
+            out.extend(textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False) or [""])
+    return out
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in str(text).split()), default=0)
+
+
+def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
+    """Column widths that fit ``width``, or None if the names alone leave no room."""
+    def natural_width(k: int, col: Column) -> int:
+        cells = max([len(line) for r in rows for line in str(r[k]).split("\n")] or [0])
+        header = max(len(line) for line in col.header.split("\n"))
+        return max(cells, header if col.name else min(header, max(cells, HEADER_MAX)))
+
+    natural = [natural_width(k, col) for k, col in enumerate(columns)]
+    least = [natural[k] if col.name else max(_longest_word(col.header), *(_longest_word(line) for r in rows
+                                                                          for line in str(r[k]).split("\n")), 1)
+             for k, col in enumerate(columns)]
+    room = width - len(GAP) * (len(columns) - 1)
+    if sum(natural) <= room:
+        return natural
+    if sum(least) > room:
+        return None
+    spare, give = room - sum(least), [n - m for n, m in zip(natural, least, strict=True)]
+    total = sum(give) or 1
+    out = [m + int(spare * g / total) for m, g in zip(least, give, strict=True)]
+    return out
+
+
+def _row(columns: Sequence[Column], cells: Sequence[str], widths: list[int], indent: str = "") -> list[str]:
+    wrapped = [_lines(c, w) for c, w in zip(cells, widths, strict=True)]
+    out = []
+    for i in range(max(len(w) for w in wrapped)):
+        parts = []
+        for col, w, lines in zip(columns, widths, wrapped, strict=True):
+            text = lines[i] if i < len(lines) else ""
+            parts.append(text.ljust(w) if col.align == "left" else text.rjust(w))
+        out.append((indent + GAP.join(parts)).rstrip())
+    return out
+
+
+def _header(columns: Sequence[Column], widths: list[int], indent: str = "") -> list[str]:
+    return [*_row(columns, [c.header for c in columns], widths, indent),
+            (indent + GAP.join("-" * w for w in widths)).rstrip()]
+
+
+def render(columns: Sequence[Column], rows: Sequence[Sequence[str] | None], width: int, title: str = "",
+           notes: Sequence[str] = ()) -> str:
+    """A table as text at most ``width`` wide where it can be: names whole, other cells wrapped, headers distinct.
+
+    ``rows`` hold one string per column (a newline breaks a line); ``None`` is a blank line between groups.
+    If the name columns leave too little room, each row's leading columns up to its last name go on a
+    line of their own and the other columns are laid out below them, indented, under headers of their own.
     """
-    scenarios = list(dict.fromkeys(summary["scenario"]))
-    paired = summary[summary["reference"] != ""]
+    table = [None if r is None else [str(c) for c in r] for r in rows]
+    cells = [r for r in table if r is not None]
+    out = _lines(title, width) if title else []
+    widths = _widths(columns, cells, width)
+    if widths is not None:
+        out += _header(columns, widths)
+        for row in table:
+            out += [""] if row is None else _row(columns, row, widths)
+    else:
+        last_name = max(k for k, c in enumerate(columns) if c.name)
+        lead, rest = list(columns[: last_name + 1]), list(columns[last_name + 1:])
+        sub = _widths(rest, [r[last_name + 1:] for r in cells], width - len(INDENT)) \
+            or [max(_longest_word(c.header), 1) for c in rest]
+        lead_widths = [max(len(c.header), *(len(r[k]) for r in cells)) for k, c in enumerate(lead)]
+        aligned = sum(lead_widths) + len(GAP) * (len(lead) - 1) <= width
+
+        def lead_lines(texts: Sequence[str]) -> list[str]:
+            """Aligned under the headers where the names fit on one line, else ``header = value``, one a line."""
+            if aligned:
+                return [GAP.join(x.ljust(w) for x, w in zip(texts, lead_widths, strict=True)).rstrip()]
+            return [f"{c.header} = {x}" for c, x in zip(lead, texts, strict=True)]
+
+        if aligned:
+            out += lead_lines([c.header for c in lead])
+        out += _header(rest, sub, INDENT)
+        for row in table:
+            if row is None:
+                out.append("")
+                continue
+            out += lead_lines(row[: last_name + 1])
+            out += _row(rest, row[last_name + 1:], sub, INDENT)
+    for note in notes:
+        out += _lines(note, width)
+    return "\n".join(out)
+
+
+# --- params ----------------------------------------------------------------------------------------
+
+
+def toml_value(value: Any) -> str:
+    """A parameter value as ``--set NAME=VALUE`` and a scenario file take it (an unset value reads "unset")."""
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def parameter_list(fields: Mapping[str, Any], defaults: Mapping[str, Any], width: int) -> str:
+    """``diffusion-sim params``: every parameter as ``name = default`` on a line of its own, its unit and source below.
+
+    The name is never wrapped or cut, so it can be copied into ``--set``; the rest wraps at ``width``.
+    """
+    out = _lines("Parameters with their defaults (the Zuidwest isolated baseline) and, below each, its unit and "
+                 "source. Change one with --set NAME=VALUE.", width)
+    for name, info in fields.items():
+        value: Any = defaults
+        for part in name.split("."):
+            value = value[part]
+        out.append("")
+        head = f"{name} = "
+        wrapped = textwrap.wrap(toml_value(value), max(width - len(head), 20), break_long_words=False,
+                                break_on_hyphens=False) or [""]
+        out.append(head + wrapped[0])
+        out += [INDENT + line for line in wrapped[1:]]
+        out += [INDENT + line for line in _lines(info.description or "", width - len(INDENT))]
+    return "\n".join(out)
+
+
+# --- the analyses' tables, in the command's language -----------------------------------------------
+
+
+def _varied(value: Any, lang: Lang) -> str:
+    """A varied parameter's value: on/off, or a number in the language's format with the digits it has."""
+    if isinstance(value, bool | np.bool_):
+        return a("on" if value else "off", lang)
+    if isinstance(value, str):
+        return value
+    v = float(value)
+    decimals = 0 if v.is_integer() else min(len(f"{v:g}".partition(".")[2]), 6)
+    return fmt_number(v, lang, decimals)
+
+
+def sweep_table(points: pd.DataFrame, names: Sequence[str], outcomes: Sequence[str], lang: Lang, width: int,
+                limit: int = 60) -> str:
+    """The sweep's points: the varied values (headed by the full parameter names) and each outcome's mean ± MCSE."""
+    units = {k: u for k, (_, u) in point_names().items()}
+    columns = [Column(n, "right", name=True) for n in names] + [Column(point_label(o, lang)) for o in outcomes]
+    rows = []
+    for _, r in points.head(limit).iterrows():
+        cells = [_varied(r[n], lang) for n in names]
+        cells += [f"{fmt_measure(r[o], units.get(o, ''), lang)} ± {fmt_measure(r[o + '_mcse'], units.get(o, ''), lang)}"
+                  for o in outcomes]
+        rows.append(cells)
+    notes = [a("sweep_more", lang, n=fmt_number(len(points) - limit, lang))] if len(points) > limit else []
+    return render(columns, rows, width, a("sweep_title", lang), notes)
+
+
+def sensitivity_tables(indices: pd.DataFrame, method: str, lang: Lang, width: int) -> str:
+    """Per outcome, the parameters by rank: the main index with its 95% CI, the second index, and whether it is separated."""
+    metric, second = ("mu_star", "sigma") if method == "morris" else ("ST", "S1")
+    shown = {"mu_star": "μ*", "sigma": "σ", "ST": "ST", "S1": "S1"}
+    units = {k: u for k, (_, u) in point_names().items()}
+    out = []
+    for outcome, rows in indices.groupby("outcome", sort=False):
+        unit = units.get(str(outcome), "") if method == "morris" else ""
+        noise = rows["noise_share"].iloc[0]
+        noise_text = fmt_percent(noise, lang, 1) if noise == noise else a("sens_no_variation", lang)
+        columns = [Column(a("col_rank", lang)), Column(a("col_parameter", lang), "left", name=True),
+                   Column(shown[metric]), Column(a("col_ci", lang)), Column(shown[second]),
+                   Column(a("col_separated", lang), "left")]
+        table = []
+        for _, r in rows.iterrows():
+            low, high = r[metric] - r[metric + "_conf"], r[metric] + r[metric + "_conf"]
+            table.append([str(r["rank"]), r["parameter"], fmt_measure(r[metric], unit, lang),
+                          fmt_range(fmt_measure(low, unit, lang), fmt_measure(high, unit, lang), lang),
+                          fmt_measure(r[second], unit, lang), t("yes" if r["separated_from_next"] else "no", lang)])
+        title = a("sens_title", lang, outcome=point_label(str(outcome), lang), metric=shown[metric], noise=noise_text)
+        out.append(render(columns, table, width, title))
+    return "\n\n".join(out)
+
+
+def _interval(r: pd.Series, lang: Lang) -> str:
+    """``median (low–high)`` of a regions row; a time says how often it is reached, a missed one "never"."""
+    unit = "EUR" if r["unit"] == "EUR" else "share" if r["unit"] == "share" else ""
+    if r["outcome"].startswith("months_saved") and r["n"] == 0:
+        return a("reg_neither", lang)
+    if all(v != v for v in (r["median"], r["low"], r["high"])):
+        return DASH
+    reached = r.get("reached", float("nan"))
+    if reached == reached:  # a time to a target
+        if reached == 0:
+            return a("reg_never", lang)
+        share = a("reg_reach_it", lang, share=fmt_percent(reached, lang))
+        if np.isinf(r["median"]):
+            return f"{FORMAT_WORDS['not_reached'][lang]}; {share}"
+        bounds = fmt_range(fmt_value(r["low"], "months", lang), fmt_value(r["high"], "months", lang), lang)
+        return f"{fmt_number(r['median'], lang)} ({bounds}); {share}"
+    def fmt(v: float) -> str:  # counts and euros as the report writes them; a ratio with the digits it needs
+        return fmt_measure(v, unit, lang) if r["unit"] in ("ratio", "share") else fmt_value(v, unit, lang)
+
+    return f"{fmt(r['median'])} ({fmt_range(fmt(r['low']), fmt(r['high']), lang)})"
+
+
+def regions_tables(summary: pd.DataFrame, lang: Lang, width: int) -> str:
+    """Per region: its size and first user, the outcomes per scenario and, with a reference, the paired differences."""
     plain = summary[summary["reference"] == ""]
+    paired = summary[summary["reference"] != ""]
+    scenarios = list(dict.fromkeys(plain["scenario"]))
+    rows_plain = [("reach_per_eur_1000", a("reg_per_eur", lang)),
+                  (MONTHS_TO_PATIENTS, outcome_label(MONTHS_TO_PATIENTS, lang)),
+                  (MONTHS_TO_ADOPTION, outcome_label(MONTHS_TO_ADOPTION, lang)),
+                  ("patients_final", point_label("patients_final", lang)),
+                  ("patients_final_per_100k", a("reg_per_100k", lang)),
+                  ("total_cost_eur", point_label("total_cost_eur", lang))]
+    rows_paired = [(EXTRA_PER_EUR, a("reg_extra_per_eur", lang)),
+                   (saved_name(MONTHS_TO_PATIENTS), a("reg_saved_patients", lang)),
+                   (saved_name(MONTHS_TO_ADOPTION), a("reg_saved_70", lang)),
+                   ("patients_final", a("reg_extra_patients", lang)), ("total_cost_eur", a("reg_extra_cost", lang))]
 
-    def cell(region: str, scenario: str, outcome: str, frame: pd.DataFrame = plain) -> str:
+    def cell(frame: pd.DataFrame, region: str, scenario: str, outcome: str) -> str:
         row = frame[(frame["region"] == region) & (frame["scenario"] == scenario) & (frame["outcome"] == outcome)]
-        if row.empty:
-            return "-"
-        r = row.iloc[0]
-        if outcome.startswith("months_saved") and r["n"] == 0:
-            return "neither\nreaches it"
-        if r["unit"] == "EUR":  # in EUR 1,000
-            return format_cell(r["median"] / 1e3, r["low"] / 1e3, r["high"] / 1e3, "patients")
-        return format_cell(r["median"], r["low"], r["high"], r["unit"], r["reached"])
+        return DASH if row.empty else _interval(row.iloc[0], lang)
 
-    outcomes, differences = [], []
+    out = []
     for region, sub in summary.groupby("region", sort=False):
         first = sub.iloc[0]
-        origin = f"{first['origin_municipality_name']}" + (" *" if first["origin_moved"] else "")
-        facts = f"{int(first['population']):,} inh.\n{int(first['eligible_orgs']):,} eligible\norigin {origin}"
-        for k, s in enumerate(scenarios):
-            outcomes.append({
-                "Region": f"{region}\n{facts}" if k == 0 else "",
-                "Scenario": s,
-                "Patients\nper EUR\n1,000": cell(region, s, "reach_per_eur_1000"),
-                "Months to\n+1,000\npatients": cell(region, s, MONTHS_TO_PATIENTS),
-                "Months\nto 70%": cell(region, s, MONTHS_TO_ADOPTION),
-                "Patients\nby the\nhorizon": cell(region, s, "patients_final"),
-                "Per\n100,000\ninh.": cell(region, s, "patients_final_per_100k"),
-                "Cost,\nEUR\n1,000": cell(region, s, "total_cost_eur"),
-            })
-        for s in scenarios[1:]:
-            ref = paired[paired["scenario"] == s]["reference"].iloc[0]
-            differences.append({
-                "Region": str(region),
-                "Difference": f"{s}\nminus {ref}",
-                "Extra\npatients per\nextra EUR\n1,000": cell(region, s, EXTRA_PER_EUR, paired),
-                "Months\nsaved to\n+1,000": cell(region, s, saved_name(MONTHS_TO_PATIENTS), paired),
-                "Months\nsaved\nto 70%": cell(region, s, saved_name(MONTHS_TO_ADOPTION), paired),
-                "Extra\npatients\nby the\nhorizon": cell(region, s, "patients_final", paired),
-                "Extra\ncost, EUR\n1,000": cell(region, s, "total_cost_eur", paired),
-            })
-    tables = [("Per region and scenario: median (90% interval) over replications. inh.: inhabitants; * origin moved into "
-               "the region; n.r.: not reached; never: in no replication within the horizon", pd.DataFrame(outcomes))]
-    if differences:
-        tables.append(("Per region, paired by replication: median (90% interval)", pd.DataFrame(differences)))
-    return tables
+        origin = str(first["origin_municipality_name"]) + (a("reg_moved", lang) if first["origin_moved"] else "")
+        title = a("reg_title", lang, region=region, inhabitants=fmt_number(first["population"], lang),
+                  eligible=fmt_number(first["eligible_orgs"], lang), origin=origin)
+        columns = [Column(a("reg_outcomes", lang), "left")] + [Column(strategy_text(s, "label", lang)) for s in scenarios]
+        rows = [[label, *(cell(plain, region, s, o) for s in scenarios)] for o, label in rows_plain]
+        out.append(render(columns, rows, width, title))
+        mine = paired[paired["region"] == region]
+        if not mine.empty:
+            pairs = list(dict.fromkeys(mine["scenario"]))
+            heads = [a("reg_paired", lang, name=strategy_text(s, "label", lang),
+                       ref=strategy_text(mine[mine["scenario"] == s]["reference"].iloc[0], "label", lang)) for s in pairs]
+            columns = [Column("", "left")] + [Column(h) for h in heads]
+            rows = [[label, *(cell(paired, region, s, o) for s in pairs)] for o, label in rows_paired]
+            out.append(render(columns, rows, width))
+    return "\n\n".join(out)
+
+
+def calibration_table(fit: pd.DataFrame, lang: Lang, width: int) -> str:
+    """Target against what the fitted values give, on the fitting and on fresh runs, how far off and whether reached."""
+    units = {k: u for k, (_, u) in point_names().items()}
+    columns = [Column(a("col_target", lang), "left", name=True), Column(a("col_target_value", lang)),
+               Column(a("col_fitting_runs", lang)), Column(a("col_fresh_runs", lang)), Column(a("col_off_by", lang)),
+               Column(a("col_within", lang), "left")]
+    rows = []
+    for _, r in fit.iterrows():
+        unit = units.get(str(r["target"]), "")
+
+        def m(v: float, unit: str = unit) -> str:
+            return fmt_measure(v, unit, lang)
+
+        off = m(r["distance"])
+        rows.append([r["target"], m(r["value"]),
+                     f"{m(r['fitted_value'])} ± {m(r['fitted_mcse'])} (n = {fmt_number(r['fitted_replications'], lang)})",
+                     f"{m(r['check_value'])} ± {m(r['check_mcse'])} (n = {fmt_number(r['check_replications'], lang)})",
+                     off if off.startswith(("−", "-")) or r["distance"] == 0 else f"+{off}",
+                     t("yes" if r["reached"] else "no", lang)])
+    return render(columns, rows, width, a("cal_title", lang))

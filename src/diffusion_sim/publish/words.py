@@ -51,7 +51,7 @@ STATE_LABELS: dict[str, dict[str, str]] = {
     "ineligible": {"en": "not eligible", "nl": "niet van toepassing"},
     "unaware": {"en": "unaware", "nl": "onbekend met de innovatie"},
     "aware": {"en": "aware", "nl": "bekend"},
-    "deciding": {"en": "deciding", "nl": "beslist"},
+    "deciding": {"en": "deciding", "nl": "in besluitvorming"},
     "implementing": {"en": "implementing", "nl": "implementeert"},
     "adopted": {"en": "using it", "nl": "gebruikt het"},
     "rejected": {"en": "rejected", "nl": "afgewezen"},
@@ -142,6 +142,95 @@ COST_LABELS: dict[str, dict[str, str]] = {
     "running_cost_eur": {"en": "of which running costs of the additional patients", "nl": "waarvan gebruikskosten van de extra patiënten"},
     "setup_cost_per_adopter_eur": {"en": "Set-up cost per organisation that took it up", "nl": "Invoeringskosten per organisatie die begon"},
     "setup_months_per_adopter": {"en": "Months from decision to routine use, per organisation", "nl": "Maanden van besluit tot routine, per organisatie"},
+}
+
+# Every point outcome of a sweep, a sensitivity analysis or a calibration (outcomes.point_names, same keys; a
+# test keeps them in step), as its tables and figures name it.
+POINT_LABELS: dict[str, dict[str, str]] = {
+    PATIENTS_IN_YEAR: {"en": "Additional patients reached in the first {target_months} months", "nl": "Extra patiënten bereikt in de eerste {target_months} maanden"},
+    "patients_final": {"en": "Additional patients reached by the end", "nl": "Extra patiënten bereikt aan het eind"},
+    "share_adopted_final": {"en": "Eligible organisations using it at the end", "nl": "Geschikte organisaties die het aan het eind gebruiken"},
+    "adopted_beyond_origin": {"en": "Organisations that adopted it (besides the first)", "nl": "Organisaties die het invoerden (naast de eerste)"},
+    "spread_beyond_origin": {"en": "Runs in which it spread beyond the first user", "nl": "Simulaties waarin het zich verder verspreidde dan de eerste gebruiker"},
+    MONTHS_TO_PATIENTS: {"en": "Months until {target} additional patients (not reached: horizon + 1)", "nl": "Maanden tot {target} extra patiënten (niet bereikt: looptijd + 1)"},
+    "reached_1000_patients": {"en": "Runs reaching {target} additional patients", "nl": "Simulaties die {target} extra patiënten bereiken"},
+    MONTHS_TO_ADOPTION: {"en": "Months until {target_share} of eligible organisations use it (not reached: horizon + 1)", "nl": "Maanden tot {target_share} van de geschikte organisaties het gebruikt (niet bereikt: looptijd + 1)"},
+    "reached_70pct": {"en": "Runs reaching {target_share} of eligible organisations", "nl": "Simulaties die {target_share} van de geschikte organisaties bereiken"},
+    "total_cost_eur": {"en": "Implementation + facilitation cost", "nl": "Implementatie- plus facilitatiekosten"},
+    "cost_per_patient_eur": {"en": "Cost per additional patient reached", "nl": "Kosten per bereikte extra patiënt"},
+}
+
+# The analyses' tables and figures (sweep, sensitivity, regions, calibrate).
+ANALYSIS_TEXTS: dict[str, dict[str, str]] = {
+    "sweep_title": {"en": "Sweep: mean over runs ± Monte Carlo standard error", "nl": "Parameterstudie: gemiddelde over de simulaties ± Monte-Carlo-standaardfout"},
+    "sweep_more": {"en": "… {n} more points in points.csv", "nl": "… nog {n} punten in points.csv"},
+    "sweep_fig_title": {"en": "{outcome}: {reps} runs per point{averaged}", "nl": "{outcome}: {reps} simulaties per punt{averaged}"},
+    "sweep_averaged": {"en": " (averaged over the other varied parameters)", "nl": " (gemiddeld over de andere gevarieerde parameters)"},
+    "sweep_note_grid": {"en": "lines: mean over runs; dark band: 95% CI of the mean; light band: 5–95% of single runs",
+                        "nl": "lijnen: gemiddelde over de simulaties; donkere band: 95%-BI van het gemiddelde; lichte band: 5–95% van afzonderlijke simulaties"},
+    "sweep_note_lhs": {"en": "dots: mean per design point with its 95% CI", "nl": "stippen: gemiddelde per ontwerppunt met 95%-BI"},
+    "sweep_mean": {"en": "mean", "nl": "gemiddelde"},
+    "sweep_point_mean": {"en": "point mean ± 95% CI", "nl": "gemiddelde per punt ± 95%-BI"},
+    "heatmap_title": {"en": "{outcome}: mean over runs{extra}", "nl": "{outcome}: gemiddelde over de simulaties{extra}"},
+    "heatmap_extra": {"en": " (mean over the other varied parameters)", "nl": " (gemiddeld over de andere gevarieerde parameters)"},
+    "off": {"en": "off", "nl": "uit"},
+    "on": {"en": "on", "nl": "aan"},
+    "sens_title": {"en": "{outcome}: {metric} with 95% CI (share of chance: {noise})", "nl": "{outcome}: {metric} met 95%-BI (aandeel toeval: {noise})"},
+    "sens_no_variation": {"en": "none: no variation", "nl": "geen: geen variatie"},
+    "col_rank": {"en": "rank", "nl": "rang"},
+    "col_parameter": {"en": "parameter", "nl": "parameter"},
+    "col_ci": {"en": "95% CI", "nl": "95%-BI"},
+    "col_separated": {"en": "separated from the next", "nl": "gescheiden van de volgende"},
+    "sens_fig_title": {"en": "Sensitivity ({method}), ranked", "nl": "Gevoeligheid ({method}), gerangschikt"},
+    "sens_morris": {"en": "Morris elementary effects", "nl": "Morris, elementaire effecten"},
+    "sens_sobol": {"en": "Sobol' indices", "nl": "Sobol-indices"},
+    "sens_mu_axis": {"en": "μ* (mean |elementary effect|, ± 95% CI)", "nl": "μ* (gemiddeld |elementair effect|, ± 95%-BI)"},
+    "sens_sobol_axis": {"en": "Sobol' index", "nl": "Sobol-index"},
+    "sens_s1": {"en": "first order S1", "nl": "eerste orde S1"},
+    "sens_st": {"en": "total ST ± 95% CI", "nl": "totaal ST ± 95%-BI"},
+    "sens_flat": {"en": "no variation in this outcome\nover the sampled ranges", "nl": "geen variatie in deze uitkomst\nbinnen de bemonsterde bereiken"},
+    "cal_title": {"en": "Calibration: target and what the fitted values give (mean ± Monte Carlo standard error)",
+                  "nl": "Kalibratie: doel en wat de gevonden waarden geven (gemiddelde ± Monte-Carlo-standaardfout)"},
+    "col_target": {"en": "target", "nl": "doel"},
+    "col_target_value": {"en": "value", "nl": "waarde"},
+    "col_fitting_runs": {"en": "fitting runs", "nl": "simulaties bij het fitten"},
+    "col_fresh_runs": {"en": "fresh runs", "nl": "nieuwe simulaties"},
+    "col_off_by": {"en": "off by", "nl": "afwijking"},
+    "col_within": {"en": "reached", "nl": "bereikt"},
+    "cal_fig_title": {"en": "Calibration: every evaluated point", "nl": "Kalibratie: elk doorgerekend punt"},
+    "cal_evaluated": {"en": "evaluated (± 95% CI)", "nl": "doorgerekend (± 95%-BI)"},
+    "cal_target": {"en": "target {value}", "nl": "doel {value}"},
+    "cal_best": {"en": "best fit", "nl": "beste fit"},
+    "cal_not_reached": {"en": "NOT CALIBRATED: the best fit misses its target", "nl": "NIET GEKALIBREERD: de beste fit mist het doel"},
+    "reg_title": {"en": "{region}: {inhabitants} inhabitants, {eligible} eligible organisations, first user in {origin}",
+                  "nl": "{region}: {inhabitants} inwoners, {eligible} geschikte organisaties, eerste gebruiker in {origin}"},
+    "reg_moved": {"en": " (moved into the region)", "nl": " (naar de regio verplaatst)"},
+    "reg_outcomes": {"en": "median (90% interval) over runs", "nl": "mediaan (90%-interval) over de simulaties"},
+    "reg_paired": {"en": "{name} minus {ref}, paired by run", "nl": "{name} min {ref}, per simulatie gepaard"},
+    "reg_per_eur": {"en": "Patients reached per €1,000", "nl": "Bereikte patiënten per € 1.000"},
+    "reg_per_100k": {"en": "Patients by the end per 100,000 inhabitants", "nl": "Patiënten aan het eind per 100.000 inwoners"},
+    "reg_extra_per_eur": {"en": "Extra patients per extra €1,000", "nl": "Extra patiënten per extra € 1.000"},
+    "reg_saved_patients": {"en": "Months saved to {target} additional patients", "nl": "Maanden eerder {target} extra patiënten"},
+    "reg_saved_70": {"en": "Months saved to {target_share} of eligible organisations", "nl": "Maanden eerder {target_share} van de geschikte organisaties"},
+    "reg_extra_patients": {"en": "Extra patients by the end", "nl": "Extra patiënten aan het eind"},
+    "reg_extra_cost": {"en": "Extra cost", "nl": "Extra kosten"},
+    "reg_reach_it": {"en": "{share} reach it", "nl": "{share} haalt het"},
+    "reg_neither": {"en": "neither reaches it", "nl": "geen van beide haalt het"},
+    "reg_never": {"en": "never", "nl": "nooit"},
+    "reg_fig_title": {"en": "The same strategy in several regions", "nl": "Dezelfde strategie in meerdere regio's"},
+    "reg_fig_reach": {"en": "Reach per euro", "nl": "Bereik per euro"},
+    "reg_fig_reach_x": {"en": "Additional patients reached by month {months}\nper €1,000 spent\n(implementation + facilitation)",
+                        "nl": "Extra bereikte patiënten tot maand {months}\nper € 1.000 uitgegeven\n(implementatie + facilitatie)"},
+    "reg_fig_extra": {"en": "Value of extra spending", "nl": "Opbrengst extra geld"},
+    "reg_fig_extra_x": {"en": "Extra patients per\nextra €1,000\n({names}\nminus {ref},\npaired by run)",
+                        "nl": "Extra patiënten per\nextra € 1.000\n({names}\nmin {ref},\nper simulatie gepaard)"},
+    "reg_fig_legend": {"en": "Median (circle) and 90% interval (whiskers) over runs:", "nl": "Mediaan (cirkel) en 90%-interval (snorren) over de simulaties:"},
+    "reg_fig_region": {"en": "{name}\n{size} inhabitants\nfirst user: {origin}", "nl": "{name}\n{size} inwoners\neerste gebruiker: {origin}"},
+    "reg_fig_moved": {"en": " (moved)", "nl": " (verplaatst)"},
+    "reg_fig_caption": {"en": "{reps} runs per scenario and region (common random numbers), seed {seed}, {months} months; diffusion-sim {version}",
+                        "nl": "{reps} simulaties per scenario en regio (gelijke toevalsgetallen), startwaarde {seed}, {months} maanden; diffusion-sim {version}"},
+    "million": {"en": "{n} million", "nl": "{n} miljoen"},
+    "thousand": {"en": "{n} thousand", "nl": "{n} duizend"},
 }
 
 # Plain strings, keyed by what they are for; ``{name}`` fields are filled with str.format.
@@ -542,6 +631,17 @@ def decision_label(column: str, reference: str, lang: Lang) -> str:
 def t(key: str, lang: Lang, **fields: Any) -> str:
     """The text ``key`` in ``lang`` with ``fields`` (and the targets) filled in."""
     return TEXTS[key][lang].format(**target_fields(lang), **fields)
+
+
+def point_label(outcome: str, lang: Lang) -> str:
+    """A point outcome's label (sweeps, sensitivity, calibration) in ``lang``; an unknown one is its own name."""
+    words = POINT_LABELS.get(outcome)
+    return words[lang].format(**target_fields(lang)) if words else outcome
+
+
+def a(key: str, lang: Lang, **fields: Any) -> str:
+    """The analyses' text ``key`` (:data:`ANALYSIS_TEXTS`) in ``lang`` with ``fields`` (and the targets) filled in."""
+    return ANALYSIS_TEXTS[key][lang].format(**target_fields(lang), **fields)
 
 
 def outcome_label(outcome: str, lang: Lang, **fields: Any) -> str:

@@ -20,11 +20,20 @@ from typing import Any
 import pandas as pd
 
 from diffusion_sim import __version__
-from diffusion_sim.analysis.calibrate import CalibrationResult, check_dimensions, fit, loss_of
+from diffusion_sim.analysis.calibrate import (
+    REACHED_RELATIVE,
+    REACHED_Z,
+    CalibrationResult,
+    at_edge,
+    check_dimensions,
+    fit,
+    loss_of,
+    reached,
+)
 from diffusion_sim.analysis.space import Dimension, apply
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.outcomes import point_outcomes
-from diffusion_sim.params import Params, differences, get
+from diffusion_sim.params import NAME_MAX, TEXT_MAX, Params, differences, get
 from diffusion_sim.results import manifest, remove_stale, temp_path, write_folder
 from diffusion_sim.scenario import load_scenario, to_toml
 from diffusion_sim.studies.points import Progress, evaluate
@@ -97,6 +106,7 @@ def _check(
     for name, value in targets.items():
         mcse = float(fresh[f"{name}_mcse"])
         diff = float(fresh[name]) - value
+        got = float(fresh[name])
         rows.append(
             {
                 "target": name,
@@ -108,6 +118,8 @@ def _check(
                 "check_mcse": mcse,
                 "check_replications": check,
                 "z": diff / mcse if mcse > 0 else (0.0 if diff == 0 else float("inf")),
+                "distance": diff,
+                "reached": reached(got, value, mcse),
             }
         )
     return pd.DataFrame(rows)
@@ -126,29 +138,41 @@ def fitted_scenario_text(
     """The fitted scenario file: ``extends`` the original, sets the fitted values, records the fit."""
     parent = os.path.relpath(Path(source).resolve(), Path(out).resolve().parent)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    header = [
-        f"Calibrated by `diffusion-sim calibrate` (diffusion-sim {__version__}) on {stamp}; do not edit by hand,",
+    target_text = ", ".join(f"{k} = {v:g}" for k, v in targets.items())
+    header = []
+    if not result.calibrated:
+        header.append(f"NOT CALIBRATED: the best fit found misses {target_text} (see the fit below). Kept to inspect, "
+                      "not to use as a calibrated scenario.")
+    header += [
+        f"Made by `diffusion-sim calibrate` (diffusion-sim {__version__}) on {stamp}; do not edit by hand,",
         "run the command again. Only the fitted values and the conditions of the fit differ from the scenario it extends.",
     ]
     if command:
         header.append(f"Command: {' '.join(command)}")
     header.append(
-        f"Optimiser: scipy.optimize.differential_evolution, {result.generations} generations, "
-        f"{result.evaluations} candidates of {result.replications} replications each ({result.message.rstrip('.')})."
+        f"Optimiser: scipy.optimize.differential_evolution; {result.optimiser}; "
+        f"{result.evaluations} candidates of {result.replications} replications each."
     )
-    header.append("Fit (targets are means over replications; MCSE = Monte Carlo standard error):")
+    header.append(f"Fit (targets are means over replications; MCSE = Monte Carlo standard error; reached = within "
+                  f"{REACHED_Z:g} MCSE and {REACHED_RELATIVE:.0%} of the target on the fresh replications):")
     for _, r in result.fit.iterrows():
+        verdict = "reached" if r["reached"] else f"MISSED, off by {r['distance']:+.4g}"
         header.append(
             f"  {r['target']} = {r['value']:g}: {r['fitted_value']:.4g} ± {r['fitted_mcse']:.2g} on the "
             f"{r['fitted_replications']} fitting replications; {r['check_value']:.4g} ± {r['check_mcse']:.2g} on "
-            f"{r['check_replications']} fresh ones (z = {r['z']:+.2f})"
+            f"{r['check_replications']} fresh ones (z = {r['z']:+.2f}): {verdict}"
         )
     header.append("Ranges searched: " + ", ".join(f"{d.name} in [{d.low:g}, {d.high:g}]" for d in dims))
-    target_text = ", ".join(f"{k} = {v:g}" for k, v in targets.items())
+    edge = at_edge(dims, result.fitted)
+    if edge:
+        header.append(f"At the edge of its range (the answer may lie outside it): {', '.join(edge)}")
+    suffix, what = ("-calibrated", f"calibrated to {target_text}") if result.calibrated else \
+        ("-best-fit", f"best fit to {target_text}, which it misses")
+    description = f"{base.description.rstrip('.')}; {what}" if base.description else what
     data: dict[str, Any] = {
         "extends": parent,
-        "name": f"{base.name}-calibrated",
-        "description": f"{base.description.rstrip('.')}; calibrated to {target_text}",
+        "name": base.name[: NAME_MAX - len(suffix)] + suffix,
+        "description": description[:TEXT_MAX],
     }
     comments: dict[str, str] = {}
 
@@ -165,7 +189,8 @@ def fitted_scenario_text(
         if name not in result.fitted and name not in ("name", "description"):
             put(name, now, f"condition of the calibration (was {was!r})")
     for name, value in result.fitted.items():
-        put(name, value, f"CALIBRATED to {target_text} (was {get(original, name):g})")
+        verdict = "CALIBRATED to" if result.calibrated else "BEST FIT, NOT CALIBRATED: misses"
+        put(name, value, f"{verdict} {target_text} (was {get(original, name):g})")
     if base.uncertainty.draws:  # the fit holds the other parameters at their central values (studies.points)
         put("uncertainty.draws", False, "condition of the calibration: fitted with every other parameter at its central "
             "value; drawing them per replication would undo the fit")
@@ -199,7 +224,7 @@ def run_calibration(
     source: Path,
     dims: list[Dimension],
     targets: dict[str, float],
-    out: Path,
+    out: Path | None,
     results: Path,
     replications: int = 100,
     check_replications: int = 400,
@@ -213,10 +238,13 @@ def run_calibration(
 ) -> tuple[CalibrationResult, Path, Path]:
     """Calibrate, then write the fitted scenario file and a results folder (fit, history, ``draw``'s figure).
 
-    ``draw(history, fitted names, targets, folder)`` is :func:`diffusion_sim.publish.analysis_figures.calibration_figure`.
+    With ``out`` None the fitted file goes into the (new) results folder as ``<scenario>-calibrated.toml``,
+    or ``<scenario>-best-fit.toml`` when the fit misses a target, so the command never collides with an
+    earlier fit; else it is written to ``out``, never over an existing file. ``draw(history, fitted
+    names, targets, folder)`` is :func:`diffusion_sim.publish.analysis_figures.calibration_figure`.
     """
     for path, what in ((out, "a fitted scenario"), (results, "results")):
-        if Path(path).exists():
+        if path is not None and Path(path).exists():
             raise ResultsError(f"{path}: already exists; {what} are never overwritten, choose another path")
     result = calibrate(
         base,
@@ -230,7 +258,10 @@ def run_calibration(
         popsize=popsize,
         scheduler=scheduler,
     )
-    text = fitted_scenario_text(result, base, source, out, dims, targets, command)
+    inside = out is None
+    file_name = f"{Path(source).stem}-{'calibrated' if result.calibrated else 'best-fit'}.toml"
+    fitted_file = Path(results) / file_name if inside else Path(out)  # type: ignore[arg-type]
+    text = fitted_scenario_text(result, base, source, fitted_file, dims, targets, command)
     meta = manifest(
         "calibration", [base], [str(source)], replications=replications, workers=workers, scheduler=scheduler,
         command=command,
@@ -238,15 +269,22 @@ def run_calibration(
             "targets": targets,
             "dimensions": [asdict(d) for d in dims],
             "fitted": result.fitted,
+            "calibrated": result.calibrated,
             "optimiser": "scipy.optimize.differential_evolution",
             "message": result.message,
             "generations": result.generations,
             "evaluations": result.evaluations,
             "check_replications": check_replications,
-            "scenario_written": str(out),
+            "scenario_written": str(fitted_file),
         },
     )
-    extras = (lambda folder: draw(result.history, [d.name for d in dims], targets, folder)) if draw else None
+
+    def extras(folder: Path) -> list[str]:
+        figures = draw(result.history, [d.name for d in dims], targets, folder) if draw else []
+        if inside:  # beside the fit it records, checked in the folder being built (the same depth as the final one)
+            write_fitted_scenario(text, folder / file_name, result.fitted)
+        return figures
+
     folder = write_folder(results, {"fit": result.fit, "history": result.history}, meta, extras=extras)
-    written = write_fitted_scenario(text, out, result.fitted)
+    written = fitted_file if inside else write_fitted_scenario(text, fitted_file, result.fitted)
     return result, written, folder

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from matplotlib.figure import FigureBase
 
 from diffusion_sim.analysis.claims import CHANCE_WANTED, answer_claims, answers_with_population
 from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table, team_numbers
 from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, SHOWN, TIME_OUTCOMES, quantiles, saved_name
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
-from diffusion_sim.publish.figures import Study, figure_names, make_figure, portfolio_innovations
+from diffusion_sim.publish.figures import (
+    Study,
+    draw_figure,
+    figure_height,
+    figure_names,
+    make_figure,
+    portfolio_innovations,
+)
 from diffusion_sim.publish.formats import (
     MONTHS_LONG,
     Lang,
@@ -85,6 +96,8 @@ class Document:
     footer: str
     colours: dict[str, str]
     version: str
+    # name -> (height in inches at figures.WIDTH, draw into a part of a page): the PDF draws figures as vectors
+    drawers: dict[str, tuple[float, Callable[[FigureBase], None]]] = field(default_factory=dict)
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -450,6 +463,7 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
         footer=t("footer", lang, version=study.version),
         colours=study.colours,
         version=study.version,
+        drawers={name: (figure_height(study, name), partial(draw_figure, study, name, lang)) for name in figure_names(study)},
     )
 
 

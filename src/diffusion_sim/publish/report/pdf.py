@@ -1,24 +1,28 @@
 """The report as an A4 PDF: the same text, tables and figures as the HTML page, composed with matplotlib.
 
 Pages are filled top to bottom by a small layout engine (:class:`_Pages`: wrapped text on the real
-font metrics, tables whose header repeats on a new page, images) and written with matplotlib's
-``PdfPages``: pure Python, no browser or TeX needed, and text stays text in the PDF.
+font metrics, tables whose header repeats on a new page, figures) and written with matplotlib's
+``PdfPages``: pure Python, no browser or TeX needed, and text stays text in the PDF. Figures are
+drawn onto the page itself, by the same builders as the figure files, into a part of the page (a
+``SubFigure`` in a grid over the page that the page's constrained layout arranges): vectors with
+selectable text, not pictures of them. The PDF has no tag structure (matplotlib writes none).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from diffusion_sim.publish.report.document import Document, Table
-from diffusion_sim.publish.style import house_style
+from diffusion_sim.publish.style import WIDTH, house_style
 from diffusion_sim.publish.words import t
 
 A4 = (8.27, 11.69)
@@ -36,6 +40,7 @@ class _Pages:
         self.fig: Figure | None = None
         self.y = 0.0  # inches from the top of the page
         self.number = 0
+        self.slots: list[tuple[float, float, Callable[[FigureBase], None]]] = []  # (top, height, draw) of this page
         self._measure = RendererAgg(100, 100, 72)  # 1 pixel = 1 point
 
     # text measurement and wrapping on the real font metrics
@@ -60,7 +65,8 @@ class _Pages:
 
     def new_page(self) -> None:
         self.close_page()
-        self.fig = Figure(figsize=A4)
+        self.fig = Figure(figsize=A4, layout="constrained")  # the layout arranges only the figures' parts
+        self.fig.get_layout_engine().set(w_pad=0.05, h_pad=0.04, hspace=0, wspace=0)  # as figures.make_figure
         self.number += 1
         self.y = MARGIN
         self.fig.text(MARGIN / A4[0], 0.35 / A4[1], self.doc.title, fontsize=7, color=MUTED, ha="left", va="bottom")
@@ -69,8 +75,32 @@ class _Pages:
 
     def close_page(self) -> None:
         if self.fig is not None:
+            self._draw_figures()
             self.pdf.savefig(self.fig)
             self.fig = None
+
+    def figure(self, height: float, draw: Callable[[FigureBase], None], width: float = TEXT_W) -> None:
+        """Room for a figure drawn at ``width`` (its ``height`` is at :data:`~diffusion_sim.publish.style.WIDTH`)."""
+        h = height * width / WIDTH
+        self.room(h + 0.1)
+        self.slots.append((self.y, h, draw))
+        self.y += h + 0.08
+
+    def _draw_figures(self) -> None:
+        """Draw this page's figures into their places: a grid over the page whose cells are the figures' boxes."""
+        if not self.slots:
+            return
+        assert self.fig is not None
+        heights, top = [], 0.0
+        for y, h, _draw in self.slots:
+            heights += [max(y - top, 1e-3), h]
+            top = y + h
+        heights.append(max(A4[1] - top, 1e-3))
+        grid = self.fig.add_gridspec(len(heights), 3, height_ratios=heights, width_ratios=[MARGIN, TEXT_W, MARGIN],
+                                     hspace=0, wspace=0)
+        for k, (_y, _h, draw) in enumerate(self.slots):
+            draw(self.fig.add_subfigure(grid[2 * k + 1, 1]))
+        self.slots = []
 
     def room(self, height: float) -> None:
         if self.fig is None or self.y + height > A4[1] - MARGIN - 0.2:
@@ -205,9 +235,13 @@ def render_pdf(doc: Document, path: Path) -> None:
             pages.table(doc.innovations, [first] + [(TEXT_W - first) / (n - 1)] * (n - 1), numeric=set(range(1, n)), size=7.5)
             pages.para(doc.innovations_note, 8, color=MUTED)
         pages.heading(t("h_figures", doc.lang), keep=TEXT_W * 0.62)  # never a heading without its first figure
-        for _name, _title, note, png in doc.figures:
+        for name, _title, note, png in doc.figures:
             pages.room(TEXT_W * 0.62)
-            pages.image(png)
+            if name in doc.drawers:  # as vectors on the page
+                height, draw = doc.drawers[name]
+                pages.figure(height, draw)
+            else:  # a document built from picture files only
+                pages.image(png)
             pages.para(note, 8, color=MUTED, after=0.2)
         pages.heading(t("h_assumptions", doc.lang), keep=2.5)
         n = len(doc.assumptions.header)
