@@ -1,8 +1,8 @@
 """The ``diffusion-sim`` command: a thin shell of Typer commands, one module per group.
 
 ``common`` holds the app, its options and the one error wrapper; ``run`` the studies (run, compare,
-params), ``analysis`` sweep, sensitivity and calibrate, ``regions``, ``validate``, ``publish`` (figures
-and report) and ``explore``. Each command parses, calls one library function, prints, and maps errors
+params), ``analysis`` sweep, sensitivity and calibrate, ``regions``, ``search`` what-it-takes, ``validate``,
+``publish`` (figures and report) and ``explore``. Each command parses, calls one library function, prints, and maps errors
 to exit statuses.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from diffusion_sim.cli import analysis, explore, publish, regions, run, validate  # noqa: F401  (they register commands)
+from diffusion_sim.cli import analysis, explore, publish, regions, run, search, validate  # noqa: F401  (they register commands)
 from diffusion_sim.cli.common import app, err_console
 from diffusion_sim.errors import Interrupted
 
