@@ -198,13 +198,23 @@ def test_settings_share_replications_and_draws(collab, tmp_path):
     assert answer_of(folder) == json.loads(json.dumps(result.answer, default=str))
 
 
-def test_a_lever_is_held_out_of_the_draws(collab):
-    s = scenario_for(evaluation_base(collab, "patients_in_year"), {"insurer.cost_share": 0.9, TEAM: 3})
-    assert {"insurer.cost_share", TEAM} <= set(s.uncertainty.fixed) and s.simulation.months == 12
+def test_a_changed_lever_is_held_out_of_the_draws_and_set_args_reproduce_it(collab):
+    from diffusion_sim.analysis.search import changes_from
+    from diffusion_sim.cli.common import parse_sets
     from diffusion_sim.draws import drawn
 
-    assert drawn(s, 5)[0].insurer.cost_share == 0.9
+    s = scenario_for(evaluation_base(collab, "patients_in_year"), {"insurer.cost_share": 0.9, TEAM: 3})
+    assert s.uncertainty.fixed == ("insurer.cost_share",) and s.simulation.months == 12
+    assert drawn(s, 5)[0].insurer.cost_share == 0.9 and s.facilitation.team_members == 3
+    # at the scenario's own value a lever is the scenario's: drawn as before, so nothing changes
+    same = scenario_for(collab, {"insurer.cost_share": 0.5, TEAM: 6})
+    assert same == collab and drawn(same, 5)[0].insurer.cost_share != 0.5
     assert scenario_for(collab, {}) is collab
+    # what the answer prints as --set arguments gives the very scenario the search ran
+    setting = {"insurer.cost_share": 1.0, PROFILE: "structured-medication-review", TEAM: 9,
+               "facilitation.priority_types": ("pharmacy", "hospital", "home_care", "gp_practice")}
+    args = [set_argument(k, v) for k, v in changes_from(collab, setting).items()]
+    assert load_scenario(COLLAB, parse_sets(args)) == scenario_for(collab, setting)
 
 
 def test_the_insurer_pays_its_share_of_set_up_costs_booked_while_it_reimburses(collab):
@@ -274,7 +284,7 @@ def test_cli_prints_the_answer_at_80_columns_and_never_overwrites(tmp_path):
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
-    assert max(len(line) for line in lines[:-1]) <= 80, res.output
+    assert max(len(line) for line in lines[:-1] if not line.startswith("  --set ")) <= 80, res.output
     assert "What it would take: patients_in_year" in lines[0] and "NOT REACHABLE" in res.output
     a = answer_of(out)
     assert a["verdict"] == "not_reachable" and a["claim"] == "patients_in_year"

@@ -85,6 +85,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diffusion_sim.draws import uncertain
 from diffusion_sim.errors import ResultsError, ScenarioError
 from diffusion_sim.innovations import profile_data, profile_names
 from diffusion_sim.outcomes import ADOPTION_TARGET, MONTHS_TO_ADOPTION, PATIENT_TARGET, PATIENT_TARGET_MONTH, quantiles
@@ -380,7 +381,12 @@ def implied_changes(params: Params, setting: Setting) -> dict[str, Any]:
 
 
 def changes_from(params: Params, setting: Setting) -> dict[str, Any]:
-    """The values of ``setting`` that differ from the scenario's, with what they imply, in lever order."""
+    """The values of ``setting`` that differ from the scenario's, with what they imply, in lever order.
+
+    A lever the scenario draws (the insurer's cost share has a prior) is a decision once it is set: it
+    joins ``uncertainty.fixed``, or every parameter draw would replace it. At the scenario's own value it
+    stays as the scenario has it (drawn), so a setting that changes nothing is the scenario itself.
+    """
     out: dict[str, Any] = {}
     for name in LEVERS:
         if name in setting:
@@ -389,6 +395,10 @@ def changes_from(params: Params, setting: Setting) -> dict[str, Any]:
             if (tuple(current) if isinstance(current, list) else current) != value:
                 out[name] = list(value) if isinstance(value, tuple) else value
     out.update(implied_changes(params, setting))
+    drawn = uncertain(params) if params.uncertainty.draws else {}
+    held = [name for name in out if name in drawn]
+    if held:
+        out["uncertainty.fixed"] = list(dict.fromkeys((*params.uncertainty.fixed, *held)))
     return out
 
 
@@ -399,9 +409,9 @@ def set_argument(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return f"{name}={'true' if value else 'false'}"
     if isinstance(value, list | tuple):
-        return f"{name}=[{', '.join(json.dumps(v) for v in value)}]"
+        return f"{name}=[{','.join(json.dumps(v) for v in value)}]"
     if isinstance(value, float):
-        return f"{name}={value:g}" if abs(value) < 1e15 else f"{name}={value!r}"
+        return f"{name}={int(value)}" if value.is_integer() else f"{name}={value!r}"
     return f"{name}={value}"
 
 

@@ -7,6 +7,7 @@ reached, and the regions study's multi-line cells.
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -230,7 +231,10 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 
 
 def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
-    """The answer of ``what-it-takes`` for the terminal, at most 80 columns (see ``analysis.search`` for its fields)."""
+    """The answer of ``what-it-takes`` for the terminal (see ``analysis.search`` for its fields).
+
+    Prose is wrapped at 80 columns; each ``--set`` argument is one whole, shell-quoted line to copy.
+    """
     claim = answer["claim"]
     lines = _wrap(f"What it would take: {claim} ({CLAIM_TEXT.get(claim, claim)}) with a chance of at least "
                   f"{format_value(answer['wanted'], 'share')}, at the least expected cost")
@@ -255,9 +259,8 @@ def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
         else:
             head = "No answer within the budget; the best confirmed setting (changes from the scenario):"
         lines += _wrap(head)
-        for arg in answer.get("set_args") or []:
-            lines += _wrap(f"--set {arg}" + ("  (no fixed month: not expressible with --set)" if arg.endswith("=none") else ""),
-                           "  ")
+        for arg in answer.get("set_args") or []:  # whole and shell-quoted, to copy (a long one may pass 80 columns)
+            lines.append(f"  --set {shlex.quote(arg)}" + ("  # no fixed month: leave it out" if arg.endswith("=none") else ""))
         clear = "" if answer.get("margin_clear") or verdict != "reachable" else "; its interval reaches below the wanted chance"
         lines += _wrap(_chance_text(answer) + clear, "  ")
         lines += _wrap(_outcome_text(answer.get("outcome")), "  ")

@@ -607,7 +607,8 @@ def setting_phrase(changes: Mapping[str, Any] | None, lang: Lang) -> str:
     """The changes of a setting as one phrase: "a team of 8 people, 12 hours a month each and ..."."""
     if not changes:
         return t("wit_no_change", lang)
-    parts = [lever_phrase(name, value, lang) for name, value in changes.items()]
+    parts = [lever_phrase(name, value, lang) for name, value in changes.items() if name in LEVER_PHRASES or
+             f"{name}:true" in LEVER_PHRASES]  # uncertainty.fixed only keeps a decision out of the draws
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {t('wit_and', lang)} {parts[-1]}"
 
 

@@ -1,7 +1,8 @@
 """What it would take, as a study: the search of :mod:`diffusion_sim.analysis.search` run on the model, one results folder.
 
-Every setting the search asks for becomes one scenario (the scenario file with the setting's levers
-changed through :func:`diffusion_sim.params.change`, and those levers held out of the parameter draws),
+Every setting the search asks for becomes one scenario (the scenario file with the setting's changes
+applied through :func:`diffusion_sim.params.change`, a changed lever that the scenario draws held out of
+the draws),
 run through the executors on the same replications as every other setting: ``0..screen-1`` when
 screening, ``screen..screen+confirm-1`` when confirming (common random numbers: replication ``i`` of
 every setting shares its random streams and its parameter draw). Only one summary row per run comes
@@ -15,6 +16,7 @@ setting, phase and replication), ``answer.csv``/``.parquet`` (one row) and ``man
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,13 +32,13 @@ from diffusion_sim.analysis.search import (
     SearchOptions,
     SearchResult,
     Setting,
-    implied_changes,
+    changes_from,
     search,
 )
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.executors import run_all
 from diffusion_sim.outcomes import PATIENT_TARGET_MONTH, summarise
-from diffusion_sim.params import Params, change, kind
+from diffusion_sim.params import Params, change
 from diffusion_sim.region import Region
 from diffusion_sim.results import manifest, write_folder
 from diffusion_sim.runner import Replication
@@ -70,16 +72,12 @@ def evaluation_base(params: Params, claim: str) -> Params:
 
 
 def scenario_for(base: Params, setting: Setting) -> Params:
-    """The scenario of one setting: its levers changed (and what they imply), held out of the parameter draws.
+    """The scenario of one setting: exactly the changes the answer reports (``changes_from``), so ``--set`` reproduces it.
 
-    An empty setting is the scenario as it is.
+    Levers at the scenario's own value stay as the scenario has them; a changed lever the scenario draws
+    is held out of the draws. An empty setting is the scenario as it is.
     """
-    if not setting:
-        return base
-    numeric = [name for name in setting if kind(name) in ("int", "float")]
-    fixed = tuple(dict.fromkeys((*base.uncertainty.fixed, *numeric)))
-    values = {name: list(v) if isinstance(v, tuple) else v for name, v in setting.items()}
-    return change(base, {**values, **implied_changes(base, setting), "uncertainty.fixed": fixed}, source="setting")
+    return change(base, changes_from(base, setting), source="setting") if setting else base
 
 
 def run_search(base: Params, source: str, claim: str, levers: list[Lever], out: Path, options: SearchOptions,
@@ -147,7 +145,7 @@ def answer_table(answer: dict[str, Any]) -> pd.DataFrame:
     row = {
         "claim": answer["claim"], "wanted": answer["wanted"], "verdict": answer["verdict"],
         "shown": "answer" if answer["reachable"] else ("closest" if answer["verdict"] == "not_reachable" else "best confirmed"),
-        "set": " ".join(f"--set {a}" for a in answer.get("set_args") or []),
+        "set": " ".join(f"--set {shlex.quote(a)}" for a in answer.get("set_args") or []),
         "chance": answer.get("chance"), "chance_low": answer.get("low"), "chance_high": answer.get("high"),
         "runs": answer.get("runs"), "cost_eur": answer.get("cost_eur"), **parts,
         "organisations_eur": answer.get("organisations_eur"), "months": answer.get("months"),
