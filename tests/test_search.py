@@ -291,3 +291,21 @@ def test_cli_prints_the_answer_at_80_columns_and_never_overwrites(tmp_path):
     assert {"settings.csv", "runs.parquet", "answer.csv", "manifest.json"} <= {p.name for p in out.iterdir()}
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_the_answer_reads_as_one_sentence_in_dutch_and_english(collab):
+    from diffusion_sim.publish.words import what_it_takes_sentence
+
+    def patients(s, reps):
+        return np.where(s.get(TEAM, 6) >= 5 + reps % 10, 1000.0, 0.0)
+
+    levers = parse_levers([f"{TEAM}=0:20", "insurer.cost_share"], collab, "patients_in_year")
+    a = search("patients_in_year", levers, collab, synthetic(patients, lambda s: (0, 500 * s.get(TEAM, 6), 0)), options()).answer
+    en, nl = what_it_takes_sentence(a, "en"), what_it_takes_sentence(a, "nl")
+    assert en.startswith("To reach 1,000 more patients within 12 months with a chance of at least 80% it would take "
+                         "a team of 12 people. The claim then holds with a chance of 80% (90% interval ")
+    assert nl.startswith("Om 1.000 extra patiënten binnen 12 maanden met minstens 80% kans te halen is nodig: een team van 12 ")
+    assert "€\u00a06.000" in nl and "team of" not in nl
+    closest = {**a, "verdict": "not_reachable", "reachable": False}
+    assert "niet haalbaar binnen de onderzochte knoppen" in what_it_takes_sentence(closest, "nl")
+    assert "budget" in what_it_takes_sentence({**a, "verdict": "undecided", "chance": None}, "en")

@@ -559,20 +559,20 @@ CLAIM_WORDS: dict[str, dict[str, str]] = {
 }
 TEXTS.update({
     "wit_reachable": {
-        "en": "What it would take for {claim}: {setting}. The claim then holds with a chance of {chance} (90% interval {range}), at {cost} over {months} months for the team's money and time and the insurer's share.",
-        "nl": "Wat ervoor nodig is voor {claim}: {setting}. De claim klopt dan met een kans van {chance} (90%-interval {range}), voor {cost} over {months} maanden aan geld en tijd van het team en het deel van de zorgverzekeraar.",
+        "en": "To reach {claim} with a chance of at least {wanted} it would take {setting}. The claim then holds with a chance of {chance} (90% interval {range}), at {cost} over {months} months for the team's money and time and the insurer's share.",
+        "nl": "Om {claim} met minstens {wanted} kans te halen is nodig: {setting}. De claim klopt dan met een kans van {chance} (90%-interval {range}), voor {cost} over {months} maanden aan geld en tijd van het team en het deel van de zorgverzekeraar.",
     },
     "wit_holds": {
-        "en": "{claim} already holds with a chance of {chance} (90% interval {range}); the least costly setting found: {setting}, at {cost} over {months} months.",
-        "nl": "{claim} klopt al met een kans van {chance} (90%-interval {range}); de goedkoopste gevonden instelling: {setting}, voor {cost} over {months} maanden.",
+        "en": "The claim ({claim}) already holds with a chance of {chance} (90% interval {range}); the least costly setting found for a chance of at least {wanted}: {setting}, at {cost} over {months} months.",
+        "nl": "De claim ({claim}) klopt al, met een kans van {chance} (90%-interval {range}); de goedkoopste gevonden instelling voor minstens {wanted} kans: {setting}, voor {cost} over {months} maanden.",
     },
     "wit_not_reachable": {
-        "en": "{claim} is not reachable within the levers searched: even the closest setting ({setting}) gives a chance of {chance} (90% interval {range}), at {cost} over {months} months.",
-        "nl": "{claim} is niet haalbaar binnen de onderzochte knoppen: zelfs de dichtstbijzijnde instelling ({setting}) geeft een kans van {chance} (90%-interval {range}), voor {cost} over {months} maanden.",
+        "en": "To reach {claim} with a chance of at least {wanted}: not reachable within the levers searched. The closest setting ({setting}) gives a chance of {chance} (90% interval {range}), at {cost} over {months} months.",
+        "nl": "Om {claim} met minstens {wanted} kans te halen: niet haalbaar binnen de onderzochte knoppen. De dichtstbijzijnde instelling ({setting}) geeft een kans van {chance} (90%-interval {range}), voor {cost} over {months} maanden.",
     },
     "wit_undecided": {
-        "en": "For {claim} the search stopped at its budget of runs before a setting could be confirmed.",
-        "nl": "Voor {claim} stopte de zoektocht bij zijn budget aan simulaties voordat een instelling bevestigd kon worden.",
+        "en": "To reach {claim} with a chance of at least {wanted}: the search stopped at its budget of runs before a setting could be confirmed.",
+        "nl": "Om {claim} met minstens {wanted} kans te halen: de zoektocht stopte bij zijn budget aan simulaties voordat een instelling bevestigd kon worden.",
     },
     "wit_no_change": {"en": "the scenario as it is", "nl": "het scenario zoals het is"},
     "wit_and": {"en": "and", "nl": "en"},
@@ -615,9 +615,10 @@ def setting_phrase(changes: Mapping[str, Any] | None, lang: Lang) -> str:
 def what_it_takes_sentence(answer: Mapping[str, Any], lang: Lang) -> str:
     """The answer of ``diffusion-sim what-it-takes`` (``analysis.search.answer_of``) as one sentence for the report."""
     claim = CLAIM_WORDS.get(answer["claim"], {}).get(lang, answer["claim"]).format(**target_fields(lang))
+    wanted = fmt_percent(answer["wanted"], lang)
     if answer["verdict"] == "undecided" or answer.get("chance") is None:
-        return t("wit_undecided", lang, claim=claim)
-    fields = {"claim": claim, "setting": setting_phrase(answer.get("changes"), lang),
+        return t("wit_undecided", lang, claim=claim, wanted=wanted)
+    fields = {"claim": claim, "wanted": wanted, "setting": setting_phrase(answer.get("changes"), lang),
               "chance": fmt_percent(answer["chance"], lang),
               "range": fmt_range(fmt_percent(answer["low"], lang), fmt_percent(answer["high"], lang), lang),
               "cost": fmt_eur(answer["cost_eur"], lang), "months": answer["months"]}
