@@ -1,8 +1,8 @@
 """The ``diffusion-sim`` command: a thin shell of Typer commands, one module per group.
 
 ``common`` holds the app, its options and the one error wrapper; ``run`` the studies (run, compare,
-params), ``analysis`` sweep, sensitivity and calibrate, ``regions``, ``validate``, ``publish`` (figures
-and report) and ``explore``. Each command parses, calls one library function, prints, and maps errors
+params), ``analysis`` sweep, sensitivity and calibrate, ``regions``, ``search`` what-it-takes, ``validate``,
+``publish`` (figures and report) and ``explore``. Each command parses, calls one library function, prints, and maps errors
 to exit statuses.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 
-from diffusion_sim.cli import analysis, explore, publish, regions, run, validate  # noqa: F401  (they register commands)
+from diffusion_sim.cli import analysis, explore, publish, regions, run, search, validate  # noqa: F401  (they register commands)
 from diffusion_sim.cli.common import app
 
 # --help lists the commands in this order: the everyday ones first

@@ -11,6 +11,7 @@ and ``run`` print English cells made by :func:`format_interval`.
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -414,3 +415,81 @@ def calibration_table(fit: pd.DataFrame, lang: Lang, width: int) -> str:
                      off if off.startswith(("−", "-")) or r["distance"] == 0 else f"+{off}",
                      t("yes" if r["reached"] else "no", lang)])
     return render(columns, rows, width, a("cal_title", lang))
+
+
+# --- what it would take (issue 16) -------------------------------------------------------------
+CLAIM_TEXT = {"patients_in_year": "1,000 more patients within 12 months",
+              "adoption_target": "70% of the organisations with the target group"}
+WIDTH = 80
+
+
+def _chance_text(a: Mapping[str, Any]) -> str:
+    return (f"chance {format_value(a['chance'], 'share')} (90% interval {format_value(a['low'], 'share')} to "
+            f"{format_value(a['high'], 'share')}, {a['runs']:,} runs)")
+
+
+def _outcome_text(outcome: Mapping[str, Any] | None) -> str:
+    if not outcome:
+        return ""
+    unit = "share" if outcome["name"] == "share_adopted_final" else "patients"
+    text = f"{outcome['name']}: median {format_interval(outcome['median'], outcome['low'], outcome['high'], unit)}"
+    if "reached" in outcome and outcome["reached"] == outcome["reached"]:
+        text += (f"; months to 70%: "
+                 f"{format_interval(outcome['months_median'], outcome['months_low'], outcome['months_high'], 'months',
+                                    outcome['reached'])}")
+    return text
+
+
+def _cost_text(a: Mapping[str, Any], months: int | None) -> list[str]:
+    parts = a.get("cost_parts") or {}
+    over = f" over {months} months" if months else ""
+    return [f"cost {format_value(a['cost_eur'], 'EUR')}{over} (mean): team money "
+            f"{format_value(parts.get('team_money_eur', np.nan), 'EUR')}, team time "
+            f"{format_value(parts.get('team_time_eur', np.nan), 'EUR')}, insurer "
+            f"{format_value(parts.get('insurer_eur', np.nan), 'EUR')}",
+            f"organisations' own set-up costs (not counted): {format_value(a['organisations_eur'], 'EUR')}"]
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False) or [""]
+
+
+def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
+    """The answer of ``what-it-takes`` for the terminal (see ``analysis.search`` for its fields).
+
+    Prose is wrapped at 80 columns; each ``--set`` argument is one whole, shell-quoted line to copy.
+    """
+    claim = answer["claim"]
+    lines = _wrap(f"What it would take: {claim} ({CLAIM_TEXT.get(claim, claim)}) with a chance of at least "
+                  f"{format_value(answer['wanted'], 'share')}, at the least expected cost")
+    scenario = answer.get("scenario")
+    months = answer.get("months")
+    if scenario:
+        lines += _wrap(f"The scenario as it is: {_chance_text(scenario)}", "")
+        lines += _wrap(_outcome_text(scenario.get("outcome")), "  ")
+        for text in _cost_text(scenario, None):
+            lines += _wrap(text, "  ")
+    verdict = answer["verdict"]
+    if verdict == "undecided" and answer.get("chance") is None:
+        lines += _wrap("No answer: the search stopped at its budget of runs before a setting could be confirmed; "
+                       "give a larger --budget.")
+    else:
+        if verdict == "reachable":
+            head = ("Answer: the claim already holds; the least costly setting found" if answer.get("already_holds")
+                    else "Answer: the least costly setting found")
+            head += " (changes from the scenario):" if answer.get("set_args") else ": the scenario as it is"
+        elif verdict == "not_reachable":
+            head = "Answer: NOT REACHABLE within these levers. The closest setting (changes from the scenario):"
+        else:
+            head = "No answer within the budget; the best confirmed setting (changes from the scenario):"
+        lines += _wrap(head)
+        for arg in answer.get("set_args") or []:  # whole and shell-quoted, to copy (a long one may pass 80 columns)
+            lines.append(f"  --set {shlex.quote(arg)}" + ("  # no fixed month: leave it out" if arg.endswith("=none") else ""))
+        clear = "" if answer.get("margin_clear") or verdict != "reachable" else "; its interval reaches below the wanted chance"
+        lines += _wrap(_chance_text(answer) + clear, "  ")
+        lines += _wrap(_outcome_text(answer.get("outcome")), "  ")
+        for text in _cost_text(answer, months):
+            lines += _wrap(text, "  ")
+    for note in (answer.get("search") or {}).get("notes") or []:
+        lines += _wrap(f"Note: {note}.")
+    return lines

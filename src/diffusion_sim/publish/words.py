@@ -18,6 +18,7 @@ from typing import Any
 
 from diffusion_sim.analysis.claims import CHANCE_WANTED
 from diffusion_sim.analysis.claims import likelihood as likelihood_key
+from diffusion_sim.innovations import profile_data
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     MONTHS_TO_ADOPTION,
@@ -783,3 +784,98 @@ def claim_texts(a: Mapping[str, Any], order: list[str], months: int, lang: Lang)
 def _plus(text: str, value: float) -> str:
     """A difference reads as a change: "+227"."""
     return "+" + text if value is not None and not math.isnan(value) and value > 0 else text
+
+
+# --- what it would take (issue 16) -------------------------------------------------------------
+# one phrase per lever value; {v} is the value formatted for the language
+LEVER_PHRASES: dict[str, dict[str, str]] = {
+    "facilitation.team_members": {"en": "a team of {v} people", "nl": "een team van {v} mensen"},
+    "facilitation.hours_per_member_per_month": {"en": "{v} hours a month each", "nl": "{v} uur per maand per persoon"},
+    "facilitation.budget_eur_per_year": {"en": "{v} a year for facilitation", "nl": "{v} per jaar voor facilitatie"},
+    "facilitation.events_per_year": {"en": "{v} regional meetings a year", "nl": "{v} regionale bijeenkomsten per jaar"},
+    "facilitation.knowledge_network:true": {"en": "a regional knowledge network", "nl": "een regionaal kennisnetwerk"},
+    "facilitation.knowledge_network:false": {"en": "no knowledge network", "nl": "geen kennisnetwerk"},
+    "facilitation.insurer_engaged:true": {"en": "the insurer in the team", "nl": "de zorgverzekeraar in het team"},
+    "facilitation.insurer_engaged:false": {"en": "the insurer outside the team", "nl": "de zorgverzekeraar buiten het team"},
+    "facilitation.priority_types": {"en": "{v} approached first", "nl": "eerst de {v} benaderd"},
+    "insurer.cost_share": {"en": "the insurer paying {v} of set-up costs", "nl": "de zorgverzekeraar die {v} van de opstartkosten betaalt"},
+    "insurer.fixed_start_month": {"en": "the insurer paying from month {v}", "nl": "de zorgverzekeraar die betaalt vanaf maand {v}"},
+    "insurer.fixed_start_month:none": {"en": "the insurer paying once demand shows", "nl": "de zorgverzekeraar die betaalt zodra er vraag is"},
+    "simulation.months": {"en": "a horizon of {v} months", "nl": "een horizon van {v} maanden"},
+    "innovation.profile": {"en": "starting with {v}", "nl": "beginnen met {v}"},
+    "origin.org_type": {"en": "{v} as the first organisation running it", "nl": "{v} als eerste organisatie die het gebruikt"},
+}
+CLAIM_WORDS: dict[str, dict[str, str]] = {
+    "patients_in_year": {"en": "{target} more patients within {target_months} months",
+                         "nl": "{target} extra patiënten binnen {target_months} maanden"},
+    "adoption_target": {"en": "{target_share} of the organisations with the target group",
+                        "nl": "{target_share} van de organisaties met de doelgroep"},
+}
+TEXTS.update({
+    "wit_reachable": {
+        "en": "To reach {claim} with a chance of at least {wanted} it would take {setting}. The claim then holds with a chance of {chance} (90% interval {range}), at {cost} over {months} months for the team's money and time and the insurer's share.",
+        "nl": "Om {claim} met minstens {wanted} kans te halen is nodig: {setting}. De claim klopt dan met een kans van {chance} (90%-interval {range}), voor {cost} over {months} maanden aan geld en tijd van het team en het deel van de zorgverzekeraar.",
+    },
+    "wit_holds": {
+        "en": "The claim ({claim}) already holds with a chance of {chance} (90% interval {range}); the least costly setting found for a chance of at least {wanted}: {setting}, at {cost} over {months} months.",
+        "nl": "De claim ({claim}) klopt al, met een kans van {chance} (90%-interval {range}); de goedkoopste gevonden instelling voor minstens {wanted} kans: {setting}, voor {cost} over {months} maanden.",
+    },
+    "wit_not_reachable": {
+        "en": "To reach {claim} with a chance of at least {wanted}: not reachable within the levers searched. The closest setting ({setting}) gives a chance of {chance} (90% interval {range}), at {cost} over {months} months.",
+        "nl": "Om {claim} met minstens {wanted} kans te halen: niet haalbaar binnen de onderzochte knoppen. De dichtstbijzijnde instelling ({setting}) geeft een kans van {chance} (90%-interval {range}), voor {cost} over {months} maanden.",
+    },
+    "wit_undecided": {
+        "en": "To reach {claim} with a chance of at least {wanted}: the search stopped at its budget of runs before a setting could be confirmed.",
+        "nl": "Om {claim} met minstens {wanted} kans te halen: de zoektocht stopte bij zijn budget aan simulaties voordat een instelling bevestigd kon worden.",
+    },
+    "wit_no_change": {"en": "the scenario as it is", "nl": "het scenario zoals het is"},
+    "wit_and": {"en": "and", "nl": "en"},
+})
+
+
+def lever_phrase(name: str, value: Any, lang: Lang) -> str:
+    """One lever's value as a phrase: "a team of 8 people", "the insurer paying 75% of set-up costs"."""
+    if isinstance(value, bool):
+        return LEVER_PHRASES[f"{name}:{'true' if value else 'false'}"][lang]
+    if value is None:
+        return LEVER_PHRASES.get(f"{name}:none", {}).get(lang, f"{name} = none")
+    if name == "facilitation.budget_eur_per_year":
+        v = fmt_eur(float(value), lang)
+    elif name == "insurer.cost_share":
+        v = fmt_percent(float(value), lang)
+    elif name == "facilitation.priority_types":
+        v = ORG_TYPE_PLURAL[value[0]][lang] if value and value[0] in ORG_TYPE_PLURAL else str(value)
+    elif name == "origin.org_type":
+        v = ("a " if lang == "en" else "een ") + ORG_TYPE_LABELS.get(str(value), {}).get(lang, str(value)).lower()
+    elif name == "innovation.profile":
+        v = innovation_label(profile_data(str(value))["name"], lang, start=False)
+    elif isinstance(value, float) and not value.is_integer():
+        v = fmt_number(value, lang, 1)
+    else:
+        v = fmt_number(float(value), lang)
+    phrase = LEVER_PHRASES.get(name, {}).get(lang)
+    return phrase.format(v=v) if phrase else f"{name} = {value}"
+
+
+def setting_phrase(changes: Mapping[str, Any] | None, lang: Lang) -> str:
+    """The changes of a setting as one phrase: "a team of 8 people, 12 hours a month each and ..."."""
+    if not changes:
+        return t("wit_no_change", lang)
+    parts = [lever_phrase(name, value, lang) for name, value in changes.items() if name in LEVER_PHRASES or
+             f"{name}:true" in LEVER_PHRASES]  # uncertainty.fixed only keeps a decision out of the draws
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {t('wit_and', lang)} {parts[-1]}"
+
+
+def what_it_takes_sentence(answer: Mapping[str, Any], lang: Lang) -> str:
+    """The answer of ``diffusion-sim what-it-takes`` (``analysis.search.answer_of``) as one sentence for the report."""
+    claim = CLAIM_WORDS.get(answer["claim"], {}).get(lang, answer["claim"]).format(**target_fields(lang))
+    wanted = fmt_percent(answer["wanted"], lang)
+    if answer["verdict"] == "undecided" or answer.get("chance") is None:
+        return t("wit_undecided", lang, claim=claim, wanted=wanted)
+    fields = {"claim": claim, "wanted": wanted, "setting": setting_phrase(answer.get("changes"), lang),
+              "chance": fmt_percent(answer["chance"], lang),
+              "range": fmt_range(fmt_percent(answer["low"], lang), fmt_percent(answer["high"], lang), lang),
+              "cost": fmt_eur(answer["cost_eur"], lang), "months": answer["months"]}
+    if not answer["reachable"]:
+        return _capitalise(t("wit_not_reachable", lang, **fields))
+    return _capitalise(t("wit_holds" if answer.get("already_holds") else "wit_reachable", lang, **fields))
