@@ -53,7 +53,7 @@ class _Pages:
         lines: list[str] = []
         for para in text.split("\n"):
             line = ""
-            for word in para.split(" "):
+            for word in (piece for w in para.split(" ") for piece in self._pieces(w, size, width, bold)):
                 trial = f"{line} {word}" if line else word
                 if line and self.width(trial, size, bold) > width:
                     lines.append(line)
@@ -62,6 +62,19 @@ class _Pages:
                     line = trial
             lines.append(line)
         return lines
+
+    def _pieces(self, word: str, size: float, width: float, bold: bool) -> list[str]:
+        """A word wider than the column (a path, say) in pieces that fit: broken after a slash, else anywhere."""
+        if self.width(word, size, bold) <= width:
+            return [word]
+        pieces, piece = [], ""
+        for part in word.replace("/", "/\0").split("\0"):  # keep each slash at the end of its piece
+            for char in (part if self.width(part, size, bold) > width else [part]):
+                if piece and self.width(piece + char, size, bold) > width:
+                    pieces.append(piece)
+                    piece = ""
+                piece += char
+        return pieces + [piece] if piece else pieces
 
     def new_page(self) -> None:
         self.close_page()
@@ -207,7 +220,7 @@ def render_pdf(doc: Document, path: Path) -> None:
         pages.para(doc.subtitle, 10, color=MUTED, after=0.15)
         # page 1: the claims, what the chances contain, and nothing else
         pages.heading(t("h_claims", doc.lang))
-        pages.table(doc.claims, [1.75, 1.45, 2.9, TEXT_W - 6.1], numeric=set(), size=7.8)
+        pages.table(doc.claims, [1.55, 1.3, 2.5, TEXT_W - 5.35], numeric=set(), size=7.8)
         pages.para(doc.claims_note, 7.5, color=MUTED)
         # the appendix starts on a page of its own
         pages.new_page()
