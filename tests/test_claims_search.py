@@ -78,3 +78,14 @@ def test_report_and_compare_refuse_a_wrong_search_folder_with_one_line(folders, 
                                    "--out", str(out), "--what-it-takes", str(wit["isolated"])])
     assert res.exit_code == 2 and "not a strategy compared here" in res.output
     assert not out.exists()  # refused before anything ran
+
+
+def test_the_pdf_breaks_a_path_wider_than_its_column():
+    from diffusion_sim.publish.report.pdf import _Pages
+
+    pages = _Pages(None, None)  # type: ignore[arg-type]  (measuring only)
+    text = "not searched yet: diffusion-sim what-it-takes /a/very/long/folder/name/scenarios/zuidwest-collaborative.toml"
+    lines = pages.wrap(text, 7.8, 1.5)
+    assert all(pages.width(line, 7.8) <= 1.5 for line in lines), lines
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert pages.wrap("x" * 400, 7.8, 1.0) and all(pages.width(s, 7.8) <= 1.0 for s in pages.wrap("x" * 400, 7.8, 1.0))
