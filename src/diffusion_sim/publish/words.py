@@ -469,6 +469,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_outcome": {"en": "Outcome", "nl": "Uitkomst"},
     "col_difference": {"en": "{name} minus {ref}, run by run", "nl": "{name} min {ref}, per simulatie"},
     "months_sooner": {"en": "months sooner", "nl": "maanden eerder"},
+    "months_sooner_pairs": {"en": "months sooner, at least: {pairs} pairs where one reaches it (the other counts as month {after})",
+                            "nl": "maanden eerder, minstens: {pairs} paren waarin één het haalt (de ander telt als maand {after})"},
     "incremental_note": {"en": "extra cost per extra patient", "nl": "extra kosten per extra patiënt"},
     "read_adoption": {
         "en": "The line is the median run; the shaded bands hold the middle 50% and 90% of runs. The dashed line is the "

@@ -192,7 +192,8 @@ def numbers_table(numbers: dict[str, Any], lang: Lang) -> Table:
                 q = diffs[name].get(saved_name(outcome))
                 text = fmt_interval(q, "months", lang) if q is not None and q["pairs"] else "–"
                 cells.append(text)
-                small.append(t("months_sooner", lang) if q is not None and q["pairs"] else "")
+                small.append(t("months_sooner_pairs", lang, pairs=fmt_number(q["pairs"], lang), after=months + 1)
+                             if q is not None and q["pairs"] else "")
             elif outcome == "cost_per_patient_eur":  # a difference of ratios misleads: extra cost per extra patient
                 q = diffs[name].get("incremental_cost_per_patient_eur")
                 known = q is not None and q["pairs"]

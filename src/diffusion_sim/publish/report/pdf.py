@@ -220,7 +220,7 @@ def render_pdf(doc: Document, path: Path) -> None:
         pages.para(doc.subtitle, 10, color=MUTED, after=0.15)
         # page 1: the claims, what the chances contain, and nothing else
         pages.heading(t("h_claims", doc.lang))
-        pages.table(doc.claims, [1.55, 1.3, 2.5, TEXT_W - 5.35], numeric=set(), size=7.8)
+        pages.table(doc.claims, [1.45, 1.2, 2.1, TEXT_W - 4.75], numeric=set(), size=7.8)
         pages.para(doc.claims_note, 7.5, color=MUTED)
         # the appendix starts on a page of its own
         pages.new_page()
