@@ -89,3 +89,12 @@ def test_the_pdf_breaks_a_path_wider_than_its_column():
     assert all(pages.width(line, 7.8) <= 1.5 for line in lines), lines
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
     assert pages.wrap("x" * 400, 7.8, 1.0) and all(pages.width(s, 7.8) <= 1.0 for s in pages.wrap("x" * 400, 7.8, 1.0))
+
+
+def test_small_type_is_measured_as_the_pdf_draws_it():
+    """The claims table shrinks its type to stay on page 1; the wrap must then measure small type truly (no pixel hinting)."""
+    from diffusion_sim.publish.report.pdf import _Pages
+
+    pages = _Pages(None, None)  # type: ignore[arg-type]
+    text = "Telemonitoring bij COPD: kans 0%; 12% gebruikt het, 58% te weinig"
+    assert pages.width(text, 6.2) == pytest.approx(pages.width(text, 12.4) / 2, rel=0.02)
