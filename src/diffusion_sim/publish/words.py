@@ -386,8 +386,8 @@ TEXTS: dict[str, dict[str, str]] = {
                         "nl": "{setting}: kans {chance} (90%: {low}–{high}), {cost} over {months} maanden"},
     "takes_holds": {"en": "holds already, chance {chance} (90%: {low}–{high}) in the search's own runs",
                     "nl": "klopt al, kans {chance} (90%: {low}–{high}) in de eigen simulaties van de zoektocht"},
-    "takes_not_reachable": {"en": "not reachable within the levers searched; the closest setting ({setting}) gives {chance}",
-                            "nl": "niet haalbaar binnen de onderzochte knoppen; de dichtstbijzijnde instelling ({setting}) geeft {chance}"},
+    "takes_not_reachable": {"en": "not reachable within the levers searched; the closest setting ({setting}) gives a chance of {chance} (90%: {low}–{high})",
+                            "nl": "niet haalbaar binnen de onderzochte knoppen; de dichtstbijzijnde instelling ({setting}) geeft een kans van {chance} (90%: {low}–{high})"},
     "takes_undecided": {"en": "the search stopped at its budget of runs before a setting was confirmed",
                         "nl": "de zoektocht stopte bij zijn budget aan simulaties voordat een instelling bevestigd was"},
     "claims_note": {
