@@ -48,7 +48,8 @@ def test_an_answer_fills_its_claims_row_and_an_unsearched_claim_names_the_comman
     study = load_study(compare)
     found = answers_for([wit["collaborative"]], study.order)
     assert list(found) == [("patients_in_year", "collaborative")]
-    for lang, words in (("en", "not reachable within the levers searched"), ("nl", "niet haalbaar binnen de onderzochte knoppen")):
+    for lang, words in (("en", "not reachable within the levers searched"),
+                        ("nl", "niet haalbaar binnen de onderzochte knoppen")):
         table = _claims(study, lang, found)
         rows = dict(zip(table.row_keys, table.rows, strict=True))
         assert words in rows["patients_in_year:collaborative"][3]
