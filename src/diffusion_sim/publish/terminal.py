@@ -32,7 +32,16 @@ from diffusion_sim.publish.formats import (
     fmt_range,
     fmt_value,
 )
-from diffusion_sim.publish.words import a, decision_label, outcome_label, point_label, strategy_text, t
+from diffusion_sim.publish.words import (
+    CLAIM_WORDS,
+    a,
+    decision_label,
+    outcome_label,
+    point_label,
+    strategy_text,
+    t,
+    target_fields,
+)
 
 
 def format_value(value: float, unit: str) -> str:
@@ -418,8 +427,6 @@ def calibration_table(fit: pd.DataFrame, lang: Lang, width: int) -> str:
 
 
 # --- what it would take (issue 16) -------------------------------------------------------------
-CLAIM_TEXT = {"patients_in_year": "1,000 more patients within 12 months",
-              "adoption_target": "70% of the organisations with the target group"}
 WIDTH = 80
 
 
@@ -460,7 +467,8 @@ def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
     Prose is wrapped at 80 columns; each ``--set`` argument is one whole, shell-quoted line to copy.
     """
     claim = answer["claim"]
-    lines = _wrap(f"What it would take: {claim} ({CLAIM_TEXT.get(claim, claim)}) with a chance of at least "
+    words = CLAIM_WORDS[claim]["en"].format(**target_fields("en")) if claim in CLAIM_WORDS else claim
+    lines = _wrap(f"What it would take: {claim} ({words}) with a chance of at least "
                   f"{format_value(answer['wanted'], 'share')}, at the least expected cost")
     scenario = answer.get("scenario")
     months = answer.get("months")
