@@ -493,3 +493,89 @@ def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
     for note in (answer.get("search") or {}).get("notes") or []:
         lines += _wrap(f"Note: {note}.")
     return lines
+
+
+
+# ---------------------------------------------------------------------------------------------- claim 3
+def _pct(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.1f}%"
+
+
+def _points(value: float, signed: bool = True) -> str:
+    return "-" if value != value else (f"{100 * value:+.1f}" if signed else f"{100 * value:.1f}")
+
+
+def _chance(value: float) -> str:
+    if value != value:
+        return "-"
+    return ">99.9%" if value > 0.999 else "<0.1%" if value < 0.001 else f"{100 * value:.1f}%"
+
+
+def population_lines(answer: dict, by_attribute: pd.DataFrame | None = None, differ: pd.DataFrame | None = None,
+                     calibration: dict | None = None) -> list[str]:
+    """What ``diffusion-sim population`` prints: the success shares, their paired difference and the knob, within 80 columns.
+
+    ``answer`` is :func:`diffusion_sim.analysis.population.claim_answer`'s; ``by_attribute`` and ``differ``
+    the study's tables; ``calibration`` the study's calibration (when ``--calibrate`` ran).
+    """
+    names = answer["strategies"]
+    lines = ["Claim 3: the share of innovations that scale up (a projection, not a forecast)"]
+    if answer.get("definition"):
+        words, line = answer["definition"].split(), "Success: "
+        for w in words:
+            if len(line) + len(w) + 1 > 80:
+                lines.append(line.rstrip())
+                line = "  "
+            line += w + " "
+        lines.append(line.rstrip())
+    lines.append(f"{answer['innovations']} innovations x {answer['replications']} replications per strategy, paired")
+    lines += ["", f"{'':<24}{'success share':>14}{'90% interval':>20}{'MC error':>12}"]
+    for key, name in zip(("isolated", "collaborative"), names, strict=False):
+        s = answer[key]
+        lines.append(f"{name[:24]:<24}{_pct(s['share']):>14}{_pct(s['low']) + ' - ' + _pct(s['high']):>20}"
+                     f"{_points(s['mcse'], False) + ' pts':>12}")
+    if len(names) > 1:
+        d = answer["difference"]
+        lines.append(f"{'difference, paired':<24}{_points(d['mean']) + ' pts':>14}"
+                     f"{_points(d['low']) + ' to ' + _points(d['high']):>20}{_points(d['mcse'], False) + ' pts':>12}")
+        lines.append(f"Chance that {names[1]} scales up more innovations than {names[0]}: {_chance(answer['chance_higher'])}")
+        if differ is not None and len(differ):
+            r = differ.iloc[0]
+            lines.append(f"Innovations that scale up more often with {names[1]}: {r['more_often']}; as often: "
+                         f"{r['as_often']};")
+            lines.append(f"  less often: {r['less_often']}")
+    lines.append("Intervals and MC error are Monte Carlo, over innovations (replications nested);")
+    lines.append("every run draws its parameters, so a share averages over their uncertainty.")
+    knob = answer.get("calibrated_knob") or {}
+    if knob:
+        lines += ["", f"Knob: {knob['name']} = {knob['value']:g}, a factor on every innovation's",
+                  "  " + ", ".join(knob["parameters"])]
+        if answer.get("tolerance") is not None:
+            iso = answer["isolated"]
+            z = (iso["share"] - answer["target"]) / iso["mcse"] if iso["mcse"] > 0 else float("nan")
+            verdict = "yes" if answer.get("within_tolerance") else "no"
+            lines.append(f"Isolated share against the initiative's own {100 * answer['target']:.0f}% (its claim, not "
+                         "evidence):")
+            lines.append(f"  {_points(iso['share'] - answer['target'])} points (z = {z:+.1f}); within +-"
+                         f"{100 * answer['tolerance']:.0f} points: {verdict}")
+    if calibration:
+        lines.append(f"Calibrated now ({calibration['evaluations']} values tried): {calibration['value']:g} gives "
+                     f"{_pct(calibration['fitting_share'])} +- {_points(calibration['fitting_mcse'], False)} pts")
+        lines.append(f"  on these {calibration['fitting_innovations']} innovations, {_pct(calibration['fresh_share'])} +- "
+                     f"{_points(calibration['fresh_mcse'], False)} pts on {calibration['fresh_innovations']} fresh ones "
+                     f"(z = {calibration['fresh_z']:+.1f}).")
+        lines.append("  Put it in the scenario file:")
+        lines.append(f"  [population] calibration_scale = {calibration['value']:g}   # CALIBRATED to the initiative's 35%")
+    if by_attribute is not None and len(by_attribute) and len(names):
+        lines += ["", f"Success share by attribute ({' / '.join(n[:13] for n in names[:2])})"]
+        for attribute, rows in by_attribute.groupby("attribute", sort=False):
+            cells = [f"{r['value']} {' / '.join(_pct(r[n]) for n in names[:2])} (n={r['innovations']})"
+                     for _, r in rows.iterrows()]
+            line = f"  {attribute}:"
+            for c in cells:
+                if len(line) + len(c) + 2 > 80:
+                    lines.append(line.rstrip(";"))
+                    line = "   "
+                line += f" {c};"
+            lines.append(line.rstrip(";"))
+    return lines
