@@ -746,8 +746,9 @@ class PopulationParams(Section):
         ("diffusion.p", "diffusion.q", "origin.demonstration_per_year"), "the parameters calibration_scale multiplies: how "
         "word of an innovation travels on its own (outside, word of mouth, the origin's demonstrations); their values are "
         "for consumer products (Sultan et al. 1990) and none were found for care organisations (DOMAIN.md sec. 4)")
-    calibration_tolerance: float = P(0.03, "share; how close to the initiative's 35% the calibrated isolated success share must "
-        "come on the calibration innovations; ASSUMPTION: about one and a half Monte Carlo errors of 400 innovations", gt=0, le=0.5)
+    calibration_tolerance: float = P(0.03, "share; how close to the initiative's 35% the calibrated isolated success share "
+        "must come on the calibration innovations; ASSUMPTION: about one and a half Monte Carlo errors of 400 innovations",
+        gt=0, le=0.5)
     primary_type: PerTypeShare = P(
         PerTypeShare(hospital=0.35, gp_practice=0.2, elderly_care=0.1, home_care=0.15, mental_health=0.1, pharmacy=0.1),
         "share of innovations that each organisation type runs on its own (the only type that runs it; the origin is of that "

@@ -182,6 +182,22 @@ def calibrate_scale(evaluate: Callable[[float], float], target: float = SCALE_UP
 
 
 # ---------------------------------------------------------------------------------------------- the claim's answer
+def population_answer(folder: str | Path, verify: bool = True) -> dict[str, Any]:
+    """Claim 3's answer from a folder written by ``diffusion-sim population``, as the report's claims table takes it.
+
+    The folder is read as every results folder is (its manifest checked, and with ``verify`` every file
+    against the SHA-256 the manifest records) and must be a ``population`` one; a :class:`ResultsError`
+    names what is wrong. The dict is :func:`claim_answer`'s: ``isolated_share``, ``collaborative_share``,
+    ``difference`` (``median``, ``low``, ``high``), ``chance_higher`` and what they rest on, which is what
+    :func:`diffusion_sim.analysis.claims.answers_with_population` passes on to the claims table.
+    """
+    manifest, tables = read_study(folder, "population", ("runs",), verify=verify)
+    if len(manifest.get("scenario_order", [])) < 2:
+        raise ResultsError(f"{folder}: a population study of one strategy; claim 3 compares the isolated and the "
+                           "collaborative one")
+    return claim_answer({"runs": tables["runs"], "manifest": manifest})
+
+
 def claim_answer(folder_or_tables: str | Path | Mapping[str, Any], seed: int | None = None) -> dict[str, Any]:
     """Claim 3 as the claims table needs it: the isolated and collaborative success shares, paired, with intervals.
 

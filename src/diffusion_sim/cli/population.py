@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from diffusion_sim.cli.common import (
+    Lang,
+    Language,
     Months,
     Out,
+    ParameterDraws,
     Quiet,
     Scheduler,
     Seed,
@@ -18,57 +22,65 @@ from diffusion_sim.cli.common import (
     Ticker,
     Workers,
     app,
-    err_console,
+    claim,
     fail,
+    interrupted,
     load,
     out_console,
     progress_bar,
     workers_or_all,
 )
-from diffusion_sim.errors import DiffusionSimError, Interrupted
+from diffusion_sim.errors import DiffusionSimError
 
-DEFAULTS = [Path("scenarios/zuidwest-population-isolated.toml"), Path("scenarios/zuidwest-population-collaborative.toml")]
+WIDTH = 80  # the table's width at most (narrower if the terminal is)
 
 
-@app.command()
+@app.command(short_help="Share of innovations that scale up (claim 3).")
 def population(
-    scenarios: Annotated[list[Path] | None, typer.Argument(
-        help="Scenario files with the same [population]; the first is the reference (isolated). Default: "
-             "scenarios/zuidwest-population-isolated.toml and -collaborative.toml.")] = None,
+    isolated: Annotated[Path, typer.Argument(
+        metavar="SCENARIO_ISOLATED", help="Scenario file of the reference strategy, without a team, with a [population] "
+                                          "(e.g. scenarios/zuidwest-population-isolated.toml).")],
+    collaborative: Annotated[Path, typer.Argument(
+        metavar="SCENARIO_COLLABORATIVE", help="Scenario file of the strategy to compare, with the same [population] "
+                                               "(e.g. scenarios/zuidwest-population-collaborative.toml).")],
     innovations: Annotated[int | None, typer.Option(
-        "--innovations", min=1, help="Innovations drawn (default: the scenario's population.innovations).")] = None,
+        "--innovations", "-n", min=1, help="Innovations drawn (default: the scenario's population.innovations).")] = None,
     replications: Annotated[int | None, typer.Option(
-        "--replications", "-n", min=1,
+        "--replications", min=1,
         help="Replications per innovation and strategy (default: the scenario's population.replications).")] = None,
     calibrate: Annotated[bool, typer.Option(
-        "--calibrate", help="First fit population.calibration_scale so that the first scenario's share is the initiative's "
-                            "35%, check it on fresh innovations, then run every scenario with it.")] = False,
+        "--calibrate", help="First fit population.calibration_scale so that the isolated share is the initiative's 35% "
+                            "(its own claim), check it on fresh innovations, print the line for the scenario file, then "
+                            "run both strategies with it.")] = False,
     seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
-    quiet: Quiet = False, scheduler: Scheduler = None,
+    quiet: Quiet = False, scheduler: Scheduler = None, parameter_draws: ParameterDraws = None, lang: Lang = Language.nl,
 ) -> None:
-    """Draw a population of innovations and run each in every strategy: the share that scales up, paired (claim 3)."""
-    from diffusion_sim.publish.terminal import population_lines
-    from diffusion_sim.results import new_results_dir
+    """Draw a population of innovations and run each alone and with the team: the share that scales up, paired (claim 3).
+
+    Innovation k is the same in both strategies; success is reaching patients beyond the first
+    organisation within population.success_months and still being in use then (docs/population.md).
+    """
+    from diffusion_sim.publish.terminal import population_tables
     from diffusion_sim.studies.population import plan_population, run_population
 
-    paths = scenarios or DEFAULTS
+    paths = [isolated, collaborative]
+    started = time.perf_counter()
     try:
-        loaded = load(paths, seed, months, set_)
-        folder = out or new_results_dir(Path("results"), "population")
-        plan = plan_population(loaded, [str(p) for p in paths], folder, innovations, replications, calibrate)
+        loaded = load(paths, seed, months, set_, parameter_draws)
+        plan = plan_population(loaded, [str(p) for p in paths], innovations, replications, calibrate)
         n_workers = workers_or_all(workers)
-        with progress_bar(quiet, "population") as bar:
+        with claim(out, "population") as folder, progress_bar(quiet, "population") as bar:
             tick = Ticker(bar, 0, f"{plan.innovations} innovations x {plan.replications} replications")
-            result = run_population(plan, n_workers, tick, tick.plan, scheduler, command=sys.argv)
+            result = run_population(plan, folder, n_workers, tick, tick.plan, scheduler, command=sys.argv)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        err_console.print("diffusion-sim: interrupted; workers stopped, nothing was written")
-        raise typer.Exit(code=Interrupted.exit_code) from None
-    lines = population_lines(result.answer, result.by_attribute, result.differ, result.calibration)
-    out_console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+        raise interrupted("workers stopped, nothing was written") from None
+    width = min(out_console.width, WIDTH)
+    out_console.print(population_tables(result.answer, result.by_attribute, result.differ, result.calibration, lang.value,
+                                        width), markup=False, highlight=False, soft_wrap=True)
     for note in result.notes:
-        out_console.print(f"note: {note}", markup=False, highlight=False)
+        out_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
-    out_console.print(f"{result.runs:,} runs in {result.seconds:.0f} s on {where}; results in {result.folder}",
-                      markup=False, highlight=False)
+    out_console.print(f"{result.runs:,} runs in {time.perf_counter() - started:.1f} s on {where}; results in {result.folder}",
+                      markup=False, highlight=False, soft_wrap=True)

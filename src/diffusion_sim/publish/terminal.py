@@ -496,86 +496,97 @@ def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
 
 
 
-# ---------------------------------------------------------------------------------------------- claim 3
-def _pct(value: float) -> str:
-    return "-" if value != value else f"{100 * value:.1f}%"
+# --- claim 3: a population of innovations -------------------------------------------------------
 
 
-def _points(value: float, signed: bool = True) -> str:
-    return "-" if value != value else (f"{100 * value:+.1f}" if signed else f"{100 * value:.1f}")
+def _points(value: float, lang: Lang) -> str:
+    """A difference of shares in percentage points, signed: "+54.5" (en) or "+54,5" (nl)."""
+    text = fmt_number(100 * value, lang, 1)
+    return text if text == DASH or text.startswith(("−", "-")) or value == 0 else "+" + text
 
 
-def _chance(value: float) -> str:
+def _chance(value: float, lang: Lang) -> str:
     if value != value:
-        return "-"
-    return ">99.9%" if value > 0.999 else "<0.1%" if value < 0.001 else f"{100 * value:.1f}%"
+        return DASH
+    if value > 0.999:
+        return ">" + fmt_percent(0.999, lang, 1)
+    return "<" + fmt_percent(0.001, lang, 1) if value < 0.001 else fmt_percent(value, lang, 1)
 
 
-def population_lines(answer: dict, by_attribute: pd.DataFrame | None = None, differ: pd.DataFrame | None = None,
-                     calibration: dict | None = None) -> list[str]:
-    """What ``diffusion-sim population`` prints: the success shares, their paired difference and the knob, within 80 columns.
+def _significant(value: float, lang: Lang) -> str:
+    """A knob's value to three significant digits, with the language's decimal sign: 0.083 (en), 0,083 (nl)."""
+    text = f"{value:.3g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def population_tables(answer: Mapping[str, Any], by_attribute: pd.DataFrame | None = None,
+                      differ: pd.DataFrame | None = None, calibration: Mapping[str, Any] | None = None,
+                      lang: Lang = "en", width: int = WIDTH) -> str:
+    """What ``diffusion-sim population`` prints: the success shares, their paired difference and the knob, within ``width``.
 
     ``answer`` is :func:`diffusion_sim.analysis.population.claim_answer`'s; ``by_attribute`` and ``differ``
     the study's tables; ``calibration`` the study's calibration (when ``--calibrate`` ran).
     """
-    names = answer["strategies"]
-    lines = ["Claim 3: the share of innovations that scale up (a projection, not a forecast)"]
-    if answer.get("definition"):
-        words, line = answer["definition"].split(), "Success: "
-        for w in words:
-            if len(line) + len(w) + 1 > 80:
-                lines.append(line.rstrip())
-                line = "  "
-            line += w + " "
-        lines.append(line.rstrip())
-    lines.append(f"{answer['innovations']} innovations x {answer['replications']} replications per strategy, paired")
-    lines += ["", f"{'':<24}{'success share':>14}{'90% interval':>20}{'MC error':>12}"]
+    names = list(answer["strategies"])
+    pct = lambda v: fmt_percent(v, lang, 1)  # noqa: E731
+    label = lambda n: strategy_text(n, "label", lang)  # noqa: E731
+    columns = [Column("", "left", name=True), Column(a("pop_col_share", lang)), Column(a("pop_col_interval", lang)),
+               Column(a("pop_col_mcse", lang))]
+    rows: list[list[str] | None] = []
     for key, name in zip(("isolated", "collaborative"), names, strict=False):
         s = answer[key]
-        lines.append(f"{name[:24]:<24}{_pct(s['share']):>14}{_pct(s['low']) + ' - ' + _pct(s['high']):>20}"
-                     f"{_points(s['mcse'], False) + ' pts':>12}")
+        rows.append([label(name), pct(s["share"]), fmt_range(pct(s["low"]), pct(s["high"]), lang),
+                     fmt_number(100 * s["mcse"], lang, 1)])
+    notes: list[str] = []
     if len(names) > 1:
         d = answer["difference"]
-        lines.append(f"{'difference, paired':<24}{_points(d['mean']) + ' pts':>14}"
-                     f"{_points(d['low']) + ' to ' + _points(d['high']):>20}{_points(d['mcse'], False) + ' pts':>12}")
-        lines.append(f"Chance that {names[1]} scales up more innovations than {names[0]}: {_chance(answer['chance_higher'])}")
+        rows.append([a("pop_difference", lang, name=label(names[1]), ref=label(names[0])), _points(d["mean"], lang),
+                     fmt_range(_points(d["low"], lang), _points(d["high"], lang), lang), fmt_number(100 * d["mcse"], lang, 1)])
+        notes.append(a("pop_chance", lang, name=label(names[1]), ref=label(names[0]),
+                       chance=_chance(answer["chance_higher"], lang)))
         if differ is not None and len(differ):
             r = differ.iloc[0]
-            lines.append(f"Innovations that scale up more often with {names[1]}: {r['more_often']}; as often: "
-                         f"{r['as_often']};")
-            lines.append(f"  less often: {r['less_often']}")
-    lines.append("Intervals and MC error are Monte Carlo, over innovations (replications nested);")
-    lines.append("every run draws its parameters, so a share averages over their uncertainty.")
+            notes.append(a("pop_more_often", lang, name=label(names[1]), more=int(r["more_often"]), same=int(r["as_often"]),
+                           less=int(r["less_often"])))
+    notes.append(a("pop_note", lang))
+    if answer.get("success_months"):
+        notes.append(a("pop_success", lang, definition=a("pop_definition", lang, months=answer["success_months"])))
+    title = a("pop_title", lang, n=fmt_number(answer["innovations"], lang), reps=answer["replications"])
+    out = [render(columns, rows, width, title, notes)]
+
     knob = answer.get("calibrated_knob") or {}
+    lines: list[str] = []
     if knob:
-        lines += ["", f"Knob: {knob['name']} = {knob['value']:g}, a factor on every innovation's",
-                  "  " + ", ".join(knob["parameters"])]
+        lines.append(a("pop_knob", lang, name=knob["name"], value=_significant(knob["value"], lang),
+                       parameters=", ".join(knob["parameters"])))
         if answer.get("tolerance") is not None:
             iso = answer["isolated"]
-            z = (iso["share"] - answer["target"]) / iso["mcse"] if iso["mcse"] > 0 else float("nan")
-            verdict = "yes" if answer.get("within_tolerance") else "no"
-            lines.append(f"Isolated share against the initiative's own {100 * answer['target']:.0f}% (its claim, not "
-                         "evidence):")
-            lines.append(f"  {_points(iso['share'] - answer['target'])} points (z = {z:+.1f}); within +-"
-                         f"{100 * answer['tolerance']:.0f} points: {verdict}")
+            lines.append(a("pop_against_claim", lang, claimed=fmt_percent(answer["target"], lang),
+                           off=_points(iso["share"] - answer["target"], lang),
+                           tolerance=fmt_number(100 * answer["tolerance"], lang, 1),
+                           within=t("yes" if answer.get("within_tolerance") else "no", lang)))
     if calibration:
-        lines.append(f"Calibrated now ({calibration['evaluations']} values tried): {calibration['value']:g} gives "
-                     f"{_pct(calibration['fitting_share'])} +- {_points(calibration['fitting_mcse'], False)} pts")
-        lines.append(f"  on these {calibration['fitting_innovations']} innovations, {_pct(calibration['fresh_share'])} +- "
-                     f"{_points(calibration['fresh_mcse'], False)} pts on {calibration['fresh_innovations']} fresh ones "
-                     f"(z = {calibration['fresh_z']:+.1f}).")
-        lines.append("  Put it in the scenario file:")
-        lines.append(f"  [population] calibration_scale = {calibration['value']:g}   # CALIBRATED to the initiative's 35%")
+        lines.append(a("pop_calibrated", lang, n=calibration["evaluations"], value=_significant(calibration["value"], lang),
+                       share=pct(calibration["fitting_share"]), mcse=fmt_number(100 * calibration["fitting_mcse"], lang, 1),
+                       innovations=calibration["fitting_innovations"], fresh=pct(calibration["fresh_share"]),
+                       fresh_mcse=fmt_number(100 * calibration["fresh_mcse"], lang, 1),
+                       fresh_n=calibration["fresh_innovations"]))
+        lines.append(a("pop_put_it", lang))
+        lines += ["  [population]", f"  calibration_scale = {calibration['value']:g}  # CALIBRATED: the initiative's "
+                  f"{100 * answer['target']:.0f}%, not evidence"]
+    if lines:
+        out.append("\n".join(part for line in lines for part in (_lines(line, width) if not line.startswith("  ") else [line])))
+
     if by_attribute is not None and len(by_attribute) and len(names):
-        lines += ["", f"Success share by attribute ({' / '.join(n[:13] for n in names[:2])})"]
-        for attribute, rows in by_attribute.groupby("attribute", sort=False):
-            cells = [f"{r['value']} {' / '.join(_pct(r[n]) for n in names[:2])} (n={r['innovations']})"
-                     for _, r in rows.iterrows()]
-            line = f"  {attribute}:"
-            for c in cells:
-                if len(line) + len(c) + 2 > 80:
-                    lines.append(line.rstrip(";"))
-                    line = "   "
-                line += f" {c};"
-            lines.append(line.rstrip(";"))
-    return lines
+        shown = names[:2]
+        columns = [Column(a("pop_col_attribute", lang), "left", name=True), Column(a("pop_col_value", lang), "left", name=True),
+                   Column(a("pop_col_innovations", lang)), *(Column(label(n)) for n in shown)]
+        rows = []
+        for attribute, sub in by_attribute.groupby("attribute", sort=False):
+            if rows:
+                rows.append(None)
+            for k, (_, r) in enumerate(sub.iterrows()):
+                rows.append([str(attribute) if k == 0 else "", str(r["value"]), fmt_number(r["innovations"], lang),
+                             *(pct(r[n]) for n in shown)])
+        out.append(render(columns, rows, width, a("pop_by_attribute", lang)))
+    return "\n\n".join(out)

@@ -879,3 +879,45 @@ def what_it_takes_sentence(answer: Mapping[str, Any], lang: Lang) -> str:
     if not answer["reachable"]:
         return _capitalise(t("wit_not_reachable", lang, **fields))
     return _capitalise(t("wit_holds" if answer.get("already_holds") else "wit_reachable", lang, **fields))
+
+
+# The table of ``diffusion-sim population`` (claim 3: the share of innovations that scale up).
+ANALYSIS_TEXTS.update({
+    "pop_title": {"en": "Claim 3: the share of innovations that scale up ({n} innovations x {reps} runs per strategy, "
+                        "paired; a projection, not a forecast)",
+                  "nl": "Claim 3: het aandeel innovaties dat opschaalt ({n} innovaties x {reps} simulaties per strategie, "
+                        "gepaard; een projectie, geen voorspelling)"},
+    "pop_col_share": {"en": "success share", "nl": "aandeel geslaagd"},
+    "pop_col_interval": {"en": "90% interval", "nl": "90%-interval"},
+    "pop_col_mcse": {"en": "MC error (points)", "nl": "MC-fout (punten)"},
+    "pop_difference": {"en": "{name} minus {ref}, paired (points)", "nl": "{name} min {ref}, gepaard (punten)"},
+    "pop_chance": {"en": "Chance that {name} scales up a larger share than {ref}: {chance}.",
+                   "nl": "Kans dat {name} een groter aandeel opschaalt dan {ref}: {chance}."},
+    "pop_more_often": {"en": "Innovations that scale up more often with {name}: {more}; as often: {same}; less often: {less}.",
+                       "nl": "Innovaties die vaker opschalen met {name}: {more}; even vaak: {same}; minder vaak: {less}."},
+    "pop_note": {"en": "Intervals (bootstrap over innovations) and MC error are Monte Carlo; every run draws its parameters, "
+                       "so a share averages over their uncertainty.",
+                 "nl": "Intervallen (bootstrap over innovaties) en MC-fout zijn Monte Carlo; elke simulatie trekt haar "
+                       "parameters, dus een aandeel middelt over hun onzekerheid."},
+    "pop_success": {"en": "Success: {definition}.", "nl": "Geslaagd: {definition}."},
+    "pop_definition": {"en": "within {months} months at least one patient reached beyond the organisation that ran it first, "
+                             "and in month {months} at least one organisation beyond it still using it",
+                       "nl": "binnen {months} maanden minstens één patiënt bereikt buiten de organisatie die het als eerste "
+                             "gebruikte, en in maand {months} nog minstens één organisatie daarbuiten die het gebruikt"},
+    "pop_knob": {"en": "Knob: {name} = {value}, a factor on every innovation's {parameters}.",
+                 "nl": "Knop: {name} = {value}, een factor op {parameters} van elke innovatie."},
+    "pop_against_claim": {"en": "Isolated share against the initiative's own {claimed} (its claim, not evidence): {off} points; "
+                                "within ±{tolerance} points: {within}.",
+                          "nl": "Aandeel zelfstandig tegenover de eigen {claimed} van het initiatief (zijn claim, geen bewijs): "
+                                "{off} punten; binnen ±{tolerance} punten: {within}."},
+    "pop_calibrated": {"en": "Calibrated now ({n} values tried): {value} gives {share} ± {mcse} points on these {innovations} "
+                             "innovations, {fresh} ± {fresh_mcse} points on {fresh_n} fresh ones.",
+                       "nl": "Nu gekalibreerd ({n} waarden geprobeerd): {value} geeft {share} ± {mcse} punten op deze "
+                             "{innovations} innovaties, {fresh} ± {fresh_mcse} punten op {fresh_n} nieuwe."},
+    "pop_put_it": {"en": "Put it in the isolated scenario file (the collaborative one extends it):",
+                   "nl": "Zet het in het scenariobestand zonder team (dat met team bouwt erop voort):"},
+    "pop_by_attribute": {"en": "Success share by attribute of the innovation", "nl": "Aandeel geslaagd per kenmerk van de innovatie"},
+    "pop_col_attribute": {"en": "attribute", "nl": "kenmerk"},
+    "pop_col_value": {"en": "value", "nl": "waarde"},
+    "pop_col_innovations": {"en": "innovations", "nl": "innovaties"},
+})

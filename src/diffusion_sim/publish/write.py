@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from diffusion_sim.analysis.population import population_answer
 from diffusion_sim.publish.figures import figure_names, figures_dirname, load_study, render_figures
 from diffusion_sim.publish.formats import Lang, check_lang
 from diffusion_sim.publish.report.document import Document, build_document
@@ -39,17 +40,20 @@ def _write_report_files(doc: Document, folder: Path) -> list[Path]:
     return [html_path, pdf_path]
 
 
-def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = True) -> list[Path]:
+def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = True,
+                 population: str | Path | None = None) -> list[Path]:
     """Write ``report-<lang>.html`` and ``.pdf`` into each results folder; returns the files written.
 
     Every folder is read and checked first (``verify``: its files against the manifest's SHA-256), so
-    one bad folder stops the command before anything is written.
+    one bad folder stops the command before anything is written. ``population`` is a folder of
+    ``diffusion-sim population``, whose answer fills claim 3's row of every report.
     """
     lang = check_lang(lang)
     studies = [load_study(f, verify) for f in folders]
+    answer = population_answer(population, verify) if population is not None else None
     written: list[Path] = []
     for study in studies:
-        written += _write_report_files(build_document(study, lang), study.folder)
+        written += _write_report_files(build_document(study, lang, population=answer), study.folder)
     return written
 
 

@@ -41,7 +41,7 @@ from diffusion_sim.analysis.population import (
     share_by_attribute,
     share_table,
 )
-from diffusion_sim.errors import ResultsError, ScenarioError
+from diffusion_sim.errors import ScenarioError
 from diffusion_sim.executors import Progress, run_all
 from diffusion_sim.outcomes import SCALE_UP_FIELDS, SCALE_UP_MIN_PATIENTS, SCALE_UP_SHARE_CLAIMED
 from diffusion_sim.params import ORG_TYPES, Params, change, differences
@@ -69,7 +69,6 @@ class PopulationPlan:
     sources: list[str]
     innovations: int
     replications: int
-    out: Path
     calibrate: bool = False
 
     @property
@@ -93,14 +92,13 @@ class PopulationResult:
     notes: list[str] = field(default_factory=list)
 
 
-def plan_population(scenarios: list[Params], sources: list[str], out: Path, innovations: int | None = None,
+def plan_population(scenarios: list[Params], sources: list[str], innovations: int | None = None,
                     replications: int | None = None, calibrate: bool = False) -> PopulationPlan:
     """Check the strategies (one population, the same seed and horizon, room for the success window) and size the study.
 
-    Nothing runs. Every problem is one :class:`ScenarioError` naming the file and the field.
+    Nothing runs and nothing is written (the command line holds the results folder's name). Every
+    problem is one :class:`ScenarioError` naming the file and the field.
     """
-    if out.exists():
-        raise ResultsError(f"{out}: already exists; results are never overwritten, choose another --out")
     for option, name, value in (("--innovations", "population.innovations", innovations),
                                 ("--replications", "population.replications", replications)):
         if value is not None:
@@ -125,7 +123,7 @@ def plan_population(scenarios: list[Params], sources: list[str], out: Path, inno
         for t in ORG_TYPES:  # each primary type the population can draw must have an origin in the region
             if getattr(pop.primary_type, t) > 0:
                 checked_region(innovation_params(p, _example(p, t)), f"{source} (innovations run by {t})")
-    return PopulationPlan(scenarios, sources, pop.innovations, pop.replications, Path(out), calibrate)
+    return PopulationPlan(scenarios, sources, pop.innovations, pop.replications, calibrate)
 
 
 def _example(params: Params, org_type: str) -> Innovation:
@@ -212,10 +210,10 @@ def calibrate(plan: PopulationPlan, workers: int = 1, progress: Progress | None 
             "evaluations": len(history), "note": history.attrs.get("note", "")}
 
 
-def run_population(plan: PopulationPlan, workers: int = 1, progress: Progress | None = None,
+def run_population(plan: PopulationPlan, out: str | Path, workers: int = 1, progress: Progress | None = None,
                    planned: Callable[[int], None] | None = None, scheduler: str | None = None,
                    command: list[str] | None = None) -> PopulationResult:
-    """Run the planned study (calibrating first if planned) and write its folder."""
+    """Run the planned study (calibrating first if planned) and write its folder ``out`` (complete or not at all)."""
     started = time.perf_counter()
     strategies = plan.strategies
     calibration = None
@@ -264,7 +262,7 @@ def run_population(plan: PopulationPlan, workers: int = 1, progress: Progress | 
     meta = manifest("population", strategies, plan.sources, replications=plan.replications, workers=workers,
                     scheduler=scheduler, command=command, settings=settings)
     meta["results"] = {**_plain(answer), "runs": runs_done, "seconds": round(seconds, 1)}
-    folder = write_folder(plan.out, tables, meta)
+    folder = write_folder(out, tables, meta)
     notes = [calibration["note"]] if calibration and calibration["note"] else []
     return PopulationResult(folder, shares, answer, by_attribute, differ, calibration, seconds, runs_done, notes)
 

@@ -251,16 +251,17 @@ def _signed(text: str, value: float) -> str:
 # --- the claims (page 1) -------------------------------------------------------------------------
 
 
-def claims_table(study: Study, lang: Lang) -> tuple[Table, int]:
+def claims_table(study: Study, lang: Lang, population: dict | None = None) -> tuple[Table, int]:
     """One row per claim for each strategy against the reference: its chance in words, what the model finds, what it would take.
 
-    Returns the table and the number of runs per strategy. Claim 3 points to ``diffusion-sim
-    population`` (a property of many innovations, not of this comparison).
+    Returns the table and the number of runs per strategy. Claim 3 is ``population``, the answer of
+    ``diffusion-sim population`` (a property of many innovations, not of this comparison), or without
+    it a pointer to that command.
     """
     rs = study.results
     answers = answer_claims(rs.summary, rs.paired, study.order, study.months, rs.innovations)
-    rows = [claim_texts(row, study.order, study.months, lang) for row in answers_with_population(answers)]
-    keys = [f"{row['claim']}:{row['strategy']}" for row in answers_with_population(answers)]
+    rows = [claim_texts(row, study.order, study.months, lang) for row in answers_with_population(answers, population)]
+    keys = [f"{row['claim']}:{row['strategy']}" for row in answers_with_population(answers, population)]
     header = [t("col_claim", lang), t("col_chance", lang), t("col_finding", lang), t("col_takes", lang)]
     reps = int((rs.summary["scenario"] == study.order[0]).sum())
     return Table(header=header, rows=rows, row_keys=keys, col_keys=["claim", "chance", "finding", "takes"],
@@ -420,11 +421,15 @@ def method_rows(study: Study, lang: Lang) -> list[tuple[str, str, bool]]:
 # --- the document ------------------------------------------------------------------------------
 
 
-def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None) -> Document:
-    """Everything the report says in ``lang``; figures are drawn unless ``pngs`` (name -> PNG bytes) are given."""
+def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None,
+                   population: dict | None = None) -> Document:
+    """Everything the report says in ``lang``; figures are drawn unless ``pngs`` (name -> PNG bytes) are given.
+
+    ``population`` is claim 3's answer (:func:`diffusion_sim.analysis.population.population_answer`), if any.
+    """
     lang = check_lang(lang)
     numbers = headline_numbers(study)
-    claims, reps = claims_table(study, lang)
+    claims, reps = claims_table(study, lang, population)
     if pngs is None:
         pngs = {}
         with house_style():
