@@ -373,8 +373,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "find_innovation": {"en": "{name}: {chance} chance; {share} use it, {gap} short", "nl": "{name}: kans {chance}; {share} gebruikt het, {gap} te weinig"},
     "find_time_and_cost": {"en": "Per organisation that took it up: set-up cost {cost} (90%: {low}–{high}) and {months} months (90%: {mlow}–{mhigh}) against {ref}; within {horizon} months the first {target} patients come {saved} months sooner on average",
                            "nl": "Per organisatie die begon: invoeringskosten {cost} (90%: {low}–{high}) en {months} maanden (90%: {mlow}–{mhigh}) t.o.v. {ref}; binnen {horizon} maanden komen de eerste {target} patiënten gemiddeld {saved} maanden eerder"},
-    "find_scale_ups": {"en": "{iso} of innovations succeed alone (calibrated to the initiative's 35%), {col} with the team; difference {diff} (90%: {low}–{high})",
-                       "nl": "{iso} van de innovaties slaagt alleen (gekalibreerd op de 35% van het initiatief), {col} met het team; verschil {diff} (90%: {low}–{high})"},
+    "find_scale_ups": {"en": "{iso} of innovations succeed alone (calibrated to the initiative's 35%), {col} with the team; difference {diff} points (90%: {low} to {high}), paired over {n} innovations",
+                       "nl": "{iso} van de innovaties slaagt alleen (gekalibreerd op de 35% van het initiatief), {col} met het team; verschil {diff} procentpunt (90%: {low} tot {high}), gepaard over {n} innovaties"},
+    "chance_scale_ups": {"en": "{words}: {chance} chance that the share is higher with the team (Monte Carlo, over innovations)",
+                         "nl": "{words}: {chance} kans dat het aandeel met het team hoger is (Monte Carlo, over innovaties)"},
     "scale_ups_elsewhere": {"en": "Not a property of one innovation: run diffusion-sim population (docs/population.md)",
                             "nl": "Geen eigenschap van één innovatie: draai diffusion-sim population (docs/population.md)"},
     "takes_met": {"en": "holds already (chance at least {wanted})", "nl": "klopt al (kans minstens {wanted})"},
@@ -747,10 +749,11 @@ def claim_texts(a: Mapping[str, Any], order: list[str], months: int, lang: Lang)
             return [t("claim_scale_ups", lang), "–", t("scale_ups_elsewhere", lang), "–"]
         d = p["difference"]
         return [t("claim_scale_ups", lang),
-                t("chance_cell", lang, words=t(f"likelihood_{likelihood_key(p['chance_higher'])}", lang),
-                  chance=pct(p["chance_higher"]), low="–", high="–"),
+                t("chance_scale_ups", lang, words=t(f"likelihood_{likelihood_key(p['chance_higher'])}", lang),
+                  chance=pct(p["chance_higher"])),
                 t("find_scale_ups", lang, iso=pct(p["isolated_share"]), col=pct(p["collaborative_share"]),
-                  diff=pct(d["median"]), low=pct(d["low"]), high=pct(d["high"])), "–"]
+                  diff=_plus(num(100 * d["median"]), d["median"]), low=_plus(num(100 * d["low"]), d["low"]),
+                  high=_plus(num(100 * d["high"]), d["high"]), n=num(p.get("innovations", float("nan")))), "–"]
     who = f" ({strategy_text(a['strategy'], 'label', lang)})" if len(order) > 2 else ""
     chance = t("chance_cell", lang, words=t(f"likelihood_{a['likelihood']}", lang), chance=pct(a["chance"]),
                low=pct(a["low"]), high=pct(a["high"]))
