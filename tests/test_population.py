@@ -159,6 +159,10 @@ def test_calibration_finds_a_known_threshold_and_rounds_what_it_reports():
     assert len(seen) < 24
     with pytest.raises(ValueError, match="does not cross"):
         calibrate_scale(lambda s: 0.9, 0.35, 0.03)
+    # a knob on failure: the share falls with it, and the search finds the crossing all the same
+    falling, _ = calibrate_scale(lambda s: 1.0 - float(np.floor(100 * min(1.0, s / 2.0)) / 100), 0.35, 0.03, 1e-3, 10.0,
+                                 resolution=0.005)
+    assert 1.29 <= falling <= 1.31
 
 
 # ---------------------------------------------------------------- shares, pairs and the claim's answer
@@ -283,6 +287,32 @@ def test_the_population_answer_fills_claim_3_s_row_and_without_it_the_row_points
     one = run_population(plan_population([iso], ["iso.toml"], 3, 1), tmp_path / "one", workers=1)
     with pytest.raises(ResultsError, match="one strategy"):
         population_answer(one.folder)
+
+
+def test_the_report_s_claims_table_shows_the_population_answer(strategies, tmp_path):
+    from tests.conftest import make_compare_folder
+
+    from diffusion_sim.publish.figures import load_study
+    from diffusion_sim.publish.report.document import claims_table
+    from diffusion_sim.publish.write import write_report
+
+    compare = make_compare_folder(tmp_path, 12, 2)
+    iso, col = (short(p) for p in strategies)
+    pop = run_population(plan_population([iso, col], ["iso.toml", "col.toml"], 6, 1), tmp_path / "pop", workers=1).folder
+    study = load_study(compare)
+    for lang, word in (("en", "with the team"), ("nl", "met het team")):
+        with_it, _ = claims_table(study, lang, population_answer(pop))
+        without, _ = claims_table(study, lang)
+        row = with_it.row_keys.index("scale_ups:")
+        assert word in with_it.rows[row][2] and "diffusion-sim population" not in with_it.rows[row][2]
+        assert "diffusion-sim population" in without.rows[row][2]
+    # a folder that is not a population study stops the report before anything is written
+    before = sorted(p.name for p in compare.iterdir())
+    with pytest.raises(ResultsError, match="not a 'population' one"):
+        write_report([compare], "en", population=compare)
+    res = runner.invoke(app, ["report", str(compare), "--population", str(tmp_path / "nowhere"), "--lang", "en"])
+    assert res.exit_code == 2 and "nowhere" in res.output and len(res.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in compare.iterdir()) == before
 
 
 def test_calibrate_fits_the_knob_prints_the_line_for_the_scenario_file_and_records_the_search(tmp_path):

@@ -127,8 +127,9 @@ def calibrate_scale(evaluate: Callable[[float], float], target: float = SCALE_UP
     """The knob value whose share is nearest ``target`` (within ``tolerance`` if it can be), and every evaluation.
 
     ``evaluate(scale)`` returns the reference strategy's success share at that value (always on the
-    same innovations and replications). The share rises with the scale, so the answer is bracketed
-    between ``low`` and ``high`` and found by regula falsi on ``log(scale)`` (the Illinois variant,
+    same innovations and replications). The share moves one way with the scale (it rises for the
+    shipped knob, how word travels; it falls for a knob on failure or abandonment), so the answer is
+    bracketed between ``low`` and ``high`` and found by regula falsi on ``log(scale)`` (the Illinois variant,
     which cannot stall at one end). It stops when the share is within ``resolution`` of the target
     (half of one run's weight: no closer is possible), when the bracket is narrower than 0.5%, or after
     ``max_evaluations``. The value returned is rounded to three significant digits and evaluated
@@ -137,18 +138,21 @@ def calibrate_scale(evaluate: Callable[[float], float], target: float = SCALE_UP
     Raises ``ValueError`` when the target lies outside what ``low`` and ``high`` give.
     """
     history: list[dict[str, float]] = []
+    sign = 1.0  # -1 when the share falls with the scale: then the search runs on the share's mirror image
 
     def f(x: float, exact: float | None = None) -> float:
         scale = exact if exact is not None else math.exp(x)
         share = float(evaluate(scale))
         history.append({"evaluation": len(history) + 1, "scale": scale, "share": share})
-        return share - target
+        return sign * (share - target)
 
     a, b = math.log(low), math.log(high)
     fa, fb = f(a, exact=low), f(b, exact=high)
+    if fa > 0 and fb < 0:
+        sign, fa, fb = -1.0, -fa, -fb
     if fa > 0 or fb < 0:
-        raise ValueError(f"the share runs from {fa + target:.3f} at scale {low:g} to {fb + target:.3f} at {high:g} and "
-                         f"does not cross {target:g} in between")
+        raise ValueError(f"the share runs from {history[0]['share']:.3f} at scale {low:g} to {history[1]['share']:.3f} at "
+                         f"{high:g} and does not cross {target:g} in between")
     side = 0
     while len(history) < max_evaluations and b - a > math.log(1.005):
         x = (a * fb - b * fa) / (fb - fa) if fb != fa else (a + b) / 2.0

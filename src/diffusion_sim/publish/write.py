@@ -53,7 +53,8 @@ def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = Tru
     answer = population_answer(population, verify) if population is not None else None
     written: list[Path] = []
     for study in studies:
-        written += _write_report_files(build_document(study, lang, population=answer), study.folder)
+        doc = build_document(study, lang) if answer is None else build_document(study, lang, population=answer)
+        written += _write_report_files(doc, study.folder)
     return written
 
 
