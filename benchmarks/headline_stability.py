@@ -8,6 +8,7 @@ is chosen from this table.
 
     .venv/bin/python benchmarks/headline_stability.py                       # 500, 1000, 2000; 4 seeds
     .venv/bin/python benchmarks/headline_stability.py --reps 1000 4000 --seeds 6
+    .venv/bin/python benchmarks/headline_stability.py --reps 2000 --realisations 50
 
 Medians of near-zero outcomes (first-year patients) cannot move "less than 5%" in any useful sense;
 they are shown with their absolute spread.
@@ -55,12 +56,17 @@ def main() -> None:
     ap.add_argument("--reps", type=int, nargs="+", default=[500, 1000, 2000])
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--realisations", type=int, default=None,
+                    help="uncertainty.region_realisations (default: the scenario's)")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for reps in args.reps:
             for seed in SEEDS[: args.seeds]:
-                scenarios = [change(load_scenario(f), {"simulation.seed": seed}) for f in FILES]
+                changes = {"simulation.seed": seed}
+                if args.realisations:
+                    changes["uncertainty.region_realisations"] = args.realisations
+                scenarios = [change(load_scenario(f), changes) for f in FILES]
                 out = Path(tmp) / f"{reps}-{seed}"
                 start = time.perf_counter()
                 run_study(scenarios, [str(f) for f in FILES], out, reps, args.workers)

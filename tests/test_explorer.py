@@ -564,6 +564,8 @@ def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_pa
         page.locator(".ds-export-csv button").click()
     shown = tmp_path / "shown.csv"
     csv_download.value.save_as(shown)
+    claim_chance_shown = float(page.get_attribute(".ds-claim-patients_in_year", "data-chance"))
+    claims_text = page.locator(".ds-claims").inner_text()
     page.close()
     assert "facilitation.team_members: 6 -> 7" in scenario.read_text(encoding="utf-8")
     out = tmp_path / "results"
@@ -575,6 +577,11 @@ def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_pa
     name = ran["scenario"].iloc[0]
     explorer_rows = table[table["scenario"] == name].reset_index(drop=True)
     pd.testing.assert_frame_equal(explorer_rows, ran.reset_index(drop=True), check_exact=True)
+    # the claims table answers from the same runs, with the report's words
+    from diffusion_sim.analysis.claims import PATIENTS_IN_YEAR_CLAIM, claim_chance
+
+    assert claim_chance_shown == claim_chance(PATIENTS_IN_YEAR_CLAIM, explorer_rows)["chance"]
+    assert "1,000" in claims_text and "70%" in claims_text and "IPCC" not in claims_text.split("\n")[0]
 
 
 def _overflow_and_smallest_text(page) -> tuple[int, float]:

@@ -301,7 +301,7 @@ def test_the_report_s_claims_table_shows_the_population_answer(strategies, tmp_p
     pop = run_population(plan_population([iso, col], ["iso.toml", "col.toml"], 6, 1), tmp_path / "pop", workers=1).folder
     study = load_study(compare)
     for lang, word in (("en", "with the team"), ("nl", "met het team")):
-        with_it, _ = claims_table(study, lang, population_answer(pop))
+        with_it, _ = claims_table(study, lang, population=population_answer(pop))
         without, _ = claims_table(study, lang)
         row = with_it.row_keys.index("scale_ups:")
         assert word in with_it.rows[row][2] and "diffusion-sim population" not in with_it.rows[row][2]

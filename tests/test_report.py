@@ -79,7 +79,7 @@ def pages(study):
 @pytest.fixture
 def cached_document(monkeypatch, pages):
     """Tests of how files are written reuse the module's documents instead of drawing the figures again."""
-    monkeypatch.setattr(write, "build_document", lambda study, lang, pngs=None: pages[0][lang])
+    monkeypatch.setattr(write, "build_document", lambda study, lang, pngs=None, searched=None: pages[0][lang])
 
 
 def visible_text(page: str) -> str:

@@ -50,6 +50,8 @@ LIKELIHOOD_SCALE: tuple[tuple[float, str], ...] = (
 )
 # Below this chance a claim gets "what it would take" (the "say, 80%"; ASSUMPTION: a funder's bar).
 CHANCE_WANTED = 0.80
+# the claims `diffusion-sim what-it-takes` searches (analysis/search.py CLAIMS); claim 4 is read off the costs table
+SEARCHED_CLAIMS = ("patients_in_year", "adoption_target")
 
 
 def likelihood(chance: float) -> str:

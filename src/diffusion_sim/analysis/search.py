@@ -850,3 +850,30 @@ def answer_of(folder: str | Path) -> dict[str, Any]:
     if meta.get("kind") != "what-it-takes" or "answer" not in (meta.get("results") or {}):
         raise ResultsError(f"{folder}: not a what-it-takes results folder (its manifest is of kind {meta.get('kind')!r})")
     return meta["results"]["answer"]
+
+
+def answers_for(folders: list[str | Path], order: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The answers of ``what-it-takes`` folders for a comparison of ``order``: ``{(claim, strategy): answer}``.
+
+    A folder whose scenario is not one of the compared strategies (other than the reference), or a
+    second answer to the same claim and strategy, is refused with a ``ResultsError`` naming the folder:
+    a claims table never shows an answer to another question than its row asks.
+    """
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for folder in folders:
+        answer = answer_of(folder)
+        strategy = _searched_scenario(folder)
+        if strategy not in order[1:]:
+            raise ResultsError(f"{folder}: searched scenario {strategy!r}, which is not a strategy compared here "
+                               f"(compared against {order[0]!r}: {', '.join(order[1:])})")
+        key = (str(answer["claim"]), strategy)
+        if key in found:
+            raise ResultsError(f"{folder}: a second answer for claim {key[0]} of {strategy!r}; give one folder per claim")
+        found[key] = answer
+    return found
+
+
+def _searched_scenario(folder: str | Path) -> str:
+    """The name of the scenario a ``what-it-takes`` folder searched (its manifest's first scenario)."""
+    meta = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    return str((meta.get("scenario_order") or [""])[0])

@@ -82,6 +82,9 @@ class FigureFormat(StrEnum):
 
 Lang = Annotated[Language, typer.Option("--lang", help="Language of figures and report: text, month names and number formats.")]
 NoReport = Annotated[bool, typer.Option("--no-report", help="Do not write figures and the report into the results folder.")]
+Searched = Annotated[list[Path] | None, typer.Option(
+    "--what-it-takes", metavar="DIR", help="A folder written by 'diffusion-sim what-it-takes' for one of the compared "
+    "strategies: its answer fills that claim's 'what it would take' in the claims table. Repeat for each claim.")]
 
 
 Scheduler = Annotated[str | None, typer.Option("--scheduler", envvar="DIFFUSION_SIM_SCHEDULER", show_envvar=True,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from diffusion_sim.cli.common import FigureFormat, Lang, Language, app, fail, interrupted, out_console
+from diffusion_sim.cli.common import FigureFormat, Lang, Language, Searched, app, fail, interrupted, out_console
 from diffusion_sim.errors import DiffusionSimError, WriteError
 
 ResultsDirs = Annotated[list[Path], typer.Argument(metavar="RESULTS_DIR", help="Results folders written by run or compare.")]
@@ -42,13 +42,13 @@ Population = Annotated[Path | None, typer.Option(
 
 
 @app.command(short_help="Write the HTML and PDF report of results folders.")
-def report(results: ResultsDirs, lang: Lang = Language.nl, no_verify: NoVerify = False,
+def report(results: ResultsDirs, lang: Lang = Language.nl, no_verify: NoVerify = False, searched: Searched = None,
            population: Population = None) -> None:
     """Write a self-contained HTML page and a PDF with headline numbers, figures, assumptions and method."""
     try:
         from diffusion_sim.publish.write import write_report
 
-        written = write_report(results, lang.value, verify=not no_verify, population=population)
+        written = write_report(results, lang.value, verify=not no_verify, searched=searched, population=population)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except OSError as exc:

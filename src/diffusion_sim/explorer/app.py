@@ -29,6 +29,7 @@ import solara
 import solara.lab
 from solara.alias import rv
 
+from diffusion_sim.analysis.claims import CHANCE_WANTED
 from diffusion_sim.errors import DiffusionSimError
 from diffusion_sim.executors import default_workers
 from diffusion_sim.explorer import levers as L
@@ -48,9 +49,18 @@ from diffusion_sim.outcomes import MONTHS_TO_PATIENTS, PATIENT_TARGET_MONTH, PAT
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
 from diffusion_sim.publish.formats import LANGS, Lang, fmt_interval, fmt_number, fmt_percent, step_label
-from diffusion_sim.publish.report.document import headline_numbers
+from diffusion_sim.publish.report.document import claim_rows, headline_numbers
 from diffusion_sim.publish.style import STATE_COLOURS
-from diffusion_sim.publish.words import STATE_LABELS, TEXTS, headline_sentences, outcome_label, strategy_text, subject, t
+from diffusion_sim.publish.words import (
+    STATE_LABELS,
+    TEXTS,
+    claim_texts,
+    headline_sentences,
+    outcome_label,
+    strategy_text,
+    subject,
+    t,
+)
 
 logger = logging.getLogger(__name__)
 CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"
@@ -311,6 +321,29 @@ def KeyNumbers(outcome: Outcome, lang: Lang) -> None:
                                 children=[strategy_text(name, "label", lang)])
                         rv.Html(tag="div", class_=f"ds-card-value ds-card-value-{cls}", children=[text(name)])
         rv.Html(tag="div", class_="ds-note ds-cards-note", children=[ex("median_note", lang)])
+
+
+@solara.component
+def Claims(outcome: Outcome, lang: Lang) -> None:
+    """The report's claims table for these results: each claim's chance in calibrated words, what the model finds."""
+    study = outcome.study
+    rows = claim_rows(study)
+    for row in rows:
+        row["file"] = ex("claims_file", lang)  # the explorer's setting has no file until it is exported (below)
+    runs = int((study.results.summary["scenario"] == study.order[0]).sum())
+    rv.Html(tag="h2", class_="ds-h2", children=[t("h_claims", lang)])
+    header = [t("col_claim", lang), t("col_chance", lang), t("col_finding", lang), t("col_takes", lang)]
+    with rv.Html(tag="table", class_="ds-claims"):
+        with rv.Html(tag="tr"):
+            for text in header:
+                rv.Html(tag="th", children=[text])
+        for row in rows:
+            with rv.Html(tag="tr", class_=f"ds-claim-{row['claim']}",
+                         attributes={"data-chance": repr(float(row.get("chance", float("nan"))))}):
+                for text in claim_texts(row, study.order, study.months, lang):
+                    rv.Html(tag="td", children=[text])
+    note = t("claims_note", lang, reps=fmt_number(runs, lang), wanted=fmt_percent(CHANCE_WANTED, lang))
+    rv.Html(tag="div", class_="ds-note", children=[f"{note} {ex('claims_file_note', lang)}"])
 
 
 @solara.component
@@ -642,6 +675,7 @@ def Page() -> None:
                 solara.Error(run_error.value, classes=["ds-error"])
             if current is not None:
                 KeyNumbers(current, lang)
+                Claims(current, lang)
                 Charts(svgs.value[2] if svgs.value is not None else None, lang, stale, current.study.order,
                        current.study.colours)
                 Headline(current, lang)

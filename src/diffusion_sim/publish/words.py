@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from diffusion_sim.analysis.claims import CHANCE_WANTED
+from diffusion_sim.analysis.claims import CHANCE_WANTED, SEARCHED_CLAIMS
 from diffusion_sim.analysis.claims import likelihood as likelihood_key
 from diffusion_sim.innovations import profile_data
 from diffusion_sim.outcomes import (
@@ -380,7 +380,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "scale_ups_elsewhere": {"en": "Not a property of one innovation: run diffusion-sim population (docs/population.md)",
                             "nl": "Geen eigenschap van één innovatie: draai diffusion-sim population (docs/population.md)"},
     "takes_met": {"en": "holds already (chance at least {wanted})", "nl": "klopt al (kans minstens {wanted})"},
-    "takes_search": {"en": "not searched yet: diffusion-sim what-it-takes", "nl": "nog niet gezocht: diffusion-sim what-it-takes"},
+    "takes_search": {"en": "not searched yet: diffusion-sim what-it-takes {file} --claim {claim}",
+                     "nl": "nog niet gezocht: diffusion-sim what-it-takes {file} --claim {claim}"},
+    "takes_elsewhere": {"en": "not searched: what-it-takes searches claims 1 and 2; the costs table shows where set-up time and money go",
+                        "nl": "niet gezocht: what-it-takes zoekt voor claims 1 en 2; de kostentabel toont waar invoeringstijd en -geld heen gaan"},
+    "takes_reachable": {"en": "{setting}: chance {chance} (90%: {low}–{high}), {cost} over {months} months",
+                        "nl": "{setting}: kans {chance} (90%: {low}–{high}), {cost} over {months} maanden"},
+    "takes_holds": {"en": "holds already, chance {chance} (90%: {low}–{high}) in the search's own runs",
+                    "nl": "klopt al, kans {chance} (90%: {low}–{high}) in de eigen simulaties van de zoektocht"},
+    "takes_not_reachable": {"en": "not reachable within the levers searched; the closest setting ({setting}) gives a chance of {chance} (90%: {low}–{high})",
+                            "nl": "niet haalbaar binnen de onderzochte knoppen; de dichtstbijzijnde instelling ({setting}) geeft een kans van {chance} (90%: {low}–{high})"},
+    "takes_undecided": {"en": "the search stopped at its budget of runs before a setting was confirmed",
+                        "nl": "de zoektocht stopte bij zijn budget aan simulaties voordat een instelling bevestigd was"},
     "claims_note": {
         "en": "A scenario projection, not a forecast. Each chance is the share of {reps} runs in which the claim holds, with a "
               "90% interval; runs differ by chance and by the uncertain parameters each draws (the fitted evidence and the "
@@ -460,6 +471,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_outcome": {"en": "Outcome", "nl": "Uitkomst"},
     "col_difference": {"en": "{name} minus {ref}, run by run", "nl": "{name} min {ref}, per simulatie"},
     "months_sooner": {"en": "months sooner", "nl": "maanden eerder"},
+    "months_sooner_pairs": {"en": "months sooner, at least: {pairs} pairs where one reaches it (the other counts as month {after})",
+                            "nl": "maanden eerder, minstens: {pairs} paren waarin één het haalt (de ander telt als maand {after})"},
     "incremental_note": {"en": "extra cost per extra patient", "nl": "extra kosten per extra patiënt"},
     "read_adoption": {
         "en": "The line is the median run; the shaded bands hold the middle 50% and 90% of runs. The dashed line is the "
@@ -779,8 +792,14 @@ def claim_texts(a: Mapping[str, Any], order: list[str], months: int, lang: Lang)
                     months=_plus(num(setup["median"], 1), setup["median"]), mlow=num(setup["median_low"], 1),
                     mhigh=num(setup["median_high"], 1), ref=strategy_text(order[0], "short", lang), horizon=months,
                     saved=num(saved["mean"], 1))
-    takes = a.get("what_it_takes") or (t("takes_met", lang, wanted=pct(CHANCE_WANTED)) if not a["short"]
-                                       else t("takes_search", lang))
+    if a.get("what_it_takes"):  # the answer of a what-it-takes folder given to the report
+        takes = what_it_takes_cell(a["what_it_takes"], lang)
+    elif not a["short"]:
+        takes = t("takes_met", lang, wanted=pct(CHANCE_WANTED))
+    elif a["claim"] not in SEARCHED_CLAIMS:
+        takes = t("takes_elsewhere", lang)
+    else:
+        takes = t("takes_search", lang, file=a.get("file") or "SCENARIO", claim=a["claim"])
     return [t(f"claim_{a['claim']}", lang) + who, chance, finding, takes]
 
 
@@ -882,6 +901,19 @@ def what_it_takes_sentence(answer: Mapping[str, Any], lang: Lang) -> str:
     if not answer["reachable"]:
         return _capitalise(t("wit_not_reachable", lang, **fields))
     return _capitalise(t("wit_holds" if answer.get("already_holds") else "wit_reachable", lang, **fields))
+
+
+def what_it_takes_cell(answer: Mapping[str, Any], lang: Lang) -> str:
+    """A ``what-it-takes`` answer short enough for the claims table's last column (the sentence is :func:`what_it_takes_sentence`)."""
+    if answer["verdict"] == "undecided" or answer.get("chance") is None:
+        return t("takes_undecided", lang)
+    fields = {"setting": setting_phrase(answer.get("changes"), lang), "chance": fmt_percent(answer["chance"], lang),
+              "low": fmt_percent(answer["low"], lang), "high": fmt_percent(answer["high"], lang),
+              "cost": fmt_eur(answer["cost_eur"], lang), "months": answer["months"]}
+    if not answer["reachable"]:
+        return t("takes_not_reachable", lang, **fields)
+    return _capitalise(t("takes_holds" if answer.get("already_holds") and not answer.get("changes") else "takes_reachable",
+                         lang, **fields))
 
 
 # The table of ``diffusion-sim population`` (claim 3: the share of innovations that scale up).

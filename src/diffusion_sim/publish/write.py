@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from diffusion_sim.analysis.population import population_answer
+from diffusion_sim.analysis.search import answers_for
 from diffusion_sim.publish.figures import figure_names, figures_dirname, load_study, render_figures
 from diffusion_sim.publish.formats import Lang, check_lang
 from diffusion_sim.publish.report.document import Document, build_document
@@ -41,34 +42,42 @@ def _write_report_files(doc: Document, folder: Path) -> list[Path]:
 
 
 def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = True,
-                 population: str | Path | None = None) -> list[Path]:
+                 searched: list[str | Path] | None = None, population: str | Path | None = None) -> list[Path]:
     """Write ``report-<lang>.html`` and ``.pdf`` into each results folder; returns the files written.
 
     Every folder is read and checked first (``verify``: its files against the manifest's SHA-256), so
-    one bad folder stops the command before anything is written. ``population`` is a folder of
-    ``diffusion-sim population``, whose answer fills claim 3's row of every report.
+    one bad folder stops the command before anything is written. ``searched``: ``what-it-takes``
+    folders; each answers one claim of one compared strategy and fills that row's "what it would take".
+    ``population`` is a folder of ``diffusion-sim population``, whose answer fills claim 3's row of every report.
     """
     lang = check_lang(lang)
     studies = [load_study(f, verify) for f in folders]
+    answers = [answers_for(searched or [], study.order) for study in studies]
     answer = population_answer(population, verify) if population is not None else None
     written: list[Path] = []
-    for study in studies:
-        doc = build_document(study, lang) if answer is None else build_document(study, lang, population=answer)
+    for study, found in zip(studies, answers, strict=True):
+        doc = (build_document(study, lang, searched=found) if answer is None
+               else build_document(study, lang, searched=found, population=answer))
         written += _write_report_files(doc, study.folder)
     return written
 
 
-def publish(folder: str | Path, lang: str = "nl", formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Figures and report for one results folder, drawing each figure once (what ``compare`` does by default)."""
+def publish(folder: str | Path, lang: str = "nl", formats: tuple[str, ...] = ("png", "svg"),
+            searched: list[str | Path] | None = None) -> list[Path]:
+    """Figures and report for one results folder, drawing each figure once (what ``compare`` does by default).
+
+    ``searched``: ``what-it-takes`` folders whose answers fill the claims table (:func:`write_report`).
+    """
     lang = check_lang(lang)
     study = load_study(folder)
+    answers = answers_for(searched or [], study.order)
     target = study.folder / figures_dirname(lang)
     formats = tuple(dict.fromkeys(("png", *formats)))
 
     def build(tmp: Path) -> Document:
         render_figures(study, lang, tmp, formats)
         pngs = {name: (tmp / f"{name}.png").read_bytes() for name in figure_names(study)}
-        return build_document(study, lang, pngs)
+        return build_document(study, lang, pngs, answers)
 
     doc = replace_atomically(build, target)
     return [target, *_write_report_files(doc, study.folder)]

@@ -154,3 +154,4 @@ def answer_table(answer: dict[str, Any]) -> pd.DataFrame:
         "scenario_cost_eur": scenario.get("cost_eur"),
     }
     return pd.DataFrame([{k: (np.nan if v is None else v) for k, v in row.items()}])
+

@@ -78,7 +78,7 @@ def render_html(doc: Document) -> str:
         title=e(doc.title),
         subtitle=e(doc.subtitle),
         h_claims=e(t("h_claims", doc.lang)),
-        claims_table=_table_html(doc.claims, [24.0, 19.0, 37.0, 20.0], ["", "", "", ""], doc.colours, "claims"),
+        claims_table=_table_html(doc.claims, [20.0, 16.0, 30.0, 34.0], ["", "", "", ""], doc.colours, "claims"),
         claims_note=e(doc.claims_note),
         h_appendix=e(t("h_appendix", doc.lang)),
         h_headline=e(t("h_headline", doc.lang)),

@@ -41,19 +41,19 @@ class _Pages:
         self.y = 0.0  # inches from the top of the page
         self.number = 0
         self.slots: list[tuple[float, float, Callable[[FigureBase], None]]] = []  # (top, height, draw) of this page
-        self._measure = RendererAgg(100, 100, 72)  # 1 pixel = 1 point
+        self._measure = RendererAgg(100, 100, 720)  # 10 pixels a point: small type measured without hinting to whole pixels
 
     # text measurement and wrapping on the real font metrics
     def width(self, text: str, size: float, bold: bool = False) -> float:
         prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
         w, _h, _d = self._measure.get_text_width_height_descent(text, prop, ismath=False)
-        return w / 72
+        return w / 720
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
         lines: list[str] = []
         for para in text.split("\n"):
             line = ""
-            for word in para.split(" "):
+            for word in (piece for w in para.split(" ") for piece in self._pieces(w, size, width, bold)):
                 trial = f"{line} {word}" if line else word
                 if line and self.width(trial, size, bold) > width:
                     lines.append(line)
@@ -62,6 +62,19 @@ class _Pages:
                     line = trial
             lines.append(line)
         return lines
+
+    def _pieces(self, word: str, size: float, width: float, bold: bool) -> list[str]:
+        """A word wider than the column (a path, say) in pieces that fit: broken after a slash, else anywhere."""
+        if self.width(word, size, bold) <= width:
+            return [word]
+        pieces, piece = [], ""
+        for part in word.replace("/", "/\0").split("\0"):  # keep each slash at the end of its piece
+            for char in (part if self.width(part, size, bold) > width else [part]):
+                if piece and self.width(piece + char, size, bold) > width:
+                    pieces.append(piece)
+                    piece = ""
+                piece += char
+        return pieces + [piece] if piece else pieces
 
     def new_page(self) -> None:
         self.close_page()
@@ -133,6 +146,26 @@ class _Pages:
         assert self.fig is not None
         self.fig.add_artist(_rule(self.y, 1.2, INK))
         self.y += 0.1
+
+    def table_height(self, table: Table, widths: list[float], size: float) -> float:
+        """The height in inches that :meth:`table` takes on one page at font ``size`` (without page breaks)."""
+        step, pad = size * 1.3 / 72, 0.05
+        rows = ([table.header] if any(table.header) else []) + list(table.rows)
+        subtexts = ([None] if any(table.header) else []) + list(table.subtext or [None] * len(table.rows))
+        total = 0.1
+        for row, sub in zip(rows, subtexts, strict=True):
+            lines = [len(self.wrap(cell, size, widths[j] - 2 * pad)) + (len(self.wrap(sub[j], size - 1, widths[j] - 2 * pad))
+                                                                        if sub and sub[j] else 0) for j, cell in enumerate(row)]
+            total += max(lines) * step + 2 * pad
+        return total
+
+    def para_height(self, text: str, size: float) -> float:
+        """The height in inches of :meth:`para` with the default spacing after it."""
+        return len(self.wrap(text, size, TEXT_W)) * size * 1.38 / 72 + 0.08
+
+    def left(self) -> float:
+        """Inches left on this page before :meth:`room` starts a new one."""
+        return A4[1] - MARGIN - 0.2 - self.y
 
     def table(self, table: Table, widths: list[float], numeric: set[int], size: float = 8.0,
               bold_rows: set[int] | None = None, bold_cols: set[int] | None = None) -> None:
@@ -207,8 +240,12 @@ def render_pdf(doc: Document, path: Path) -> None:
         pages.para(doc.subtitle, 10, color=MUTED, after=0.15)
         # page 1: the claims, what the chances contain, and nothing else
         pages.heading(t("h_claims", doc.lang))
-        pages.table(doc.claims, [1.75, 1.45, 2.9, TEXT_W - 6.1], numeric=set(), size=7.8)
-        pages.para(doc.claims_note, 7.5, color=MUTED)
+        widths = [1.45, 1.2, 2.1, TEXT_W - 4.75]
+        # the largest type that keeps the table and its note on page 1 (more strategies, more rows)
+        size = next((z for z in (7.8, 7.4, 7.0, 6.6, 6.2) if pages.table_height(doc.claims, widths, z)
+                     + pages.para_height(doc.claims_note, z - 0.3) <= pages.left()), 6.2)
+        pages.table(doc.claims, widths, numeric=set(), size=size)
+        pages.para(doc.claims_note, size - 0.3, color=MUTED)
         # the appendix starts on a page of its own
         pages.new_page()
         pages.para(t("h_appendix", doc.lang), 15, bold=True, after=0.05)
