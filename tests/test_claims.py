@@ -81,3 +81,20 @@ def test_claims_table_answers_a_certain_and_an_impossible_claim():
     assert table.loc["patients_in_year", "chance"] == 1.0 and table.loc["patients_in_year", "likelihood"] == "virtually_certain"
     assert table.loc["adoption_target", "chance"] == 0.0 and table.loc["adoption_target", "short"]
     assert table.loc["adoption_target", "detail"]["gap"]["median"] == pytest.approx(0.6)
+
+
+def test_a_portfolios_adoption_claim_is_about_every_innovation_and_names_each():
+    from diffusion_sim.publish.words import claim_texts
+
+    inn = [{"innovation": name, "chance": 0.0, "share": {"median": share}, "gap": {"median": 0.7 - share}}
+           for name, share in (("Home telemonitoring for heart failure", 0.07), ("Remote monitoring for COPD", 0.12))]
+    row = {"claim": "adoption_target", "strategy": "col", "chance": 0.0, "low": 0.0, "high": 0.0,
+           "likelihood": "exceptionally_unlikely", "median": 0.1, "median_low": 0.05, "median_high": 0.2, "short": True,
+           "file": "portfolio.toml", "detail": {"months_to": {"median": float("inf")}, "gap": {"median": 0.6},
+                                                "innovations": inn}}
+    claim, _chance, finding, takes = claim_texts(row, ["iso", "col"], 60, "en")
+    assert claim.startswith("Every innovation reaches 70%")
+    assert "Remote monitoring for COPD: 0% chance; 12% use it, 58% short" in finding
+    assert takes == "not searched yet: diffusion-sim what-it-takes portfolio.toml --claim adoption_target"
+    one = {**row, "detail": {**row["detail"], "innovations": inn[:1]}}
+    assert claim_texts(one, ["iso", "col"], 60, "en")[0].startswith("70% of the organisations with the target group")

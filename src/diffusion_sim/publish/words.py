@@ -359,6 +359,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                "nl": "Binnen {target_months} maanden krijgen minstens {target} extra patiënten het (buiten de eerste organisatie)"},
     "claim_adoption_target": {"en": "{target_share} of the organisations with the target group use it",
                               "nl": "{target_share} van de organisaties met de doelgroep gebruikt het"},
+    "claim_adoption_target_portfolio": {"en": "Every innovation reaches {target_share} of the organisations with its target group",
+                                        "nl": "Elke innovatie bereikt {target_share} van de organisaties met haar doelgroep"},
     "claim_scale_ups": {"en": "More scale-ups succeed than the 35% that reach the patient today",
                         "nl": "Meer opschalingen slagen dan de 35% die nu de patiënt bereikt"},
     "claim_time_and_cost": {"en": "Organisations that take it up spend less set-up time and money",
@@ -800,7 +802,8 @@ def claim_texts(a: Mapping[str, Any], order: list[str], months: int, lang: Lang)
         takes = t("takes_elsewhere", lang)
     else:
         takes = t("takes_search", lang, file=a.get("file") or "SCENARIO", claim=a["claim"])
-    return [t(f"claim_{a['claim']}", lang) + who, chance, finding, takes]
+    several = a["claim"] == "adoption_target" and len(a["detail"].get("innovations", [])) > 1  # a portfolio: each of them
+    return [t(f"claim_{a['claim']}" + ("_portfolio" if several else ""), lang) + who, chance, finding, takes]
 
 
 def _plus(text: str, value: float) -> str:
