@@ -15,7 +15,7 @@ import diffusion_sim
 PACKAGE = Path(diffusion_sim.__file__).resolve().parent
 FLOORS = [
     ("errors", "diffusion_sim", "processes"),
-    ("params", "scenario", "innovations", "rng", "distributions", "draws"),
+    ("params", "scenario", "innovations", "rng", "distributions", "draws", "population"),
     ("region",),
     ("model",),
     ("runner",),

@@ -36,7 +36,8 @@ from diffusion_sim.params import (
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "priors.md"
 NUMERIC = (float, int, PerTypeShare, PerTypeAmount, PerComplexity)
-OUT_OF_SCOPE = ("simulation.", "region.", "uncertainty.")  # settings, the region's choice, and how draws are made
+OUT_OF_SCOPE = ("simulation.", "region.", "uncertainty.", "population.")  # settings, the region's choice, how draws are made,
+# and the population of innovations (claim 3), whose values are distributions with their sources, not values to draw
 CITATION = re.compile(r"ASSUMPTION|DOMAIN\.md sec\. \d|docs/\w+\.md|et al\. \d{4}|\b(19|20)\d\d\b")
 
 

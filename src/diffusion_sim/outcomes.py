@@ -36,6 +36,8 @@ Unit = Literal["patients", "share", "organisations", "months", "EUR", "hours"]
 PATIENT_TARGET = 1_000  # +1,000 patients ...
 PATIENT_TARGET_MONTH = 12  # ... within a year
 ADOPTION_TARGET = 0.70  # 70% of the organisations that serve the target group
+SCALE_UP_SHARE_CLAIMED = 0.35  # "only 35% of innovations reach the patient": the initiative's own claim, no source found
+SCALE_UP_MIN_PATIENTS = 1.0  # reaching patients: at least one patient beyond the origin
 
 PATIENTS_IN_YEAR = f"patients_{PATIENT_TARGET_MONTH}m"  # distinct patients newly on it beyond the origins, months 1-12
 PATIENTS_IN_USE = f"patients_in_use_{PATIENT_TARGET_MONTH}m"  # distinct patients on it beyond the origins in month 12
@@ -234,6 +236,53 @@ def summarise(rep: Replication) -> dict[str, float]:
         "months_money_bound": float((rep.places[:, 1] < rep.places[:, 0]).sum()),
     }
     return {name: values[name] for name in ROW_ORDER}
+
+
+# --- the success of a scale-up (claim 3: the share of innovations that reach the patient) ------------
+SCALE_UP_FIELDS = ("scaled_up", "in_use_beyond_origin", "patients_beyond_origin", "adopted_beyond_origin",
+                   "discontinued_beyond_origin", "month_first_beyond_origin")
+
+
+def scale_up(rep: Replication, months: int) -> dict[str, float]:
+    """Whether one innovation's replication is a successful scale-up within ``months``, and what that rests on.
+
+    **Definition.** A scale-up succeeds when, within ``months`` of the start, the innovation has
+    reached patients beyond the organisation(s) that ran it at month 0 (at least
+    :data:`SCALE_UP_MIN_PATIENTS` additional patient, ``reached_additional`` at that month) **and**
+    at that month at least one organisation beyond the origin still runs it in routine use (adopted at
+    or before it, not discontinued by then). So it asks for spread to another organisation and for
+    that spread to last: Greenhalgh et al. (2017, NASSS) name non-adoption, abandonment and failure to
+    scale up, spread and sustain as the ways technologies fail, and the eHealth-monitor 2015 found that
+    most pilots continue where they began but do not spread to other organisations (DOMAIN.md sec. 5).
+    The time allowed is the population's ``success_months`` (5 years by default). Not a column of the
+    summary table: ``diffusion-sim population`` records it per run.
+
+    Returns ``scaled_up`` (1.0 or 0.0), ``in_use_beyond_origin`` (organisations beyond the origin in use
+    at that month), ``patients_beyond_origin`` (additional patients reached by then),
+    ``adopted_beyond_origin`` and ``discontinued_beyond_origin`` (organisations beyond the origin that
+    adopted, or adopted and stopped, by then) and ``month_first_beyond_origin`` (the first month an
+    organisation beyond the origin reached routine use; NaN if none did by then).
+    """
+    horizon = rep.share_adopted.size - 1
+    if not 1 <= months <= horizon:
+        raise ValueError(f"a scale-up is judged within 1 to {horizon} months (the run's horizon), not {months}")
+    adopted = rep.events[EVENT_FIELDS.index("month_adopted")].astype(np.int64)
+    stopped = rep.events[EVENT_FIELDS.index("month_discontinued")].astype(np.int64)
+    beyond = np.ones(adopted.size, dtype=bool)
+    beyond[rep.origins] = False
+    took_up = beyond & (adopted >= 1) & (adopted <= months)
+    gave_up = took_up & (stopped >= 1) & (stopped <= months)
+    in_use = int((took_up & ~gave_up).sum())
+    patients = float(rep.reached_additional[months])
+    first = float(adopted[took_up].min()) if took_up.any() else float("nan")
+    return {
+        "scaled_up": float(in_use > 0 and patients >= SCALE_UP_MIN_PATIENTS),
+        "in_use_beyond_origin": float(in_use),
+        "patients_beyond_origin": patients,
+        "adopted_beyond_origin": float(took_up.sum()),
+        "discontinued_beyond_origin": float(gave_up.sum()),
+        "month_first_beyond_origin": first,
+    }
 
 
 # the summary row's columns, in the order tables have always had them

@@ -121,11 +121,34 @@ class PerTypeRole(Section):
 
 
 class PerComplexity(Section):
-    """A multiplier for each NASSS complexity class (Greenhalgh et al. 2017)."""
+    """A number for each NASSS complexity class (Greenhalgh et al. 2017): a multiplier, or a population's shares."""
 
     simple: float = Field(1.0, ge=0)
     complicated: float = Field(1.0, ge=0)
     complex: float = Field(1.0, ge=0)
+
+
+class PerRoute(Section):
+    """A share (0..1) for each reimbursement route (a population's shares)."""
+
+    insurer_contract: float = Field(0.0, ge=0, le=1)
+    existing_tariff: float = Field(0.0, ge=0, le=1)
+    none: float = Field(0.0, ge=0, le=1)
+
+
+EVIDENCE_CLASSES: tuple[str, ...] = ("strong", "moderate", "limited")
+
+
+class PerEvidence(Section):
+    """A number for each class of evidence that an innovation works (a population's shares, or a multiplier).
+
+    strong: randomised trials or a systematic review; moderate: controlled or multi-site studies; limited:
+    one site's before-and-after evaluation.
+    """
+
+    strong: float = Field(1.0, ge=0)
+    moderate: float = Field(1.0, ge=0)
+    limited: float = Field(1.0, ge=0)
 
 
 def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -666,6 +689,106 @@ class PortfolioParams(Section):
     )
 
 
+class PopulationDistributions(Section):
+    """How innovation k of a population draws its continuous attributes (claim 3; ``population.py``).
+
+    Each is a :class:`~diffusion_sim.distributions.Prior` with its source; a relative one gives factors
+    on a typical value (the population's per-type value, or 1 for visibility).
+    """
+
+    target_share: Prior = P(
+        Prior(dist="loguniform", low=0.25, high=4.0, relative=True, source="ASSUMPTION: a quarter to four times the primary "
+              "type's typical share; the shipped profiles span 0.005 to 0.064 of an organisation's patients"),
+        "factor on population.target_share of the innovation's primary type; source in the distribution")
+    uptake: Prior = P(
+        Prior(dist="loguniform", low=0.02, high=0.4, source="ASSUMPTION between heart failure's fitted 3.4% (90%: 2.3-5.0%, "
+              "docs/validation.md) and the 30% assumed for COPD remote monitoring and medication review (profiles), 20-40% "
+              "thought suitable (DOMAIN.md sec. 7)"),
+        "share of the target group enrolled at full use; source in the distribution")
+    implementation_cost_eur: Prior = P(
+        Prior(dist="loguniform", low=0.4, high=3.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital EUR "
+              "25-100k, others 2-15k, about 0.4-3 times the typical values"),
+        "factor on population.implementation_cost_eur of the primary type; source in the distribution")
+    implementation_months: Prior = P(
+        Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital "
+              "6-12, others 1-6 months, half to double the typical values"),
+        "factor on population.implementation_months of the primary type; source in the distribution")
+    visibility: Prior = P(
+        Prior(dist="lognormal", low=1 / 3, high=3.0, relative=True, source="ASSUMPTION: innovations differ in how widely they "
+              "are noticed (Rogers 2003: observability), 90% within a third to three times the population's typical one; "
+              "would narrow with how many organisations knew of each of a set of innovations"),
+        "factor on the calibration parameters of one innovation (besides population.calibration_scale); source in the "
+        "distribution")
+
+
+class PopulationParams(Section):
+    """A population of proven innovations, for the share of scale-ups that succeed (claim 3; ``diffusion-sim population``).
+
+    Innovation k draws its primary adopter type, NASSS complexity, reimbursement route and class of
+    evidence from the shares below, and its target group, uptake, set-up cost and months and
+    visibility from :class:`PopulationDistributions`, all from streams keyed by the root seed and k
+    only (``population.py``). Only its primary type runs it; the rest of the scenario (region,
+    organisations, barriers, the team) stays as it is. Not used by any other command.
+    """
+
+    innovations: int = P(400, "count of innovations drawn; a setting: 400 gives the population's success share a Monte Carlo "
+        "error of about 2 points (docs/population.md)", ge=1, le=100_000)
+    replications: int = P(2, "replications per innovation and strategy, nested in the innovation (replication r of innovation "
+        "k has the same random numbers and parameter draw in every strategy); a setting: innovations differ more than "
+        "runs of one innovation, so more innovations shrink the error faster (docs/population.md)", ge=1, le=10_000)
+    success_months: int = P(60, "months within which a scale-up must reach patients beyond the origin, and at whose end it "
+        "must still be in use (outcomes.scale_up); 5 years, the longest NZa experiment (BR/REG-17164), as the model's "
+        "horizon", ge=1, le=600)
+    calibration_scale: float = P(1.0, "factor on every innovation's calibration_parameters (their values and priors); 1: as "
+        "the scenario has them; CALIBRATED in a population scenario to the initiative's own 35% (`diffusion-sim population "
+        "--calibrate`), which is its claim, not evidence (DOMAIN.md sec. 5)", gt=0, le=1000)
+    calibration_parameters: tuple[str, ...] = P(
+        ("diffusion.p", "diffusion.q", "origin.demonstration_per_year"), "the parameters calibration_scale multiplies: how "
+        "word of an innovation travels on its own (outside, word of mouth, the origin's demonstrations); their values are "
+        "for consumer products (Sultan et al. 1990) and none were found for care organisations (DOMAIN.md sec. 4)")
+    calibration_tolerance: float = P(0.03, "share; how close to the initiative's 35% the calibrated isolated success share "
+        "must come on the calibration innovations; ASSUMPTION: about one and a half Monte Carlo errors of 400 innovations",
+        gt=0, le=0.5)
+    primary_type: PerTypeShare = P(
+        PerTypeShare(hospital=0.35, gp_practice=0.2, elderly_care=0.1, home_care=0.15, mental_health=0.1, pharmacy=0.1),
+        "share of innovations that each organisation type runs on its own (the only type that runs it; the origin is of that "
+        "type); ASSUMPTION: innovations arise in every setting, hospitals most (eHealth-monitor 2015: eHealth pilots at over a "
+        "third of GPs, over half of medical specialists, two thirds of psychiatrists; DOMAIN.md sec. 5)")
+    complexity: PerComplexity = P(
+        PerComplexity(simple=0.3, complicated=0.5, complex=0.2),
+        "share of innovations in each NASSS class; ASSUMPTION after Greenhalgh et al. 2017 (technology-supported programmes "
+        "are mostly complicated or complex); the shipped profiles: two complicated, one simple")
+    reimbursement_route: PerRoute = P(
+        PerRoute(insurer_contract=0.5, existing_tariff=0.2, none=0.3),
+        "share of innovations on each route; ASSUMPTION: the shipped profiles have two insurer contracts and one existing "
+        "tariff; IBO Innovatie in de zorg (2017) names paying for process innovations a bottleneck, so some have none")
+    evidence: PerEvidence = P(
+        PerEvidence(strong=0.3, moderate=0.5, limited=0.2),
+        "share of the proven innovations in each class of evidence; ASSUMPTION: heart-failure telemonitoring is strong "
+        "(Cochrane review, Inglis et al. 2015), COPD remote monitoring moderate (trials in three hospitals, NOS 2018)")
+    evidence_factor: PerEvidence = P(
+        PerEvidence(strong=0.8, moderate=1.0, limited=1.5),
+        "multiplier on implementation failure and discontinuation (the scenario's values and priors) per class of evidence; "
+        "ASSUMPTION after Wells et al. 2018 (collaboratives succeeded with strong evidence) and Greenhalgh et al. 2004 "
+        "(relative advantage must be evident); range 0.5-2 (docs/population.md)")
+    target_share: PerTypeShare = P(
+        PerTypeShare(hospital=0.006, gp_practice=0.02, elderly_care=0.3, home_care=0.10, mental_health=0.10, pharmacy=0.03),
+        "typical share of an organisation's patients in an innovation's target group, per primary type; hospital: heart "
+        "failure 0.0069, COPD 0.005; GP: heart failure 0.0069, COPD 0.02, polypharmacy 0.064, geometric mean 0.02 (profiles, "
+        "DERIVED); pharmacy: half the polypharmacy group; home care 0.10 (heart-failure profile, ASSUMPTION); elderly care "
+        "and mental health ASSUMPTION")
+    implementation_cost_eur: PerTypeAmount = P(
+        PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
+                      pharmacy=3_000),
+        "typical EUR set-up cost per primary type; hospital 25-100k, others 2-15k (ASSUMPTION, DOMAIN.md sec. 6), as the "
+        "heart-failure profile")
+    implementation_months: PerTypeAmount = P(
+        PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
+        "typical months from decision to routine use per primary type; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md "
+        "sec. 6)")
+    distributions: PopulationDistributions = PopulationDistributions()
+
+
 class RegionParams(Section):
     """Which municipalities form the region."""
 
@@ -728,6 +851,7 @@ class Params(Section):
     insurer: InsurerParams = InsurerParams()
     origin: OriginParams = OriginParams()
     portfolio: PortfolioParams = PortfolioParams()
+    population: PopulationParams = PopulationParams()
     uncertainty: UncertaintyParams = UncertaintyParams()
 
     @model_validator(mode="after")
@@ -742,6 +866,30 @@ class Params(Section):
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     what = "unknown parameter" if name not in known else "not a numeric parameter"
                     raise ValueError(f"{where}: {what} '{name}'{hint}")
+        return self
+
+    @model_validator(mode="after")
+    def _population_is_consistent(self) -> Params:
+        pop = self.population
+        for name in ("primary_type", "complexity", "reimbursement_route", "evidence"):
+            total = sum(getattr(pop, name).model_dump().values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"population.{name}: the shares sum to {total:g}; they must sum to 1")
+        typical = pop.target_share.model_dump()
+        for org_type, share in pop.primary_type.model_dump().items():
+            if share > 0 and typical[org_type] <= 0:
+                raise ValueError(f"population.target_share.{org_type}: must be above 0, since population.primary_type."
+                                 f"{org_type} is {share:g} (innovations that type runs need a target group)")
+        known = names()
+        floats = [k for k, v in known.items() if v == "float" and not k.startswith("population.")]
+        for name in pop.calibration_parameters:
+            if name not in floats:
+                close = difflib.get_close_matches(name, floats, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                what = "unknown parameter" if name not in known else "not a decimal parameter of the model"
+                raise ValueError(f"population.calibration_parameters: {what} '{name}'{hint}")
+        if len(set(pop.calibration_parameters)) != len(pop.calibration_parameters):
+            raise ValueError("population.calibration_parameters: a parameter is named twice")
         return self
 
     @model_validator(mode="after")
@@ -777,7 +925,7 @@ class Params(Section):
 # Every way a value reaches a model goes through here: scenario files and --set (scenario.py), --vary and
 # designs (analysis/space.py), run_model(**kw) (api.py), DiffusionModel(**kw) (Mesa's tools), the explorer's
 # levers and calibration. So a name or a value is checked once, with one message, wherever it comes from.
-LEAF_BLOCKS = (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity)
+LEAF_BLOCKS = (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity, PerRoute, PerEvidence)
 Kind = Literal["float", "int", "bool"]
 
 

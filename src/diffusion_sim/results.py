@@ -706,3 +706,33 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def read_study(folder: str | Path, kind: str, tables: Collection[str],
+               verify: bool = True) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """A study's folder read back: its manifest and the named tables (Parquet), with one clear error if it is not one.
+
+    ``kind`` is the manifest's kind the folder must have (e.g. ``population``). The manifest is checked
+    as :func:`read_results` checks it, and with ``verify`` every file it lists must still have its SHA-256.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsError(f"{folder}: not a results folder (it does not exist)")
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise ResultsError(f"{folder}: not a results folder (no manifest.json)")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ResultsError(f"{path}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    check_manifest(meta, path, files=verify)
+    if meta.get("kind") != kind:
+        raise ResultsError(f"{folder}: a {meta.get('kind')!r} results folder, not a {kind!r} one")
+    missing = [name for name in tables if not (folder / f"{name}.parquet").is_file()]
+    if missing:
+        raise ResultsError(f"{folder}: incomplete results folder, missing {', '.join(f'{m}.parquet' for m in missing)}")
+    if verify:
+        verify_files(folder, meta["files"])
+    return meta, {name: _read(folder / f"{name}.parquet") for name in tables}

@@ -24,6 +24,7 @@ STREAMS: tuple[str, ...] = (
     "mesa",
     "parameters",  # reserved: parameter draws (PARAMETER_STREAM below), never a model stream
     "origins",  # which further organisations already run it at month 0 (origin.early_adopter_share)
+    "population",  # reserved: the attributes of innovation k of a population (POPULATION_STREAM below), never a model stream
 )
 
 # The region's build stream: realisation r uses replication index REGION_REPLICATION with track r,
@@ -70,3 +71,19 @@ def posterior_index(seed: int, draw: int, source: str, n_rows: int) -> int:
     """Which row of a posterior sample (named ``source``) parameter draw ``draw`` takes."""
     key = (draw + 1, PARAMETER_STREAM, _name_key(f"posterior:{source}"))
     return int(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).integers(n_rows))
+
+
+# ---------------------------------------------------------------- a population of innovations
+# An attribute's key is (innovation + 1, POPULATION_STREAM, crc32 of the attribute's name): like a parameter draw's,
+# its second element is no model stream's index, so drawing a population never touches the model's random numbers.
+POPULATION_STREAM = STREAMS.index("population")
+
+
+def population_uniform(seed: int, innovation: int, name: str) -> float:
+    """The uniform number that attribute ``name`` of innovation ``innovation`` of a population turns into a value.
+
+    It depends on the root seed, the innovation's number and the attribute's name only: innovation k is
+    the same in every strategy (paired), whatever the other attributes' distributions.
+    """
+    key = (innovation + 1, POPULATION_STREAM, _name_key(name))
+    return float(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).random())

@@ -249,8 +249,10 @@ def _per_innovation(innovations: pd.DataFrame, horizon: int) -> list[dict]:
 def answers_with_population(answers: pd.DataFrame, population: dict | None = None) -> list[dict]:
     """The claims table's rows in the initiative's order, with claim 3 after claim 2 (answered or pointing elsewhere).
 
-    ``population`` is ``diffusion-sim population``'s answer, if one was run; without it claim 3's row
-    says where its answer comes from.
+    ``population`` is ``diffusion-sim population``'s answer, if one was run
+    (:func:`diffusion_sim.analysis.population.population_answer` reads it from its folder: the isolated
+    and collaborative success shares, their paired ``difference`` with ``median``, ``low`` and ``high``,
+    and ``chance_higher``); without it claim 3's row says where its answer comes from.
     """
     rows = answers.to_dict("records") if not answers.empty else []
     out: list[dict] = []

@@ -1,16 +1,16 @@
 """The ``diffusion-sim`` command: a thin shell of Typer commands, one module per group.
 
 ``common`` holds the app, its options and the one error wrapper; ``run`` the studies (run, compare,
-params), ``analysis`` sweep, sensitivity and calibrate, ``regions``, ``search`` what-it-takes, ``validate``,
-``publish`` (figures and report) and ``explore``. Each command parses, calls one library function, prints, and maps errors
-to exit statuses.
+params), ``analysis`` sweep, sensitivity and calibrate, ``regions``, ``search`` what-it-takes, ``population``
+(claim 3), ``validate``, ``publish`` (figures and report) and ``explore``. Each command parses, calls one
+library function, prints, and maps errors to exit statuses.
 """
 
 from __future__ import annotations
 
 import gc
 
-from diffusion_sim.cli import analysis, explore, publish, regions, run, search, validate  # noqa: F401  (they register commands)
+from diffusion_sim.cli import analysis, explore, population, publish, regions, run, search, validate  # noqa: F401  (they register commands)
 from diffusion_sim.cli.common import app
 
 # --help lists the commands in this order: the everyday ones first

@@ -36,13 +36,19 @@ def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = N
         out_console.print(f"wrote {path}", markup=False, highlight=False)
 
 
+Population = Annotated[Path | None, typer.Option(
+    "--population", help="A results folder of diffusion-sim population: its answer fills claim 3's row (the share of "
+                         "scale-ups that succeed); without it the row says to run that command.")]
+
+
 @app.command(short_help="Write the HTML and PDF report of results folders.")
-def report(results: ResultsDirs, lang: Lang = Language.nl, no_verify: NoVerify = False, searched: Searched = None) -> None:
+def report(results: ResultsDirs, lang: Lang = Language.nl, no_verify: NoVerify = False, searched: Searched = None,
+           population: Population = None) -> None:
     """Write a self-contained HTML page and a PDF with headline numbers, figures, assumptions and method."""
     try:
         from diffusion_sim.publish.write import write_report
 
-        written = write_report(results, lang.value, verify=not no_verify, searched=searched)
+        written = write_report(results, lang.value, verify=not no_verify, searched=searched, population=population)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except OSError as exc:

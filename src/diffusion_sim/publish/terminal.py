@@ -501,3 +501,100 @@ def what_it_takes_lines(answer: Mapping[str, Any]) -> list[str]:
     for note in (answer.get("search") or {}).get("notes") or []:
         lines += _wrap(f"Note: {note}.")
     return lines
+
+
+
+# --- claim 3: a population of innovations -------------------------------------------------------
+
+
+def _points(value: float, lang: Lang) -> str:
+    """A difference of shares in percentage points, signed: "+54.5" (en) or "+54,5" (nl)."""
+    text = fmt_number(100 * value, lang, 1)
+    return text if text == DASH or text.startswith(("−", "-")) or value == 0 else "+" + text
+
+
+def _chance(value: float, lang: Lang) -> str:
+    if value != value:
+        return DASH
+    if value > 0.999:
+        return ">" + fmt_percent(0.999, lang, 1)
+    return "<" + fmt_percent(0.001, lang, 1) if value < 0.001 else fmt_percent(value, lang, 1)
+
+
+def _significant(value: float, lang: Lang) -> str:
+    """A knob's value to three significant digits, with the language's decimal sign: 0.083 (en), 0,083 (nl)."""
+    text = f"{value:.3g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def population_tables(answer: Mapping[str, Any], by_attribute: pd.DataFrame | None = None,
+                      differ: pd.DataFrame | None = None, calibration: Mapping[str, Any] | None = None,
+                      lang: Lang = "en", width: int = WIDTH) -> str:
+    """What ``diffusion-sim population`` prints: the success shares, their paired difference and the knob, within ``width``.
+
+    ``answer`` is :func:`diffusion_sim.analysis.population.claim_answer`'s; ``by_attribute`` and ``differ``
+    the study's tables; ``calibration`` the study's calibration (when ``--calibrate`` ran).
+    """
+    names = list(answer["strategies"])
+    pct = lambda v: fmt_percent(v, lang, 1)  # noqa: E731
+    label = lambda n: strategy_text(n, "label", lang)  # noqa: E731
+    columns = [Column("", "left", name=True), Column(a("pop_col_share", lang)), Column(a("pop_col_interval", lang)),
+               Column(a("pop_col_mcse", lang))]
+    rows: list[list[str] | None] = []
+    for key, name in zip(("isolated", "collaborative"), names, strict=False):
+        s = answer[key]
+        rows.append([label(name), pct(s["share"]), fmt_range(pct(s["low"]), pct(s["high"]), lang),
+                     fmt_number(100 * s["mcse"], lang, 1)])
+    notes: list[str] = []
+    if len(names) > 1:
+        d = answer["difference"]
+        rows.append([a("pop_difference", lang, name=label(names[1]), ref=label(names[0])), _points(d["mean"], lang),
+                     fmt_range(_points(d["low"], lang), _points(d["high"], lang), lang), fmt_number(100 * d["mcse"], lang, 1)])
+        notes.append(a("pop_chance", lang, name=label(names[1]), ref=label(names[0]),
+                       chance=_chance(answer["chance_higher"], lang)))
+        if differ is not None and len(differ):
+            r = differ.iloc[0]
+            notes.append(a("pop_more_often", lang, name=label(names[1]), more=int(r["more_often"]), same=int(r["as_often"]),
+                           less=int(r["less_often"])))
+    notes.append(a("pop_note", lang))
+    if answer.get("success_months"):
+        notes.append(a("pop_success", lang, definition=a("pop_definition", lang, months=answer["success_months"])))
+    title = a("pop_title", lang, n=fmt_number(answer["innovations"], lang), reps=answer["replications"])
+    out = [render(columns, rows, width, title, notes)]
+
+    knob = answer.get("calibrated_knob") or {}
+    lines: list[str] = []
+    if knob:
+        lines.append(a("pop_knob", lang, name=knob["name"], value=_significant(knob["value"], lang),
+                       parameters=", ".join(knob["parameters"])))
+        if answer.get("tolerance") is not None:
+            iso = answer["isolated"]
+            lines.append(a("pop_against_claim", lang, claimed=fmt_percent(answer["target"], lang),
+                           off=_points(iso["share"] - answer["target"], lang),
+                           tolerance=fmt_number(100 * answer["tolerance"], lang, 1),
+                           within=t("yes" if answer.get("within_tolerance") else "no", lang)))
+    if calibration:
+        lines.append(a("pop_calibrated", lang, n=calibration["evaluations"], value=_significant(calibration["value"], lang),
+                       share=pct(calibration["fitting_share"]), mcse=fmt_number(100 * calibration["fitting_mcse"], lang, 1),
+                       innovations=calibration["fitting_innovations"], fresh=pct(calibration["fresh_share"]),
+                       fresh_mcse=fmt_number(100 * calibration["fresh_mcse"], lang, 1),
+                       fresh_n=calibration["fresh_innovations"]))
+        lines.append(a("pop_put_it", lang))
+        lines += ["  [population]", f"  calibration_scale = {calibration['value']:g}  # CALIBRATED: the initiative's "
+                  f"{100 * answer['target']:.0f}%, not evidence"]
+    if lines:
+        out.append("\n".join(part for line in lines for part in (_lines(line, width) if not line.startswith("  ") else [line])))
+
+    if by_attribute is not None and len(by_attribute) and len(names):
+        shown = names[:2]
+        columns = [Column(a("pop_col_attribute", lang), "left", name=True), Column(a("pop_col_value", lang), "left", name=True),
+                   Column(a("pop_col_innovations", lang)), *(Column(label(n)) for n in shown)]
+        rows = []
+        for attribute, sub in by_attribute.groupby("attribute", sort=False):
+            if rows:
+                rows.append(None)
+            for k, (_, r) in enumerate(sub.iterrows()):
+                rows.append([str(attribute) if k == 0 else "", str(r["value"]), fmt_number(r["innovations"], lang),
+                             *(pct(r[n]) for n in shown)])
+        out.append(render(columns, rows, width, a("pop_by_attribute", lang)))
+    return "\n\n".join(out)

@@ -375,8 +375,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "find_innovation": {"en": "{name}: {chance} chance; {share} use it, {gap} short", "nl": "{name}: kans {chance}; {share} gebruikt het, {gap} te weinig"},
     "find_time_and_cost": {"en": "Per organisation that took it up: set-up cost {cost} (90%: {low}–{high}) and {months} months (90%: {mlow}–{mhigh}) against {ref}; within {horizon} months the first {target} patients come {saved} months sooner on average",
                            "nl": "Per organisatie die begon: invoeringskosten {cost} (90%: {low}–{high}) en {months} maanden (90%: {mlow}–{mhigh}) t.o.v. {ref}; binnen {horizon} maanden komen de eerste {target} patiënten gemiddeld {saved} maanden eerder"},
-    "find_scale_ups": {"en": "{iso} of innovations succeed alone (calibrated to the initiative's 35%), {col} with the team; difference {diff} (90%: {low}–{high})",
-                       "nl": "{iso} van de innovaties slaagt alleen (gekalibreerd op de 35% van het initiatief), {col} met het team; verschil {diff} (90%: {low}–{high})"},
+    "find_scale_ups": {"en": "{iso} of innovations succeed alone (calibrated to the initiative's 35%), {col} with the team; difference {diff} points (90%: {low} to {high}), paired over {n} innovations",
+                       "nl": "{iso} van de innovaties slaagt alleen (gekalibreerd op de 35% van het initiatief), {col} met het team; verschil {diff} procentpunt (90%: {low} tot {high}), gepaard over {n} innovaties"},
+    "chance_scale_ups": {"en": "{words}: {chance} chance that the share is higher with the team (Monte Carlo, over innovations)",
+                         "nl": "{words}: {chance} kans dat het aandeel met het team hoger is (Monte Carlo, over innovaties)"},
     "scale_ups_elsewhere": {"en": "Not a property of one innovation: run diffusion-sim population (docs/population.md)",
                             "nl": "Geen eigenschap van één innovatie: draai diffusion-sim population (docs/population.md)"},
     "takes_met": {"en": "holds already (chance at least {wanted})", "nl": "klopt al (kans minstens {wanted})"},
@@ -762,10 +764,11 @@ def claim_texts(a: Mapping[str, Any], order: list[str], months: int, lang: Lang)
             return [t("claim_scale_ups", lang), "–", t("scale_ups_elsewhere", lang), "–"]
         d = p["difference"]
         return [t("claim_scale_ups", lang),
-                t("chance_cell", lang, words=t(f"likelihood_{likelihood_key(p['chance_higher'])}", lang),
-                  chance=pct(p["chance_higher"]), low="–", high="–"),
+                t("chance_scale_ups", lang, words=t(f"likelihood_{likelihood_key(p['chance_higher'])}", lang),
+                  chance=pct(p["chance_higher"])),
                 t("find_scale_ups", lang, iso=pct(p["isolated_share"]), col=pct(p["collaborative_share"]),
-                  diff=pct(d["median"]), low=pct(d["low"]), high=pct(d["high"])), "–"]
+                  diff=_plus(num(100 * d["median"]), d["median"]), low=_plus(num(100 * d["low"]), d["low"]),
+                  high=_plus(num(100 * d["high"]), d["high"]), n=num(p.get("innovations", float("nan")))), "–"]
     who = f" ({strategy_text(a['strategy'], 'label', lang)})" if len(order) > 2 else ""
     chance = t("chance_cell", lang, words=t(f"likelihood_{a['likelihood']}", lang), chance=pct(a["chance"]),
                low=pct(a["low"]), high=pct(a["high"]))
@@ -914,3 +917,45 @@ def what_it_takes_cell(answer: Mapping[str, Any], lang: Lang) -> str:
         return t("takes_not_reachable", lang, **fields)
     return _capitalise(t("takes_holds" if answer.get("already_holds") and not answer.get("changes") else "takes_reachable",
                          lang, **fields))
+
+
+# The table of ``diffusion-sim population`` (claim 3: the share of innovations that scale up).
+ANALYSIS_TEXTS.update({
+    "pop_title": {"en": "Claim 3: the share of innovations that scale up ({n} innovations x {reps} runs per strategy, "
+                        "paired; a projection, not a forecast)",
+                  "nl": "Claim 3: het aandeel innovaties dat opschaalt ({n} innovaties x {reps} simulaties per strategie, "
+                        "gepaard; een projectie, geen voorspelling)"},
+    "pop_col_share": {"en": "success share", "nl": "aandeel geslaagd"},
+    "pop_col_interval": {"en": "90% interval", "nl": "90%-interval"},
+    "pop_col_mcse": {"en": "MC error (points)", "nl": "MC-fout (punten)"},
+    "pop_difference": {"en": "{name} minus {ref}, paired (points)", "nl": "{name} min {ref}, gepaard (punten)"},
+    "pop_chance": {"en": "Chance that {name} scales up a larger share than {ref}: {chance}.",
+                   "nl": "Kans dat {name} een groter aandeel opschaalt dan {ref}: {chance}."},
+    "pop_more_often": {"en": "Innovations that scale up more often with {name}: {more}; as often: {same}; less often: {less}.",
+                       "nl": "Innovaties die vaker opschalen met {name}: {more}; even vaak: {same}; minder vaak: {less}."},
+    "pop_note": {"en": "Intervals (bootstrap over innovations) and MC error are Monte Carlo; every run draws its parameters, "
+                       "so a share averages over their uncertainty.",
+                 "nl": "Intervallen (bootstrap over innovaties) en MC-fout zijn Monte Carlo; elke simulatie trekt haar "
+                       "parameters, dus een aandeel middelt over hun onzekerheid."},
+    "pop_success": {"en": "Success: {definition}.", "nl": "Geslaagd: {definition}."},
+    "pop_definition": {"en": "within {months} months at least one patient reached beyond the organisation that ran it first, "
+                             "and in month {months} at least one organisation beyond it still using it",
+                       "nl": "binnen {months} maanden minstens één patiënt bereikt buiten de organisatie die het als eerste "
+                             "gebruikte, en in maand {months} nog minstens één organisatie daarbuiten die het gebruikt"},
+    "pop_knob": {"en": "Knob: {name} = {value}, a factor on every innovation's {parameters}.",
+                 "nl": "Knop: {name} = {value}, een factor op {parameters} van elke innovatie."},
+    "pop_against_claim": {"en": "Isolated share against the initiative's own {claimed} (its claim, not evidence): {off} points; "
+                                "within ±{tolerance} points: {within}.",
+                          "nl": "Aandeel zelfstandig tegenover de eigen {claimed} van het initiatief (zijn claim, geen bewijs): "
+                                "{off} punten; binnen ±{tolerance} punten: {within}."},
+    "pop_calibrated": {"en": "Calibrated now ({n} values tried): {value} gives {share} ± {mcse} points on these {innovations} "
+                             "innovations, {fresh} ± {fresh_mcse} points on {fresh_n} fresh ones.",
+                       "nl": "Nu gekalibreerd ({n} waarden geprobeerd): {value} geeft {share} ± {mcse} punten op deze "
+                             "{innovations} innovaties, {fresh} ± {fresh_mcse} punten op {fresh_n} nieuwe."},
+    "pop_put_it": {"en": "Put it in the isolated scenario file (the collaborative one extends it):",
+                   "nl": "Zet het in het scenariobestand zonder team (dat met team bouwt erop voort):"},
+    "pop_by_attribute": {"en": "Success share by attribute of the innovation", "nl": "Aandeel geslaagd per kenmerk van de innovatie"},
+    "pop_col_attribute": {"en": "attribute", "nl": "kenmerk"},
+    "pop_col_value": {"en": "value", "nl": "waarde"},
+    "pop_col_innovations": {"en": "innovations", "nl": "innovaties"},
+})

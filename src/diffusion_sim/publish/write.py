@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from diffusion_sim.analysis.population import population_answer
 from diffusion_sim.analysis.search import answers_for
 from diffusion_sim.publish.figures import figure_names, figures_dirname, load_study, render_figures
 from diffusion_sim.publish.formats import Lang, check_lang
@@ -41,19 +42,23 @@ def _write_report_files(doc: Document, folder: Path) -> list[Path]:
 
 
 def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = True,
-                 searched: list[str | Path] | None = None) -> list[Path]:
+                 searched: list[str | Path] | None = None, population: str | Path | None = None) -> list[Path]:
     """Write ``report-<lang>.html`` and ``.pdf`` into each results folder; returns the files written.
 
     Every folder is read and checked first (``verify``: its files against the manifest's SHA-256), so
     one bad folder stops the command before anything is written. ``searched``: ``what-it-takes``
     folders; each answers one claim of one compared strategy and fills that row's "what it would take".
+    ``population`` is a folder of ``diffusion-sim population``, whose answer fills claim 3's row of every report.
     """
     lang = check_lang(lang)
     studies = [load_study(f, verify) for f in folders]
     answers = [answers_for(searched or [], study.order) for study in studies]
+    answer = population_answer(population, verify) if population is not None else None
     written: list[Path] = []
     for study, found in zip(studies, answers, strict=True):
-        written += _write_report_files(build_document(study, lang, searched=found), study.folder)
+        doc = (build_document(study, lang, searched=found) if answer is None
+               else build_document(study, lang, searched=found, population=answer))
+        written += _write_report_files(doc, study.folder)
     return written
 
 

@@ -252,15 +252,17 @@ def _signed(text: str, value: float) -> str:
 # --- the claims (page 1) -------------------------------------------------------------------------
 
 
-def claims_table(study: Study, lang: Lang, searched: dict[tuple[str, str], dict] | None = None) -> tuple[Table, int]:
+def claims_table(study: Study, lang: Lang, searched: dict[tuple[str, str], dict] | None = None,
+                 population: dict | None = None) -> tuple[Table, int]:
     """One row per claim for each strategy against the reference: its chance in words, what the model finds, what it would take.
 
     Returns the table and the number of runs per strategy. ``searched`` holds the answers of
     ``what-it-takes`` folders by (claim, strategy) (:func:`diffusion_sim.studies.search.answers_for`); a
-    claim below the wanted chance without one names the command that searches it. Claim 3 points to
-    ``diffusion-sim population`` (a property of many innovations, not of this comparison).
+    claim below the wanted chance without one names the command that searches it. Claim 3 is
+    ``population``, the answer of ``diffusion-sim population`` (a property of many innovations, not of
+    this comparison), or without it a pointer to that command.
     """
-    rows_in = claim_rows(study, searched)
+    rows_in = claim_rows(study, searched, population)
     rows = [claim_texts(row, study.order, study.months, lang) for row in rows_in]
     keys = [f"{row['claim']}:{row['strategy']}" for row in rows_in]
     header = [t("col_claim", lang), t("col_chance", lang), t("col_finding", lang), t("col_takes", lang)]
@@ -269,11 +271,15 @@ def claims_table(study: Study, lang: Lang, searched: dict[tuple[str, str], dict]
                  subtext=[[""] * 4 for _ in rows]), reps
 
 
-def claim_rows(study: Study, searched: dict[tuple[str, str], dict] | None = None) -> list[dict]:
-    """The claims' answers for ``study`` in the table's order, each with its scenario file and any search answer."""
+def claim_rows(study: Study, searched: dict[tuple[str, str], dict] | None = None,
+               population: dict | None = None) -> list[dict]:
+    """The claims' answers for ``study`` in the table's order, each with its scenario file and any search answer.
+
+    ``population`` is claim 3's answer (:func:`diffusion_sim.analysis.population.population_answer`), if any.
+    """
     rs = study.results
     answers = answer_claims(rs.summary, rs.paired, study.order, study.months, rs.innovations)
-    rows = answers_with_population(answers)
+    rows = answers_with_population(answers, population)
     for row in rows:
         row["file"] = rs.manifest["scenarios"].get(row["strategy"], {}).get("file", "") if row["strategy"] else ""
         answer = (searched or {}).get((row["claim"], row["strategy"]))
@@ -436,14 +442,15 @@ def method_rows(study: Study, lang: Lang) -> list[tuple[str, str, bool]]:
 
 
 def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None,
-                   searched: dict[tuple[str, str], dict] | None = None) -> Document:
+                   searched: dict[tuple[str, str], dict] | None = None, population: dict | None = None) -> Document:
     """Everything the report says in ``lang``; figures are drawn unless ``pngs`` (name -> PNG bytes) are given.
 
-    ``searched``: the answers of ``what-it-takes`` folders for the claims table (:func:`claims_table`).
+    ``searched``: the answers of ``what-it-takes`` folders for the claims table (:func:`claims_table`);
+    ``population``: claim 3's answer (:func:`diffusion_sim.analysis.population.population_answer`), if any.
     """
     lang = check_lang(lang)
     numbers = headline_numbers(study)
-    claims, reps = claims_table(study, lang, searched)
+    claims, reps = claims_table(study, lang, searched, population)
     if pngs is None:
         pngs = {}
         with house_style():
