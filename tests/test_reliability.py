@@ -258,7 +258,7 @@ def test_edited_numbers_never_reach_a_report(compared, tmp_path):
 
 
 def test_stop_during_the_figures_of_compare_says_what_was_kept(tmp_path, monkeypatch):
-    def stopped(folder, lang, searched=None):
+    def stopped(folder, lang, **answers):
         (Path(folder) / "figures-en").mkdir()
         raise KeyboardInterrupt
 

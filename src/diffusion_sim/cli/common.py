@@ -82,6 +82,11 @@ class FigureFormat(StrEnum):
 
 Lang = Annotated[Language, typer.Option("--lang", help="Language of figures and report: text, month names and number formats.")]
 NoReport = Annotated[bool, typer.Option("--no-report", help="Do not write figures and the report into the results folder.")]
+Population = Annotated[Path | None, typer.Option(
+    "--population", help="A results folder of diffusion-sim population: its answer fills claim 3's row (the share of "
+                         "scale-ups that succeed); without it the row says to run that command.")]
+
+
 Searched = Annotated[list[Path] | None, typer.Option(
     "--what-it-takes", metavar="DIR", help="A folder written by 'diffusion-sim what-it-takes' for one of the compared "
     "strategies: its answer fills that claim's 'what it would take' in the claims table. Repeat for each claim.")]

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from diffusion_sim.cli.common import FigureFormat, Lang, Language, Searched, app, fail, interrupted, out_console
+from diffusion_sim.cli.common import (
+    FigureFormat,
+    Lang,
+    Language,
+    Population,
+    Searched,
+    app,
+    fail,
+    interrupted,
+    out_console,
+)
 from diffusion_sim.errors import DiffusionSimError, WriteError
 
 ResultsDirs = Annotated[list[Path], typer.Argument(metavar="RESULTS_DIR", help="Results folders written by run or compare.")]
@@ -34,11 +44,6 @@ def figures(results: ResultsDirs, lang: Lang = Language.nl, format_: Formats = N
         raise interrupted(KEPT) from None
     for path in written:
         out_console.print(f"wrote {path}", markup=False, highlight=False)
-
-
-Population = Annotated[Path | None, typer.Option(
-    "--population", help="A results folder of diffusion-sim population: its answer fills claim 3's row (the share of "
-                         "scale-ups that succeed); without it the row says to run that command.")]
 
 
 @app.command(short_help="Write the HTML and PDF report of results folders.")

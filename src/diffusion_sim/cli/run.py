@@ -17,6 +17,7 @@ from diffusion_sim.cli.common import (
     NoReport,
     Out,
     ParameterDraws,
+    Population,
     Quiet,
     Replications,
     Scheduler,
@@ -41,7 +42,8 @@ from diffusion_sim.errors import DiffusionSimError, ResultsError
 
 def _study(paths: list[Path], replications: int | None, seed: int | None, months: int | None, out: Path | None,
            workers: int | None, sets: list[str] | None, quiet: bool, stem: str, scheduler: str | None = None,
-           report_lang: str | None = None, draws: bool | None = None, searched: list[Path] | None = None) -> None:
+           report_lang: str | None = None, draws: bool | None = None, searched: list[Path] | None = None,
+           population: Path | None = None) -> None:
     from diffusion_sim.studies.compare import run_study
 
     folder: Path | None = None
@@ -49,6 +51,7 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         check_replications(replications)
         scenarios = load(paths, seed, months, sets, draws)
         answers = _searched(searched, [p.name for p in scenarios])
+        scale_ups = _population(population)
         reps = replications or scenarios[0].simulation.replications
         n_workers = workers_or_all(workers)
         total = reps * len(scenarios)
@@ -65,7 +68,7 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         raise interrupted("workers stopped, nothing was written") from None
     elapsed = time.perf_counter() - started
     try:
-        outputs = _publish(result.folder, report_lang, searched) if report_lang else []
+        outputs = _publish(result.folder, report_lang, searched, population) if report_lang else []
         where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
         _print_outcomes(result.outcomes)
         if result.differences is not None:
@@ -83,7 +86,7 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
             _print_assumptions(result.assumptions, scenarios[0].name)
         if result.claims is not None and not result.claims.empty:
             _print_claims(result.claims, [p.name for p in scenarios], result.months, dict(zip([p.name for p in scenarios],
-                          map(str, paths), strict=True)), answers)
+                          map(str, paths), strict=True)), answers, scale_ups)
         out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
         for path in outputs:
             out_console.print(f"wrote {path}", markup=False, highlight=False)
@@ -121,7 +124,16 @@ def _searched(folders: list[Path] | None, order: list[str]) -> dict[tuple[str, s
     return answers_for(folders, order)
 
 
-def _publish(folder: Path, lang: str, searched: list[Path] | None = None) -> list[Path]:
+def _population(folder: Path | None) -> dict | None:
+    """Claim 3's answer from a ``--population`` folder, checked before anything runs."""
+    if folder is None:
+        return None
+    from diffusion_sim.analysis.population import population_answer
+
+    return population_answer(folder)
+
+
+def _publish(folder: Path, lang: str, searched: list[Path] | None = None, population: Path | None = None) -> list[Path]:
     """The figures and the report, a separate step once the results folder is complete and in place.
 
     It reads the folder back as ``diffusion-sim report`` would and writes each output atomically on
@@ -130,7 +142,7 @@ def _publish(folder: Path, lang: str, searched: list[Path] | None = None) -> lis
     try:
         from diffusion_sim.publish.write import publish
 
-        return publish(folder, lang, searched=searched)
+        return publish(folder, lang, searched=searched, population=population)
     except (DiffusionSimError, OSError) as exc:
         raise fail(ResultsError(f"{folder}: results are complete, but writing the figures and report failed ({exc}); "
                                 f"run 'diffusion-sim report {folder}' to try again")) from None
@@ -172,7 +184,7 @@ def _print_differences(table: Any) -> None:
 
 
 def _print_claims(claims: Any, order: list[str], months: int, files: dict[str, str] | None = None,
-                  searched: dict[tuple[str, str], dict] | None = None) -> None:
+                  searched: dict[tuple[str, str], dict] | None = None, population: dict | None = None) -> None:
     import textwrap
 
     from diffusion_sim.analysis.claims import answers_with_population
@@ -186,7 +198,7 @@ def _print_claims(claims: Any, order: list[str], months: int, files: dict[str, s
 
     reps = int(claims["runs"].iloc[0])
     say(f"The initiative's claims, tested over {reps:,} runs a strategy (a projection, not a forecast):", "", "")
-    for k, row in enumerate(answers_with_population(claims), start=1):
+    for k, row in enumerate(answers_with_population(claims, population), start=1):
         row["file"] = (files or {}).get(row["strategy"], "")
         if (row["claim"], row["strategy"]) in (searched or {}):
             row["what_it_takes"] = searched[(row["claim"], row["strategy"])]  # type: ignore[index]
@@ -218,7 +230,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more sc
             replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None,
             workers: Workers = None, set_: Sets = None, quiet: Quiet = False, scheduler: Scheduler = None,
             lang: Lang = Language.nl, no_report: NoReport = False, parameter_draws: ParameterDraws = None,
-            searched: Searched = None) -> None:
+            searched: Searched = None, population: Population = None) -> None:
     """Run scenarios with common random numbers and report paired differences against the first.
 
     The results folder also gets the figures and the report (HTML and PDF) in --lang, unless --no-report.
@@ -227,7 +239,8 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="Two or more sc
         err_console.print("diffusion-sim: compare needs at least two scenario files")
         raise typer.Exit(code=2)
     _study(scenarios, replications, seed, months, out, workers, set_, quiet, stem="compare", scheduler=scheduler,
-           report_lang=None if no_report else lang.value, draws=parameter_draws, searched=searched)
+           report_lang=None if no_report else lang.value, draws=parameter_draws, searched=searched,
+           population=population)
 
 
 @app.command(short_help="List every parameter with its default and source.")

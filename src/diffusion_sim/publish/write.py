@@ -63,21 +63,23 @@ def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = Tru
 
 
 def publish(folder: str | Path, lang: str = "nl", formats: tuple[str, ...] = ("png", "svg"),
-            searched: list[str | Path] | None = None) -> list[Path]:
+            searched: list[str | Path] | None = None, population: str | Path | None = None) -> list[Path]:
     """Figures and report for one results folder, drawing each figure once (what ``compare`` does by default).
 
-    ``searched``: ``what-it-takes`` folders whose answers fill the claims table (:func:`write_report`).
+    ``searched``: ``what-it-takes`` folders whose answers fill the claims table; ``population``: a folder
+    of ``diffusion-sim population`` for claim 3's row (:func:`write_report`).
     """
     lang = check_lang(lang)
     study = load_study(folder)
     answers = answers_for(searched or [], study.order)
+    scale_ups = population_answer(population) if population is not None else None
     target = study.folder / figures_dirname(lang)
     formats = tuple(dict.fromkeys(("png", *formats)))
 
     def build(tmp: Path) -> Document:
         render_figures(study, lang, tmp, formats)
         pngs = {name: (tmp / f"{name}.png").read_bytes() for name in figure_names(study)}
-        return build_document(study, lang, pngs, answers)
+        return build_document(study, lang, pngs, answers, scale_ups)
 
     doc = replace_atomically(build, target)
     return [target, *_write_report_files(doc, study.folder)]
