@@ -77,8 +77,9 @@ def validate(
         check_field(seed, "--seed", "simulation.seed")
         if check_month:  # 0 skips the check; any other month is the insurer's fixed start month
             check_field(check_month, "--check-month", "insurer.fixed_start_month")
-        check_number(tolerance, "--tolerance", 0, 10, "a relative distance; 10 accepts 0 to 13,200 users")
-        check_number(ec_factor, "--ec-factor", 1, 100, "a factor around 414 patients; 100 accepts 4 to 41,400")
+        # the largest values in effect leave a fact out (tests and what-if checks do); beyond them only typos lie
+        check_number(tolerance, "--tolerance", 0, 1000, "a relative distance from 1,200 users")
+        check_number(ec_factor, "--ec-factor", 1, 1e6, "a factor around 414 patients")
         check_number(inventory_margin, "--inventory-margin", 0, 1, "a share of hospitals")
         if out is not None and out.exists() and not overwrite:
             raise ScenarioError(f"--out {out}: already exists; pass --overwrite to replace it")
