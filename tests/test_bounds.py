@@ -7,17 +7,22 @@ run the whole study before Parquet refused it. Options that set a schema field t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from tests.conftest import SCENARIOS
 from typer.testing import CliRunner
 
+from diffusion_sim import innovations
 from diffusion_sim.api import run_model
 from diffusion_sim.cli import app
 from diffusion_sim.cli.common import WORKERS_MAX
+from diffusion_sim.draws import profile_posterior
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.params import ORG_TYPES, SEED_MAX, Params, bounds, change, names
 from diffusion_sim.results import read_results
@@ -174,3 +179,38 @@ def test_every_command_takes_its_limits_from_the_schema_in_one_line(tmp_path, mo
     assert res.exit_code == 2, res.output
     assert message in _one_line(res)
     assert not any(tmp_path.iterdir()), "nothing is written"
+
+
+def test_a_prior_wholly_outside_its_parameters_range_is_refused(tmp_path):
+    """Draws are truncated to the range, so such a prior made every draw the range's limit, silently (q = 50 each time)."""
+    path = tmp_path / "prior.toml"
+    path.write_text(f'extends = "{ISO}"\n[uncertain."diffusion.q"]\nlow = 1e300\nhigh = 1e308\nsource = "x"\n')
+    with pytest.raises(ScenarioError, match=r"field 'uncertainty.priors': the prior of 'diffusion.q' \(1e\+300 to 1e\+308\) "
+                                            r"lies wholly outside its allowed range \(0 to 50\)"):
+        load_scenario(path)
+    path.write_text(f'extends = "{ISO}"\n[uncertain."diffusion.q"]\nlow = 40\nhigh = 80\nsource = "x"\n')
+    assert load_scenario(path).uncertainty.priors["diffusion.q"].high == 80  # partly inside: truncated, as documented
+
+
+@pytest.mark.parametrize("bad", ["inf", "nan", "1e6"])
+def test_a_posterior_with_a_value_out_of_range_is_refused_whole_before_any_draw(tmp_path, bad):
+    """One bad row used to stop a run only when a replication drew it, after the work before it."""
+    shipped = Path(innovations.__file__).with_name("heart-failure-telemonitoring.posterior.csv")
+    rows = shipped.read_text().splitlines()
+    column = rows[0].split(",").index("innovation.ramp_months")
+    cells = rows[7].split(",")
+    cells[column] = bad
+    rows[7] = ",".join(cells)
+    raw = ("\n".join(rows) + "\n").encode()
+    (tmp_path / "post.csv").write_bytes(raw)
+    meta = json.loads(shipped.with_suffix(".json").read_text()) | {"sha256": hashlib.sha256(raw).hexdigest()}
+    (tmp_path / "post.json").write_text(json.dumps(meta))
+    scenario = tmp_path / "post.toml"
+    scenario.write_text(f'extends = "{ISO}"\n[uncertainty]\nposterior_file = "post.csv"\n')
+    shown = re.escape(f"{float(bad):g}")
+    with pytest.raises(ScenarioError, match=rf"posterior_file': .*post.csv: row 7: innovation.ramp_months = {shown} "
+                                            r"is outside its allowed range \(0 to 120\)"):
+        profile_posterior(load_scenario(scenario))
+    res = runner.invoke(app, ["run", str(scenario), "-n", "4", "--months", "3", "-w", "1", "-q", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "row 7: innovation.ramp_months" in _one_line(res)
+    assert not (tmp_path / "o").exists()

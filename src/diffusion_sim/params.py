@@ -847,6 +847,21 @@ class Params(Section):
         return self
 
     @model_validator(mode="after")
+    def _priors_reach_their_range(self) -> Params:
+        # a prior wholly outside its parameter's range would make every draw that range's nearest limit, silently
+        # (issue 18: low = 1e300 for diffusion.q ran with q = 50 in every replication)
+        for name, prior in self.uncertainty.priors.items():
+            node: Any = self
+            for key in name.split("."):
+                node = getattr(node, key)
+            lo, hi = prior.bounds(float(node) if prior.relative else 1.0)
+            lower, upper = bounds(name)
+            if hi < lower or lo > upper:
+                raise ValueError(f"uncertainty.priors: the prior of '{name}' ({lo:g} to {hi:g}) lies wholly outside its "
+                                 f"allowed range ({lower:g} to {upper:g}); every draw would be that limit")
+        return self
+
+    @model_validator(mode="after")
     def _origin_is_eligible(self) -> Params:
         if not self.portfolio.innovations and self.origin.org_type not in self.innovation.primary_types():
             raise ValueError(
