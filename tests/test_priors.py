@@ -35,7 +35,7 @@ from diffusion_sim.params import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "priors.md"
-NUMERIC = (float, int, PerTypeShare, PerTypeAmount, PerComplexity)
+NUMERIC = (float, int, PerTypeShare, PerComplexity, *(b for b in LEAF_BLOCKS if issubclass(b, PerTypeAmount)))
 OUT_OF_SCOPE = ("simulation.", "region.", "uncertainty.", "population.")  # settings, the region's choice, how draws are made,
 # and the population of innovations (claim 3), whose values are distributions with their sources, not values to draw
 CITATION = re.compile(r"ASSUMPTION|DOMAIN\.md sec\. \d|docs/\w+\.md|et al\. \d{4}|\b(19|20)\d\d\b")

@@ -19,12 +19,14 @@ a parameter at its own value with ``uncertainty.fixed``.
 
 from __future__ import annotations
 
+import math
+from functools import cache
 from typing import Any
 
 from diffusion_sim.distributions import Prior
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.innovations import PosteriorSample, posterior, posterior_from_file
-from diffusion_sim.params import Params, bounds, change, kind, leaves, priors
+from diffusion_sim.params import Params, bounds, change, kind, leaves, names, priors
 from diffusion_sim.rng import parameter_uniform, posterior_index
 
 # what builds the region: held at the scenario's value (draw d runs on region realisation d mod region_realisations)
@@ -41,11 +43,30 @@ def uncertain(params: Params) -> dict[str, Prior]:
 
 def profile_posterior(params: Params) -> PosteriorSample | None:
     """The posterior sample the scenario's innovation profile draws from: its own file, else the shipped one (or none)."""
-    u, profile = params.uncertainty, params.innovation.profile
+    return _checked_posterior(params.uncertainty.posterior_file, params.innovation.profile)
+
+
+@cache
+def _checked_posterior(path: str, profile: str) -> PosteriorSample | None:
+    """The sample at ``path`` (or the profile's shipped one), every value finite and within its parameter's range.
+
+    Checked once, whole, when first read: a bad row would otherwise stop a run only when a replication
+    draws it, after the work before it (issue 18).
+    """
     try:
-        return posterior_from_file(u.posterior_file, profile) if u.posterior_file else posterior(profile)
+        sample = posterior_from_file(path, profile) if path else posterior(profile)
     except ValueError as exc:
         raise ScenarioError(f"field 'uncertainty.posterior_file': {exc}") from None
+    known = names()
+    for k, row in enumerate(sample.rows if sample is not None else (), start=1):
+        for name, value in row.items():
+            if name not in known:
+                continue  # change() names an unknown parameter when a draw uses it
+            lower, upper = bounds(name)
+            if not (math.isfinite(value) and lower <= value <= upper):
+                raise ScenarioError(f"field 'uncertainty.posterior_file': {path or f'the {profile} posterior'}: row {k}: "
+                                    f"{name} = {value:g} is outside its allowed range ({lower:g} to {upper:g})")
+    return sample
 
 
 def draw_index(params: Params, replication: int) -> int:

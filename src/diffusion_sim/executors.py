@@ -11,6 +11,7 @@ environment variable ``DIFFUSION_SIM_SCHEDULER``); only this module imports ``di
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -112,6 +113,41 @@ def run_all(scenarios: list[Params], replications: int | Sequence[Sequence[int]]
     return results
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait (and act just after) while worker processes are forked from this one.
+
+    A stop that lands inside ``fork`` is raised where nothing can handle it well: in a fork handler,
+    which swallows it ("Exception ignored in ... _releaseLock", and the run went on to the end), or
+    between the fork and the pool recording the new worker, which then was never stopped and the
+    command hung at exit waiting for it (issue 18, found re-running its Ctrl-C attack). Here a stop is
+    only noted, then raised again once the pool knows every worker: blocked in this thread (so a
+    worker forked now starts with them blocked, until :func:`start_worker` lets them through), and
+    noted by a stand-in handler should another thread of the process receive it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: h for s in STOP_SIGNALS if (h := signal.getsignal(s)) is not None}
+    noted: list[int] = []
+    for s in saved:
+        signal.signal(s, lambda signum, _frame: noted.append(signum))
+    masked = hasattr(signal, "pthread_sigmask")
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if masked else set()
+    try:
+        yield
+    finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a stop that waited arrives now, and is noted
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+        if noted:
+            signal.raise_signal(noted[0])  # to the handler it was meant for
+
+
 def start_worker(parent_pid: int) -> None:
     """First thing in every local worker: leave Ctrl-C to the parent, and end when the parent ends.
 
@@ -125,6 +161,8 @@ def start_worker(parent_pid: int) -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them (stop_signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     watch_parent(parent_pid)
 
 
@@ -177,13 +215,14 @@ def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]]
         warm_up(scenarios[0])  # once here rather than in every worker
     executor = pool(workers, context)
     try:
-        with warnings.catch_warnings():
-            # Python warns about native threads too; here those are idle pools (BLAS, Arrow's allocator) that
-            # register fork handlers, and no Python thread runs (checked above)
-            warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
-            first = executor.submit(run_chunk, scenarios[work[0][0]], work[0][1], reduce)  # forks every worker now
-        pending: dict[Future[list[Any]], tuple[int, list[int]]] = {first: work[0]}
-        pending.update({executor.submit(run_chunk, scenarios[s], reps, reduce): (s, reps) for s, reps in work[1:]})
+        with stop_signals_held():  # submitting starts the workers (all at once when forked, else one per submit)
+            with warnings.catch_warnings():
+                # Python warns about native threads too; here those are idle pools (BLAS, Arrow's allocator) that
+                # register fork handlers, and no Python thread runs (checked above)
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
+                first = executor.submit(run_chunk, scenarios[work[0][0]], work[0][1], reduce)  # forks every worker now
+            pending: dict[Future[list[Any]], tuple[int, list[int]]] = {first: work[0]}
+            pending.update({executor.submit(run_chunk, scenarios[s], reps, reduce): (s, reps) for s, reps in work[1:]})
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:

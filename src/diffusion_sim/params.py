@@ -70,9 +70,13 @@ def P(default: Any, doc: str, *, prior: Prior | None = None, **bounds: Any) -> A
 
 
 class Section(BaseModel):
-    """Strict, immutable block of parameters: unknown keys are errors, values cannot drift."""
+    """Strict, immutable block of parameters: unknown keys are errors, values cannot drift, numbers are finite.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    ``nan``, ``inf`` and ``-inf`` are refused in every numeric field, bounded or not (issue 18: an infinite
+    client rate ran and wrote NaN for every patient outcome).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PerTypeShare(Section):
@@ -91,7 +95,11 @@ class PerTypeShare(Section):
 
 
 class PerTypeAmount(Section):
-    """A non-negative amount (euros, months, patients, counts) for each organisation type."""
+    """A non-negative amount (euros, months, patients, counts) for each organisation type.
+
+    Each kind of amount is a subclass below with its own realistic upper limit, which the schema uses;
+    this base only says what they share.
+    """
 
     hospital: float = Field(0.0, ge=0)
     gp_practice: float = Field(0.0, ge=0)
@@ -103,6 +111,87 @@ class PerTypeAmount(Section):
     def as_tuple(self) -> tuple[float, ...]:
         """Values in the order of :data:`ORG_TYPES`."""
         return tuple(getattr(self, t) for t in ORG_TYPES)
+
+
+# Upper limits of the per-type amounts: each well beyond any real value, so that no scenario that could be meant is
+# refused, yet low enough that a slip (1e6, 1e300) cannot build millions of organisations or overflow (issue 18:
+# organisations.per_100k = 1e6 built 11 million organisations in Zuidwest, 1e300 crashed the region build).
+ORGS_PER_100K_MAX = 500  # one organisation per 200 inhabitants: 15x the densest type, GP practices (32.9; Nivel 2019)
+CLIENTS_PER_100K_MAX = 200_000  # twice the population: a type may also serve people from outside the region
+SIGMA_MAX = 3.0  # a log-normal spread of 3 puts the 95th percentile 140x the median (home care, very skewed, is 1.0)
+EUR_MAX = 10_000_000  # EUR 10 M a year for one organisation's project: 67x the hospital default (150,000), as the budget
+MONTHS_MAX = 120  # ten years from decision to routine use: 13x the hospital default (9), as ramp_months
+FACTOR_MAX = 20  # a multiplier of 20 takes a 5% failure or discontinuation rate to certainty (clipped at 1)
+
+
+class PerTypeRate(PerTypeAmount):
+    """Organisations per 100,000 inhabitants for each type.
+
+    At most 500, one per 200 inhabitants: 15x the GP practices' 32.9, the densest type (Nivel 2019).
+    """
+
+    hospital: float = Field(0.0, ge=0, le=ORGS_PER_100K_MAX)
+    gp_practice: float = Field(0.0, ge=0, le=ORGS_PER_100K_MAX)
+    elderly_care: float = Field(0.0, ge=0, le=ORGS_PER_100K_MAX)
+    home_care: float = Field(0.0, ge=0, le=ORGS_PER_100K_MAX)
+    mental_health: float = Field(0.0, ge=0, le=ORGS_PER_100K_MAX)
+    pharmacy: float = Field(0.0, ge=0, le=ORGS_PER_100K_MAX)
+
+
+class PerTypeClients(PerTypeAmount):
+    """Patients or clients per 100,000 inhabitants for each type.
+
+    At most 200,000, twice the population (everyone is 100,000): a type may also serve people from outside the region.
+    """
+
+    hospital: float = Field(0.0, ge=0, le=CLIENTS_PER_100K_MAX)
+    gp_practice: float = Field(0.0, ge=0, le=CLIENTS_PER_100K_MAX)
+    elderly_care: float = Field(0.0, ge=0, le=CLIENTS_PER_100K_MAX)
+    home_care: float = Field(0.0, ge=0, le=CLIENTS_PER_100K_MAX)
+    mental_health: float = Field(0.0, ge=0, le=CLIENTS_PER_100K_MAX)
+    pharmacy: float = Field(0.0, ge=0, le=CLIENTS_PER_100K_MAX)
+
+
+class PerTypeSpread(PerTypeAmount):
+    """A log-normal spread for each type.
+
+    At most 3 (as financial_room_sigma), whose 95th percentile is 140x the median; home care, very skewed, is 1.0.
+    """
+
+    hospital: float = Field(0.0, ge=0, le=SIGMA_MAX)
+    gp_practice: float = Field(0.0, ge=0, le=SIGMA_MAX)
+    elderly_care: float = Field(0.0, ge=0, le=SIGMA_MAX)
+    home_care: float = Field(0.0, ge=0, le=SIGMA_MAX)
+    mental_health: float = Field(0.0, ge=0, le=SIGMA_MAX)
+    pharmacy: float = Field(0.0, ge=0, le=SIGMA_MAX)
+
+
+class PerTypeEuros(PerTypeAmount):
+    """EUR for each type.
+
+    At most 10 million (as the team's yearly budget): 67x the hospital's default financial room (150,000).
+    """
+
+    hospital: float = Field(0.0, ge=0, le=EUR_MAX)
+    gp_practice: float = Field(0.0, ge=0, le=EUR_MAX)
+    elderly_care: float = Field(0.0, ge=0, le=EUR_MAX)
+    home_care: float = Field(0.0, ge=0, le=EUR_MAX)
+    mental_health: float = Field(0.0, ge=0, le=EUR_MAX)
+    pharmacy: float = Field(0.0, ge=0, le=EUR_MAX)
+
+
+class PerTypeMonths(PerTypeAmount):
+    """Months for each type.
+
+    At most 120, ten years (as ramp_months): 13x the hospital's default implementation time (9).
+    """
+
+    hospital: float = Field(0.0, ge=0, le=MONTHS_MAX)
+    gp_practice: float = Field(0.0, ge=0, le=MONTHS_MAX)
+    elderly_care: float = Field(0.0, ge=0, le=MONTHS_MAX)
+    home_care: float = Field(0.0, ge=0, le=MONTHS_MAX)
+    mental_health: float = Field(0.0, ge=0, le=MONTHS_MAX)
+    pharmacy: float = Field(0.0, ge=0, le=MONTHS_MAX)
 
 
 class PerTypeRole(Section):
@@ -121,11 +210,14 @@ class PerTypeRole(Section):
 
 
 class PerComplexity(Section):
-    """A number for each NASSS complexity class (Greenhalgh et al. 2017): a multiplier, or a population's shares."""
+    """A number for each NASSS complexity class (Greenhalgh et al. 2017): a multiplier, or a population's shares.
 
-    simple: float = Field(1.0, ge=0)
-    complicated: float = Field(1.0, ge=0)
-    complex: float = Field(1.0, ge=0)
+    At most 20, which takes a 5% failure or discontinuation rate to certainty (the product is clipped at 1).
+    """
+
+    simple: float = Field(1.0, ge=0, le=FACTOR_MAX)
+    complicated: float = Field(1.0, ge=0, le=FACTOR_MAX)
+    complex: float = Field(1.0, ge=0, le=FACTOR_MAX)
 
 
 class PerRoute(Section):
@@ -146,9 +238,9 @@ class PerEvidence(Section):
     one site's before-and-after evaluation.
     """
 
-    strong: float = Field(1.0, ge=0)
-    moderate: float = Field(1.0, ge=0)
-    limited: float = Field(1.0, ge=0)
+    strong: float = Field(1.0, ge=0, le=FACTOR_MAX)
+    moderate: float = Field(1.0, ge=0, le=FACTOR_MAX)
+    limited: float = Field(1.0, ge=0, le=FACTOR_MAX)
 
 
 def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -159,6 +251,9 @@ def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+SEED_MAX = 2**63 - 1  # the largest int64, the type of the seed column in the results' Parquet tables
+
+
 class SimulationParams(Section):
     """How long and how often to run."""
 
@@ -167,7 +262,9 @@ class SimulationParams(Section):
     replications: int = P(200, "count; ASSUMPTION: a quick default; the shipped Zuidwest scenarios use 2,000, "
         "with which the headline medians move by about 2-7% between seeds (benchmarks/headline_stability.py, "
         "docs/model.md sec. 5)", ge=1, le=1_000_000)
-    seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0)
+    # below 2**63: numpy's SeedSequence takes any size, but the seed is written to Parquet as int64 (issue 18: 2**64
+    # ran the whole study, then failed writing the results)
+    seed: int = P(20261125, "root seed; replication i of every scenario uses the same streams", ge=0, le=SEED_MAX)
     start_year: int = P(2027, "calendar year of the first simulated month (step 1; month 0 is the state before it), for labels "
         "and the insurer's contract window; ASSUMPTION", ge=1900, le=2200)
     start_month: int = P(1, "calendar month (1-12) of the first simulated month; ASSUMPTION: January", ge=1, le=12)
@@ -176,13 +273,13 @@ class SimulationParams(Section):
 class OrganisationParams(Section):
     """How many care organisations of each type there are, how large they are and what they can afford."""
 
-    per_100k: PerTypeAmount = P(
-        PerTypeAmount(hospital=0.0, gp_practice=32.9, elderly_care=1.5, home_care=4.0, mental_health=3.0, pharmacy=11.1),
+    per_100k: PerTypeRate = P(
+        PerTypeRate(hospital=0.0, gp_practice=32.9, elderly_care=1.5, home_care=4.0, mental_health=3.0, pharmacy=11.1),
         "organisations per 100,000 inhabitants; GP practices 5,677 (Nivel 2019 via LHV), pharmacies 1,975 (SFK 2023 via VZinfo); "
         "elderly care, home care, mental health ASSUMPTION (DOMAIN.md sec. 2); hospitals come from the shipped list, not a rate",
     )
-    clients_per_100k: PerTypeAmount = P(
-        PerTypeAmount(hospital=100_000, gp_practice=100_000, elderly_care=2_010, home_care=3_300, mental_health=6_000,
+    clients_per_100k: PerTypeClients = P(
+        PerTypeClients(hospital=100_000, gp_practice=100_000, elderly_care=2_010, home_care=3_300, mental_health=6_000,
                       pharmacy=100_000),
         "patients or clients per 100,000 inhabitants, shared among the organisations of a type; that everyone is listed with a "
             "GP, "
@@ -191,16 +288,16 @@ class OrganisationParams(Section):
         "84529NED, 2022), used for VVT (ASSUMPTION); district nursing 579,090 (Monitor Langdurige Zorg 2022, DERIVED 3,300); "
         "mental health ASSUMPTION",
     )
-    size_sigma: PerTypeAmount = P(
-        PerTypeAmount(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
+    size_sigma: PerTypeSpread = P(
+        PerTypeSpread(hospital=0.0, gp_practice=0.35, elderly_care=0.6, home_care=1.0, mental_health=1.0, pharmacy=0.3),
         "log-normal spread of size within a type (hospitals: none, their sizes are their catchments); ASSUMPTION (DOMAIN.md "
             "sec. 2: home care very skewed, a few >1,000 clients, many <50)",
         prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="ASSUMPTION: no size distribution per type "
             "found, so half to double each type's spread (DOMAIN.md sec. 2's home care, a few >1,000 and many <50 clients, "
             "needs about 1.5-2); would narrow with client counts per organisation (e.g. Vektis or annual accounts)."),
     )
-    financial_room_eur: PerTypeAmount = P(
-        PerTypeAmount(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000,
+    financial_room_eur: PerTypeEuros = P(
+        PerTypeEuros(hospital=150_000, gp_practice=4_000, elderly_care=15_000, home_care=10_000, mental_health=10_000,
                       pharmacy=5_000),
         "EUR a year an organisation can free for an innovation project (median); ASSUMPTION: no source found",
         prior=Prior(dist="loguniform", low=0.25, high=4.0, relative=True, source="ASSUMPTION: no source found, so a quarter "
@@ -310,8 +407,8 @@ class InnovationParams(Section):
             "posterior: DOMAIN.md sec. 7 gives 20-40% suitable for heart failure (ASSUMPTION), but the Dutch facts fit 3.4% "
             "(docs/validation.md), a tenth of it; so 1/30 to 4/3 of each value; enrolment counts would narrow it."),
     )
-    implementation_cost_eur: PerTypeAmount = P(
-        PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
+    implementation_cost_eur: PerTypeEuros = P(
+        PerTypeEuros(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
                       pharmacy=3_000),
         "EUR set-up cost for the first organisation that learns alone; hospital 25-100k, GP/pharmacy/VVT 2-15k (ASSUMPTION, "
             "DOMAIN.md sec. 6)",
@@ -319,8 +416,8 @@ class InnovationParams(Section):
             "EUR 25-100k and others 2-15k, about 0.5-2 and 0.4-3 times the defaults, so 0.4-3 for every type; would narrow "
             "with project budgets of organisations that set it up (Effective Cardio, HartWacht)."),
     )
-    implementation_months: PerTypeAmount = P(
-        PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
+    implementation_months: PerTypeMonths = P(
+        PerTypeMonths(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
         "months from decision to routine use; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md sec. 6)",
         prior=Prior(dist="loguniform", low=0.5, high=2.0, relative=True, source="DOMAIN.md sec. 6 (ASSUMPTION there): hospital "
             "6-12, others 1-6 months; half to double each value covers most of both (hospital 4.5-18); would narrow with "
@@ -464,7 +561,10 @@ class BarrierParams(Section):
         "al. 2004: fit)", ge=0, le=1,
         prior=Prior(dist="uniform", low=0.1, high=0.9, source="ASSUMPTION: Greenhalgh et al. 2004 name fit, not its weight, "
             "so most of 0-1; would narrow with non-adopters' stated reasons (a survey)."))
+    # at most 10,000: above any organisation's patients at full use (all of Zeeland's heart-failure patients at one
+    # hospital would be 5,400: 392,969 inhabitants x 1.38%, DOMAIN.md sec. 1 and the target share's source)
     fit_scale_patients: float = P(10.0, "patients at full use below which the innovation fits poorly; ASSUMPTION", gt=0,
+        le=10_000,
         prior=Prior(dist="loguniform", low=3.0, high=30.0, source="ASSUMPTION: a third to three times; would narrow with the "
             "smallest caseloads at which organisations run it."))
     own_learning_per_doubling: float = P(
@@ -612,6 +712,7 @@ class InsurerParams(Section):
         "by Zilveren Kruis since 2016, Skipr 2019)")
     demand_threshold: int = P(
         3, "adopters outside the origin before the insurer starts to arrange reimbursement; ASSUMPTION", ge=0,
+        le=10_000,  # more than all GP practices and pharmacies of the Netherlands (5,677 + 1,975; DOMAIN.md sec. 2)
         prior=Prior(dist="loguniform", low=1.0, high=10.0, source="ASSUMPTION: 1 to 10 adopters; would narrow with the "
             "insurer's purchasing criteria or the number of providers when telemonitoring was first contracted."),
     )
@@ -652,6 +753,7 @@ class OriginParams(Section):
             "push it up (median 0.60 in a 0-0.9 prior, docs/validation.md); would narrow with who visited or heard from the "
             "origin."))
     demonstration_radius_km: float = P(40.0, "km reach of its demonstrations; ASSUMPTION", ge=0,
+        le=500,  # beyond the farthest two municipal seats of the Netherlands, Sluis and Oldambt (315 km; shared data)
         prior=Prior(dist="loguniform", low=20.0, high=80.0, source="ASSUMPTION: half to double (Zuidwest spans about 100 "
             "km); would narrow with where the origin's visitors came from."))
 
@@ -777,13 +879,13 @@ class PopulationParams(Section):
         "failure 0.0069, COPD 0.005; GP: heart failure 0.0069, COPD 0.02, polypharmacy 0.064, geometric mean 0.02 (profiles, "
         "DERIVED); pharmacy: half the polypharmacy group; home care 0.10 (heart-failure profile, ASSUMPTION); elderly care "
         "and mental health ASSUMPTION")
-    implementation_cost_eur: PerTypeAmount = P(
-        PerTypeAmount(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
+    implementation_cost_eur: PerTypeEuros = P(
+        PerTypeEuros(hospital=50_000, gp_practice=5_000, elderly_care=10_000, home_care=10_000, mental_health=10_000,
                       pharmacy=3_000),
         "typical EUR set-up cost per primary type; hospital 25-100k, others 2-15k (ASSUMPTION, DOMAIN.md sec. 6), as the "
         "heart-failure profile")
-    implementation_months: PerTypeAmount = P(
-        PerTypeAmount(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
+    implementation_months: PerTypeMonths = P(
+        PerTypeMonths(hospital=9, gp_practice=3, elderly_care=4, home_care=4, mental_health=4, pharmacy=3),
         "typical months from decision to routine use per primary type; hospital 6-12, others 1-6 (ASSUMPTION, DOMAIN.md "
         "sec. 6)")
     distributions: PopulationDistributions = PopulationDistributions()
@@ -799,7 +901,8 @@ class RegionParams(Section):
         "given")
     hospitals_per_100k: float = P(
         0.39, "hospital organisations per 100,000 inhabitants where the shipped list of hospitals does not cover the region; "
-            "69 organisations (VZinfo 2023) / 17.8 M", ge=0
+            "69 organisations (VZinfo 2023) / 17.8 M", ge=0,
+        le=10,  # one hospital per 10,000 inhabitants: 26x the national rate, 4x one hospital in Goes (39,677)
     )
     jitter_km: float = P(
         3.0, "spread of organisations around their municipal seat, scaled by municipal size; ASSUMPTION", ge=0, le=50
@@ -893,6 +996,21 @@ class Params(Section):
         return self
 
     @model_validator(mode="after")
+    def _priors_reach_their_range(self) -> Params:
+        # a prior wholly outside its parameter's range would make every draw that range's nearest limit, silently
+        # (issue 18: low = 1e300 for diffusion.q ran with q = 50 in every replication)
+        for name, prior in self.uncertainty.priors.items():
+            node: Any = self
+            for key in name.split("."):
+                node = getattr(node, key)
+            lo, hi = prior.bounds(float(node) if prior.relative else 1.0)
+            lower, upper = bounds(name)
+            if hi < lower or lo > upper:
+                raise ValueError(f"uncertainty.priors: the prior of '{name}' ({lo:g} to {hi:g}) lies wholly outside its "
+                                 f"allowed range ({lower:g} to {upper:g}); every draw would be that limit")
+        return self
+
+    @model_validator(mode="after")
     def _origin_is_eligible(self) -> Params:
         if not self.portfolio.innovations and self.origin.org_type not in self.innovation.primary_types():
             raise ValueError(
@@ -925,7 +1043,8 @@ class Params(Section):
 # Every way a value reaches a model goes through here: scenario files and --set (scenario.py), --vary and
 # designs (analysis/space.py), run_model(**kw) (api.py), DiffusionModel(**kw) (Mesa's tools), the explorer's
 # levers and calibration. So a name or a value is checked once, with one message, wherever it comes from.
-LEAF_BLOCKS = (PerTypeShare, PerTypeAmount, PerTypeRole, PerComplexity, PerRoute, PerEvidence)
+LEAF_BLOCKS = (PerTypeShare, PerTypeAmount, PerTypeRate, PerTypeClients, PerTypeSpread, PerTypeEuros, PerTypeMonths,
+               PerTypeRole, PerComplexity, PerRoute, PerEvidence)
 Kind = Literal["float", "int", "bool"]
 
 
@@ -1098,7 +1217,7 @@ def _describe(exc: ValidationError, data: dict[str, Any], file_keys: tuple[str, 
     got_text = f", got {_shown(got)}" if got is not _MISSING and not isinstance(got, dict) and "got" not in str(err["msg"]) \
         else ""
     unit = ""
-    if info is not None and info.description and owner not in (PerTypeShare, PerTypeAmount):
+    if info is not None and info.description and not issubclass(owner, PerTypeShare | PerTypeAmount):
         unit = f" ({info.description.split(';')[0]})"
     message = str(err["msg"]).removeprefix("Value error, ")
     named = re.match(r"([a-z_]+(?:\.[a-z_]+)+): (.*)", message)

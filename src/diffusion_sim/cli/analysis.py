@@ -27,6 +27,7 @@ from diffusion_sim.cli.common import (
     Varies,
     Workers,
     app,
+    check_count,
     check_replications,
     claim,
     fail,
@@ -38,12 +39,16 @@ from diffusion_sim.cli.common import (
 )
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
 
+# Sensitivity's sample sizes: 16 times the largest default (Sobol' 256 base samples, Morris 80 trajectories), so a
+# typo cannot plan billions of design points; a ranking that needs more is better narrowed with fewer parameters.
+SAMPLES_MAX = 4096
+
 
 @app.command(short_help="Vary parameters over a design; common random numbers.")
 def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")], vary: Varies,
           design: Annotated[str, typer.Option("--design", help="grid (every combination) or lhs (Latin hypercube).")] = "grid",
           samples: Annotated[int | None, typer.Option(
-              "--samples", min=2, help="Points of an lhs design (default 10 per parameter).")] = None,
+              "--samples", help="Points of an lhs design (default 10 per parameter).")] = None,
           replications: Replications = None, seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None,
           set_: Sets = None, outcome: Outcomes = None,
           resume: Annotated[bool, typer.Option(
@@ -55,12 +60,13 @@ def sweep(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     from diffusion_sim.analysis.sweep import PLOTTED
     from diffusion_sim.publish.analysis_figures import sweep_figures
     from diffusion_sim.publish.terminal import sweep_table
-    from diffusion_sim.studies.sweep import plan_sweep, run_sweep
+    from diffusion_sim.studies.sweep import MAX_POINTS, plan_sweep, run_sweep
 
     started = time.perf_counter()
     plan = None
     try:
         check_replications(replications)
+        check_count(samples, "--samples", 2, MAX_POINTS, "the most points a sweep may have")
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(vary, base)
         plan = plan_sweep(base, str(scenario), dims, design, samples, replications, out, stem=scenario.stem,  # type: ignore[arg-type]
@@ -89,19 +95,20 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
                 method: Annotated[str, typer.Option(
                     "--method", help="morris (screening) or sobol (variance shares).")] = "morris",
                 replications: Annotated[int, typer.Option(
-                    "--replications", "-n", min=1, help="Replications averaged per design point.")] = 10,
+                    "--replications", "-n", help="Replications averaged per design point.")] = 10,
                 samples: Annotated[int | None, typer.Option(
-                    "--samples", min=2, help="First sample size: Morris trajectories (10) or "
+                    "--samples", help="First sample size: Morris trajectories (10) or "
                                              "Sobol' base samples (64, a power of two).")] = None,
                 max_samples: Annotated[int | None, typer.Option(
-                    "--max-samples", min=2, help="Largest sample size when growing until the ranking holds (80 / 256).")] = None,
-                top: Annotated[int, typer.Option("--top", min=1, help="Top ranks that must be resolved.")] = 3,
+                    "--max-samples", help="Largest sample size when growing until the ranking holds (80 / 256).")] = None,
+                top: Annotated[int, typer.Option("--top", help="Top ranks that must be resolved.")] = 3,
                 seed: Seed = None, months: Months = None, out: Out = None, workers: Workers = None, set_: Sets = None,
                 outcome: Outcomes = None, quiet: Quiet = False, scheduler: Scheduler = None,
                 draw_parameters: DrawParameters = False, lang: Lang = Language.nl) -> None:
     """Rank the scenario's uncertain parameters by their effect on the key outcomes (SALib)."""
     from diffusion_sim.analysis.sensitivity import METHODS
     from diffusion_sim.analysis.space import uncertain_dimensions
+    from diffusion_sim.params import names
     from diffusion_sim.publish.analysis_figures import tornado
     from diffusion_sim.publish.terminal import sensitivity_tables
     from diffusion_sim.studies.points import fingerprint_id
@@ -112,6 +119,9 @@ def sensitivity(scenario: Annotated[Path, typer.Argument(help="Scenario TOML fil
         if method not in METHODS:
             raise ScenarioError(f"--method {method}: unknown method; allowed: {', '.join(METHODS)}")
         check_replications(replications)
+        for option, value in (("--samples", samples), ("--max-samples", max_samples)):
+            check_count(value, option, 2, SAMPLES_MAX, "16x the largest default, 256 Sobol' base samples")
+        check_count(top, "--top", 1, len(names()), "the number of parameters")
         base = load([scenario], seed, months, set_)[0]
         dims = uncertain_dimensions(scenario, base)
         key = fingerprint_id({'s': base.model_dump(mode='json'), 'm': method, 'n': replications, 'o': outcome, 'k': samples,
@@ -142,12 +152,12 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
                                                                          "e.g. spread_beyond_origin=0.35. Repeatable.")],
               fit: Annotated[list[str], typer.Option(
                   "--fit", help="PARAM=LOW:HIGH to fit within, e.g. diffusion.q=0:0.25. Repeatable.")],
-              replications: Annotated[int, typer.Option("--replications", "-n", min=2, help="Replications per candidate.")] = 100,
-              check: Annotated[int, typer.Option("--check", min=2, help="Fresh replications to check the fit on.")] = 400,
+              replications: Annotated[int, typer.Option("--replications", "-n", help="Replications per candidate.")] = 100,
+              check: Annotated[int, typer.Option("--check", help="Fresh replications to check the fit on.")] = 400,
               maxiter: Annotated[int, typer.Option(
-                  "--maxiter", min=1, help="Generations of differential evolution at most.")] = 15,
+                  "--maxiter", help="Generations of differential evolution at most.")] = 15,
               popsize: Annotated[int, typer.Option(
-                  "--popsize", min=2, help="Candidates per generation per fitted parameter.")] = 10,
+                  "--popsize", help="Candidates per generation per fitted parameter.")] = 10,
               seed: Seed = None, months: Months = None, workers: Workers = None, set_: Sets = None,
               out: Annotated[Path | None, typer.Option(
                   "--out", help="Fitted scenario file to write (default: inside the results folder).")] = None,
@@ -167,7 +177,10 @@ def calibrate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file 
 
     started = time.perf_counter()
     try:
-        check_replications(replications)
+        check_replications(replications, least=2)
+        check_replications(check, "--check", least=2)
+        check_count(maxiter, "--maxiter", 1, 1000, "differential evolution settles within tens of generations")
+        check_count(popsize, "--popsize", 2, 1000, "SciPy's default is 15")
         targets = parse_targets(target)
         base = load([scenario], seed, months, set_)[0]
         dims = parse_ranges(fit, base, option="--fit")

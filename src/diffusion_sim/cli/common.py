@@ -47,12 +47,17 @@ def _options(version: Annotated[bool, typer.Option("--version", "-V", callback=_
                                                    help="Show the version and exit.")] = False) -> None:
     """Simulate how a proven healthcare innovation spreads between a region's care organisations."""
 
-Replications = Annotated[int | None, typer.Option("--replications", "-n", min=1,
+# Options that set a schema field take their limits from the schema (params.py), checked in one line each before
+# anything runs (check_replications, check_field); no limit is repeated here.
+Replications = Annotated[int | None, typer.Option("--replications", "-n",
                                                   help="Replications per scenario (default: the scenario's).")]
-Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: the scenario's).")]
-Months = Annotated[int | None, typer.Option("--months", min=1, help="Horizon in months (default: the scenario's).")]
+Seed = Annotated[int | None, typer.Option("--seed", help="Root seed, 0 to 2**63-1 (default: the scenario's).")]
+Months = Annotated[int | None, typer.Option("--months", help="Horizon in months (default: the scenario's).")]
 Out = Annotated[Path | None, typer.Option("--out", help="Results folder to create (default: a new folder under results/).")]
-Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core).")]
+Workers = Annotated[int | None, typer.Option("--workers", "-w", help="Worker processes (default: one per core).")]
+# A sane most: as many as the hardware threads of a large server. Each worker holds a model and its region (0.6-0.7 GB
+# in a Zuidwest run, issue 18), so 256 already asks for some 170 GB; a typo (-w 10000) is refused, not forked.
+WORKERS_MAX = 256
 Sets = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter, e.g. --set diffusion.q=0.3 (every name: diffusion-sim params).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
@@ -131,23 +136,53 @@ def claim(out: Path | None, stem: str, option: str = "--out", overwrite: bool = 
     return reserve_new(Path("results"), stem, option)
 
 
-def check_replications(n: int | None, option: str = "--replications") -> int | None:
-    """``n`` within the schema's limit for replications (``simulation.replications``), before anything is allocated."""
+def check_replications(n: int | None, option: str = "--replications", least: int | None = None) -> int | None:
+    """``n`` within the schema's limit for replications (``simulation.replications``), before anything is allocated.
+
+    ``least``: a command that needs more than the schema's lowest (a spread over replications needs two).
+    """
     if n is None:
         return None
     from diffusion_sim.params import bounds
 
     low, high = bounds("simulation.replications")
+    low = max(low, least or low)
     if not low <= n <= high:
         raise ScenarioError(f"{option} {n}: must be between {low:,.0f} and {high:,.0f} (the limit of "
                             "simulation.replications)")
     return n
 
 
+def check_field(value: Any, option: str, field: str) -> Any:
+    """``value`` of ``option`` as the schema allows it for ``field``, before anything runs; the one line ``--set`` gives."""
+    if value is not None:
+        from diffusion_sim.params import Params, change
+
+        change(Params(), {field: value}, source=option)
+    return value
+
+
+def check_count(n: int | None, option: str, low: int, high: int, why: str) -> int | None:
+    """A whole number of ``option`` within ``low``..``high`` (``why`` says where the limit comes from)."""
+    if n is not None and not low <= n <= high:
+        raise ScenarioError(f"{option} {n}: must be between {low:,} and {high:,} ({why})")
+    return n
+
+
+def check_number(x: float, option: str, low: float, high: float, why: str) -> float:
+    """A finite number of ``option`` within ``low``..``high`` (``nan`` and ``inf`` pass Click's ranges, not this)."""
+    import math
+
+    if not (math.isfinite(x) and low <= x <= high):
+        raise ScenarioError(f"{option} {x:g}: must be a number from {low:g} to {high:g} ({why})")
+    return x
+
+
 def workers_or_all(workers: int | None) -> int:
-    """The workers asked for, else one per core this process may use."""
+    """The workers asked for (1 to :data:`WORKERS_MAX`), else one per core this process may use."""
     from diffusion_sim.executors import default_workers
 
+    check_count(workers, "--workers", 1, WORKERS_MAX, "a sane most: each worker holds a model and its region")
     return workers or default_workers()
 
 

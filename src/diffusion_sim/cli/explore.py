@@ -28,7 +28,7 @@ ExploreScenarios = Annotated[list[Path] | None, typer.Argument(
 Host = Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1, this machine only); "
                                                          "any other address must be given here explicitly.")]
 ExplorePort = Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")]
-ExploreRuns = Annotated[int, typer.Option("--replications", "-n", min=1,
+ExploreRuns = Annotated[int, typer.Option("--replications", "-n",
                                           help="Runs per strategy for every update (100 or more for stable medians).")]
 EXPLORE_DEFAULT = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
 
@@ -45,6 +45,7 @@ def explore(scenarios: ExploreScenarios = None, host: Host = None, port: Explore
     try:
         address, remote = check_host(host)
         check_replications(replications)
+        n_workers = workers_or_all(workers)
         _check_buildable(paths, months)  # bad files, and scenarios whose region cannot be built, stop here
         chosen = port or free_port(address)
         check_port(address, chosen)
@@ -61,7 +62,7 @@ def explore(scenarios: ExploreScenarios = None, host: Host = None, port: Explore
         err_console.print(f"warning: --host {address} lets other machines on the network open the explorer (no password)",
                           markup=False)
     config = json.dumps({"scenarios": [str(Path(p).resolve()) for p in paths], "replications": replications,
-                         "workers": workers_or_all(workers), "lang": lang.value, "months": months})
+                         "workers": n_workers, "lang": lang.value, "months": months})
     try:
         serve(address, chosen, config, on_ready=lambda url: out_console.print(
             f"diffusion-sim explorer: open {url} in a browser (Ctrl-C stops it)", markup=False, highlight=False))

@@ -44,10 +44,10 @@ def what_it_takes(
     claim_name: Annotated[str, typer.Option("--claim", help="The claim: patients_in_year or adoption_target.")],
     lever: Levers = None,
     wanted: Annotated[float, typer.Option("--wanted", help="The chance the claim must hold with (0-1).")] = 0.8,
-    replications: Annotated[int, typer.Option("--replications", "-n", min=2,
+    replications: Annotated[int, typer.Option("--replications", "-n",
                                               help="Replications that screen each setting.")] = 100,
-    confirm: Annotated[int, typer.Option("--confirm", min=2, help="Fresh replications that confirm the answer.")] = 400,
-    budget: Annotated[int, typer.Option("--budget", min=1, help="Runs the whole search may use at most.")] = 20_000,
+    confirm: Annotated[int, typer.Option("--confirm", help="Fresh replications that confirm the answer.")] = 400,
+    budget: Annotated[int, typer.Option("--budget", help="Runs the whole search may use at most.")] = 20_000,
     seed: Seed = None, set_: Sets = None, out: Out = None, workers: Workers = None, quiet: Quiet = False,
     scheduler: Scheduler = None, parameter_draws: ParameterDraws = None, lang: Lang = Language.nl,
 ) -> None:
@@ -60,8 +60,9 @@ def what_it_takes(
     started = time.perf_counter()
     try:
         check_claim(claim_name)
-        check_replications(replications)
-        check_replications(confirm, "--confirm")
+        check_replications(replications, least=2)
+        check_replications(confirm, "--confirm", least=2)
+        check_replications(budget, "--budget")  # runs in all: no more than one scenario may have
         options = SearchOptions(wanted=check_wanted(wanted), screen=replications, confirm=confirm, budget=budget)
         base = load([scenario], seed, None, set_, parameter_draws)[0]
         levers = parse_levers(lever or [], base, claim_name)

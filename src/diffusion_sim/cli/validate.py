@@ -12,9 +12,12 @@ import typer
 from diffusion_sim.cli.common import (
     Quiet,
     Scheduler,
+    Seed,
     Ticker,
     Workers,
     app,
+    check_field,
+    check_number,
     check_replications,
     claim,
     fail,
@@ -33,17 +36,17 @@ def validate(
     scenario: Annotated[Path, typer.Argument(help="The validation scenario with its [uncertain] prior.")] = Path(
         "scenarios/validation-nl-2012.toml"),
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write (default: a new folder under results/).")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=1, help="Parameter sets from the prior (Latin hypercube).")] = 2000,
-    replications: Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications per parameter set.")] = 3,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: the scenario's).")] = None,
-    tolerance: Annotated[float, typer.Option("--tolerance", min=0, help="Accepted relative distance from 1,200 users "
+    draws: Annotated[int, typer.Option("--draws", help="Parameter sets from the prior (Latin hypercube).")] = 2000,
+    replications: Annotated[int, typer.Option("--replications", "-n", help="Replications per parameter set.")] = 3,
+    seed: Seed = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", help="Accepted relative distance from 1,200 users "
                                                                       "in 2018.")] = 0.25,
-    ec_factor: Annotated[float, typer.Option("--ec-factor", min=1, help="Accepted factor around the 414 Effective "
+    ec_factor: Annotated[float, typer.Option("--ec-factor", help="Accepted factor around the 414 Effective "
                                                                       "Cardio patients.")] = 2.0,
-    inventory_margin: Annotated[float, typer.Option("--inventory-margin", min=0, help="Accepted distance (share of "
+    inventory_margin: Annotated[float, typer.Option("--inventory-margin", help="Accepted distance (share of "
                                                     "hospitals) outside the 2013 inventory's 23-35%.")] = 0.03,
     mapping: Mapping = "share",
-    check_month: Annotated[int, typer.Option("--check-month", min=0, help="Re-run the accepted runs with reimbursement "
+    check_month: Annotated[int, typer.Option("--check-month", help="Re-run the accepted runs with reimbursement "
                                                                           "from this month (0: skip).")] = 49,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --out folder (whole, once the new "
                                                                 "one is complete).")] = False,
@@ -57,6 +60,7 @@ def validate(
     """Fit the isolated strategy to the Dutch facts up to 2018 and predict 2019, out of sample (docs/validation.md)."""
     from diffusion_sim.analysis.validation import PREDICTED, Acceptance, accepted_ranges
     from diffusion_sim.errors import ScenarioError
+    from diffusion_sim.params import bounds
     from diffusion_sim.publish.analysis_figures import validation_figures
     from diffusion_sim.studies.validate import predictive_check, reimbursement_check, run_validation, ship_posterior, write
 
@@ -65,6 +69,18 @@ def validate(
         if mapping not in ("share", "count"):
             raise ScenarioError(f"--mapping {mapping}: allowed: share, count")
         check_replications(replications)
+        check_replications(draws, "--draws")
+        high = int(bounds("simulation.replications")[1])
+        if draws * replications > high:  # every run is kept until the end, as a scenario's replications are
+            raise ScenarioError(f"--draws {draws} x --replications {replications}: {draws * replications:,} runs, more "
+                                f"than the {high:,} a scenario may have (simulation.replications)")
+        check_field(seed, "--seed", "simulation.seed")
+        if check_month:  # 0 skips the check; any other month is the insurer's fixed start month
+            check_field(check_month, "--check-month", "insurer.fixed_start_month")
+        # the largest values in effect leave a fact out (tests and what-if checks do); beyond them only typos lie
+        check_number(tolerance, "--tolerance", 0, 1000, "a relative distance from 1,200 users")
+        check_number(ec_factor, "--ec-factor", 1, 1e6, "a factor around 414 patients")
+        check_number(inventory_margin, "--inventory-margin", 0, 1, "a share of hospitals")
         if out is not None and out.exists() and not overwrite:
             raise ScenarioError(f"--out {out}: already exists; pass --overwrite to replace it")
         n_workers = workers_or_all(workers)
