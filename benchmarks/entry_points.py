@@ -16,7 +16,9 @@ Rows (each a function below; ``--rows`` picks some):
     python benchmarks/entry_points.py                      # every row (about 10 minutes)
     python benchmarks/entry_points.py --rows startup run_model morris
 
-Machines here are shared and noisy: compare ratios measured in one run, report medians.
+Machines here are shared and noisy: compare ratios measured in one run, report medians. Commands run
+with Python's bytecode cache allowed (``PYTHONDONTWRITEBYTECODE`` removed), as on a user's machine;
+with ``PYTHONPATH=<another checkout>/src`` they time that checkout's code instead (before and after in one sitting).
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("diffusion-sim"))
 ISOLATED, COLLABORATIVE = ROOT / "scenarios/zuidwest-isolated.toml", ROOT / "scenarios/zuidwest-collaborative.toml"
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def wall(cmd: list[str], **kwargs) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, cwd=ROOT, **kwargs)
+    subprocess.run(cmd, capture_output=True, cwd=ROOT, env=ENV, **kwargs)
     return time.perf_counter() - t
 
 
@@ -136,7 +139,7 @@ def tree_peak_rss(cmd: list[str]) -> tuple[float, float]:
 
     peak = 0.0
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     watched = psutil.Process(proc.pid)
     done = threading.Event()
 
@@ -170,14 +173,14 @@ def scale_row() -> dict:
 def core_row() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, str(ROOT / "benchmarks/bench.py"), "--sizes", "1", "10", "100", "--json",
-                        f"{tmp}/b.json"], check=True, capture_output=True, cwd=ROOT)
+                        f"{tmp}/b.json"], check=True, capture_output=True, cwd=ROOT, env=ENV)
         sizes = json.loads(Path(f"{tmp}/b.json").read_text())["sizes"]
     return {f"{r['tiles']}x": {"ratio_cold": r["ratio_model_to_numpy"], "model_ms": 1e3 * r["model_s_per_rep_cold"],
                                "numpy_ms": 1e3 * r["numpy_s_per_rep"]} for r in sizes}
 
 
 def explorer_row() -> dict:
-    env = {**os.environ, "DIFFUSION_SIM_EXPLORER_BENCH": "1"}
+    env = {**ENV, "DIFFUSION_SIM_EXPLORER_BENCH": "1"}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "tests/test_explorer.py", "-k", "lever_to_figures_time"],
                           capture_output=True, text=True, cwd=ROOT, env=env)
     moves = re.findall(r"lever to updated figures .*?, (.*?): ([\d.]+) s", done.stdout)
