@@ -225,13 +225,14 @@ class StreamedTables:
     """The tables of :func:`build_tables`, built chunk by chunk as replications come back (``run_all(collect=...)``).
 
     Only the per-replication rows (summary, draws, innovations) stay in memory; the long tables
-    (:data:`LONG_TABLES` and ``monthly``) go to :class:`SpilledTable` parts in ``scratch``.
+    (:data:`LONG_TABLES` and ``monthly``) go to :class:`SpilledTable` parts in ``scratch``. ``out`` is
+    the results folder they are for, named if the scratch space runs out.
     """
 
     SPILLED = ("monthly", "states", "org_events", "innovation_monthly")
 
-    def __init__(self, scenarios: list[Params], regions: list[Region], scratch: Path) -> None:
-        self.scenarios, self.regions = scenarios, regions
+    def __init__(self, scenarios: list[Params], regions: list[Region], scratch: Path, out: Path) -> None:
+        self.scenarios, self.regions, self.out = scenarios, regions, out
         self.spilled = {name: SpilledTable(scratch, name) for name in self.SPILLED}
         self.kept: dict[str, dict[tuple[int, int], pd.DataFrame]] = {}
         self.organisations: dict[int, tuple[int, pd.DataFrame]] = {}  # scenario -> (first replication, its frame)
@@ -242,7 +243,11 @@ class StreamedTables:
         tables = build_tables([self.scenarios[s]], [self.regions[s]], [results])
         for name, frame in tables.items():
             if name in self.spilled:
-                self.spilled[name].add(key, frame)
+                try:
+                    self.spilled[name].add(key, frame)
+                except OSError as exc:  # a full disk, say: the folder's own writer would say the same
+                    raise WriteError(f"{self.out}: writing the results failed ({exc.strerror or exc}); "
+                                     "nothing was written") from None
             elif name == "organisations":  # the scenario's first replication marks the origins, as build_tables does
                 if s not in self.organisations or replications[0] < self.organisations[s][0]:
                     self.organisations[s] = (replications[0], frame)

@@ -80,7 +80,7 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     regions = [checked_region(p, src) for p, src in zip(scenarios, sources, strict=True)]
     with tempfile.TemporaryDirectory(prefix="diffusion-sim-tables-") as scratch:
         # each chunk becomes table rows as it comes back, the long tables on disk (10,000 replications fit in 1 GB)
-        streamed = StreamedTables(scenarios, regions, Path(scratch))
+        streamed = StreamedTables(scenarios, regions, Path(scratch), out)
         run_all(scenarios, reps, workers=workers, progress=progress, scheduler=scheduler, collect=streamed.add)
         return _finish(scenarios, sources, regions, streamed.tables(), out, reps, workers, command, scheduler)
 
