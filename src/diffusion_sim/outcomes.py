@@ -357,5 +357,6 @@ def outcomes_of(rows: list[dict[str, float]], horizon: int) -> dict[str, float]:
             patients = column["patients_final"].mean()
             out[name] = float(column["total_cost_eur"].mean() / patients) if patients > 0 else float("nan")
         else:
-            out[name] = float(np.nanmean(column[name])) if (~np.isnan(column[name])).any() else float("nan")
+            known = column[name][~np.isnan(column[name])]  # left out where undefined (set-up cost without adopters)
+            out[name] = float(known.mean()) if known.size else float("nan")
     return out
