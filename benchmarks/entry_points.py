@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,9 +43,20 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def wall(cmd: list[str], **kwargs) -> float:
+    return timed_command(cmd, **kwargs)[0]
+
+
+def timed_command(cmd: list[str], **kwargs) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the command and every worker it waited for) of ``cmd``.
+
+    On a shared machine the wall time follows other people's load; the CPU time much less so.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, capture_output=True, cwd=ROOT, env=ENV, **kwargs)
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def median_of(fn, repeats: int) -> float:
@@ -126,15 +138,17 @@ def morris_row() -> dict:
     return {"parameters": len(names), "points": len(points), "run_model_s": api, "runner_s": runner, "ratio": api / runner}
 
 
-def compare_row() -> dict:
+def compare_row(warm_runs: int = 3) -> dict:
+    """The first run (cold: compiled code loaded from Numba's cache, files read) and the median of the warm ones."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [CLI, "compare", str(ISOLATED), str(COLLABORATIVE), "-q"]
-        times = [wall([*cmd, "--out", f"{tmp}/c{k}"]) for k in range(2)]
-    return {"cold_s": times[0], "warm_s": times[1]}
+        runs = [timed_command([*cmd, "--out", f"{tmp}/c{k}"]) for k in range(1 + warm_runs)]
+    return {"cold_s": runs[0][0], "warm_s": statistics.median(r[0] for r in runs[1:]),
+            "warm_cpu_s": statistics.median(r[1] for r in runs[1:]), "warm_runs_s": [r[0] for r in runs[1:]]}
 
 
-def tree_peak_memory(cmd: list[str]) -> tuple[float, float, float]:
-    """Wall seconds and peak memory (MB) of ``cmd`` and its children together, sampled every 0.5 s.
+def tree_peak_memory(cmd: list[str]) -> tuple[float, float, float, float]:
+    """Wall and CPU seconds, and peak memory (MB) of ``cmd`` and its children together, sampled every 0.5 s.
 
     Two peaks: the sum of resident sizes (counts pages that forked workers share with the parent once
     per process, so it overstates) and the sum of proportional set sizes (shared pages split between
@@ -143,6 +157,7 @@ def tree_peak_memory(cmd: list[str]) -> tuple[float, float, float]:
     import psutil
 
     peak_rss = peak_pss = 0.0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     watched = psutil.Process(proc.pid)
@@ -165,17 +180,19 @@ def tree_peak_memory(cmd: list[str]) -> tuple[float, float, float]:
     sampler.start()
     proc.wait()
     elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
-    return elapsed, peak_rss, peak_pss
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), peak_rss, peak_pss
 
 
 def scale_row() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        elapsed, rss, pss = tree_peak_memory([CLI, "compare", str(ISOLATED), str(COLLABORATIVE), "-n", "10000", "--no-report",
-                                       "-q", "--out", f"{tmp}/c"])
+        elapsed, cpu, rss, pss = tree_peak_memory([CLI, "compare", str(ISOLATED), str(COLLABORATIVE), "-n", "10000",
+                                                   "--no-report", "-q", "--out", f"{tmp}/c"])
         written = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file()) / 2**20
-    return {"wall_s": elapsed, "peak_rss_mb_all_processes": rss, "peak_pss_mb_all_processes": pss, "folder_mb": written}
+    return {"wall_s": elapsed, "cpu_s": cpu, "peak_rss_mb_all_processes": rss, "peak_pss_mb_all_processes": pss,
+            "folder_mb": written}
 
 
 def core_row() -> dict:
