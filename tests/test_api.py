@@ -45,3 +45,18 @@ def test_unknown_name_is_named_with_a_hint():
 def test_value_out_of_range_is_named():
     with pytest.raises(ScenarioError, match=r"field 'diffusion.q'.*greater than or equal to 0"):
         run_model(diffusion__q=-1)
+
+
+def test_kept_scenario_and_region_never_change_an_answer(tmp_path):
+    from diffusion_sim.api import KEPT
+
+    path = tmp_path / "s.toml"
+    path.write_text('extends = "base.toml"\n', encoding="utf-8")
+    (tmp_path / "base.toml").write_text("[diffusion]\nq = 0.2\n", encoding="utf-8")
+    KEPT.clear()
+    first = run_model(scenario=path, **SHORT)
+    assert run_model(scenario=path, **SHORT) == first  # kept: the same answer
+    (tmp_path / "base.toml").write_text("[diffusion]\nq = 0.2\n[simulation]\nseed = 7\n", encoding="utf-8")
+    changed = run_model(scenario=path, **SHORT)  # a file it extends changed on disk: read again, region rebuilt
+    KEPT.clear()
+    assert changed == run_model(scenario=path, **SHORT) != first

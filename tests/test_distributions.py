@@ -72,3 +72,14 @@ def test_a_relative_prior_keeps_zero_at_zero_and_a_loguniform_prior_tolerates_a_
     assert Prior(dist="uniform", low=0.5, high=2.0, relative=True, source="t").value(0.7, base=0.0, lower=0.0, upper=1.0) == 0.0
     log = Prior(dist="loguniform", low=5.0, high=20.0, source="t")
     assert 5.0 <= log.value(0.3, lower=5e-324, upper=float("inf")) <= 20.0
+
+
+def test_normal_quantiles_are_scipys():
+    from scipy.stats import norm
+
+    from diffusion_sim.distributions import Z95
+
+    assert Z95 == float(norm.ppf(0.95))
+    prior = Prior(dist="normal", low=1.0, high=3.0, source="test")
+    for u in (1e-9, 0.05, 0.3, 0.5, 0.95):
+        assert prior.ppf(u) == 2.0 + (1.0 / Z95) * float(norm.ppf(u))

@@ -105,3 +105,29 @@ def test_dask_local_cluster_equals_serial(short):
 def test_unreachable_scheduler_is_a_clear_error(short):
     with pytest.raises(ExecutorError, match="no Dask scheduler answers"):
         run_all(short[:1], 2, scheduler="tcp://127.0.0.1:9")
+
+
+def test_tables_streamed_chunk_by_chunk_equal_the_tables_built_whole(short, tmp_path):
+    """A study writes its long tables chunk by chunk (issue 17: memory); the files hold what build_tables gives whole."""
+    import pandas as pd
+
+    from diffusion_sim.region import build_region
+    from diffusion_sim.results import build_tables
+    from diffusion_sim.studies.compare import run_study
+
+    reps = 30  # two or three chunks per scenario, arriving in any order on 2 workers
+    assert len(list(chunks([list(range(reps))] * 2, 2))) > 2
+    folder = run_study(short, ["a", "b"], tmp_path / "streamed", reps, workers=2).folder
+    whole = build_tables(short, [build_region(p) for p in short], run_all(short, reps, workers=1))
+    for name, frame in whole.items():
+        written = pd.read_parquet(folder / f"{name}.parquet") if name != "organisations" else \
+            pd.read_csv(folder / "organisations.csv")
+        expected = frame if name != "organisations" else pd.read_csv(_csv(frame, tmp_path))
+        pd.testing.assert_frame_equal(written, expected.reset_index(drop=True), check_exact=True, obj=name)
+    assert (folder / "monthly.csv").read_text() == whole["monthly"].to_csv(index=False)
+
+
+def _csv(frame, tmp_path):
+    path = tmp_path / "organisations.csv"
+    frame.to_csv(path, index=False)
+    return path

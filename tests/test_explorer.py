@@ -216,6 +216,35 @@ def test_engine_gives_run_alls_numbers(pair, workers):
         engine.close()
 
 
+def test_explorer_run_and_run_model_give_the_same_numbers_with_draws(pair, tmp_path):
+    """One seed, one answer, whichever door: the explorer's tables, ``run``'s folder and ``run_model`` (issue 17)."""
+    from diffusion_sim.api import KEPT, run_model
+    from diffusion_sim.studies.compare import run_study
+
+    reference, strategy = pair
+    assert reference.uncertainty.draws and strategy.uncertainty.draws  # parameter uncertainty on, as in the explorer
+    n = 3
+    engine = Engine(2)
+    try:
+        explorer = make_study(list(pair), engine.run(list(pair), n), n).results.summary
+    finally:
+        engine.close()
+    folder = run_study(list(pair), ["a", "b"], tmp_path / "run", n, workers=1).folder
+    ran = pd.read_parquet(folder / "summary.parquet")
+    columns = [c for c in explorer.columns if c != "seed"]
+    pd.testing.assert_frame_equal(explorer[columns].reset_index(drop=True), ran[columns].reset_index(drop=True),
+                                  check_dtype=False)
+    KEPT.clear()
+    for path, params in zip(("zuidwest-isolated.toml", "zuidwest-collaborative.toml"), pair, strict=True):
+        for r in range(n):
+            row = ran[(ran["scenario"] == params.name) & (ran["replication"] == r)].iloc[0]
+            for kept in (False, True):  # the first call builds the region, the second reuses it
+                out = run_model(scenario=SCENARIOS / path, replication=r, draws=True, simulation__months=24)
+                assert out["patients_final"] == row["patients_final"], (path, r, kept)
+                assert out["share_adopted_final"] == row["share_adopted_final"]
+                assert out["total_cost_eur"] == row["total_cost_eur"]
+
+
 def test_a_cancelled_run_returns_nothing_and_keeps_what_finished(pair):
     engine = Engine(1)
     calls = []

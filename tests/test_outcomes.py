@@ -66,7 +66,7 @@ def test_point_outcomes_are_means_with_mcse_and_a_ratio_of_means(n):
     rng = np.random.default_rng(n)
     tidy = pd.DataFrame({c: rng.random(n) for c in O.CATALOGUE})
     tidy[O.MONTHS_TO_PATIENTS] = np.where(rng.random(n) < 0.5, np.nan, 3.0)
-    row = O.outcomes_of(tidy, horizon=10)
+    row = O.outcomes_of(tidy.to_dict("records"), horizon=10)
     assert row["patients_final"] == pytest.approx(tidy["patients_final"].mean())
     assert row[O.REACHED_PATIENTS] == pytest.approx(tidy[O.MONTHS_TO_PATIENTS].notna().mean())
     assert row[O.MONTHS_TO_PATIENTS] == pytest.approx(O.censor(tidy[O.MONTHS_TO_PATIENTS], 10).mean())

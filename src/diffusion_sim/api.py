@@ -16,23 +16,82 @@ Example::
 Outcomes (see ``outcomes.py`` for the exact definitions) are the means over the
 replications run: for one replication, its own value. Times to a target count a miss as
 ``horizon + 1`` and come with the share that reached it; cost per patient is a ratio of means.
+
+Sensitivity analyses call this tens of thousands of times, one replication a call, so what does not
+change between calls is kept rather than made again (issue 17): the last scenario files read (until
+one of them changes on disk) and the regions of the last region parameters and seed. Both are kept
+in :data:`KEPT`; ``KEPT.clear()`` forgets them. A kept region is the one :func:`build_region` would
+build again, so results never depend on what was kept.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from diffusion_sim.draws import drawn, region_realisation
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.outcomes import outcomes_of, point_names, summarise
 from diffusion_sim.params import Params, change, normalise
-from diffusion_sim.runner import run_chunk
+from diffusion_sim.region import Region, build_region, region_key
+from diffusion_sim.runner import simulate
 
-__all__ = ["OUTCOMES", "run_model"]
+__all__ = ["KEPT", "OUTCOMES", "run_model"]
 
 OUTCOMES: tuple[str, ...] = tuple(point_names())
+
+
+@dataclass
+class Kept:
+    """What ``run_model`` keeps between calls: scenarios by file, and the regions of one set of region parameters."""
+
+    scenarios: dict[Path, tuple[tuple, Params]] = field(default_factory=dict)  # file -> (its files' stamps, parameters)
+    regions: dict[tuple, Region] = field(default_factory=dict)  # region_key -> region, for one region's parameters
+
+    def scenario(self, path: str | Path) -> Params:
+        """The scenario file's parameters, read again only when it or a file it extends changed on disk."""
+        from diffusion_sim.scenario import load_scenario
+
+        resolved = Path(path).resolve()
+        kept = self.scenarios.get(resolved)
+        if kept is not None and kept[0] == _stamps([f for f, _ in kept[0]]):
+            return kept[1]
+        files: list[Path] = []
+        params = load_scenario(path, files=files)
+        if len(self.scenarios) >= 16:  # a study alternates between a few scenario files
+            self.scenarios.clear()
+        self.scenarios[resolved] = (_stamps(files), params)
+        return params
+
+    def region(self, params: Params, realisation: int) -> Region:
+        """The region ``params`` runs on; other region parameters or another seed replace the kept ones."""
+        key = region_key(params, realisation)
+        if key not in self.regions:
+            if any(k[:-1] != key[:-1] for k in self.regions):
+                self.regions.clear()
+            self.regions[key] = build_region(params, realisation)
+        return self.regions[key]
+
+    def clear(self) -> None:
+        """Forget every kept scenario and region."""
+        self.scenarios.clear()
+        self.regions.clear()
+
+
+def _stamps(files: list[Path]) -> tuple:
+    """Each file with its modification time and size now (None for a file gone)."""
+    out = []
+    for path in files:
+        try:
+            st = path.stat()
+            out.append((path, (st.st_mtime_ns, st.st_size)))
+        except OSError:
+            out.append((path, None))
+    return tuple(out)
+
+
+KEPT = Kept()
 
 
 def run_model(
@@ -62,12 +121,7 @@ def run_model(
     """
     if replications < 1 or replication < 0:
         raise ScenarioError(f"replications must be at least 1 and replication at least 0, got {replications} and {replication}")
-    if scenario is not None:
-        from diffusion_sim.scenario import load_scenario
-
-        base = load_scenario(scenario)
-    else:
-        base = Params()
+    base = KEPT.scenario(scenario) if scenario is not None else Params()
     changes = {**params, "uncertainty.draws": draws}
     if draws:  # what is given is held; the rest is drawn
         given = [normalise(k) for k in params]
@@ -75,5 +129,6 @@ def run_model(
     if seed is not None:
         changes["simulation.seed"] = int(seed)
     p = change(base, changes, source="run_model")
-    rows = [summarise(rep) for rep in run_chunk(p, list(range(replication, replication + replications)))]
-    return outcomes_of(pd.DataFrame(rows), p.simulation.months)
+    rows = [summarise(simulate(*drawn(p, r), r, KEPT.region(p, region_realisation(p, r))))
+            for r in range(replication, replication + replications)]
+    return outcomes_of(rows, p.simulation.months)

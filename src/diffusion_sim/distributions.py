@@ -26,11 +26,10 @@ import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy.stats import norm
 
 Dist = Literal["uniform", "loguniform", "triangular", "normal", "lognormal"]
 DISTS: tuple[str, ...] = ("uniform", "loguniform", "triangular", "normal", "lognormal")
-Z95 = float(norm.ppf(0.95))  # 1.6449: low and high of a (log)normal are its 5th and 95th percentiles
+Z95 = 1.6448536269514722  # scipy.special.ndtri(0.95): low and high of a (log)normal are its 5th and 95th percentiles
 
 
 class Prior(BaseModel):
@@ -84,10 +83,12 @@ class Prior(BaseModel):
             if x <= mode:
                 return (x - lo) ** 2 / ((hi - lo) * (mode - lo))
             return 1.0 - (hi - x) ** 2 / ((hi - lo) * (hi - mode))
+        from scipy.special import ndtr  # the standard normal's distribution function; imported when a prior needs it
+
         mu, sigma = self._location(lo, hi)
         if self.dist == "lognormal":
-            return float(norm.cdf((math.log(x) - mu) / sigma)) if x > 0 and sigma > 0 else float(x >= lo)
-        return float(norm.cdf((x - mu) / sigma)) if sigma > 0 else float(x >= lo)
+            return float(ndtr((math.log(x) - mu) / sigma)) if x > 0 and sigma > 0 else float(x >= lo)
+        return float(ndtr((x - mu) / sigma)) if sigma > 0 else float(x >= lo)
 
     def ppf(self, u: float, base: float = 1.0) -> float:
         """The value at cumulative probability ``u`` (0 < u < 1): the inverse of :meth:`cdf`."""
@@ -104,8 +105,10 @@ class Prior(BaseModel):
             if u <= cut:
                 return lo + math.sqrt(u * (hi - lo) * (mode - lo))
             return hi - math.sqrt((1.0 - u) * (hi - lo) * (hi - mode))
+        from scipy.special import ndtri  # its inverse (scipy.stats.norm's own, without importing scipy.stats)
+
         mu, sigma = self._location(lo, hi)
-        z = float(norm.ppf(u))
+        z = float(ndtri(u))
         return math.exp(mu + sigma * z) if self.dist == "lognormal" else mu + sigma * z
 
     def value(self, u: float, base: float = 1.0, lower: float = -math.inf, upper: float = math.inf,

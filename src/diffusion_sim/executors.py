@@ -54,19 +54,23 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+MAX_CHUNK = 1000  # replications: one chunk's results in memory when they come back (about 40 MB)
+
+
 def chunks(replications: list[list[int]], workers: int) -> Iterator[tuple[int, list[int]]]:
     """Split the work into (scenario index, replications), large first and smaller towards the end.
 
     ``replications[s]`` lists scenario ``s``'s replication numbers. Each chunk takes a share of the work
-    left (1 / (2 x workers)), and at least 10 replications, so start-up and pickling stay small and each
-    chunk builds its region once, while the last chunks are small enough for the workers to finish
-    together. A scenario's remainder under 10 joins its last chunk.
+    left (1 / (2 x workers)), at least 10 replications and at most :data:`MAX_CHUNK`, so start-up and
+    pickling stay small and each chunk builds its regions once, while the last chunks are small enough
+    for the workers to finish together and no chunk's results fill the memory. A scenario's remainder
+    under 10 joins its last chunk.
     """
     left = sum(len(reps) for reps in replications)
     for s, reps in enumerate(replications):
         start, n = 0, len(reps)
         while start < n:
-            size = min(max(10, -(-left // (2 * max(1, workers)))), n - start)
+            size = min(max(10, min(MAX_CHUNK, -(-left // (2 * max(1, workers))))), n - start)
             if n - start - size < 10:
                 size = n - start
             yield s, reps[start:start + size]
@@ -85,20 +89,26 @@ def replication_lists(n_scenarios: int, replications: int | Sequence[Sequence[in
 
 
 def run_all(scenarios: list[Params], replications: int | Sequence[Sequence[int]], workers: int = 1,
-            progress: Progress | None = None, scheduler: str | None = None, reduce: Reduce | None = None) -> list[list[Any]]:
+            progress: Progress | None = None, scheduler: str | None = None, reduce: Reduce | None = None,
+            collect: Store | None = None) -> list[list[Any]]:
     """Run each scenario's replications; returns ``results[scenario][k]`` for its ``k``-th replication.
 
     ``replications`` is a count (replications ``0..R-1`` of every scenario: common random numbers) or one
     list of replication numbers per scenario. With ``reduce`` each result is ``reduce(replication, params,
-    region)``, computed where the replication ran (see :func:`diffusion_sim.runner.run_chunk`).
+    region)``, computed where the replication ran (see :func:`diffusion_sim.runner.run_chunk`). With
+    ``collect``, each chunk goes to ``collect(scenario index, replication numbers, results)`` as it comes
+    back, in whatever order chunks finish, and nothing is kept here (the lists returned stay empty).
     """
     lists = replication_lists(len(scenarios), replications)
     slot = [{r: k for k, r in enumerate(reps)} for reps in lists]
-    results: list[list[Any]] = [[None] * len(reps) for reps in lists]
+    results: list[list[Any]] = [[] if collect else [None] * len(reps) for reps in lists]
 
     def store(s: int, reps: list[int], values: list[Any]) -> None:
-        for r, value in zip(reps, values, strict=True):
-            results[s][slot[s][r]] = value
+        if collect:
+            collect(s, reps, values)
+        else:
+            for r, value in zip(reps, values, strict=True):
+                results[s][slot[s][r]] = value
         if progress:
             progress(len(values))
 

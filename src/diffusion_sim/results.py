@@ -184,6 +184,85 @@ def build_tables(scenarios: list[Params], regions: list[Region], results: list[l
     }
 
 
+class SpilledTable:
+    """A long table kept on disk as it grows, chunk by chunk, and written out in (scenario, replication) order.
+
+    A 10,000-replication comparison's monthly, state and event tables take gigabytes as data frames;
+    held as Parquet parts in a scratch folder, a run keeps one chunk in memory at a time. Each part is
+    a :func:`build_tables` frame, so the table written is the one :func:`build_tables` would give whole.
+    """
+
+    def __init__(self, scratch: Path, name: str) -> None:
+        self.scratch, self.name = scratch, name
+        self.parts: dict[tuple[int, int], Path] = {}  # (scenario index, first replication) -> its part
+
+    def add(self, key: tuple[int, int], frame: pd.DataFrame) -> None:
+        """Put one chunk's rows aside; ``key`` orders it among the others."""
+        path = self.scratch / f"{self.name}-{len(self.parts)}.parquet"
+        frame.to_parquet(path, index=False)
+        self.parts[key] = path
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        """The parts in order, one at a time."""
+        for key in sorted(self.parts):
+            yield pd.read_parquet(self.parts[key])
+
+    def to_parquet(self, path: Path) -> None:
+        """One Parquet file of every part in order."""
+        import pyarrow.parquet as pq
+
+        with pq.ParquetWriter(path, pq.read_schema(self.parts[min(self.parts)])) as writer:
+            for key in sorted(self.parts):
+                writer.write_table(pq.read_table(self.parts[key]))
+
+    def to_csv(self, path: Path) -> None:
+        """One CSV file of every part in order, as ``DataFrame.to_csv`` writes the whole."""
+        for k, frame in enumerate(self.frames()):
+            frame.to_csv(path, mode="w" if k == 0 else "a", header=k == 0, index=False)
+
+
+class StreamedTables:
+    """The tables of :func:`build_tables`, built chunk by chunk as replications come back (``run_all(collect=...)``).
+
+    Only the per-replication rows (summary, draws, innovations) stay in memory; the long tables
+    (:data:`LONG_TABLES` and ``monthly``) go to :class:`SpilledTable` parts in ``scratch``. ``out`` is
+    the results folder they are for, named if the scratch space runs out.
+    """
+
+    SPILLED = ("monthly", "states", "org_events", "innovation_monthly")
+
+    def __init__(self, scenarios: list[Params], regions: list[Region], scratch: Path, out: Path) -> None:
+        self.scenarios, self.regions, self.out = scenarios, regions, out
+        self.spilled = {name: SpilledTable(scratch, name) for name in self.SPILLED}
+        self.kept: dict[str, dict[tuple[int, int], pd.DataFrame]] = {}
+        self.organisations: dict[int, tuple[int, pd.DataFrame]] = {}  # scenario -> (first replication, its frame)
+
+    def add(self, s: int, replications: list[int], results: list[Replication]) -> None:
+        """One chunk of scenario ``s``: its rows built, the long ones put aside, the chunk itself let go."""
+        key = (s, replications[0])
+        tables = build_tables([self.scenarios[s]], [self.regions[s]], [results])
+        for name, frame in tables.items():
+            if name in self.spilled:
+                try:
+                    self.spilled[name].add(key, frame)
+                except OSError as exc:  # a full disk, say: the folder's own writer would say the same
+                    raise WriteError(f"{self.out}: writing the results failed ({exc.strerror or exc}); "
+                                     "nothing was written") from None
+            elif name == "organisations":  # the scenario's first replication marks the origins, as build_tables does
+                if s not in self.organisations or replications[0] < self.organisations[s][0]:
+                    self.organisations[s] = (replications[0], frame)
+            else:
+                self.kept.setdefault(name, {})[key] = frame
+
+    def tables(self) -> dict[str, pd.DataFrame | SpilledTable]:
+        """Every table, in (scenario, replication) order: in-memory frames and spilled ones."""
+        out: dict[str, pd.DataFrame | SpilledTable] = {
+            name: pd.concat([parts[k] for k in sorted(parts)], ignore_index=True) for name, parts in self.kept.items()}
+        out["organisations"] = pd.concat([self.organisations[s][1] for s in sorted(self.organisations)], ignore_index=True)
+        out.update(self.spilled)
+        return out
+
+
 def _per_innovation(rep: Replication) -> list[Replication]:
     return rep.tracks if rep.tracks else [rep]
 
@@ -567,7 +646,7 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def write_folder(out: str | Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any], *,
+def write_folder(out: str | Path, tables: dict[str, pd.DataFrame | SpilledTable], meta: dict[str, Any], *,
                  parquet_only: Collection[str] = (), csv_only: Collection[str] = (),
                  extras: Callable[[Path], list[str]] | None = None, overwrite: bool = False) -> Path:
     """The one results-folder writer: every table as Parquet and CSV, ``extras`` (e.g. figures), then ``manifest.json``.
@@ -582,10 +661,11 @@ def write_folder(out: str | Path, tables: dict[str, pd.DataFrame], meta: dict[st
 
     def build(tmp: Path) -> None:
         for name, frame in tables.items():
+            spilled = isinstance(frame, SpilledTable)
             if name not in csv_only:
-                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+                frame.to_parquet(tmp / f"{name}.parquet") if spilled else frame.to_parquet(tmp / f"{name}.parquet", index=False)
             if name not in parquet_only:
-                frame.to_csv(tmp / f"{name}.csv", index=False)
+                frame.to_csv(tmp / f"{name}.csv") if spilled else frame.to_csv(tmp / f"{name}.csv", index=False)
         written = dict(meta)
         if extras is not None:
             written["figures"] = extras(tmp)

@@ -39,14 +39,16 @@ UNCERTAIN_KEYS = ("low", "high", "source")  # required in every [uncertain] entr
 PRIOR_KEYS = ("dist", "mode", "relative")  # optional: the distribution (default uniform over [low, high])
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Params:
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, files: list[Path] | None = None) -> Params:
     """Read a scenario file (following ``extends``), apply dotted ``overrides`` and validate.
 
     Its ``[uncertain]`` table (checked entry by entry, :func:`load_uncertain`) becomes
     ``uncertainty.priors``: the priors this scenario draws from and the ranges sensitivity analysis varies.
+    ``files``, when given, receives every file read (the scenario, then those it extends), so that a
+    caller keeping the result can tell when it is out of date.
     """
     path = Path(path)
-    data = _read_chain(path, seen=())
+    data = _read_chain(path, seen=(), files=files)
     table = _check_uncertain(path, data.pop("uncertain", {}))
     if table:
         section = data.setdefault("uncertainty", {})
@@ -110,7 +112,7 @@ def _check_uncertain(path: Path, table: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _read_chain(path: Path, seen: tuple[Path, ...], files: list[Path] | None = None) -> dict[str, Any]:
     where = f"{seen[-1]}: field 'extends': " if seen else ""
     try:
         resolved = path.resolve()
@@ -134,12 +136,14 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: arrays or tables nested too deeply to be a scenario") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if files is not None:
+        files.append(resolved)
     parent = data.pop("extends", None)
     if parent is None:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: field 'extends': must be a file name in quotes, got {parent!r}")
-    base = _read_chain(path.parent / parent, seen=(*seen, resolved))
+    base = _read_chain(path.parent / parent, seen=(*seen, resolved), files=files)
     base.pop("name", None)
     base.pop("description", None)
     return merge_tables(base, data)

@@ -44,14 +44,14 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
            workers: int | None, sets: list[str] | None, quiet: bool, stem: str, scheduler: str | None = None,
            report_lang: str | None = None, draws: bool | None = None, searched: list[Path] | None = None,
            population: Path | None = None) -> None:
-    from diffusion_sim.studies.compare import run_study
-
     folder: Path | None = None
     try:
         check_replications(replications)
         scenarios = load(paths, seed, months, sets, draws)
         answers = _searched(searched, [p.name for p in scenarios])
         scale_ups = _population(population)
+        from diffusion_sim.studies.compare import run_study  # the model and the tables, once the input is known good
+
         reps = replications or scenarios[0].simulation.replications
         n_workers = workers_or_all(workers)
         total = reps * len(scenarios)

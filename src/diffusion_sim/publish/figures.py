@@ -551,12 +551,12 @@ def types(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     axes = grid[:n]
     eligible = rs.organisations[rs.organisations["eligible"].astype(bool)]
     shown = [ot for ot in ORG_TYPES if ot in set(eligible["org_type"])]
-    adopted = rs.states[rs.states["state"].astype(str) == "adopted"]
+    adopted = rs.states[rs.states["state"] == "adopted"]  # compared as categories: no text column of every row
     grid = np.arange(study.months + 1)
     for ax, name in zip(axes, study.order, strict=True):
         sub = adopted[adopted["scenario"] == name]
         reps = max(int((rs.summary["scenario"] == name).sum()), 1)
-        table = (sub.groupby([sub["month"].to_numpy(), sub["org_type"].astype(str).to_numpy()])["n_orgs"].sum()
+        table = (sub.groupby([sub["month"].to_numpy(), sub["org_type"].to_numpy()])["n_orgs"].sum()
                  .unstack(fill_value=0).reindex(index=grid, columns=shown, fill_value=0) / reps)
         ax.stackplot(grid, *(table[ot].to_numpy(dtype=float) for ot in shown), colors=[TYPE_COLOURS[ot] for ot in shown],
                      linewidth=0.4, edgecolor="white", alpha=0.95, gid=f"stack:{name}")
@@ -597,7 +597,7 @@ def why_not(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
         sub = rejected[rejected["scenario"] == name]
         types = orgs[orgs["scenario"] == name].set_index("org_id")["org_type"].astype(str)
         reps = max(int((rs.summary["scenario"] == name).sum()), 1)
-        table = (sub.assign(org_type=sub["org_id"].map(types).to_numpy(), barrier=sub["main_barrier"].astype(str).to_numpy())
+        table = (sub.assign(org_type=sub["org_id"].map(types).to_numpy(), barrier=sub["main_barrier"].to_numpy())
                  .groupby(["org_type", "barrier"]).size().unstack(fill_value=0) / reps)
         shown = [ot for ot in ORG_TYPES if ot in table.index]
         table = table.reindex(index=shown, columns=list(BARRIERS), fill_value=0.0)

@@ -163,6 +163,11 @@ def _listed_hospital_coverage() -> set[str]:
     return {row["code"] for row in _csv_rows("presets.csv") if row["preset"] == "zuidwest"}
 
 
+def region_key(params: Params, realisation: int = 0) -> tuple:
+    """Everything :func:`build_region` reads: two parameter sets with equal keys have the same region."""
+    return params.region, params.organisations, params.network, params.simulation.seed, realisation
+
+
 def build_region(params: Params, realisation: int = 0) -> Region:
     """Draw the organisations and network of ``params.region`` from the root seed and ``realisation``.
 
