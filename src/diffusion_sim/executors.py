@@ -54,7 +54,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-MAX_CHUNK = 1000  # replications: one chunk's results in memory when they come back (about 40 MB)
+MAX_CHUNK = 500  # replications: one chunk's results in memory when they come back (about 20 MB)
 
 
 def chunks(replications: list[list[int]], workers: int) -> Iterator[tuple[int, list[int]]]:
