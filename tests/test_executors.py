@@ -131,3 +131,30 @@ def _csv(frame, tmp_path):
     path = tmp_path / "organisations.csv"
     frame.to_csv(path, index=False)
     return path
+
+
+def test_a_region_kept_between_chunks_is_never_changed_by_a_run():
+    """run_chunk keeps each region for the process (runner.region_for): a run must leave it as it was built."""
+    import pickle
+
+    from tests.conftest import SCENARIOS
+
+    from diffusion_sim import runner
+    from diffusion_sim.outcomes import summarise
+    from diffusion_sim.region import build_region
+    from diffusion_sim.scenario import load_scenario
+
+    params = load_scenario(SCENARIOS / "zuidwest-collaborative.toml", {"simulation.months": 24})
+    runner._REGIONS.clear()
+    first = [summarise(r) for r in runner.run_chunk(params, [0, 1, 2, 3])]
+    kept = dict(runner._REGIONS)
+    assert kept, "the chunk kept its regions"
+    for key, region in kept.items():
+        assert pickle.dumps(region) == pickle.dumps(build_region(params, key[-1])), "a run changed a kept region"
+    again = [summarise(r) for r in runner.run_chunk(params, [0, 1, 2, 3])]  # from the kept regions
+    runner._REGIONS.clear()
+    fresh = [summarise(r) for r in runner.run_chunk(params, [0, 1, 2, 3])]  # built anew
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(pd.DataFrame(first), pd.DataFrame(again))  # NaN (targets not met) compares equal here
+    pd.testing.assert_frame_equal(pd.DataFrame(first), pd.DataFrame(fresh))
