@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from diffusion_sim.analysis.uncertainty import resampled_sums
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     MONTHS_TO_ADOPTION,
@@ -96,13 +97,8 @@ def chance(holds: np.ndarray, draws: np.ndarray | None = None, resamples: int = 
     n = h.size
     if n == 0:
         return {"chance": np.nan, "low": np.nan, "high": np.nan, "runs": 0}
-    blocks = np.arange(n) if draws is None or (np.asarray(draws) < 0).all() else np.asarray(draws)
-    ids, codes = np.unique(blocks, return_inverse=True)
-    sums = np.bincount(codes, weights=h, minlength=ids.size)
-    sizes = np.bincount(codes, minlength=ids.size).astype(float)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xC1A1,)))
-    counts = rng.multinomial(ids.size, np.full(ids.size, 1.0 / ids.size), size=resamples).astype(float)
-    boot = (counts @ sums) / (counts @ sizes)
+    sums, sizes = resampled_sums([h, np.ones(n)], draws, 0xC1A1, resamples, seed)
+    boot = sums / sizes
     tails = ((1.0 - level) / 2.0, (1.0 + level) / 2.0)
     low, high = np.quantile(boot, tails)
     return {"chance": float(h.mean()), "low": float(low), "high": float(high), "runs": int(n)}
@@ -125,8 +121,14 @@ def restricted_mean_months(months: np.ndarray | pd.Series, horizon: int) -> floa
     ``horizon``: a saving computed from it is a saving *within the horizon*, not a lower bound that
     grows with the horizon without end.
     """
+    t = _within(months, horizon)
+    return float(np.mean(t)) if t.size else np.nan
+
+
+def _within(months: np.ndarray | pd.Series, horizon: int) -> np.ndarray:
+    """Months to a target, a run that never reaches it (NaN) counted as the whole horizon."""
     t = np.asarray(months, dtype=float)
-    return float(np.mean(np.where(np.isnan(t), horizon, np.minimum(t, horizon)))) if t.size else np.nan
+    return np.where(np.isnan(t), horizon, np.minimum(t, horizon))
 
 
 def share_reached_by(months: np.ndarray | pd.Series, horizon: int) -> np.ndarray:
@@ -139,19 +141,12 @@ def share_reached_by(months: np.ndarray | pd.Series, horizon: int) -> np.ndarray
 def months_saved_within(reference: pd.Series, other: pd.Series, horizon: int, draws: np.ndarray | None = None,
                         resamples: int = 1000, seed: int = 0) -> dict[str, float]:
     """Restricted mean months saved to a target within the horizon (paired), with a bootstrap interval over draws."""
-    ref = np.where(np.isnan(reference.to_numpy(float)), horizon, np.minimum(reference.to_numpy(float), horizon))
-    oth = np.where(np.isnan(other.to_numpy(float)), horizon, np.minimum(other.to_numpy(float), horizon))
-    saved = ref - oth
+    saved = _within(reference, horizon) - _within(other, horizon)
     n = saved.size
     if n == 0:
         return {"mean": np.nan, "low": np.nan, "high": np.nan, "pairs": 0}
-    blocks = np.arange(n) if draws is None or (np.asarray(draws) < 0).all() else np.asarray(draws)
-    ids, codes = np.unique(blocks, return_inverse=True)
-    sums = np.bincount(codes, weights=saved, minlength=ids.size)
-    sizes = np.bincount(codes, minlength=ids.size).astype(float)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5AFE,)))
-    counts = rng.multinomial(ids.size, np.full(ids.size, 1.0 / ids.size), size=resamples).astype(float)
-    boot = (counts @ sums) / (counts @ sizes)
+    sums, sizes = resampled_sums([saved, np.ones(n)], draws, 0x5AFE, resamples, seed)
+    boot = sums / sizes
     low, high = np.quantile(boot, [0.05, 0.95])
     return {"mean": float(saved.mean()), "low": float(low), "high": float(high), "pairs": n,
             "reference_never": float(np.isnan(reference.to_numpy(float)).mean()),

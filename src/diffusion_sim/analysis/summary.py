@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diffusion_sim.analysis.uncertainty import RESIDUAL, median_mcse, rank_parameters, variance_parts
+from diffusion_sim.analysis.uncertainty import RESIDUAL, median_mcse, rank_parameters, resampled_sums, variance_parts
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     CATALOGUE,
@@ -113,13 +113,8 @@ def incremental_ratio(pairs: pd.DataFrame, resamples: int = 1000, seed: int = 0)
     out = {"median": np.nan, "low": np.nan, "high": np.nan, "reached": np.nan, "pairs": n}
     if n == 0 or extra.mean() <= 0:
         return out
-    draws = pairs["draw"].to_numpy()[ok] if "draw" in pairs and (pairs["draw"] >= 0).any() else np.arange(n)
-    ids, codes = np.unique(draws, return_inverse=True)
-    sums_c = np.bincount(codes, weights=cost, minlength=ids.size)
-    sums_p = np.bincount(codes, weights=extra, minlength=ids.size)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x1CE2,)))
-    counts = rng.multinomial(ids.size, np.full(ids.size, 1.0 / ids.size), size=resamples).astype(float)
-    num, den = counts @ sums_c, counts @ sums_p
+    draws = pairs["draw"].to_numpy()[ok] if "draw" in pairs else None
+    num, den = resampled_sums([cost, extra], draws, 0x1CE2, resamples, seed)
     boot = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)  # no extra patients in a resample: no finite ratio
     low, high = np.quantile(boot, [0.05, 0.95], method="inverted_cdf")
     out.update(median=float(cost.mean() / extra.mean()), low=float(low), high=float(high))

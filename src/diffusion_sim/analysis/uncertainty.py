@@ -143,6 +143,22 @@ def variance_parts(values: ArrayLike, blocks: ArrayLike) -> dict[str, float]:
     return out
 
 
+def resampled_sums(columns: list[np.ndarray], draws: ArrayLike | None, spawn: int, resamples: int = 1000,
+                   seed: int = 0) -> list[np.ndarray]:
+    """Each column's sum in every bootstrap resample of whole parameter draws: a (resamples,) array per column.
+
+    Replications that share a draw are correlated, so whole draws are resampled; without draws (or all
+    draws -1) every run is its own block. Append ``np.ones(n)`` to get each resample's number of runs.
+    ``spawn`` keys the generator to its purpose, so two statistics of one table resample independently.
+    """
+    n = len(columns[0])
+    blocks = np.arange(n) if draws is None or (np.asarray(draws) < 0).all() else np.asarray(draws)
+    ids, codes = np.unique(blocks, return_inverse=True)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(spawn,)))
+    counts = rng.multinomial(ids.size, np.full(ids.size, 1.0 / ids.size), size=resamples).astype(float)
+    return [counts @ np.bincount(codes, weights=np.asarray(c, dtype=float), minlength=ids.size) for c in columns]
+
+
 def _block_counts(rng: np.random.Generator, k: int, resamples: int) -> np.ndarray:
     """How often each of k blocks is drawn in each resample of k blocks with replacement: (resamples, k)."""
     picks = rng.integers(0, k, size=(resamples, k))
