@@ -15,6 +15,7 @@ line and the model are imported (about 1.5 s):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -36,10 +37,8 @@ def _stop(signum: int, _frame: object) -> None:
 
 def _exit_now(signum: int, _frame: object) -> None:
     for stream in (sys.stdout, sys.stderr):  # what was printed stays printed
-        try:
+        with contextlib.suppress(Exception):  # a closed or broken stream: nothing more to keep
             stream.flush()
-        except Exception:  # a closed or broken stream: nothing more to keep
-            pass
     os._exit(128 + signum)
 
 

@@ -19,9 +19,9 @@ replications run: for one replication, its own value. Times to a target count a 
 
 Sensitivity analyses call this tens of thousands of times, one replication a call, so what does not
 change between calls is kept rather than made again (issue 17): the last scenario files read (until
-one of them changes on disk) and the regions of the last region parameters and seed. Both are kept
-in :data:`KEPT`; ``KEPT.clear()`` forgets them. A kept region is the one :func:`build_region` would
-build again, so results never depend on what was kept.
+one of them changes on disk), in :data:`KEPT`, and the regions, which every run in this process keeps
+(:func:`diffusion_sim.runner.region_for`). ``KEPT.clear()`` forgets both. A kept region is the one
+``build_region`` would build again, so results never depend on what was kept.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ from diffusion_sim.draws import drawn, region_realisation
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.outcomes import outcomes_of, point_names, summarise
 from diffusion_sim.params import Params, change, normalise
-from diffusion_sim.region import Region, build_region, region_key
-from diffusion_sim.runner import simulate
+from diffusion_sim.runner import forget_regions, region_for, simulate
 
 __all__ = ["KEPT", "OUTCOMES", "run_model"]
 
@@ -44,10 +43,9 @@ OUTCOMES: tuple[str, ...] = tuple(point_names())
 
 @dataclass
 class Kept:
-    """What ``run_model`` keeps between calls: scenarios by file, and the regions of one set of region parameters."""
+    """What ``run_model`` keeps between calls: scenarios by file (the regions are kept by :mod:`diffusion_sim.runner`)."""
 
     scenarios: dict[Path, tuple[tuple, Params]] = field(default_factory=dict)  # file -> (its files' stamps, parameters)
-    regions: dict[tuple, Region] = field(default_factory=dict)  # region_key -> region, for one region's parameters
 
     def scenario(self, path: str | Path) -> Params:
         """The scenario file's parameters, read again only when it or a file it extends changed on disk."""
@@ -64,19 +62,10 @@ class Kept:
         self.scenarios[resolved] = (_stamps(files), params)
         return params
 
-    def region(self, params: Params, realisation: int) -> Region:
-        """The region ``params`` runs on; other region parameters or another seed replace the kept ones."""
-        key = region_key(params, realisation)
-        if key not in self.regions:
-            if any(k[:-1] != key[:-1] for k in self.regions):
-                self.regions.clear()
-            self.regions[key] = build_region(params, realisation)
-        return self.regions[key]
-
     def clear(self) -> None:
         """Forget every kept scenario and region."""
         self.scenarios.clear()
-        self.regions.clear()
+        forget_regions()
 
 
 def _stamps(files: list[Path]) -> tuple:
@@ -129,6 +118,6 @@ def run_model(
     if seed is not None:
         changes["simulation.seed"] = int(seed)
     p = change(base, changes, source="run_model")
-    rows = [summarise(simulate(*drawn(p, r), r, KEPT.region(p, region_realisation(p, r))))
+    rows = [summarise(simulate(*drawn(p, r), r, region_for(p, region_realisation(p, r))))
             for r in range(replication, replication + replications)]
     return outcomes_of(rows, p.simulation.months)

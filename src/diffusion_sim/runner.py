@@ -183,6 +183,11 @@ def region_for(params: Params, realisation: int) -> Region:
     return region
 
 
+def forget_regions() -> None:
+    """Forget every region this process keeps (:func:`region_for`)."""
+    _REGIONS.clear()
+
+
 def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = None) -> list[Any]:
     """Run several replications of one scenario, building its region once (the unit executors ship).
 
