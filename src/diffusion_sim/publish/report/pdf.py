@@ -29,6 +29,7 @@ A4 = (8.27, 11.69)
 MARGIN = 0.6  # inches
 TEXT_W = A4[0] - 2 * MARGIN
 INK, MUTED, RULE = "#1f1f1f", "#5a5a5a", "#d0d0d0"
+PAD = 0.05  # inches of room inside a table cell
 
 
 class _Pages:
@@ -147,17 +148,27 @@ class _Pages:
         self.fig.add_artist(_rule(self.y, 1.2, INK))
         self.y += 0.1
 
+    def _cell_lines(self, row: list[str], subtext: list[str] | None, widths: list[float], size: float,
+                    bold: bool) -> list[list[tuple[str, bool]]]:
+        """Each cell of a table row wrapped to its column: (line, is it the smaller subtext)."""
+        out = []
+        for j, cell in enumerate(row):
+            lines = [(s, False) for s in self.wrap(cell, size, widths[j] - 2 * PAD, bold)]
+            if subtext and subtext[j]:
+                lines += [(s, True) for s in self.wrap(subtext[j], size - 1, widths[j] - 2 * PAD)]
+            out.append(lines)
+        return out
+
+    @staticmethod
+    def _row_height(row_lines: list[list[tuple[str, bool]]], size: float) -> float:
+        return max(len(c) for c in row_lines) * size * 1.3 / 72 + 2 * PAD
+
     def table_height(self, table: Table, widths: list[float], size: float) -> float:
         """The height in inches that :meth:`table` takes on one page at font ``size`` (without page breaks)."""
-        step, pad = size * 1.3 / 72, 0.05
-        rows = ([table.header] if any(table.header) else []) + list(table.rows)
-        subtexts = ([None] if any(table.header) else []) + list(table.subtext or [None] * len(table.rows))
-        total = 0.1
-        for row, sub in zip(rows, subtexts, strict=True):
-            lines = [len(self.wrap(cell, size, widths[j] - 2 * pad)) + (len(self.wrap(sub[j], size - 1, widths[j] - 2 * pad))
-                                                                        if sub and sub[j] else 0) for j, cell in enumerate(row)]
-            total += max(lines) * step + 2 * pad
-        return total
+        rows = [self._cell_lines(table.header, None, widths, size, True)] if any(table.header) else []
+        rows += [self._cell_lines(row, table.subtext[i] if table.subtext else None, widths, size, False)
+                 for i, row in enumerate(table.rows)]
+        return 0.1 + sum(self._row_height(r, size) for r in rows)
 
     def para_height(self, text: str, size: float) -> float:
         """The height in inches of :meth:`para` with the default spacing after it."""
@@ -170,20 +181,13 @@ class _Pages:
     def table(self, table: Table, widths: list[float], numeric: set[int], size: float = 8.0,
               bold_rows: set[int] | None = None, bold_cols: set[int] | None = None) -> None:
         """Rows of wrapped cells; the header (if any) repeats on a new page and never stands alone at a page end."""
-        step = size * 1.3 / 72
-        pad = 0.05
+        step, pad = size * 1.3 / 72, PAD
 
         def cell_lines(row: list[str], subtext: list[str] | None, bold: bool) -> list[list[tuple[str, bool]]]:
-            out = []
-            for j, cell in enumerate(row):
-                lines = [(s, False) for s in self.wrap(cell, size, widths[j] - 2 * pad, bold)]
-                if subtext and subtext[j]:
-                    lines += [(s, True) for s in self.wrap(subtext[j], size - 1, widths[j] - 2 * pad)]
-                out.append(lines)
-            return out
+            return self._cell_lines(row, subtext, widths, size, bold)
 
         def height(row_lines: list[list[tuple[str, bool]]]) -> float:
-            return max(len(c) for c in row_lines) * step + 2 * pad
+            return self._row_height(row_lines, size)
 
         def draw(row_lines: list[list[tuple[str, bool]]], bold: bool | set[int], line_colour: str, lw: float) -> None:
             before = self.number
