@@ -32,7 +32,7 @@ import numpy as np
 
 from diffusion_sim.draws import drawn, region_realisation
 from diffusion_sim.errors import ScenarioError
-from diffusion_sim.model import kernel, rules
+from diffusion_sim.model import horizon, kernel, rules
 from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, OriginOrganisation, TeamBudget
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
@@ -349,7 +349,10 @@ class DiffusionModel(mesa.Model):
     def run(self) -> DiffusionModel:
         """Run to the horizon (``simulation.months``) and return the model."""
         if self.running and self.steps < self.months:
-            self.run_for(self.months - self.steps)  # Mesa's clock: one step a month, and any events scheduled
+            if horizon.can_run(self):  # a bulk run: the same months, in one compiled call
+                horizon.run_to_horizon(self)
+            else:
+                self.run_for(self.months - self.steps)  # Mesa's clock: one step a month, and any events scheduled
         return self
 
 
