@@ -134,3 +134,25 @@ def test_hospitals_sharing_a_seat_share_its_catchment(isolated):
     assert np.isclose(sum(names.values()), region.municipalities["population"].sum())
     nl = build_region(change(isolated, {"region.preset": "nederland"}))
     assert nl.patients[nl.org_type == ORG_TYPES.index("hospital")].min() > 50_000
+
+
+def test_attributes_reused_only_for_the_same_region_and_spread():
+    """attributes() keeps its last answer: the same region arrays and spread give it back, any other input recomputes."""
+    from scipy import special
+
+    from diffusion_sim.params import Params
+    from diffusion_sim.region import attributes
+
+    params = Params()
+    region = build_region(params)
+    org = params.organisations
+    first = attributes(region.org_type, region.room_z, region.staff_u, org)
+    assert all(a is b for a, b in zip(first, attributes(region.org_type, region.room_z, region.staff_u, org), strict=True))
+    wider = change(params, {"organisations.staff_capacity_concentration": 2.0}).organisations
+    room, staff = attributes(region.org_type, region.room_z, region.staff_u, wider)
+    mean = np.clip(np.asarray(wider.staff_capacity.as_tuple())[region.org_type], 1e-6, 1 - 1e-6)
+    np.testing.assert_array_equal(staff, special.betaincinv(mean * 2.0, (1 - mean) * 2.0, region.staff_u))
+    np.testing.assert_array_equal(room, first[0])
+    other = build_region(params, 1)  # another realisation: equal spread, other places in it
+    assert not np.array_equal(attributes(other.org_type, other.room_z, other.staff_u, org)[1], first[1])
+    assert not staff.flags.writeable  # shared between the models that asked

@@ -351,11 +351,24 @@ def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray,
     standard normal and a uniform), the parameters the spread itself, so a parameter draw changes
     the values without redrawing the region.
     """
+    spread = (org.financial_room_eur.as_tuple(), org.financial_room_sigma, org.staff_capacity.as_tuple(),
+              org.staff_capacity_concentration)
+    last = _LAST_ATTRIBUTES[0]
+    if last is not None and last[0] is org_type and last[1] is room_z and last[2] is staff_u and last[3] == spread:
+        return last[4], last[5]
     financial_room = np.asarray(org.financial_room_eur.as_tuple())[org_type] * np.exp(org.financial_room_sigma * room_z)
     mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
     conc = org.staff_capacity_concentration
     staff_capacity = special.betaincinv(mean_cap * conc, (1 - mean_cap) * conc, staff_u)
+    financial_room.flags.writeable = staff_capacity.flags.writeable = False  # shared by the models that asked
+    _LAST_ATTRIBUTES[0] = (org_type, room_z, staff_u, spread, financial_room, staff_capacity)
     return financial_room, staff_capacity
+
+
+# The last call of attributes(), its inputs (the region's arrays by identity) and its values. The two replications
+# of a parameter draw run one after the other on the same region: the second reuses the first's values (the Beta
+# quantiles of free staff time were a third of building a model, issue 17).
+_LAST_ATTRIBUTES: list[tuple | None] = [None]
 
 
 def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng, sites: Sites) -> np.ndarray:
