@@ -83,3 +83,19 @@ def test_normal_quantiles_are_scipys():
     prior = Prior(dist="normal", low=1.0, high=3.0, source="test")
     for u in (1e-9, 0.05, 0.3, 0.5, 0.95):
         assert prior.ppf(u) == 2.0 + (1.0 / Z95) * float(norm.ppf(u))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 20251204, 2**32 - 1, 2**32, 2**63 - 1, 12345678901234567890])
+def test_parameter_uniforms_equal_numpys_seed_sequence_and_generator_bit_for_bit(seed):
+    """rng.parameter_uniforms restates NumPy's SeedSequence and PCG64; it must give what NumPy's own objects give."""
+    import zlib
+
+    from diffusion_sim.params import names
+    from diffusion_sim.rng import PARAMETER_STREAM, parameter_uniforms
+
+    keys = [*sorted(names()), "x", "é ünïcode", ""]
+    for draw in (0, 1, 999, 2**32 - 2, 2**32 + 3):
+        numpys = [float(np.random.default_rng(np.random.SeedSequence(
+            seed, spawn_key=(draw + 1, PARAMETER_STREAM, zlib.crc32(k.encode("utf-8"))))).random()) for k in keys]
+        assert parameter_uniforms(seed, draw, keys) == numpys
+    assert parameter_uniforms(seed, 0, []) == []

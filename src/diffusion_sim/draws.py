@@ -27,7 +27,7 @@ from diffusion_sim.distributions import Prior
 from diffusion_sim.errors import ScenarioError
 from diffusion_sim.innovations import PosteriorSample, posterior, posterior_from_file
 from diffusion_sim.params import Params, bounds, change, kind, leaves, names, priors
-from diffusion_sim.rng import parameter_uniform, posterior_index
+from diffusion_sim.rng import parameter_uniforms, posterior_index
 
 # what builds the region: held at the scenario's value (draw d runs on region realisation d mod region_realisations)
 STRUCTURAL = ("organisations.per_100k.", "organisations.clients_per_100k.", "organisations.size_sigma.", "network.", "region.")
@@ -93,12 +93,10 @@ def draw_values(params: Params, replication: int) -> dict[str, Any]:
         row = sample.rows[posterior_index(seed, d, sample.name, len(sample.rows))]
         values.update({name: value for name, value in row.items() if name not in u.fixed})
     current = leaves(params)
-    for name, prior in uncertain(params).items():
-        if name in values or name not in current:
-            continue
+    drawn_here = {name: prior for name, prior in uncertain(params).items() if name not in values and name in current}
+    for (name, prior), u in zip(drawn_here.items(), parameter_uniforms(seed, d, list(drawn_here)), strict=True):
         lower, upper = bounds(name)
-        values[name] = prior.value(parameter_uniform(seed, d, name), float(current[name]), lower, upper,
-                                   integer=kind(name) == "int")
+        values[name] = prior.value(u, float(current[name]), lower, upper, integer=kind(name) == "int")
         if kind(name) == "int":
             values[name] = int(values[name])
     return values
