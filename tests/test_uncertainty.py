@@ -287,3 +287,15 @@ def test_rank_parameters_aligns_on_draw_ids_and_rejects_duplicates():
                                   check_exact=False, rtol=1e-10)
     with pytest.raises(ValueError):
         rank_parameters(pd.concat([theta, theta]), out)
+
+
+def test_mid_ranks_equal_scipys_rankdata_with_ties():
+    from scipy.stats import rankdata
+
+    from diffusion_sim.analysis.uncertainty import mid_ranks
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(1, 80))
+        x = rng.integers(0, int(rng.integers(1, 12)), n) * 0.25 if rng.random() < 0.5 else rng.lognormal(size=n)
+        assert np.array_equal(mid_ranks(x), rankdata(x))
