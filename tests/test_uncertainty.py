@@ -299,3 +299,20 @@ def test_mid_ranks_equal_scipys_rankdata_with_ties():
         n = int(rng.integers(1, 80))
         x = rng.integers(0, int(rng.integers(1, 12)), n) * 0.25 if rng.random() < 0.5 else rng.lognormal(size=n)
         assert np.array_equal(mid_ranks(x), rankdata(x))
+
+
+@pytest.mark.parametrize("half_width", [0, 3, 40, None])
+def test_resampled_quantiles_in_a_window_equal_the_full_expansion(half_width):
+    """The window around the sample's quantile gives every resample's quantile as the full expansion, bit for bit,
+    also when it is too narrow and resamples fall outside it (they are computed in full)."""
+    from diffusion_sim.analysis.uncertainty import _block_counts, _resampled_quantiles
+
+    rng = np.random.default_rng(11)
+    for n, ties in ((400, False), (400, True), (7, False)):
+        values = np.sort(rng.integers(0, 9, n) * 1.0 if ties else rng.lognormal(size=n))
+        codes = rng.permutation(np.repeat(np.arange((n + 1) // 2), 2)[:n])
+        k = codes.max() + 1
+        counts = _block_counts(k, 300, 5)
+        for q in (0.0, 0.05, 0.5, 0.95, 1.0):
+            full = _weighted_quantiles(values, counts[:, codes], q)
+            np.testing.assert_array_equal(_resampled_quantiles(values, codes, counts, q, half_width), full)

@@ -56,6 +56,7 @@ for partial EVPI from a probabilistic sensitivity analysis sample. Assumptions a
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -158,33 +159,79 @@ def resampled_sums(columns: list[np.ndarray], draws: ArrayLike | None, spawn: in
     return [counts @ np.bincount(codes, weights=np.asarray(c, dtype=float), minlength=ids.size) for c in columns]
 
 
-def _block_counts(rng: np.random.Generator, k: int, resamples: int) -> np.ndarray:
-    """How often each of k blocks is drawn in each resample of k blocks with replacement: (resamples, k)."""
-    picks = rng.integers(0, k, size=(resamples, k))
+@lru_cache(maxsize=2)
+def _block_counts(k: int, resamples: int, seed: int, *purpose: int) -> np.ndarray:
+    """How often each of k blocks is drawn in each resample of k blocks with replacement: (resamples, k), read-only.
+
+    Kept for the next call: every outcome of a table with the same draws resamples them the same way,
+    and drawing them was most of a median's error at 20,000 replications (34 outcomes, issue 17).
+    """
+    picks = _generator(seed, *purpose).integers(0, k, size=(resamples, k))
     rows = np.repeat(np.arange(resamples), k)
-    return np.bincount(rows * k + picks.ravel(), minlength=resamples * k).reshape(resamples, k)
+    counts = np.bincount(rows * k + picks.ravel(), minlength=resamples * k).reshape(resamples, k).astype(float)
+    counts.flags.writeable = False  # whole numbers as floats: products with them run in BLAS, exactly (< 2**53)
+    return counts
 
 
-def _weighted_quantiles(sorted_values: np.ndarray, weights: np.ndarray, q: float) -> np.ndarray:
+def _weighted_quantiles(sorted_values: np.ndarray, weights: np.ndarray, q: float, start: int = 0,
+                        before: np.ndarray | None = None, size: np.ndarray | None = None) -> np.ndarray:
     """Quantile ``q`` of each row's sample: sorted_values[i] repeated weights[r, i] times (numpy's linear rule).
 
     Equal to ``np.quantile`` of the expanded sample, without building it: the value at expanded rank
-    ``r`` is the first one whose cumulative weight exceeds ``r``.
+    ``r`` is the first one whose cumulative weight exceeds ``r``. The weights may cover only
+    ``sorted_values[start:]`` (a window), with ``before`` the weight of each row before it and ``size`` its
+    total; the window must hold both values the quantile interpolates between (:func:`_resampled_quantiles`).
     """
     cum = np.cumsum(weights, axis=1)
-    size = cum[:, -1]
+    if before is not None:
+        cum = cum + before[:, None]
+    size = cum[:, -1] if size is None else size
     position = (size - 1) * q
     below = np.floor(position)
     frac = position - below
     above = np.minimum(below + 1, size - 1)
-    stride = float(size.max() + 1)  # shifting row r by r x stride makes all rows one increasing sequence
+    stride = float(max(size.max(), cum.max()) + 1)  # shifting row r by r x stride makes all rows one increasing sequence
     offset = np.arange(len(size)) * stride
     flat = (cum + offset[:, None]).ravel()
-    n = sorted_values.size
-    first = np.arange(len(size)) * n
+    first = np.arange(len(size)) * weights.shape[1] - start
     lo = np.searchsorted(flat, below + offset, side="right") - first
     hi = np.searchsorted(flat, above + offset, side="right") - first
     return sorted_values[lo] + frac * (sorted_values[hi] - sorted_values[lo])
+
+
+def _resampled_quantiles(sorted_values: np.ndarray, sorted_codes: np.ndarray, counts: np.ndarray, q: float,
+                         half_width: int | None = None) -> np.ndarray:
+    """Quantile ``q`` of every bootstrap resample (``counts``: how often each block is drawn), as the full expansion gives.
+
+    Why a window: a resample's quantile lies close to the sample's own, so only the sorted values around
+    it are expanded (``half_width`` each side, 8 standard errors of a rank by default); the weight below
+    the window is one product of the counts with each block's number of values there. A resample whose
+    quantile falls outside the window is computed over all values. Cumulative weights are whole numbers,
+    so every estimate equals the full computation's bit for bit; at 20,000 replications it is about
+    four times faster (issue 17).
+    """
+    n, k = sorted_values.size, counts.shape[1]
+    width = half_width if half_width is not None else max(256, int(8 * np.sqrt(n)))
+    centre = int(q * (n - 1))
+    a, b = max(0, centre - width), min(n, centre + width + 1)
+    per_block = np.bincount(sorted_codes, minlength=k).astype(float)
+    before_window = np.bincount(sorted_codes[:a], minlength=k).astype(float)
+    window_codes = sorted_codes[a:b]
+    out = []
+    for s in range(0, len(counts), _CHUNK):
+        c = counts[s:s + _CHUNK]
+        if b - a == n:
+            out.append(_weighted_quantiles(sorted_values, c[:, sorted_codes], q))
+            continue
+        size, before = c @ per_block, c @ before_window
+        weights = c[:, window_codes]
+        estimates = _weighted_quantiles(sorted_values, weights, q, start=a, before=before, size=size)
+        position = np.floor((size - 1) * q)
+        outside = (before > position) | (before + weights.sum(axis=1) <= np.minimum(position + 1, size - 1))
+        if outside.any():
+            estimates[outside] = _weighted_quantiles(sorted_values, c[outside][:, sorted_codes], q)
+        out.append(estimates)
+    return np.concatenate(out)
 
 
 def quantile_mcse(values: ArrayLike, blocks: ArrayLike, q: float, resamples: int = 1000, seed: int = 0) -> float:
@@ -216,10 +263,8 @@ def quantile_mcse(values: ArrayLike, blocks: ArrayLike, q: float, resamples: int
         return float("nan")
     order = np.argsort(y, kind="stable")
     sorted_values, sorted_codes = y[order], codes[order]
-    counts = _block_counts(_generator(seed), k, resamples)
-    estimates = np.concatenate([_weighted_quantiles(sorted_values, counts[s:s + _CHUNK][:, sorted_codes], q)
-                                for s in range(0, resamples, _CHUNK)])
-    return float(np.std(estimates, ddof=1))
+    counts = _block_counts(k, resamples, seed)
+    return float(np.std(_resampled_quantiles(sorted_values, sorted_codes, counts, q), ddof=1))
 
 
 def median_mcse(values: ArrayLike, blocks: ArrayLike, resamples: int = 1000, seed: int = 0) -> float:
@@ -411,7 +456,7 @@ def rank_parameters(theta: pd.DataFrame, outcomes: pd.DataFrame, resamples: int 
     if np.isnan(x_all).any():
         raise ValueError("theta has NaN parameter values")
     tails = ((1.0 - level) / 2.0, (1.0 + level) / 2.0)
-    counts_all = _block_counts(_generator(seed, 1), len(ids), resamples).astype(float) if resamples > 0 else None
+    counts_all = _block_counts(len(ids), resamples, seed, 1) if resamples > 0 else None
     prepared = [_prepare(y_all[:, k]) for k in range(y_all.shape[1])]
     # each set of draws' resample counts, taken once: outcomes with the same NaN pattern share them
     counts_of = {valid.tobytes(): counts_all[:, valid] for valid, _, _ in prepared} if counts_all is not None else {}
