@@ -154,9 +154,20 @@ def resampled_sums(columns: list[np.ndarray], draws: ArrayLike | None, spawn: in
     n = len(columns[0])
     blocks = np.arange(n) if draws is None or (np.asarray(draws) < 0).all() else np.asarray(draws)
     ids, codes = np.unique(blocks, return_inverse=True)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(spawn,)))
-    counts = rng.multinomial(ids.size, np.full(ids.size, 1.0 / ids.size), size=resamples).astype(float)
+    counts = _multinomial_counts(ids.size, resamples, seed, spawn)
     return [counts @ np.bincount(codes, weights=np.asarray(c, dtype=float), minlength=ids.size) for c in columns]
+
+
+@lru_cache(maxsize=4)
+def _multinomial_counts(k: int, resamples: int, seed: int, spawn: int) -> np.ndarray:
+    """How often each of k blocks is drawn in each resample (a multinomial per resample): (resamples, k), read-only.
+
+    Kept for the next call: every claim of a table with the same draws resamples them the same way (issue 17).
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(spawn,)))
+    counts = rng.multinomial(k, np.full(k, 1.0 / k), size=resamples).astype(float)
+    counts.flags.writeable = False
+    return counts
 
 
 @lru_cache(maxsize=2)
