@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from diffusion_sim.analysis.summary import StudyNumbers
 from diffusion_sim.errors import ResultsError
 from diffusion_sim.model.state import BARRIER_NAMES
 from diffusion_sim.outcomes import (
@@ -102,6 +103,13 @@ class Study:
     replications: int
     seed: int
     version: str
+    # the summary tables (the run's own, when it passes them; else computed from the folder when first asked for)
+    numbers: StudyNumbers | None = None
+
+    def __post_init__(self) -> None:
+        if self.numbers is None:
+            rs = self.results
+            self.numbers = StudyNumbers(rs.summary, rs.paired, self.order, self.months, rs.innovations)
 
     def label(self, name: str, lang: Lang) -> str:
         """The scenario's name as a reader sees it."""
@@ -118,10 +126,11 @@ class Study:
         return t("month_axis", lang, start=month_label(self.start_year, self.start_month, 0, lang))
 
 
-def load_study(folder: str | Path, verify: bool = True) -> Study:
+def load_study(folder: str | Path, verify: bool = True, numbers: StudyNumbers | None = None) -> Study:
     """Read and check a results folder; a ``ResultsError`` names anything missing or changed before anything is drawn.
 
     ``verify``: check every file against the SHA-256 in its manifest (:func:`~diffusion_sim.results.read_results`).
+    ``numbers``: the summary tables of the run that wrote the folder, so they are not computed again.
     """
     folder = Path(folder)
     rs = read_results(folder, verify=verify)
@@ -145,7 +154,7 @@ def load_study(folder: str | Path, verify: bool = True) -> Study:
     return Study(results=rs, folder=folder, order=order, colours=strategy_colours(order), months=int(rs.manifest["months"]),
                  start_year=int(sim.get("start_year", 2027)), start_month=int(sim.get("start_month", 1)),
                  replications=int(rs.manifest["replications"]), seed=int(rs.manifest["seed"]),
-                 version=str(rs.manifest["version"]))
+                 version=str(rs.manifest["version"]), numbers=numbers)
 
 
 # --- helpers -----------------------------------------------------------------------------------
