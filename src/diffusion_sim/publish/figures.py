@@ -144,7 +144,7 @@ class Study:
         out = {}
         for name in self.order:
             mine = orgs[orgs["scenario"] == name]
-            type_of = np.full(int(max(mine["org_id"].max(), ids.max())) + 1, -1)
+            type_of = np.full(int(max(mine["org_id"].max(), ids.max(initial=0))) + 1, -1)
             type_of[mine["org_id"].to_numpy()] = _codes(mine["org_type"], ORG_TYPES)
             keep = rejected & (events["scenario"] == name).to_numpy() & (barriers >= 0)
             types = type_of[ids[keep]]
@@ -646,8 +646,9 @@ def why_not(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     for ax, name in zip(axes, study.order, strict=True):
         counts = study.rejections[name]
         reps = max(int((rs.summary["scenario"] == name).sum()), 1)
-        shown = [ot for k, ot in enumerate(ORG_TYPES) if counts[k].sum() > 0]
-        table = counts[[ORG_TYPES.index(ot) for ot in shown]] / reps
+        rows = counts.sum(axis=1) > 0
+        shown = [ot for ot, row in zip(ORG_TYPES, rows, strict=True) if row]
+        table = counts[rows] / reps
         left = np.zeros(len(shown))
         y = np.arange(len(shown))
         for k, b in enumerate(BARRIERS):
