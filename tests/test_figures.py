@@ -14,7 +14,9 @@ from PIL import Image
 from tests.conftest import make_compare_folder
 
 from diffusion_sim.errors import ResultsError
+from diffusion_sim.model.state import BARRIER_NAMES
 from diffusion_sim.outcomes import quantiles
+from diffusion_sim.params import ORG_TYPES
 from diffusion_sim.publish import figures, style
 from diffusion_sim.publish.figures import FIGURES, load_study, make_figure, reached_by_month, typical_replication, write_figures
 from diffusion_sim.publish.formats import MONTHS_SHORT, fmt_percent
@@ -178,6 +180,24 @@ def test_who_adopts_stacks_to_mean_adopters(study):
         at_end = top[np.isclose(top[:, 0], MONTHS), 1].max()
         expected = monthly[(monthly["scenario"] == name) & (monthly["month"] == MONTHS)]["adopters"].mean()
         assert at_end == pytest.approx(expected)
+
+
+def test_counts_by_type_equal_the_rows_grouped(study):
+    """The who-adopts and why-not counts (category codes, counted once per study) equal the rows grouped by name."""
+    rs = study.results
+    for name in study.order:
+        states = rs.states[(rs.states["state"] == "adopted") & (rs.states["scenario"] == name)]
+        grouped = (states.groupby([states["month"].to_numpy(), states["org_type"].astype(str).to_numpy()])["n_orgs"].sum()
+                   .unstack(fill_value=0).reindex(index=range(MONTHS + 1), columns=ORG_TYPES, fill_value=0))
+        np.testing.assert_array_equal(study.adopted_by_type[name], grouped.to_numpy())
+
+        events = rs.org_events[(rs.org_events["month_rejected"] >= 0) & (rs.org_events["scenario"] == name)]
+        types = rs.organisations[rs.organisations["scenario"] == name].set_index("org_id")["org_type"]
+        grouped = (events.assign(org_type=events["org_id"].map(types).to_numpy(), barrier=events["main_barrier"].to_numpy())
+                   .groupby(["org_type", "barrier"]).size().unstack(fill_value=0)
+                   .reindex(index=ORG_TYPES, columns=BARRIER_NAMES, fill_value=0))
+        assert grouped.to_numpy().sum() > 0
+        np.testing.assert_array_equal(study.rejections[name], grouped.to_numpy())
 
 
 def test_same_colour_for_same_strategy_everywhere(study):

@@ -366,6 +366,21 @@ def test_compare_writes_figures_and_report_by_default(tmp_path):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
 
 
+def test_the_runs_numbers_make_the_report_the_folder_makes(tmp_path):
+    """``compare`` hands its summary tables to the report rather than have them computed again: same tables, same report."""
+    from diffusion_sim.scenario import load_scenario
+    from diffusion_sim.studies.compare import run_study
+
+    scenarios = [load_scenario(f, {"simulation.months": 13}) for f in FILES]
+    result = run_study(scenarios, [str(f) for f in FILES], tmp_path / "cmp", 6, 1)
+    from_folder, from_run = load_study(result.folder), load_study(result.folder, numbers=result.numbers)
+    for name in ("outcomes", "differences", "claims"):
+        pd.testing.assert_frame_equal(getattr(from_run.numbers, name), getattr(from_folder.numbers, name))
+    assert from_run.numbers.team == from_folder.numbers.team
+    pngs = dict.fromkeys(figures.figure_names(from_folder), b"")
+    assert render_html(build_document(from_run, "nl", pngs)) == render_html(build_document(from_folder, "nl", pngs))
+
+
 def test_months_saved_rows_show_the_paired_saving(study, pages):
     """Each time target's difference column holds the months saved (the catalogue's paired outcome), not a dash."""
     page = pages[1]["en"]

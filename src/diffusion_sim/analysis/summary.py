@@ -14,9 +14,12 @@ row also says how much of the spread comes from the parameters and how much from
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
+from diffusion_sim.analysis.claims import answer_claims
 from diffusion_sim.analysis.uncertainty import RESIDUAL, median_mcse, rank_parameters, resampled_sums, variance_parts
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
@@ -141,6 +144,41 @@ def team_numbers(summary: pd.DataFrame, order: list[str]) -> dict[str, dict[str,
             continue
         out[name] = {c: float(sub[c].median()) for c in TEAM_OUTCOMES}
     return out
+
+
+class StudyNumbers:
+    """A comparison's summary tables, each computed once, when first asked for.
+
+    With parameter draws each table takes about a second at 2,000 pairs (every median's Monte Carlo
+    error resamples whole draws). A run prints them and its report says them, so the run hands its
+    numbers to the report instead of the report computing them again from the folder it just wrote.
+    """
+
+    def __init__(self, summary: pd.DataFrame, paired: pd.DataFrame | None, order: list[str], horizon: int,
+                 innovations: pd.DataFrame | None = None) -> None:
+        self.summary, self.paired, self.order, self.horizon, self.innovations = summary, paired, order, horizon, innovations
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """:func:`outcome_table` of every scenario."""
+        return outcome_table(self.summary, self.order, self.horizon)
+
+    @cached_property
+    def differences(self) -> pd.DataFrame | None:
+        """:func:`difference_table` against the reference; None without a second scenario."""
+        if self.paired is None or not len(self.paired) or len(self.order) < 2:
+            return None
+        return difference_table(self.paired)
+
+    @cached_property
+    def team(self) -> dict[str, dict[str, float]]:
+        """:func:`team_numbers` of every scenario with a team."""
+        return team_numbers(self.summary, self.order)
+
+    @cached_property
+    def claims(self) -> pd.DataFrame:
+        """:func:`~diffusion_sim.analysis.claims.answer_claims` (no rows without a second scenario)."""
+        return answer_claims(self.summary, self.paired, self.order, self.horizon, self.innovations)
 
 
 # --- which assumption to measure first ----------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -39,6 +39,9 @@ from diffusion_sim.cli.common import (
 )
 from diffusion_sim.errors import DiffusionSimError, ResultsError
 
+if TYPE_CHECKING:  # imported when a command runs, so that --help stays quick
+    from diffusion_sim.analysis.summary import StudyNumbers
+
 
 def _study(paths: list[Path], replications: int | None, seed: int | None, months: int | None, out: Path | None,
            workers: int | None, sets: list[str] | None, quiet: bool, stem: str, scheduler: str | None = None,
@@ -68,7 +71,7 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         raise interrupted("workers stopped, nothing was written") from None
     elapsed = time.perf_counter() - started
     try:
-        outputs = _publish(result.folder, report_lang, searched, population) if report_lang else []
+        outputs = _publish(result.folder, report_lang, searched, population, result.numbers) if report_lang else []
         where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
         _print_outcomes(result.outcomes)
         if result.differences is not None:
@@ -133,16 +136,18 @@ def _population(folder: Path | None) -> dict | None:
     return population_answer(folder)
 
 
-def _publish(folder: Path, lang: str, searched: list[Path] | None = None, population: Path | None = None) -> list[Path]:
+def _publish(folder: Path, lang: str, searched: list[Path] | None = None, population: Path | None = None,
+             numbers: StudyNumbers | None = None) -> list[Path]:
     """The figures and the report, a separate step once the results folder is complete and in place.
 
-    It reads the folder back as ``diffusion-sim report`` would and writes each output atomically on
-    its own, so a failure here never costs the (expensive) results.
+    It reads the folder back as ``diffusion-sim report`` would (taking the run's summary ``numbers``
+    rather than computing them again) and writes each output atomically on its own, so a failure here
+    never costs the (expensive) results.
     """
     try:
         from diffusion_sim.publish.write import publish
 
-        return publish(folder, lang, searched=searched, population=population)
+        return publish(folder, lang, searched=searched, population=population, numbers=numbers)
     except (DiffusionSimError, OSError) as exc:
         raise fail(ResultsError(f"{folder}: results are complete, but writing the figures and report failed ({exc}); "
                                 f"run 'diffusion-sim report {folder}' to try again")) from None

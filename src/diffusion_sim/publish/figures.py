@@ -23,6 +23,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from diffusion_sim.analysis.summary import StudyNumbers
 from diffusion_sim.errors import ResultsError
-from diffusion_sim.model.state import BARRIER_NAMES
+from diffusion_sim.model.state import BARRIER_NAMES, STATE_NAMES
 from diffusion_sim.outcomes import (
     ADOPTION_TARGET,
     MONTHS_TO_ADOPTION,
@@ -102,6 +104,54 @@ class Study:
     replications: int
     seed: int
     version: str
+    # the summary tables (the run's own, when it passes them; else computed from the folder when first asked for)
+    numbers: StudyNumbers | None = None
+
+    def __post_init__(self) -> None:
+        if self.numbers is None:
+            rs = self.results
+            self.numbers = StudyNumbers(rs.summary, rs.paired, self.order, self.months, rs.innovations)
+
+    @cached_property
+    def adopted_by_type(self) -> dict[str, np.ndarray]:
+        """Per scenario, organisations using it per month (0..horizon) and type (:data:`ORG_TYPES`), summed over runs.
+
+        Counted once, by category codes, from the state rows (millions at thousands of runs): the
+        figure file and the report's page both draw from it.
+        """
+        st = self.results.states
+        adopted = _codes(st["state"], STATE_NAMES) == STATE_NAMES.index("adopted")
+        types, months, n = _codes(st["org_type"], ORG_TYPES), st["month"].to_numpy(), st["n_orgs"].to_numpy()
+        width = len(ORG_TYPES)
+        out = {}
+        for name in self.order:
+            keep = adopted & (st["scenario"] == name).to_numpy() & (types >= 0) & (months <= self.months)
+            counts = np.bincount(months[keep] * width + types[keep], weights=n[keep], minlength=(self.months + 1) * width)
+            out[name] = counts.astype(np.int64).reshape(self.months + 1, width)
+        return out
+
+    @cached_property
+    def rejections(self) -> dict[str, np.ndarray]:
+        """Per scenario, rejections by type (:data:`ORG_TYPES`) and main barrier (:data:`BARRIER_NAMES`), summed over runs.
+
+        Counted once, by codes, from the event rows: the figure file and the report's page both draw from it.
+        """
+        events, orgs = self.results.org_events, self.results.organisations
+        if "month_rejected" not in events:
+            return {name: np.zeros((len(ORG_TYPES), len(BARRIER_NAMES)), dtype=np.int64) for name in self.order}
+        rejected = (events["month_rejected"] >= 0).to_numpy()
+        barriers, ids = _codes(events["main_barrier"], BARRIER_NAMES), events["org_id"].to_numpy()
+        out = {}
+        for name in self.order:
+            mine = orgs[orgs["scenario"] == name]
+            type_of = np.full(int(max(mine["org_id"].max(), ids.max(initial=0))) + 1, -1)
+            type_of[mine["org_id"].to_numpy()] = _codes(mine["org_type"], ORG_TYPES)
+            keep = rejected & (events["scenario"] == name).to_numpy() & (barriers >= 0)
+            types = type_of[ids[keep]]
+            known = types >= 0
+            flat = types[known] * len(BARRIER_NAMES) + barriers[keep][known]
+            out[name] = np.bincount(flat, minlength=len(ORG_TYPES) * len(BARRIER_NAMES)).reshape(len(ORG_TYPES), -1)
+        return out
 
     def label(self, name: str, lang: Lang) -> str:
         """The scenario's name as a reader sees it."""
@@ -118,10 +168,16 @@ class Study:
         return t("month_axis", lang, start=month_label(self.start_year, self.start_month, 0, lang))
 
 
-def load_study(folder: str | Path, verify: bool = True) -> Study:
+def _codes(column: pd.Series, names: tuple[str, ...]) -> np.ndarray:
+    """Each row's position in ``names`` (-1 for any other value): categories recoded, not text compared row by row."""
+    return np.asarray(pd.Categorical(column, categories=list(names)).codes)
+
+
+def load_study(folder: str | Path, verify: bool = True, numbers: StudyNumbers | None = None) -> Study:
     """Read and check a results folder; a ``ResultsError`` names anything missing or changed before anything is drawn.
 
     ``verify``: check every file against the SHA-256 in its manifest (:func:`~diffusion_sim.results.read_results`).
+    ``numbers``: the summary tables of the run that wrote the folder, so they are not computed again.
     """
     folder = Path(folder)
     rs = read_results(folder, verify=verify)
@@ -145,7 +201,7 @@ def load_study(folder: str | Path, verify: bool = True) -> Study:
     return Study(results=rs, folder=folder, order=order, colours=strategy_colours(order), months=int(rs.manifest["months"]),
                  start_year=int(sim.get("start_year", 2027)), start_month=int(sim.get("start_month", 1)),
                  replications=int(rs.manifest["replications"]), seed=int(rs.manifest["seed"]),
-                 version=str(rs.manifest["version"]))
+                 version=str(rs.manifest["version"]), numbers=numbers)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -551,14 +607,11 @@ def types(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     axes = grid[:n]
     eligible = rs.organisations[rs.organisations["eligible"].astype(bool)]
     shown = [ot for ot in ORG_TYPES if ot in set(eligible["org_type"])]
-    adopted = rs.states[rs.states["state"] == "adopted"]  # compared as categories: no text column of every row
     grid = np.arange(study.months + 1)
     for ax, name in zip(axes, study.order, strict=True):
-        sub = adopted[adopted["scenario"] == name]
         reps = max(int((rs.summary["scenario"] == name).sum()), 1)
-        table = (sub.groupby([sub["month"].to_numpy(), sub["org_type"].to_numpy()])["n_orgs"].sum()
-                 .unstack(fill_value=0).reindex(index=grid, columns=shown, fill_value=0) / reps)
-        ax.stackplot(grid, *(table[ot].to_numpy(dtype=float) for ot in shown), colors=[TYPE_COLOURS[ot] for ot in shown],
+        table = study.adopted_by_type[name] / reps
+        ax.stackplot(grid, *(table[:, ORG_TYPES.index(ot)] for ot in shown), colors=[TYPE_COLOURS[ot] for ot in shown],
                      linewidth=0.4, edgecolor="white", alpha=0.95, gid=f"stack:{name}")
         ax.set_title(study.label(name, lang), color=study.colours[name])
         _month_ticks(ax, study, lang, compact=True)
@@ -588,25 +641,20 @@ BARRIERS = BARRIER_NAMES  # financial, know-how, staff time, fit (model.state.Ba
 def why_not(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     """The main barrier when an organisation rejected it: per type and strategy, as rejections per run (mean over runs)."""
     rs = study.results
-    events = rs.org_events
-    orgs = rs.organisations
-    rejected = events[events["month_rejected"] >= 0] if "month_rejected" in events else events.iloc[0:0]
     n = len(study.order)
     axes = np.atleast_1d(fig.subplots(1, n, sharey=True, sharex=True)).ravel()
     for ax, name in zip(axes, study.order, strict=True):
-        sub = rejected[rejected["scenario"] == name]
-        types = orgs[orgs["scenario"] == name].set_index("org_id")["org_type"].astype(str)
+        counts = study.rejections[name]
         reps = max(int((rs.summary["scenario"] == name).sum()), 1)
-        table = (sub.assign(org_type=sub["org_id"].map(types).to_numpy(), barrier=sub["main_barrier"].to_numpy())
-                 .groupby(["org_type", "barrier"]).size().unstack(fill_value=0) / reps)
-        shown = [ot for ot in ORG_TYPES if ot in table.index]
-        table = table.reindex(index=shown, columns=list(BARRIERS), fill_value=0.0)
+        rows = counts.sum(axis=1) > 0
+        shown = [ot for ot, row in zip(ORG_TYPES, rows, strict=True) if row]
+        table = counts[rows] / reps
         left = np.zeros(len(shown))
         y = np.arange(len(shown))
-        for b in BARRIERS:
-            ax.barh(y, table[b].to_numpy(float), left=left, color=BARRIER_COLOURS[b], height=0.65, edgecolor="white",
+        for k, b in enumerate(BARRIERS):
+            ax.barh(y, table[:, k], left=left, color=BARRIER_COLOURS[b], height=0.65, edgecolor="white",
                     linewidth=0.4, gid=f"barrier:{name}:{b}")
-            left += table[b].to_numpy(float)
+            left += table[:, k]
         ax.set_yticks(y, [ORG_TYPE_LABELS[ot][lang] for ot in shown])
         ax.invert_yaxis()
         ax.set_title(study.label(name, lang), color=study.colours[name])

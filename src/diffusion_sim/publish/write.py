@@ -12,6 +12,7 @@ from pathlib import Path
 
 from diffusion_sim.analysis.population import population_answer
 from diffusion_sim.analysis.search import answers_for
+from diffusion_sim.analysis.summary import StudyNumbers
 from diffusion_sim.publish.figures import figure_names, figures_dirname, load_study, render_figures
 from diffusion_sim.publish.formats import Lang, check_lang
 from diffusion_sim.publish.report.document import Document, build_document
@@ -63,14 +64,16 @@ def write_report(folders: list[str | Path], lang: str = "nl", verify: bool = Tru
 
 
 def publish(folder: str | Path, lang: str = "nl", formats: tuple[str, ...] = ("png", "svg"),
-            searched: list[str | Path] | None = None, population: str | Path | None = None) -> list[Path]:
+            searched: list[str | Path] | None = None, population: str | Path | None = None,
+            numbers: StudyNumbers | None = None) -> list[Path]:
     """Figures and report for one results folder, drawing each figure once (what ``compare`` does by default).
 
     ``searched``: ``what-it-takes`` folders whose answers fill the claims table; ``population``: a folder
-    of ``diffusion-sim population`` for claim 3's row (:func:`write_report`).
+    of ``diffusion-sim population`` for claim 3's row (:func:`write_report`). ``numbers``: the summary
+    tables of the run that just wrote ``folder`` (``StudyResult.numbers``), so they are not computed again.
     """
     lang = check_lang(lang)
-    study = load_study(folder)
+    study = load_study(folder, numbers=numbers)
     answers = answers_for(searched or [], study.order)
     scale_ups = population_answer(population) if population is not None else None
     target = study.folder / figures_dirname(lang)

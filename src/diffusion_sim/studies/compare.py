@@ -14,14 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diffusion_sim.analysis.claims import answer_claims
-from diffusion_sim.analysis.summary import (
-    assumption_ranking,
-    difference_table,
-    innovation_table,
-    outcome_table,
-    team_numbers,
-)
+from diffusion_sim.analysis.summary import StudyNumbers, assumption_ranking, innovation_table
 from diffusion_sim.errors import DiffusionSimError, ScenarioError
 from diffusion_sim.executors import run_all
 from diffusion_sim.model import build_model
@@ -43,6 +36,7 @@ class StudyResult:
     team: dict | None = None  # per scenario with a team: its hours, money and which of them binds (medians)
     claims: pd.DataFrame | None = None  # the initiative's claims: chance, verdict and what they are measured on
     months: int = 0
+    numbers: StudyNumbers | None = None  # the tables above, for the report (publish.write.publish), not computed again
 
 
 def align(scenarios: list[Params]) -> list[Params]:
@@ -99,14 +93,16 @@ def _finish(scenarios: list[Params], sources: list[str], regions: list[Region], 
     meta = manifest(kind, scenarios, sources, replications=reps, workers=workers, scheduler=scheduler, command=command,
                     regions=regions)
     folder = write_folder(out, tables, meta, parquet_only=LONG_TABLES, csv_only=CSV_ONLY)
+    months = scenarios[0].simulation.months
+    numbers = StudyNumbers(tables["summary"], paired, order, months, tables.get("innovations"))
     return StudyResult(
         folder=folder,
-        outcomes=outcome_table(tables["summary"], order, scenarios[0].simulation.months),
-        differences=difference_table(paired) if paired is not None else None,
+        outcomes=numbers.outcomes,
+        differences=numbers.differences,
         innovations=innovation_table(tables["innovations"], order) if any(p.portfolio.innovations for p in scenarios) else None,
         assumptions=ranking,
-        team=team_numbers(tables["summary"], order),
-        claims=answer_claims(tables["summary"], paired, order, scenarios[0].simulation.months, tables.get("innovations"))
-        if len(order) > 1 else None,
-        months=scenarios[0].simulation.months,
+        team=numbers.team,
+        claims=numbers.claims if len(order) > 1 else None,
+        months=months,
+        numbers=numbers,
     )

@@ -19,8 +19,8 @@ from typing import Any
 
 from matplotlib.figure import FigureBase
 
-from diffusion_sim.analysis.claims import CHANCE_WANTED, answer_claims, answers_with_population
-from diffusion_sim.analysis.summary import difference_table, innovation_table, outcome_table, team_numbers
+from diffusion_sim.analysis.claims import CHANCE_WANTED, answers_with_population
+from diffusion_sim.analysis.summary import innovation_table
 from diffusion_sim.outcomes import MONTHS_TO_ADOPTION, SHOWN, TIME_OUTCOMES, quantiles, saved_name
 from diffusion_sim.params import DEFAULT_PROFILE, Params, flat_fields
 from diffusion_sim.publish.assumptions import KEY_ASSUMPTIONS, PORTFOLIO_ASSUMPTIONS, PROFILE_SOURCE, fmt_parameter
@@ -110,22 +110,21 @@ def headline_numbers(study: Study) -> dict[str, Any]:
     where ``q`` holds ``median``, ``low``, ``high`` and ``reached`` (see :func:`analysis.summary.quantiles`).
     """
     rs = study.results
-    table = outcome_table(rs.summary, study.order, study.months)
     outcomes: dict[str, dict[str, dict[str, float]]] = {}
-    for row in table.itertuples(index=False):
+    for row in study.numbers.outcomes.itertuples(index=False):
         outcomes.setdefault(row.scenario, {})[row.outcome] = {"median": row.median, "low": row.low, "high": row.high,
                                                                "reached": row.reached, "unit": row.unit,
                                                                "parameter_share": row.parameter_share, "mcse": row.mcse}
     differences: dict[str, dict[str, dict[str, float]]] = {}
-    if rs.paired is not None and len(rs.paired) and len(study.order) > 1:
-        for row in difference_table(rs.paired).itertuples(index=False):
+    if study.numbers.differences is not None:
+        for row in study.numbers.differences.itertuples(index=False):
             differences.setdefault(row.scenario, {})[row.outcome] = {"median": row.median, "low": row.low, "high": row.high,
                                                                      "pairs": row.pairs, "unit": row.unit,
                                                                      "parameter_share": row.parameter_share, "mcse": row.mcse}
     draws = rs.summary.loc[rs.summary["scenario"] == study.order[0], "draw"] if "draw" in rs.summary else None
     drawn = draws is not None and bool((draws >= 0).any())
     return {"order": study.order, "months": study.months, "outcomes": outcomes, "differences": differences,
-            "team": team_numbers(rs.summary, study.order),
+            "team": study.numbers.team,
             "draws": int(draws.nunique()) if drawn else 0,
             "per_draw": round(len(draws) / draws.nunique()) if drawn else 0}
 
@@ -278,8 +277,7 @@ def claim_rows(study: Study, searched: dict[tuple[str, str], dict] | None = None
     ``population`` is claim 3's answer (:func:`diffusion_sim.analysis.population.population_answer`), if any.
     """
     rs = study.results
-    answers = answer_claims(rs.summary, rs.paired, study.order, study.months, rs.innovations)
-    rows = answers_with_population(answers, population)
+    rows = answers_with_population(study.numbers.claims, population)
     for row in rows:
         row["file"] = rs.manifest["scenarios"].get(row["strategy"], {}).get("file", "") if row["strategy"] else ""
         answer = (searched or {}).get((row["claim"], row["strategy"]))

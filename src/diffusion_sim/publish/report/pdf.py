@@ -43,12 +43,21 @@ class _Pages:
         self.number = 0
         self.slots: list[tuple[float, float, Callable[[FigureBase], None]]] = []  # (top, height, draw) of this page
         self._measure = RendererAgg(100, 100, 720)  # 10 pixels a point: small type measured without hinting to whole pixels
+        self._widths: dict[tuple[str, float, bool], float] = {}
 
     # text measurement and wrapping on the real font metrics
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
-        w, _h, _d = self._measure.get_text_width_height_descent(text, prop, ismath=False)
-        return w / 720
+        """Width in inches, measured once per text and font.
+
+        Tables are measured at several sizes and again when drawn, and words recur, while each
+        measurement lays the glyphs out afresh (about half a millisecond).
+        """
+        key = (text, size, bold)
+        if key not in self._widths:
+            prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+            w, _h, _d = self._measure.get_text_width_height_descent(text, prop, ismath=False)
+            self._widths[key] = w / 720
+        return self._widths[key]
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
         lines: list[str] = []
