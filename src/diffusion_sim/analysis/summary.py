@@ -219,12 +219,12 @@ def drawn_parameters(draws: pd.DataFrame) -> pd.DataFrame:
     theta = first.drop(columns=["scenario", "replication"]).groupby("draw").first()
     theta = theta.loc[theta.index >= 0, [c for c in theta.columns if theta[c].nunique(dropna=True) > 1]]
     theta = theta.astype(float)
-    keep: list[str] = []
-    for col in theta.columns:
-        tied = any(abs(np.corrcoef(theta[col], theta[k])[0, 1]) > 1 - 1e-9 for k in keep)
-        if not tied:
-            keep.append(col)
-    return theta[keep]
+    corr = np.corrcoef(theta.to_numpy().T) if theta.shape[1] > 1 else np.ones((1, 1))  # every pair at once
+    keep: list[int] = []
+    for j in range(theta.shape[1]):
+        if not any(abs(corr[j, k]) > 1 - 1e-9 for k in keep):
+            keep.append(j)
+    return theta.iloc[:, keep]
 
 
 def assumption_ranking(summary: pd.DataFrame, paired: pd.DataFrame | None, draws: pd.DataFrame, order: list[str],
