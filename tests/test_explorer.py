@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from diffusion_sim.cli import app as cli_app
 from diffusion_sim.executors import run_all
 from diffusion_sim.explorer import levers as L
-from diffusion_sim.explorer.charts import export_bytes, map_bytes, screen_svg
+from diffusion_sim.explorer.charts import CHARTS, draw_figures, export_bytes, map_bytes, screen_svg
 from diffusion_sim.explorer.engine import Engine, make_study
 from diffusion_sim.explorer.export import scenario_toml
 from diffusion_sim.explorer.region_view import map_svg, replay, story
@@ -284,6 +284,22 @@ def test_typical_run_replays_the_counted_replication(pair):
     assert b"<svg" in export_bytes(study, "2-patients", "nl", "svg")[:600]
     page_svg = screen_svg(study, "1-adoption", "nl")
     assert page_svg.startswith("<svg") and 'width="100%"' in page_svg[:400] and "Doel: 70%" in page_svg
+
+
+def test_figures_drawn_on_the_workers_are_the_ones_drawn_here(pair):
+    """The workers get only the tables the figures read; what they draw is what this process draws from everything."""
+    engine = Engine(2)
+    try:
+        results = engine.run(list(pair), 8)
+        study = make_study(list(pair), results, 8)
+        drawn = draw_figures(engine.submit, study, "nl")()
+        assert list(drawn) == list(CHARTS)
+        assert drawn == {name: screen_svg(study, name, "nl") for name in CHARTS}
+        with pytest.raises(ZeroDivisionError):  # a worker's error reaches the caller
+            engine.submit(divmod, 1, 0).result()
+    finally:
+        engine.close()
+    assert Engine(1).submit(divmod, 7, 2).result() == (3, 1)  # one worker: here and now
 
 
 def test_host_is_loopback_unless_given(tmp_path):
