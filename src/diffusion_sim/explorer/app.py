@@ -68,6 +68,9 @@ logger = logging.getLogger(__name__)
 CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"
 CHART_TITLES = {"1-adoption": "fig_adoption_title", "2-patients": "fig_patients_title", "3-time-to-targets": "fig_targets_title"}
 DEBOUNCE_S = 0.25  # a lever moved again within this time (a slider being dragged) waits this long for the next value
+# every state change redraws the page (reacton walks all of its ~400 widgets: 40 ms or more of the server's
+# time), so a run reports progress at most this often, and only once it has run this long
+PROGRESS_S = 0.3
 DEFAULT_SCENARIOS = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
 MIN_REPLICATIONS = 100  # enough for stable medians in the Zuidwest region (docs/model.md)
 
@@ -590,12 +593,15 @@ def Page() -> None:
             known = answers.current.get(key)
             if known is None:
                 eng = engine(config.workers)
-                if not (eng.cached(pair[0], replications) and eng.cached(pair[1], replications)):
-                    phase.set("running")
+                reported = [asked_at]
 
                 def report(done: int, total: int) -> None:
-                    if not cancel.is_set():
-                        progress.set((done, total))
+                    now = time.perf_counter()
+                    if not cancel.is_set() and now - reported[0] >= PROGRESS_S:
+                        reported[0] = now
+                        with batch:
+                            phase.set("running")
+                            progress.set((done, total))
 
                 results = eng.run(list(pair), replications, progress=report, cancelled=cancel.is_set)
                 if results is None or cancel.is_set():
@@ -604,7 +610,6 @@ def Page() -> None:
                 study = make_study(list(pair), results, replications)
                 stage("tables")
                 figures = draw_figures(eng.submit, study, lang)  # on the workers, while this thread does the rest
-                phase.set("drawing")
                 answer = Outcome(generation=0, key=key, reference=pair[0], strategy=pair[1], study=study,
                                  numbers=headline_numbers(study), claims=claim_rows(study), runs={}, moved_at=asked_at)
                 answer.runs[pair[1].name] = replay(pair[1], study.results.summary)  # the map shows the strategy first
@@ -612,7 +617,7 @@ def Page() -> None:
                 known = (answer, {lang: figures()})
                 stage("figures")
             answer, drawn = known
-            if lang not in drawn:  # draw here, so the figures arrive with the numbers
+            if lang not in drawn:  # a shown setting in another language: its figures, drawn before it is shown
                 phase.set("drawing")
                 drawn[lang] = draw_figures(engine(config.workers).submit, answer.study, lang)()
                 stage("figures")
@@ -636,31 +641,15 @@ def Page() -> None:
             run_error.set(ex("failed", lang, message=type(exc).__name__))
             phase.set("error")
 
-    solara.use_thread(compute, dependencies=[key], intrusive_cancel=False)
+    def answer_in_background() -> Callable[[], None]:
+        cancel = threading.Event()
+        threading.Thread(target=compute, args=(cancel,), name="explorer-answer", daemon=True).start()
+        return cancel.set  # a newer setting or language, or the page closing, stops this one
 
+    # a plain thread (it carries the page's context), not solara.use_thread, whose every change of state redraws
+    # the whole page: three or four redraws an answer
+    solara.use_effect(answer_in_background, [key, lang])
     current = outcome.value
-
-    def draw(cancel: threading.Event) -> None:
-        """Figures in another language for the results shown (a lever's own figures come with its numbers)."""
-        if current is None:
-            return
-        have = svgs.value
-        if have is not None and have[0] == current.generation and have[1] == lang:
-            return
-        known = answers.current.get(current.key)
-        drawn = known[1] if known is not None else {}
-        try:
-            if lang not in drawn:
-                drawn[lang] = draw_figures(engine(config.workers).submit, current.study, lang)()
-        except Exception:  # pragma: no cover - a figure bug must not take the page down
-            logger.exception("explorer figures failed")
-            run_error.set(ex("failed", lang, message="figures"))
-            phase.set("error")
-            return
-        if not cancel.is_set():
-            svgs.set((current.generation, lang, drawn[lang]))
-
-    solara.use_thread(draw, dependencies=[current.generation if current else 0, lang], intrusive_cancel=False)
 
     stale = (current is None or current.key != key or svgs.value is None
              or svgs.value[0] != current.generation or svgs.value[1] != lang)
@@ -672,6 +661,11 @@ def Page() -> None:
     state = phase.value if pair is not None else "invalid"
     if state == "ready" and stale:
         state = "drawing"
+
+    def set_lang(value: Any) -> None:
+        if value in LANGS:
+            mark_moved()  # answered like a lever: the status says how long the figures in this language took
+            lang_r.set(value)
 
     solara.Style(CSS)
     innovation, region = subject([start.strategy.innovation.name if start else Params().innovation.name],
@@ -688,8 +682,7 @@ def Page() -> None:
             with rv.Html(tag="div", class_="ds-top"):
                 rv.Html(tag="h1", class_="ds-title",
                         children=[title])
-                with solara.ToggleButtonsSingle(value=lang, on_value=lambda v: lang_r.set(v) if v in LANGS else None,
-                                                classes=["ds-lang"]):
+                with solara.ToggleButtonsSingle(value=lang, on_value=set_lang, classes=["ds-lang"]):
                     solara.Button("NL", value="nl")
                     solara.Button("EN", value="en")
             StatusBar(state, progress, ready_text, lang, current.generation if current else 0, timings.value)
