@@ -9,6 +9,7 @@ installs them. Set ``DIFFUSION_SIM_SCREENSHOTS=DIR`` to keep the screenshots, an
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import math
 import os
@@ -32,7 +33,7 @@ from diffusion_sim.explorer import levers as L
 from diffusion_sim.explorer.charts import CHARTS, draw_figures, export_bytes, map_bytes, screen_svg
 from diffusion_sim.explorer.engine import Engine, make_study
 from diffusion_sim.explorer.export import scenario_toml
-from diffusion_sim.explorer.region_view import map_svg, replay, story
+from diffusion_sim.explorer.region_view import map_svg, org_title, replay, story
 from diffusion_sim.explorer.server import check_host, is_loopback
 from diffusion_sim.explorer.words import EXPLORER_TEXTS
 from diffusion_sim.outcomes import summarise
@@ -278,6 +279,8 @@ def test_typical_run_replays_the_counted_replication(pair):
     svg = map_svg(run, 12, "nl", selected=int(np.flatnonzero(run.model.orgs.eligible)[0]))
     assert svg.count('class="ds-org"') == int(run.model.orgs.eligible.sum())
     assert "ds-map-selected" in svg
+    for i in np.flatnonzero(run.model.orgs.eligible):  # the map names each organisation as its story does
+        assert f"<title>{html.escape(org_title(run, int(i), 'nl'))}: " in svg
     told = story(run, run.model.origin.index, 12, "nl")
     assert told["note"].startswith("De eerste gebruiker")
     assert map_bytes(run, 12, "nl", "png")[:4] == b"\x89PNG"
