@@ -33,9 +33,8 @@ from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
 from diffusion_sim.publish.style import strategy_colours
-from diffusion_sim.region import build_region
 from diffusion_sim.results import ResultSet, build_tables, manifest
-from diffusion_sim.runner import Replication, run_chunk
+from diffusion_sim.runner import Replication, region_for, run_chunk
 
 Progress = Callable[[int, int], None]  # (replications done, replications needed)
 T = TypeVar("T")
@@ -240,7 +239,7 @@ class Engine:
 
 def make_study(scenarios: list[Params], results: list[list[Replication]], replications: int) -> Study:
     """The figures' and report's view of in-memory results: the same tables a results folder holds."""
-    regions = [build_region(p) for p in scenarios]
+    regions = [region_for(p, 0) for p in scenarios]  # built once per process, not once per lever move
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]
     paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None
