@@ -69,8 +69,9 @@ CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"
 CHART_TITLES = {"1-adoption": "fig_adoption_title", "2-patients": "fig_patients_title", "3-time-to-targets": "fig_targets_title"}
 DEBOUNCE_S = 0.25  # a lever moved again within this time (a slider being dragged) waits this long for the next value
 # every state change redraws the page (reacton walks all of its ~400 widgets: 40 ms or more of the server's
-# time), so a run reports progress at most this often, and only once it has run this long
-PROGRESS_S = 0.3
+# time), so a run reports progress at most this often, and only once it has run this long (until then the
+# status bar shows the page is busy without a count)
+PROGRESS_S = 0.5
 DEFAULT_SCENARIOS = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
 MIN_REPLICATIONS = 100  # enough for stable medians in the Zuidwest region (docs/model.md)
 
