@@ -602,9 +602,13 @@ def test_slider_values_sent_over_the_websocket_are_checked(server, browser):
 def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_path):
     page = _open(browser, server)
     generation = _generation(page)
+    with page.expect_download() as toml_download:
+        page.locator(".ds-export-toml-strategy button").click()
+    first = tmp_path / "first.toml"
+    toml_download.value.save_as(first)
     _move(page, L.BY_KEY["facilitation.team_members"].css, "ArrowRight")  # a setting of our own
     _wait_ready(page, generation)
-    with page.expect_download() as toml_download:
+    with page.expect_download() as toml_download:  # the same button, after the move: the setting shown now
         page.locator(".ds-export-toml-strategy button").click()
     scenario = tmp_path / "chosen.toml"
     toml_download.value.save_as(scenario)
@@ -615,6 +619,7 @@ def test_exported_scenario_runs_back_to_the_same_numbers(server, browser, tmp_pa
     claim_chance_shown = float(page.get_attribute(".ds-claim-patients_in_year", "data-chance"))
     claims_text = page.locator(".ds-claims").inner_text()
     page.close()
+    assert "facilitation.team_members: 6 -> 7" not in first.read_text(encoding="utf-8")
     assert "facilitation.team_members: 6 -> 7" in scenario.read_text(encoding="utf-8")
     out = tmp_path / "results"
     done = subprocess.run([str(CLI), "run", str(scenario), "--out", str(out), "--quiet", "--workers", "2"], cwd=tmp_path,

@@ -236,6 +236,20 @@ def LeverControl(lever: L.Lever, values: solara.Reactive[dict[str, Any]], refuse
                         event_commit=set_value)
 
 
+@solara.component
+def Download(data: Callable[[], bytes], filename: str, label: str, mime_type: str = "application/octet-stream") -> None:
+    """solara.FileDownload that makes its bytes on a click from the newest ``data``.
+
+    FileDownload restarts a thread whenever its data function changes, and each restart redraws the
+    whole page: a new function at every shown answer made the page's eleven buttons add redraws to each
+    answer. Here the function it gets stays the same and calls the ``data`` of the page's last render.
+    """
+    latest = solara.use_ref(data)
+    latest.current = data
+    stable = solara.use_memo(lambda: lambda: latest.current(), [])
+    solara.FileDownload(stable, filename=filename, label=label, mime_type=mime_type)
+
+
 # A typed number's box (typed.vue): the text goes to the server with the commit (Enter or leaving the box), so the
 # page never reads a box whose latest text is still on its way; a redraw meanwhile keeps what is being typed.
 TypedNumber = solara.component_vue(str(Path(__file__).with_name("typed.vue")))(
@@ -454,9 +468,9 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
                 + ex("map_eligible", lang, n=fmt_number(sum(counts.values()), lang)) + " " + ex("map_click", lang)])
             with solara.Row(gap="8px", classes=["ds-downloads"]):
                 for fmt in ("png", "svg"):
-                    solara.FileDownload(lambda fmt=fmt: map_bytes(run, m, lang, fmt),
-                                        filename=f"explorer-map-{params.name}-month{m}-{lang}.{fmt}",
-                                        label=f"{ex('map_figure', lang)} {fmt.upper()}")
+                    Download(lambda fmt=fmt: map_bytes(run, m, lang, fmt),
+                             filename=f"explorer-map-{params.name}-month{m}-{lang}.{fmt}",
+                             label=f"{ex('map_figure', lang)} {fmt.upper()}")
         with rv.Html(tag="div", class_="ds-story"):
             StoryPanel(run, selected.value, m, lang)
 
@@ -501,20 +515,20 @@ def ExportPanel(outcome: Outcome, start: Start, lang: Lang, replications: int) -
         for params, first, cls in ((outcome.strategy, start.strategy, "strategy"),
                                    (outcome.reference, start.reference, "reference")):
             with rv.Html(tag="div", class_=f"ds-export-toml-{cls}"):
-                solara.FileDownload(lambda p=params, f=first: scenario_toml(p, f, replications).encode("utf-8"),
-                                    filename=f"{params.name}-explorer.toml", mime_type="application/toml",
-                                    label=ex("export_scenario", lang, name=strategy_text(params.name, "label", lang)))
+                Download(lambda p=params, f=first: scenario_toml(p, f, replications).encode("utf-8"),
+                         filename=f"{params.name}-explorer.toml", mime_type="application/toml",
+                         label=ex("export_scenario", lang, name=strategy_text(params.name, "label", lang)))
         with rv.Html(tag="div", class_="ds-export-csv"):
-            solara.FileDownload(lambda: outcome.study.results.summary.to_csv(index=False).encode("utf-8"),
-                            filename="explorer-outcomes.csv", mime_type="text/csv", label=ex("export_numbers", lang))
+            Download(lambda: outcome.study.results.summary.to_csv(index=False).encode("utf-8"),
+                     filename="explorer-outcomes.csv", mime_type="text/csv", label=ex("export_numbers", lang))
     rv.Html(tag="p", class_="ds-note", children=[ex("export_note", lang)])
     rv.Html(tag="div", class_="ds-label", children=[ex("export_figures", lang)])
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["ds-downloads"]):
         for name in CHARTS:
             for fmt in ("png", "svg"):
-                solara.FileDownload(lambda name=name, fmt=fmt: export_bytes(outcome.study, name, lang, fmt),
-                                    filename=f"explorer-{name}-{lang}.{fmt}",
-                                    label=f"{t(CHART_TITLES[name], lang)} {fmt.upper()}")
+                Download(lambda name=name, fmt=fmt: export_bytes(outcome.study, name, lang, fmt),
+                         filename=f"explorer-{name}-{lang}.{fmt}",
+                         label=f"{t(CHART_TITLES[name], lang)} {fmt.upper()}")
 
 
 # The page's style sheet, shipped beside this module (package data).
