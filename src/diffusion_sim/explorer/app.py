@@ -1,10 +1,11 @@
 """The explorer page (Solara): levers on the left, both strategies side by side on the right, live.
 
-A moved lever becomes two validated scenarios (:mod:`.levers`); after a short pause (a slider sends
-many values while it is dragged) their replications run on the warm pool (:mod:`.engine`), where a
-newer lever position cancels the older run. Results become the report's tables and numbers, and the
-report's figure builders draw them (:mod:`.charts`); the map replays one typical run
-(:mod:`.region_view`). Every word comes from :mod:`diffusion_sim.publish.words` or, for the page's
+A moved lever becomes two validated scenarios (:mod:`.levers`) whose replications run at once on the
+warm pool (:mod:`.engine`), where a newer lever position cancels the older run; only a slider being
+dragged (values close together) waits for a short pause. Results become the report's tables and
+numbers, and the report's figure builders draw them on the same workers (:mod:`.charts`); the map
+replays one typical run (:mod:`.region_view`). A setting shown before is remembered with all of it,
+so going back only swaps what is shown. Every word comes from :mod:`diffusion_sim.publish.words` or, for the page's
 own, :mod:`.words`.
 
 Started by ``diffusion-sim explore`` (see :mod:`.server`), or by ``solara run diffusion_sim.explorer.app``
@@ -25,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import reacton.core
 import solara
 import solara.lab
 from solara.alias import rv
@@ -33,7 +35,7 @@ from diffusion_sim.analysis.claims import CHANCE_WANTED
 from diffusion_sim.errors import DiffusionSimError
 from diffusion_sim.executors import default_workers
 from diffusion_sim.explorer import levers as L
-from diffusion_sim.explorer.charts import CHARTS, export_bytes, map_bytes, screen_svg
+from diffusion_sim.explorer.charts import CHARTS, draw_figures, export_bytes, map_bytes
 from diffusion_sim.explorer.engine import Engine, make_study, params_key
 from diffusion_sim.explorer.export import scenario_toml
 from diffusion_sim.explorer.region_view import (
@@ -65,7 +67,11 @@ from diffusion_sim.publish.words import (
 logger = logging.getLogger(__name__)
 CONFIG_ENV = "DIFFUSION_SIM_EXPLORER"
 CHART_TITLES = {"1-adoption": "fig_adoption_title", "2-patients": "fig_patients_title", "3-time-to-targets": "fig_targets_title"}
-DEBOUNCE_S = 0.25  # wait this long after a lever moves before starting to run
+DEBOUNCE_S = 0.25  # a lever moved again within this time (a slider being dragged) waits this long for the next value
+# every state change redraws the page (reacton walks all of its ~400 widgets: 40 ms or more of the server's
+# time), so a run reports progress at most this often, and only once it has run this long (until then the
+# status bar shows the page is busy without a count)
+PROGRESS_S = 0.5
 DEFAULT_SCENARIOS = ["scenarios/zuidwest-isolated.toml", "scenarios/zuidwest-collaborative.toml"]
 MIN_REPLICATIONS = 100  # enough for stable medians in the Zuidwest region (docs/model.md)
 
@@ -127,7 +133,11 @@ def load_start(config: Config) -> Start:
 
 @dataclass
 class Outcome:
-    """One finished comparison: the tables and numbers the figures and sentences are drawn from."""
+    """One finished comparison: the tables and numbers the figures and sentences are drawn from.
+
+    Everything the page shows from it is computed once, off the page's render, so a lever moved back
+    to this setting only swaps what is shown.
+    """
 
     generation: int
     key: str
@@ -135,6 +145,8 @@ class Outcome:
     strategy: Params
     study: Study
     numbers: dict[str, Any]
+    claims: list[dict[str, Any]]  # the report's claims table rows (claim_rows)
+    runs: dict[str, TypicalRun]  # typical runs replayed so far, by scenario name; shared by every showing
     moved_at: float  # time.perf_counter() of the lever move this answers
 
 
@@ -224,6 +236,20 @@ def LeverControl(lever: L.Lever, values: solara.Reactive[dict[str, Any]], refuse
                         event_commit=set_value)
 
 
+@solara.component
+def Download(data: Callable[[], bytes], filename: str, label: str, mime_type: str = "application/octet-stream") -> None:
+    """solara.FileDownload that makes its bytes on a click from the newest ``data``.
+
+    FileDownload restarts a thread whenever its data function changes, and each restart redraws the
+    whole page: a new function at every shown answer made the page's eleven buttons add redraws to each
+    answer. Here the function it gets stays the same and calls the ``data`` of the page's last render.
+    """
+    latest = solara.use_ref(data)
+    latest.current = data
+    stable = solara.use_memo(lambda: lambda: latest.current(), [])
+    solara.FileDownload(stable, filename=filename, label=label, mime_type=mime_type)
+
+
 # A typed number's box (typed.vue): the text goes to the server with the commit (Enter or leaving the box), so the
 # page never reads a box whose latest text is still on its way; a redraw meanwhile keeps what is being typed.
 TypedNumber = solara.component_vue(str(Path(__file__).with_name("typed.vue")))(
@@ -259,8 +285,13 @@ def LeverPanel(values: solara.Reactive[dict[str, Any]], refused: solara.Reactive
 
 
 @solara.component
-def StatusBar(state: str, progress: solara.Reactive[tuple[int, int]], ready_text: str, lang: Lang, generation: int) -> None:
-    """Progress while runs compute, then how long the answer took; ``data-state`` tells tests when figures are current."""
+def StatusBar(state: str, progress: solara.Reactive[tuple[int, int]], ready_text: str, lang: Lang, generation: int,
+              timings: dict[str, float]) -> None:
+    """Progress while runs compute, then how long the answer took.
+
+    ``data-state`` tells tests when figures are current; ``data-timings`` says where the last answer's time went
+    on the server (seconds from the lever move to the end of each stage), for the timing test.
+    """
     done, total = progress.value
     if state == "running":
         text = ex("running", lang, done=fmt_number(done, lang), total=fmt_number(total, lang))
@@ -271,7 +302,8 @@ def StatusBar(state: str, progress: solara.Reactive[tuple[int, int]], ready_text
     else:
         text = ready_text
     busy = state in ("waiting", "running", "drawing")
-    with rv.Html(tag="div", class_="ds-status", attributes={"data-state": state, "data-generation": str(generation)}):
+    with rv.Html(tag="div", class_="ds-status", attributes={"data-state": state, "data-generation": str(generation),
+                                                             "data-timings": json.dumps(timings)}):
         if busy:
             value = 100 * done / total if (state == "running" and total) else True
             solara.ProgressLinear(value, color="primary")
@@ -327,9 +359,8 @@ def KeyNumbers(outcome: Outcome, lang: Lang) -> None:
 def Claims(outcome: Outcome, lang: Lang) -> None:
     """The report's claims table for these results: each claim's chance in calibrated words, what the model finds."""
     study = outcome.study
-    rows = claim_rows(study)
-    for row in rows:
-        row["file"] = ex("claims_file", lang)  # the explorer's setting has no file until it is exported (below)
+    # the explorer's setting has no file until it is exported (below)
+    rows = [{**row, "file": ex("claims_file", lang)} for row in outcome.claims]
     runs = int((study.results.summary["scenario"] == study.order[0]).sum())
     rv.Html(tag="h2", class_="ds-h2", children=[t("h_claims", lang)])
     header = [t("col_claim", lang), t("col_chance", lang), t("col_finding", lang), t("col_takes", lang)]
@@ -401,7 +432,9 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
         month.value = horizon
 
     def do_replay() -> TypicalRun:
-        return replay(params, outcome.study.results.summary)
+        if params.name not in outcome.runs:
+            outcome.runs[params.name] = replay(params, outcome.study.results.summary)
+        return outcome.runs[params.name]
 
     run = solara.use_memo(do_replay, [outcome.generation, which.value])
     m = month.value
@@ -435,9 +468,9 @@ def RegionPanel(outcome: Outcome, lang: Lang) -> None:
                 + ex("map_eligible", lang, n=fmt_number(sum(counts.values()), lang)) + " " + ex("map_click", lang)])
             with solara.Row(gap="8px", classes=["ds-downloads"]):
                 for fmt in ("png", "svg"):
-                    solara.FileDownload(lambda fmt=fmt: map_bytes(run, m, lang, fmt),
-                                        filename=f"explorer-map-{params.name}-month{m}-{lang}.{fmt}",
-                                        label=f"{ex('map_figure', lang)} {fmt.upper()}")
+                    Download(lambda fmt=fmt: map_bytes(run, m, lang, fmt),
+                             filename=f"explorer-map-{params.name}-month{m}-{lang}.{fmt}",
+                             label=f"{ex('map_figure', lang)} {fmt.upper()}")
         with rv.Html(tag="div", class_="ds-story"):
             StoryPanel(run, selected.value, m, lang)
 
@@ -482,20 +515,20 @@ def ExportPanel(outcome: Outcome, start: Start, lang: Lang, replications: int) -
         for params, first, cls in ((outcome.strategy, start.strategy, "strategy"),
                                    (outcome.reference, start.reference, "reference")):
             with rv.Html(tag="div", class_=f"ds-export-toml-{cls}"):
-                solara.FileDownload(lambda p=params, f=first: scenario_toml(p, f, replications).encode("utf-8"),
-                                    filename=f"{params.name}-explorer.toml", mime_type="application/toml",
-                                    label=ex("export_scenario", lang, name=strategy_text(params.name, "label", lang)))
+                Download(lambda p=params, f=first: scenario_toml(p, f, replications).encode("utf-8"),
+                         filename=f"{params.name}-explorer.toml", mime_type="application/toml",
+                         label=ex("export_scenario", lang, name=strategy_text(params.name, "label", lang)))
         with rv.Html(tag="div", class_="ds-export-csv"):
-            solara.FileDownload(lambda: outcome.study.results.summary.to_csv(index=False).encode("utf-8"),
-                            filename="explorer-outcomes.csv", mime_type="text/csv", label=ex("export_numbers", lang))
+            Download(lambda: outcome.study.results.summary.to_csv(index=False).encode("utf-8"),
+                     filename="explorer-outcomes.csv", mime_type="text/csv", label=ex("export_numbers", lang))
     rv.Html(tag="p", class_="ds-note", children=[ex("export_note", lang)])
     rv.Html(tag="div", class_="ds-label", children=[ex("export_figures", lang)])
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["ds-downloads"]):
         for name in CHARTS:
             for fmt in ("png", "svg"):
-                solara.FileDownload(lambda name=name, fmt=fmt: export_bytes(outcome.study, name, lang, fmt),
-                                    filename=f"explorer-{name}-{lang}.{fmt}",
-                                    label=f"{t(CHART_TITLES[name], lang)} {fmt.upper()}")
+                Download(lambda name=name, fmt=fmt: export_bytes(outcome.study, name, lang, fmt),
+                         filename=f"explorer-{name}-{lang}.{fmt}",
+                         label=f"{t(CHART_TITLES[name], lang)} {fmt.upper()}")
 
 
 # The page's style sheet, shipped beside this module (package data).
@@ -524,15 +557,18 @@ def Page() -> None:
     progress = solara.use_reactive((0, 0))
     run_error = solara.use_reactive("")
     svgs = solara.use_reactive(None)  # (generation, lang, {name: svg})
-    elapsed = solara.use_reactive(None)
+    timings = solara.use_reactive({})  # the last answer's stages: seconds from the lever move to the end of each
     moved_at = solara.use_ref(time.perf_counter())
+    moved_gap = solara.use_ref(math.inf)  # seconds between the last two lever moves
     generation = solara.use_ref(0)
     answers = solara.use_ref({})  # key -> (Outcome, {lang: figures}): a lever moved back answers at once
     replications = max(int(config.replications), 1)
+    batch = reacton.core.get_render_context()  # what is set inside `with batch:` is shown in one render
 
     def make_mark_moved() -> Callable[[], None]:
         def mark_moved() -> None:
-            moved_at.current = time.perf_counter()
+            now = time.perf_counter()
+            moved_gap.current, moved_at.current = now - moved_at.current, now
         return mark_moved
 
     # one function for the page's life: the lever panel's arguments then stay equal, so it is redrawn only when
@@ -558,45 +594,60 @@ def Page() -> None:
         if pair is None:
             return
         asked_at = moved_at.current
-        phase.set("waiting")
-        if cancel.wait(DEBOUNCE_S):
-            return
+        stages: dict[str, float] = {}
+
+        def stage(name: str) -> None:
+            stages[name] = time.perf_counter() - asked_at
+
+        if moved_gap.current < DEBOUNCE_S:  # a slider being dragged: wait for where it stops
+            phase.set("waiting")
+            if cancel.wait(DEBOUNCE_S):
+                return
+            stage("wait")
         try:
             known = answers.current.get(key)
             if known is None:
                 eng = engine(config.workers)
-                if not (eng.cached(pair[0], replications) and eng.cached(pair[1], replications)):
-                    phase.set("running")
+                reported = [asked_at]
 
                 def report(done: int, total: int) -> None:
-                    if not cancel.is_set():
-                        progress.set((done, total))
+                    now = time.perf_counter()
+                    if not cancel.is_set() and now - reported[0] >= PROGRESS_S:
+                        reported[0] = now
+                        with batch:
+                            phase.set("running")
+                            progress.set((done, total))
 
                 results = eng.run(list(pair), replications, progress=report, cancelled=cancel.is_set)
                 if results is None or cancel.is_set():
                     return
+                stage("run")
                 study = make_study(list(pair), results, replications)
-                known = (Outcome(generation=0, key=key, reference=pair[0], strategy=pair[1], study=study,
-                                 numbers=headline_numbers(study), moved_at=asked_at), {})
+                stage("tables")
+                figures = draw_figures(eng.submit, study, lang)  # on the workers, while this thread does the rest
+                answer = Outcome(generation=0, key=key, reference=pair[0], strategy=pair[1], study=study,
+                                 numbers=headline_numbers(study), claims=claim_rows(study), runs={}, moved_at=asked_at)
+                answer.runs[pair[1].name] = replay(pair[1], study.results.summary)  # the map shows the strategy first
+                stage("numbers")
+                known = (answer, {lang: figures()})
+                stage("figures")
             answer, drawn = known
-            if lang not in drawn:  # draw here, so the figures arrive with the numbers
+            if lang not in drawn:  # a shown setting in another language: its figures, drawn before it is shown
                 phase.set("drawing")
-                figures = {}
-                for name in CHARTS:
-                    if cancel.is_set():
-                        return
-                    figures[name] = screen_svg(answer.study, name, lang)
-                drawn[lang] = figures
+                drawn[lang] = draw_figures(engine(config.workers).submit, answer.study, lang)()
+                stage("figures")
             if cancel.is_set():
                 return
             _remember_answer(answers.current, key, known)
             generation.current += 1
             answer = replace(answer, generation=generation.current, moved_at=asked_at)
-            run_error.set("")
-            svgs.set((answer.generation, lang, drawn[lang]))
-            outcome.set(answer)
-            elapsed.set(time.perf_counter() - asked_at)
-            phase.set("ready")
+            stage("total")
+            with batch:
+                run_error.set("")
+                svgs.set((answer.generation, lang, drawn[lang]))
+                outcome.set(answer)
+                timings.set(stages)
+                phase.set("ready")
         except DiffusionSimError as exc:
             run_error.set(ex("failed", lang, message=str(exc)))
             phase.set("error")
@@ -605,45 +656,31 @@ def Page() -> None:
             run_error.set(ex("failed", lang, message=type(exc).__name__))
             phase.set("error")
 
-    solara.use_thread(compute, dependencies=[key], intrusive_cancel=False)
+    def answer_in_background() -> Callable[[], None]:
+        cancel = threading.Event()
+        threading.Thread(target=compute, args=(cancel,), name="explorer-answer", daemon=True).start()
+        return cancel.set  # a newer setting or language, or the page closing, stops this one
 
+    # a plain thread (it carries the page's context), not solara.use_thread, whose every change of state redraws
+    # the whole page: three or four redraws an answer
+    solara.use_effect(answer_in_background, [key, lang])
     current = outcome.value
-
-    def draw(cancel: threading.Event) -> None:
-        """Figures in another language for the results shown (a lever's own figures come with its numbers)."""
-        if current is None:
-            return
-        have = svgs.value
-        if have is not None and have[0] == current.generation and have[1] == lang:
-            return
-        known = answers.current.get(current.key)
-        drawn = known[1] if known is not None else {}
-        try:
-            if lang not in drawn:
-                figures = {}
-                for name in CHARTS:
-                    if cancel.is_set():
-                        return
-                    figures[name] = screen_svg(current.study, name, lang)
-                drawn[lang] = figures
-        except Exception:  # pragma: no cover - a figure bug must not take the page down
-            logger.exception("explorer figures failed")
-            run_error.set(ex("failed", lang, message="figures"))
-            phase.set("error")
-            return
-        svgs.set((current.generation, lang, drawn[lang]))
-
-    solara.use_thread(draw, dependencies=[current.generation if current else 0, lang], intrusive_cancel=False)
 
     stale = (current is None or current.key != key or svgs.value is None
              or svgs.value[0] != current.generation or svgs.value[1] != lang)
-    if elapsed.value is not None and current is not None:
-        ready_text = ex("ready", lang, seconds=fmt_number(elapsed.value, lang, 1), reps=fmt_number(replications, lang))
+    if "total" in timings.value and current is not None:
+        ready_text = ex("ready", lang, seconds=fmt_number(timings.value["total"], lang, 1),
+                        reps=fmt_number(replications, lang))
     else:
         ready_text = ""
     state = phase.value if pair is not None else "invalid"
     if state == "ready" and stale:
         state = "drawing"
+
+    def set_lang(value: Any) -> None:
+        if value in LANGS:
+            mark_moved()  # answered like a lever: the status says how long the figures in this language took
+            lang_r.set(value)
 
     solara.Style(CSS)
     innovation, region = subject([start.strategy.innovation.name if start else Params().innovation.name],
@@ -660,11 +697,10 @@ def Page() -> None:
             with rv.Html(tag="div", class_="ds-top"):
                 rv.Html(tag="h1", class_="ds-title",
                         children=[title])
-                with solara.ToggleButtonsSingle(value=lang, on_value=lambda v: lang_r.set(v) if v in LANGS else None,
-                                                classes=["ds-lang"]):
+                with solara.ToggleButtonsSingle(value=lang, on_value=set_lang, classes=["ds-lang"]):
                     solara.Button("NL", value="nl")
                     solara.Button("EN", value="en")
-            StatusBar(state, progress, ready_text, lang, current.generation if current else 0)
+            StatusBar(state, progress, ready_text, lang, current.generation if current else 0, timings.value)
             if lever_error is not None:
                 solara.Error(lever_error.text(lang), classes=["ds-error"])
                 with solara.Details(summary=ex("technical", lang)):

@@ -13,6 +13,9 @@ import io
 import re
 import textwrap
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
@@ -77,6 +80,30 @@ def screen_svg(study: Study, name: str, lang: Lang) -> str:
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     return _SIZE_ATTRS.sub(r'<svg\1 width="100%"', text, count=1)
+
+
+def draw_figures(submit: Callable[..., Future[str]], study: Study, lang: Lang) -> Callable[[], dict[str, str]]:
+    """Start drawing the page's figures through ``submit``; call the result to wait for them.
+
+    ``submit`` is the engine's: its two warm workers draw two figures at once. A worker gets the tables
+    the figures read (summary and monthly), not the per-organisation ones, which would take longer to
+    send than to draw. The widest figure goes first, so three figures on two workers end together.
+    """
+    r = study.results
+    drawn_from = replace(study, results=replace(r, states=r.states.iloc[:0], org_events=r.org_events.iloc[:0],
+                                                organisations=r.organisations.iloc[:0]))
+    futures = {name: submit(screen_svg, drawn_from, name, lang) for name in sorted(CHARTS, key=lambda n: -SCREEN_SIZE[n][0])}
+    return lambda: {name: futures[name].result() for name in CHARTS}
+
+
+def warm_up() -> str:
+    """Draw a small figure with text once, so this process's first page figure does not load fonts and the SVG writer."""
+    with _DRAWING, house_style(), mpl.rc_context({"svg.fonttype": "none"}):
+        fig = Figure(figsize=(1, 1), layout="constrained")
+        fig.add_subplot().set_title("0")
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+    return buf.getvalue()
 
 
 def export_bytes(study: Study, name: str, lang: Lang, fmt: str) -> bytes:

@@ -12,7 +12,8 @@ Three things make a moved lever answer quickly:
 - finished replications are remembered per parameter set, so a lever of the team reruns only the
   strategy (the reference has not changed) and moving a lever back costs nothing;
 - a run asked for by an older lever position stops at once: its chunks that have not started are
-  cancelled, the one or two already running finish and are remembered.
+  cancelled, the one or two already running finish and are remembered;
+- the same warm workers draw the page's figures, two at once (:meth:`Engine.submit`).
 """
 
 from __future__ import annotations
@@ -22,23 +23,26 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from diffusion_sim import __version__
 from diffusion_sim.executors import fork_server_context, stop
 from diffusion_sim.executors import pool as worker_pool
+from diffusion_sim.explorer.charts import warm_up
 from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
 from diffusion_sim.publish.figures import Study
 from diffusion_sim.publish.style import strategy_colours
-from diffusion_sim.region import build_region
 from diffusion_sim.results import ResultSet, build_tables, manifest
-from diffusion_sim.runner import Replication, run_chunk
+from diffusion_sim.runner import Replication, region_for, run_chunk
 
 Progress = Callable[[int, int], None]  # (replications done, replications needed)
+T = TypeVar("T")
 
 
 def _warm() -> int:
-    """A no-op task that makes each worker start (and import the model) before the first lever moves."""
+    """A task that makes each worker start, import the model and load matplotlib's fonts before the first lever moves."""
+    warm_up()
     return 0
 
 
@@ -82,6 +86,23 @@ class Engine:
                 # a fork server: the Solara server runs threads, so its workers must not be forked from it
                 self._pool = worker_pool(self.workers, fork_server_context())
             return self._pool
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """``fn(*args)`` on a warm worker, or here and now when there is one worker (``fn`` and ``args`` must pickle)."""
+        if self.workers <= 1:
+            done: Future[T] = Future()
+            try:
+                done.set_result(fn(*args))
+            except Exception as exc:
+                done.set_exception(exc)
+            return done
+        pool = self._get_pool()
+        try:
+            return pool.submit(fn, *args)
+        except BrokenProcessPool:  # a worker died: the next call starts a fresh pool
+            with self._lock:
+                self._pool = None
+            raise
 
     def close(self) -> None:
         """Stop the workers now; pending and running chunks are dropped."""
@@ -218,7 +239,7 @@ class Engine:
 
 def make_study(scenarios: list[Params], results: list[list[Replication]], replications: int) -> Study:
     """The figures' and report's view of in-memory results: the same tables a results folder holds."""
-    regions = [build_region(p) for p in scenarios]
+    regions = [region_for(p, 0) for p in scenarios]  # built once per process, not once per lever move
     tables = build_tables(scenarios, regions, results)
     order = [p.name for p in scenarios]
     paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None

@@ -89,13 +89,23 @@ def _projection(run: TypicalRun) -> tuple[np.ndarray, np.ndarray, float, Any]:
     return x, y, height, project
 
 
-def org_title(run: TypicalRun, i: int, lang: Lang) -> str:
-    """How the page names an organisation: its own name (hospitals) or its type and municipality."""
+def org_title(run: TypicalRun, i: int, lang: Lang, places: np.ndarray | None = None) -> str:
+    """How the page names an organisation: its own name (hospitals) or its type and municipality.
+
+    ``places`` (:func:`_places`) saves the map looking up each organisation's municipality in a data frame.
+    """
     agent = run.agents[i]
     own = str(run.model.region.org_name[i] or "")
     kind = ORG_TYPE_LABELS[agent.org_type][lang]
-    place = _clean(agent.municipality)
+    place = places[i] if places is not None else _clean(agent.municipality)
     return f"{own} ({kind}, {place})" if own else f"{kind} {place} (nr. {i})"
+
+
+def _places(run: TypicalRun) -> np.ndarray:
+    """Every organisation's municipality as :func:`org_title` writes it."""
+    region = run.model.region
+    names = np.array([_clean(str(n)) for n in region.municipalities["name"]], dtype=object)
+    return names[region.municipality]
 
 
 def state_counts(run: TypicalRun, month: int) -> dict[str, int]:
@@ -112,6 +122,7 @@ def map_svg(run: TypicalRun, month: int, lang: Lang, selected: int | None = None
     eligible = np.flatnonzero(run.model.orgs.eligible)
     state = run.states[month]
     origin = run.model.origin.index
+    places = _places(run)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW_W:.0f} {height:.0f}" class="ds-map-svg" '
              f'role="img" style="width:100%;height:auto;display:block">',
              f'<rect x="0" y="0" width="{VIEW_W:.0f}" height="{height:.0f}" fill="#FAFAF7"/>']
@@ -122,7 +133,7 @@ def map_svg(run: TypicalRun, month: int, lang: Lang, selected: int | None = None
         kind = ORG_TYPES[region.org_type[i]]
         name = STATE_NAMES[state[i]]
         colour = STATE_COLOURS.get(name, "#DDDDDD")
-        tip = f"{org_title(run, i, lang)}: {STATE_LABELS[name][lang]}"
+        tip = f"{org_title(run, i, lang, places)}: {STATE_LABELS[name][lang]}"
         parts.append(_marker(kind, float(x[i]), float(y[i]), colour, i, html.escape(tip)))
     parts.append("</g>")
     # municipality names over the dots, for orientation (clicks pass through them)
