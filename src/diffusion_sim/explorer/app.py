@@ -147,7 +147,6 @@ class Outcome:
     numbers: dict[str, Any]
     claims: list[dict[str, Any]]  # the report's claims table rows (claim_rows)
     runs: dict[str, TypicalRun]  # typical runs replayed so far, by scenario name; shared by every showing
-    moved_at: float  # time.perf_counter() of the lever move this answers
 
 
 def _remember_answer(answers: dict[str, Any], key: str, answer: Any, keep: int = 8) -> None:
@@ -626,7 +625,7 @@ def Page() -> None:
                 stage("tables")
                 figures = draw_figures(eng.submit, study, lang)  # on the workers, while this thread does the rest
                 answer = Outcome(generation=0, key=key, reference=pair[0], strategy=pair[1], study=study,
-                                 numbers=headline_numbers(study), claims=claim_rows(study), runs={}, moved_at=asked_at)
+                                 numbers=headline_numbers(study), claims=claim_rows(study), runs={})
                 answer.runs[pair[1].name] = replay(pair[1], study.results.summary)  # the map shows the strategy first
                 stage("numbers")
                 known = (answer, {lang: figures()})
@@ -640,7 +639,7 @@ def Page() -> None:
                 return
             _remember_answer(answers.current, key, known)
             generation.current += 1
-            answer = replace(answer, generation=generation.current, moved_at=asked_at)
+            answer = replace(answer, generation=generation.current)
             stage("total")
             with batch:
                 run_error.set("")
