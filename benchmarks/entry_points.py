@@ -209,10 +209,13 @@ def core_row() -> dict:
 
 def explorer_row() -> dict:
     env = {**ENV, "DIFFUSION_SIM_EXPLORER_BENCH": "1"}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "tests/test_explorer.py", "-k", "lever_to_figures_time"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "tests/test_explorer.py", "-k", "test_lever_to_figures_time"],
                           capture_output=True, text=True, cwd=ROOT, env=env)
-    moves = re.findall(r"lever to updated figures .*?, (.*?): ([\d.]+) s", done.stdout)
-    return {"moves": [[what, float(s)] for what, s in moves], "passed": done.returncode == 0}
+    moves = re.findall(r"^(.+?) \(100 replications a strategy, 60 months\): median ([\d.]+) s of (\d+) "
+                       r"\(([\d.]+)-([\d.]+)\); server: (.*?) s; page ([\d.]+) s", done.stdout, flags=re.M)
+    return {"moves": [{"move": what, "median_s": float(med), "moves": int(n), "range_s": [float(lo), float(hi)],
+                       "server": server, "page_s": float(page)} for what, med, n, lo, hi, server, page in moves],
+            "passed": done.returncode == 0}
 
 
 ROWS = {"startup": startup, "run_model": run_model_row, "morris": morris_row, "compare": compare_row, "scale": scale_row,
