@@ -158,3 +158,21 @@ def test_a_region_kept_between_chunks_is_never_changed_by_a_run():
 
     pd.testing.assert_frame_equal(pd.DataFrame(first), pd.DataFrame(again))  # NaN (targets not met) compares equal here
     pd.testing.assert_frame_equal(pd.DataFrame(first), pd.DataFrame(fresh))
+
+
+def test_a_chunk_leaves_no_finished_model_behind():
+    """A finished model is a reference cycle; run_chunk collects it before returning, so workers do not grow."""
+    import gc
+
+    from diffusion_sim.model import DiffusionModel
+    from diffusion_sim.runner import run_chunk
+    from diffusion_sim.scenario import load_scenario
+
+    params = load_scenario(SCENARIOS / "zuidwest-collaborative.toml", {"simulation.months": 12})
+    gc.disable()  # only run_chunk's own collection may free them
+    try:
+        reps = run_chunk(params, list(range(30)))
+        alive = sum(isinstance(o, DiffusionModel) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert len(reps) == 30 and alive == 0

@@ -12,6 +12,7 @@ environment variable ``DIFFUSION_SIM_SCHEDULER``); only this module imports ``di
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -174,6 +175,7 @@ def start_worker(parent_pid: int) -> None:
     if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them (stop_signals_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     watch_parent(parent_pid)
+    gc.freeze()  # what it inherits lives as long as it does: the collection after each chunk skips it (run_chunk)
 
 
 def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:

@@ -6,6 +6,7 @@ pickle); ``outcomes.py`` derives each replication's outcomes from them and ``res
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -204,6 +205,10 @@ def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = N
         region = region_for(params, region_realisation(params, r))
         rep = simulate(p_r, values, r, region)
         out.append(reduce(rep, p_r, region) if reduce is not None else rep)
+    # A finished model is a reference cycle (Mesa's agents and their model), freed only by a collection of
+    # the oldest generation; those came so rarely that a worker grew by about 20 MB every 1,000 replications
+    # (350 MB each at 10,000 pairs). Workers freeze what they inherit (executors.start_worker), so this is ~2 ms.
+    gc.collect()
     return out
 
 

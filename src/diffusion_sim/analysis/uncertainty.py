@@ -158,7 +158,7 @@ def resampled_sums(columns: list[np.ndarray], draws: ArrayLike | None, spawn: in
     return [counts @ np.bincount(codes, weights=np.asarray(c, dtype=float), minlength=ids.size) for c in columns]
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def _multinomial_counts(k: int, resamples: int, seed: int, spawn: int) -> np.ndarray:
     """How often each of k blocks is drawn in each resample (a multinomial per resample): (resamples, k), read-only.
 
@@ -170,7 +170,7 @@ def _multinomial_counts(k: int, resamples: int, seed: int, spawn: int) -> np.nda
     return counts
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def _block_counts(k: int, resamples: int, seed: int, *purpose: int) -> np.ndarray:
     """How often each of k blocks is drawn in each resample of k blocks with replacement: (resamples, k), read-only.
 
