@@ -165,14 +165,14 @@ def test_a_chunk_leaves_no_finished_model_behind():
     import gc
 
     from diffusion_sim.model import DiffusionModel
-    from diffusion_sim.runner import run_chunk
+    from diffusion_sim.runner import COLLECT_EVERY, run_chunk
     from diffusion_sim.scenario import load_scenario
 
     params = load_scenario(SCENARIOS / "zuidwest-collaborative.toml", {"simulation.months": 12})
     gc.disable()  # only run_chunk's own collection may free them
     try:
-        reps = run_chunk(params, list(range(30)))
+        reps = run_chunk(params, list(range(COLLECT_EVERY)))  # in this (unfrozen) process: once every COLLECT_EVERY
         alive = sum(isinstance(o, DiffusionModel) for o in gc.get_objects())
     finally:
         gc.enable()
-    assert len(reps) == 30 and alive == 0
+    assert len(reps) == COLLECT_EVERY and alive == 0

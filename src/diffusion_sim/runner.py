@@ -205,11 +205,25 @@ def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = N
         region = region_for(params, region_realisation(params, r))
         rep = simulate(p_r, values, r, region)
         out.append(reduce(rep, p_r, region) if reduce is not None else rep)
-    # A finished model is a reference cycle (Mesa's agents and their model), freed only by a collection of
-    # the oldest generation; those came so rarely that a worker grew by about 20 MB every 1,000 replications
-    # (350 MB each at 10,000 pairs). Workers freeze what they inherit (executors.start_worker), so this is ~2 ms.
-    gc.collect()
+    collect_finished_models(len(replications))
     return out
+
+
+# A finished model is a reference cycle (Mesa's agents and their model), freed only by a collection of the
+# oldest generation; those came so rarely that a worker grew by about 20 MB every 1,000 replications (350 MB
+# each at 10,000 pairs). A worker freezes what it inherits (executors.start_worker), so collecting there
+# takes 1-2 ms and follows every chunk; in any other process (the explorer's server with one worker, a serial
+# run) it scans everything, 75 ms or more, so it follows every COLLECT_EVERY replications.
+COLLECT_EVERY = 500
+_uncollected = [0]
+
+
+def collect_finished_models(replications: int) -> None:
+    """Collect the finished models once enough replications ran since the last collection (see above)."""
+    _uncollected[0] += replications
+    if gc.get_freeze_count() or _uncollected[0] >= COLLECT_EVERY:
+        gc.collect()
+        _uncollected[0] = 0
 
 
 def warm_up(params: Params) -> None:
