@@ -81,8 +81,7 @@ def run_model_row() -> dict:
         run_model(scenario=path)  # compiled code and imports loaded
         # the one-replication calls run the same replications 0-20 as the 21-replication call: replications differ
         # in cost (one with more adopters runs longer), so running replication 0 only would count its extra as fixed
-        which = iter(list(range(21)) * 3)
-        one = median_of(lambda p=path: [run_model(scenario=p, replication=next(which)) for _ in range(21)], 3) / 21
+        one = median_of(lambda p=path: [run_model(scenario=p, replication=r) for r in range(21)], 3) / 21
         many = median_of(lambda p=path: run_model(scenario=p, replications=21), 5)
         per_rep = (many - one) / 20
         out[name] = {"call_s": one, "replication_s": per_rep, "fixed_s": one - per_rep,
@@ -212,8 +211,8 @@ def core_row() -> dict:
 
 def explorer_row() -> dict:
     env = {**ENV, "DIFFUSION_SIM_EXPLORER_BENCH": "1"}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "tests/test_explorer.py", "-k", "test_lever_to_figures_time"],
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "tests/test_explorer.py",
+                           "-k", "test_lever_to_figures_time"], capture_output=True, text=True, cwd=ROOT, env=env)
     moves = re.findall(r"^(.+?) \(100 replications a strategy, 60 months\): median ([\d.]+) s of (\d+) "
                        r"\(([\d.]+)-([\d.]+)\); server: (.*?) s; page ([\d.]+) s", done.stdout, flags=re.M)
     return {"moves": [{"move": what, "median_s": float(med), "moves": int(n), "range_s": [float(lo), float(hi)],
