@@ -211,17 +211,18 @@ def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = N
 
 # A finished model is a reference cycle (Mesa's agents and their model), freed only by a collection of the
 # oldest generation; those came so rarely that a worker grew by about 20 MB every 1,000 replications (350 MB
-# each at 10,000 pairs). A worker freezes what it inherits (executors.start_worker), so collecting there
-# takes 1-2 ms and follows every chunk; in any other process (the explorer's server with one worker, a serial
-# run) it scans everything, 75 ms or more, so it follows every COLLECT_EVERY replications.
+# each at 10,000 pairs). So a process collects after every COLLECT_EVERY replications (a command line
+# worker: after each chunk). A full collection scans everything the process holds: 75 ms in a command's
+# process, 1-2 ms in a worker, which froze what it inherited (executors.start_worker); the explorer's chunks
+# of ten replications (30 ms) would pay for it many times over if it followed each of them.
 COLLECT_EVERY = 500
 _uncollected = [0]
 
 
 def collect_finished_models(replications: int) -> None:
-    """Collect the finished models once enough replications ran since the last collection (see above)."""
+    """Collect the finished models once COLLECT_EVERY replications ran since the last collection (see above)."""
     _uncollected[0] += replications
-    if gc.get_freeze_count() or _uncollected[0] >= COLLECT_EVERY:
+    if _uncollected[0] >= COLLECT_EVERY:
         gc.collect()
         _uncollected[0] = 0
 
