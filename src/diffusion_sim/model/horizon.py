@@ -101,7 +101,7 @@ def run_to_horizon(model: DiffusionModel) -> None:
     team.places = (int(model.places[-1, 0]), int(model.places[-1, 1]))
     budget.budget_left, budget.hours_left, budget.hours_used = (float(v) for v in money)
     budget.meeting = bool(model.meeting[-1])
-    model.ties._stale = True
+    model.ties.flags_changed()  # the last month moved flags after the counts were brought up to date
     # Mesa's clock: the steps taken, and the next step scheduled a month after the last, as stepping leaves it
     steps = model.months - model.steps
     clock = model._default_schedule
