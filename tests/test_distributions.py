@@ -99,3 +99,14 @@ def test_parameter_uniforms_equal_numpys_seed_sequence_and_generator_bit_for_bit
             seed, spawn_key=(draw + 1, PARAMETER_STREAM, zlib.crc32(k.encode("utf-8"))))).random()) for k in keys]
         assert parameter_uniforms(seed, draw, keys) == numpys
     assert parameter_uniforms(seed, 0, []) == []
+
+
+def test_parameter_uniforms_refuse_a_negative_seed_as_numpy_does():
+    from diffusion_sim.rng import parameter_uniforms
+
+    with pytest.raises(ValueError):
+        np.random.SeedSequence(-1)
+    with pytest.raises(ValueError, match="at least 0"):
+        parameter_uniforms(-1, 0, ["a"])
+    with pytest.raises(ValueError, match="at least 0"):
+        parameter_uniforms(1, -2, ["a"])  # draw -2 is key word -1

@@ -118,3 +118,37 @@ def test_views_give_the_same_numbers_as_a_bulk_run():
         assert_array_equal(getattr(bulk, name), getattr(views, name), err_msg=name, strict=True)
     assert np.all(views.datacollector.get_model_vars_dataframe()["adopters"].to_numpy()
                   == bulk.state_counts[:, :, 5].sum(axis=1))
+
+
+STAKEHOLDER_CASES = {
+    "insurer-does-not-reimburse": {"insurer.reimburses": False},
+    "existing-tariff": {"innovation.reimbursement_route": "existing_tariff"},
+    "no-reimbursement-route": {"innovation.reimbursement_route": "none"},
+    "insurer-from-month-1": {"insurer.fixed_start_month": 1},
+    "contract-window-mid-run": {"simulation.start_month": 7, "insurer.contract_month": 3},
+    "december-start": {"simulation.start_month": 12, "insurer.negotiation_months": 1},
+    "members-without-money": {"facilitation.budget_eur_per_year": 0.0},
+    "money-without-members": {"facilitation.team_members": 0},
+    "one-euro": {"facilitation.budget_eur_per_year": 1.0},
+    "free-support": {"facilitation.support_cost_eur_per_month": 0.0},
+    "a-meeting-every-month": {"facilitation.events_per_year": 12},
+    "no-network": {"facilitation.knowledge_network": False},
+    "one-month": {"simulation.months": 1},
+    "thirteen-months": {"simulation.months": 13},
+}
+
+
+@pytest.mark.parametrize("draws", [False, True], ids=["own-values", "drawn"])
+@pytest.mark.parametrize("case", list(STAKEHOLDER_CASES))
+def test_compiled_stakeholders_equal_stepping(case, draws):
+    """The insurer's routes and contract windows, and the team's money and hours at their limits."""
+    compiled, plain = pair("zuidwest-collaborative.toml", {**STAKEHOLDER_CASES[case], "uncertainty.draws": draws}, 3)
+    assert_same_model(compiled.run(), stepped(plain), case)
+
+
+@pytest.mark.parametrize("stepped_first", [1, 59])
+def test_compiled_run_continues_from_any_month(stepped_first):
+    compiled, plain = pair("zuidwest-collaborative.toml", {}, 6)
+    for _ in range(stepped_first):
+        compiled.step()
+    assert_same_model(compiled.run(), stepped(plain), f"after {stepped_first} steps")

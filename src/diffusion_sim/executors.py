@@ -175,7 +175,7 @@ def start_worker(parent_pid: int) -> None:
     if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them (stop_signals_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     watch_parent(parent_pid)
-    gc.freeze()  # what it inherits lives as long as it does: the collection after each chunk skips it (run_chunk)
+    gc.freeze()  # what it inherits lives as long as it does: runner.collect_finished_models' collections skip it
 
 
 def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:

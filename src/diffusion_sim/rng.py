@@ -76,6 +76,8 @@ _PCG_MULT, _M64, _M128 = 0x2360ED051FC65DA44385DF649FCCF645, (1 << 64) - 1, (1 <
 
 def _words(n: int) -> list[int]:
     """An integer as NumPy's SeedSequence takes it: 32-bit words, least significant first (0 is one word)."""
+    if n < 0:
+        raise ValueError(f"a seed sequence takes integers of at least 0, got {n}")  # as NumPy says it
     words = [n & _M32]
     while n := n >> 32:
         words.append(n & _M32)

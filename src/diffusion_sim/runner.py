@@ -211,10 +211,11 @@ def run_chunk(params: Params, replications: list[int], reduce: Reduce | None = N
 
 # A finished model is a reference cycle (Mesa's agents and their model), freed only by a collection of the
 # oldest generation; those came so rarely that a worker grew by about 20 MB every 1,000 replications (350 MB
-# each at 10,000 pairs). So a process collects after every COLLECT_EVERY replications (a command line
-# worker: after each chunk). A full collection scans everything the process holds: 75 ms in a command's
-# process, 1-2 ms in a worker, which froze what it inherited (executors.start_worker); the explorer's chunks
-# of ten replications (30 ms) would pay for it many times over if it followed each of them.
+# each at 10,000 pairs). So a process collects after every COLLECT_EVERY replications (after each chunk in a
+# large command line run, whose chunks are executors.MAX_CHUNK). A full collection scans everything the
+# process holds: 75 ms in a command's process, 1-2 ms in a worker, which froze what it inherited
+# (executors.start_worker); the explorer's chunks of ten replications (30 ms) would pay for it many times
+# over if it followed each of them.
 COLLECT_EVERY = 500
 _uncollected = [0]
 

@@ -188,7 +188,8 @@ def _weighted_quantiles(sorted_values: np.ndarray, weights: np.ndarray, q: float
                         before: np.ndarray | None = None, size: np.ndarray | None = None) -> np.ndarray:
     """Quantile ``q`` of each row's sample: sorted_values[i] repeated weights[r, i] times (numpy's linear rule).
 
-    Equal to ``np.quantile`` of the expanded sample, without building it: the value at expanded rank
+    Equal to ``np.quantile`` of the expanded sample to rounding (NumPy interpolates from the upper value when the
+    fraction is at least a half), without building it: the value at expanded rank
     ``r`` is the first one whose cumulative weight exceeds ``r``. The weights may cover only
     ``sorted_values[start:]`` (a window), with ``before`` the weight of each row before it and ``size`` its
     total; the window must hold both values the quantile interpolates between (:func:`_resampled_quantiles`).
