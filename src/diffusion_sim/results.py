@@ -693,14 +693,7 @@ def read_results(folder: str | Path, verify: bool = True) -> ResultSet:
     missing = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
     if missing:
         raise ResultsError(f"{folder}: incomplete results folder, missing {', '.join(missing)}")
-    path = folder / "manifest.json"
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise ResultsError(f"{path}: unreadable manifest ({str(exc).splitlines()[0]})") from None
-    except OSError as exc:
-        raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    check_manifest(meta, path, files=verify)
+    meta = read_manifest(folder / "manifest.json", files=verify)
     if verify:
         verify_files(folder, meta["files"])
     paired = folder / "paired.parquet"
@@ -716,6 +709,18 @@ def read_results(folder: str | Path, verify: bool = True) -> ResultSet:
         paired=_read(paired) if paired.is_file() else None,
         **optional,
     )
+
+
+def read_manifest(path: Path, files: bool = True) -> dict[str, Any]:
+    """A folder's ``manifest.json``, read and checked (:func:`check_manifest`); one line naming the file if not."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ResultsError(f"{path}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    check_manifest(meta, path, files=files)
+    return meta
 
 
 def _is_int(value: Any) -> bool:
@@ -801,13 +806,7 @@ def read_study(folder: str | Path, kind: str, tables: Collection[str],
     path = folder / "manifest.json"
     if not path.is_file():
         raise ResultsError(f"{folder}: not a results folder (no manifest.json)")
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise ResultsError(f"{path}: unreadable manifest ({str(exc).splitlines()[0]})") from None
-    except OSError as exc:
-        raise ResultsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    check_manifest(meta, path, files=verify)
+    meta = read_manifest(path, files=verify)
     if meta.get("kind") != kind:
         raise ResultsError(f"{folder}: a {meta.get('kind')!r} results folder, not a {kind!r} one")
     missing = [name for name in tables if not (folder / f"{name}.parquet").is_file()]

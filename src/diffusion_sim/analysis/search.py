@@ -90,6 +90,7 @@ from diffusion_sim.errors import ResultsError, ScenarioError
 from diffusion_sim.innovations import profile_data, profile_names
 from diffusion_sim.outcomes import ADOPTION_TARGET, MONTHS_TO_ADOPTION, PATIENT_TARGET, PATIENT_TARGET_MONTH, quantiles
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, bounds, change, get, kind, normalise
+from diffusion_sim.results import read_manifest
 
 from .claims import CHANCE_WANTED, CLAIMS, Claim, chance
 
@@ -840,13 +841,7 @@ def answer_of(folder: str | Path) -> dict[str, Any]:
     For the report and the claims table: they show ``verdict``, ``set_args`` (or ``changes``), ``chance``
     with ``low``-``high``, ``cost_eur`` and ``outcome``, and for ``not_reachable`` say it is the closest setting.
     """
-    path = Path(folder) / "manifest.json"
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultsError(f"{folder}: not a what-it-takes results folder (no manifest.json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsError(f"{path}: unreadable manifest ({exc})") from None
+    meta = _manifest(folder)
     if meta.get("kind") != "what-it-takes" or "answer" not in (meta.get("results") or {}):
         raise ResultsError(f"{folder}: not a what-it-takes results folder (its manifest is of kind {meta.get('kind')!r})")
     return meta["results"]["answer"]
@@ -875,5 +870,12 @@ def answers_for(folders: list[str | Path], order: list[str]) -> dict[tuple[str, 
 
 def _searched_scenario(folder: str | Path) -> str:
     """The name of the scenario a ``what-it-takes`` folder searched (its manifest's first scenario)."""
-    meta = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-    return str((meta.get("scenario_order") or [""])[0])
+    return str((_manifest(folder).get("scenario_order") or [""])[0])
+
+
+def _manifest(folder: str | Path) -> dict[str, Any]:
+    """A ``what-it-takes`` folder's manifest, read and checked by the one reader (``results.read_manifest``)."""
+    path = Path(folder) / "manifest.json"
+    if not path.is_file():
+        raise ResultsError(f"{folder}: not a what-it-takes results folder (no manifest.json)")
+    return read_manifest(path)
