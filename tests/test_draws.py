@@ -42,6 +42,39 @@ def test_draws_stay_inside_the_allowed_ranges_and_hold_what_is_fixed_or_structur
     assert draw_values(off, 3) == {}
 
 
+def test_a_draw_is_each_priors_value_for_its_uniform_whatever_scenario_came_before():
+    """draw_values works out a scenario's priors once; each value must still be Prior.value of the parameter's own
+    uniform at the scenario's value (the definition), also right after another scenario was drawn."""
+    from diffusion_sim.params import bounds, kind, leaves
+    from diffusion_sim.rng import parameter_uniform
+
+    col = load_scenario(COL)
+    wider = change(col, {"diffusion.decision_months": 9, "organisations.financial_room_eur.hospital": 2e6})
+    for params in (col, wider, col, change(col, {"uncertainty.fixed": ("innovation.uptake.hospital",)})):
+        current = leaves(params)
+        for r in (0, 6, 31):
+            values = draw_values(params, r)
+            drawn_priors = {n: p for n, p in uncertain(params).items() if n in current and n in values}
+            assert len(drawn_priors) > 50
+            for name, prior in drawn_priors.items():
+                expected = prior.value(parameter_uniform(params.simulation.seed, draw_index(params, r), name),
+                                       float(current[name]), *bounds(name), integer=kind(name) == "int")
+                if kind(name) == "int":
+                    expected = int(expected)
+                if name not in _posterior_names(params):
+                    assert values[name] == expected and type(values[name]) is type(expected), name
+    room = "organisations.financial_room_eur.hospital"  # a relative prior: it follows the scenario's own value
+    assert draw_values(wider, 0)[room] != draw_values(col, 0)[room]
+    assert "innovation.uptake.hospital" not in draw_values(change(col, {"uncertainty.fixed": ("innovation.uptake.hospital",)}), 0)
+
+
+def _posterior_names(params) -> set[str]:
+    from diffusion_sim.draws import profile_posterior
+
+    sample = profile_posterior(params)
+    return set(sample.rows[0]) if sample is not None else set()
+
+
 def test_a_replication_records_its_draw_and_runs_with_it():
     params = load_scenario(ISO, {"simulation.months": 12})
     rep = run_replication(params, 5)

@@ -118,11 +118,28 @@ class Prior(BaseModel):
         The uniform is mapped into the allowed part of the distribution, so a truncated draw keeps the
         distribution's shape inside the bounds. Integers round to the nearest whole number within bounds.
         """
+        return self.value_within(u, base, lower, upper, integer, self.allowed(base, lower, upper))
+
+    def allowed(self, base: float = 1.0, lower: float = -math.inf, upper: float = math.inf) -> tuple[float, float]:
+        """The part of the uniform scale whose values lie in [lower, upper]: (cdf(lower), cdf(upper)).
+
+        It depends on the scenario's value and the parameter's range only, so a scenario's draws compute
+        it once (``draws.py``) rather than for every draw.
+        """
+        lo, hi = self.bounds(base)
+        if lo == hi:  # no spread: :meth:`value_within` gives the value itself, the scale is not used
+            return 0.0, 1.0
+        a = self.cdf(lower, base) if math.isfinite(lower) else 0.0
+        b = self.cdf(upper, base) if math.isfinite(upper) else 1.0
+        return a, b
+
+    def value_within(self, u: float, base: float, lower: float, upper: float, integer: bool,
+                     allowed: tuple[float, float]) -> float:
+        """:meth:`value`, given its :meth:`allowed` part of the uniform scale."""
         lo, hi = self.bounds(base)
         if lo == hi:  # no spread (a relative prior on a value of 0, say): the value itself, within the allowed range
             return float(min(max(lo, lower), upper))
-        a = self.cdf(lower, base) if math.isfinite(lower) else 0.0
-        b = self.cdf(upper, base) if math.isfinite(upper) else 1.0
+        a, b = allowed
         if b <= a:  # the whole distribution lies outside the allowed range: the nearest allowed end
             x = lower if hi < lower else upper
         else:

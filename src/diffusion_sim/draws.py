@@ -20,6 +20,7 @@ a parameter at its own value with ``uncertainty.fixed``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -92,14 +93,51 @@ def draw_values(params: Params, replication: int) -> dict[str, Any]:
     if sample is not None:
         row = sample.rows[posterior_index(seed, d, sample.name, len(sample.rows))]
         values.update({name: value for name, value in row.items() if name not in u.fixed})
-    current = leaves(params)
-    drawn_here = {name: prior for name, prior in uncertain(params).items() if name not in values and name in current}
-    for (name, prior), u in zip(drawn_here.items(), parameter_uniforms(seed, d, list(drawn_here)), strict=True):
-        lower, upper = bounds(name)
-        values[name] = prior.value(u, float(current[name]), lower, upper, integer=kind(name) == "int")
-        if kind(name) == "int":
-            values[name] = int(values[name])
+    drawn_here = [p for p in _priors_at(params) if p.name not in values]
+    for p, uniform in zip(drawn_here, parameter_uniforms(seed, d, [p.name for p in drawn_here]), strict=True):
+        value = p.prior.value_within(uniform, p.base, p.lower, p.upper, p.integer, p.allowed)
+        values[p.name] = int(value) if p.integer else value
     return values
+
+
+@dataclass(frozen=True)
+class _PriorAt:
+    """One uncertain parameter as a scenario draws it, the same in every draw of the scenario.
+
+    Its prior at the scenario's value, its allowed range and the part of the prior that range allows.
+    """
+
+    name: str
+    prior: Prior
+    base: float
+    lower: float
+    upper: float
+    integer: bool
+    allowed: tuple[float, float]
+
+
+def _priors_at(params: Params) -> list[_PriorAt]:
+    """The uncertain parameters of ``params`` with what every draw of it shares, worked out once per scenario.
+
+    A chunk draws for the same scenario object again and again; the names, ranges and truncation were
+    half of a draw (issue 17). The last scenario's are kept (its object, not an equal copy, is the key).
+    """
+    last = _LAST_PRIORS[0]
+    if last is not None and last[0] is params:
+        return last[1]
+    current = leaves(params)
+    out = []
+    for name, prior in uncertain(params).items():
+        if name not in current:
+            continue
+        lower, upper = bounds(name)
+        base = float(current[name])
+        out.append(_PriorAt(name, prior, base, lower, upper, kind(name) == "int", prior.allowed(base, lower, upper)))
+    _LAST_PRIORS[0] = (params, out)
+    return out
+
+
+_LAST_PRIORS: list[tuple[Params, list[_PriorAt]] | None] = [None]
 
 
 def drawn(params: Params, replication: int) -> tuple[Params, dict[str, Any]]:
