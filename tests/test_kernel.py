@@ -145,3 +145,20 @@ def test_pairwise_sum_equals_numpy_sum(n):
     for lo in (0, 3):
         a = rng.random(lo + n) * 10.0 ** rng.uniform(-3, 4, lo + n)
         assert kernel.pairwise_sum(a, lo, n) == a[lo:].sum()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_teams_first_places_are_the_head_of_its_full_order(seed):
+    """kernel.by_priority picks a few places one by one and sorts for many; both must be the head of np.lexsort's
+    order (rules.by_priority), ties in type and patients included, with and without a tie-breaking draw."""
+    rng = np.random.default_rng(seed)
+    n_orgs = int(rng.integers(1, 300))
+    type_rank = rng.integers(0, 3, n_orgs)
+    target = rng.integers(0, 4, n_orgs).astype(float) * (1.0 if seed % 2 else 0.0)  # many equal, or all 0.0
+    target[rng.random(n_orgs) < 0.1] = -0.0  # equal to 0.0 for the order, as for a sort
+    orgs = np.sort(rng.choice(n_orgs, int(rng.integers(0, n_orgs + 1)), replace=False))
+    for tie_break in (np.empty(0), rng.random(orgs.size), rng.integers(0, 2, orgs.size).astype(float)):
+        keys = [-target[orgs], type_rank[orgs]] if not tie_break.size else [tie_break, -target[orgs], type_rank[orgs]]
+        full = orgs[np.lexsort(keys)]
+        for first in {0, 1, 2, 5, orgs.size // 8, orgs.size // 8 + 1, orgs.size, orgs.size + 3}:
+            assert_array_equal(kernel.by_priority(orgs, type_rank, target, tie_break, first), full[:first], strict=True)

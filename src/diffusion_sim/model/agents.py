@@ -259,8 +259,8 @@ class FacilitationTeam(mesa.Agent):
         caseload, candidates = kernel.team_places(orgs.state, orgs.supported, model.chain, model.ties.counts(),
                                                   model.is_origin, self.type_rank, orgs.target_patients, affordable)
         if candidates.size:  # free places: filled by the team's order, a draw ordering equal priorities
-            order = kernel.by_priority(candidates, self.type_rank, orgs.target_patients, rng.random(candidates.size))
-            caseload = np.concatenate([caseload, order[: affordable - caseload.size]])
+            caseload = np.concatenate([caseload, kernel.by_priority(candidates, self.type_rank, orgs.target_patients,
+                                                                    rng.random(candidates.size), affordable - caseload.size)])
         orgs.supported[:] = False
         orgs.supported[caseload] = True
         self.supported_now = int(caseload.size)

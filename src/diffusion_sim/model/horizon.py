@@ -211,8 +211,9 @@ def months_loop(start, months, n_origins, n_eligible, insurer, team, event_month
             caseload, candidates = kernel.team_places(state, supported, chain, tie_counts, is_origin, type_rank, target,
                                                       affordable)
             if candidates.size:  # free places: filled by the team's order, a draw ordering equal priorities
-                order = kernel.by_priority(candidates, type_rank, target, facilitation.random(candidates.size))
-                caseload = np.concatenate((caseload, order[: affordable - caseload.size]))
+                caseload = np.concatenate((caseload, kernel.by_priority(candidates, type_rank, target,
+                                                                        facilitation.random(candidates.size),
+                                                                        affordable - caseload.size)))
             supported[:] = False
             supported[caseload] = True
             stakes[2] = caseload.size

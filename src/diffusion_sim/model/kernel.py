@@ -294,17 +294,46 @@ def update_tie_counts(counts, flags, flags_seen, indptr, indices):
 
 # ---------------------------------------------------------------- the facilitation team's places
 @njit(cache=True)
-def by_priority(orgs, type_rank, target, tie_break):
-    """``orgs`` in the team's order: priority type first, then most patients, then ``tie_break`` (if any), then index.
+def by_priority(orgs, type_rank, target, tie_break, first):
+    """The first ``first`` of ``orgs`` in the team's order: priority type, most patients, ``tie_break`` (if any), index.
 
-    Stable sorts from the last key to the first, which is what ``np.lexsort`` does.
+    The order of stable sorts from the last key to the first, which is what ``np.lexsort`` does
+    (``rules.by_priority``). The team fills one to five free places a month among a hundred or more
+    candidates, so a few places are picked one by one rather than sorting every candidate (issue 17).
     """
-    order = np.arange(orgs.size)
-    if tie_break.size:
-        order = order[np.argsort(tie_break[order], kind="mergesort")]
-    order = order[np.argsort(-target[orgs[order]], kind="mergesort")]
-    order = order[np.argsort(type_rank[orgs[order]], kind="mergesort")]
-    return orgs[order]
+    n = orgs.size
+    first = min(first, n)
+    if first * 8 > n:
+        order = np.arange(n)
+        if tie_break.size:
+            order = order[np.argsort(tie_break[order], kind="mergesort")]
+        order = order[np.argsort(-target[orgs[order]], kind="mergesort")]
+        order = order[np.argsort(type_rank[orgs[order]], kind="mergesort")]
+        return orgs[order[:first]]
+    picked = np.empty(first, dtype=orgs.dtype)
+    taken = np.zeros(n, dtype=np.bool_)
+    for j in range(first):
+        best = -1
+        for i in range(n):  # ahead of the best so far; on equal keys the earlier (lower index) stays, as stable sorts keep it
+            if taken[i]:
+                continue
+            if best < 0 or _ahead(orgs[i], orgs[best], i, best, type_rank, target, tie_break):
+                best = i
+        taken[best] = True
+        picked[j] = orgs[best]
+    return picked
+
+
+@njit(cache=True)
+def _ahead(a, b, ia, ib, type_rank, target, tie_break):
+    """Whether organisation ``a`` (at ``ia`` among the candidates) comes before ``b`` (at ``ib``) in the team's order."""
+    if type_rank[a] != type_rank[b]:
+        return type_rank[a] < type_rank[b]
+    if target[a] != target[b]:
+        return target[a] > target[b]
+    if tie_break.size and tie_break[ia] != tie_break[ib]:
+        return tie_break[ia] < tie_break[ib]
+    return ia < ib
 
 
 @njit(cache=True)
@@ -325,7 +354,7 @@ def team_places(state, supported, chain, ties, is_origin, type_rank, target, aff
     on_way = np.zeros(state.size, dtype=np.bool_)
     for i in range(state.size):
         on_way[i] = on_the_way(state[i], chain[i] and ties[i, 2] == 0)
-    caseload = by_priority(np.nonzero(on_way & supported)[0], type_rank, target, np.empty(0))[:affordable]
+    caseload = by_priority(np.nonzero(on_way & supported)[0], type_rank, target, np.empty(0), affordable)
     if caseload.size >= affordable:
         return caseload, np.empty(0, dtype=np.int64)
     on_way[caseload] = False
