@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import difflib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
@@ -54,8 +54,7 @@ class Region:
     x_km: np.ndarray
     y_km: np.ndarray
     patients: np.ndarray
-    financial_room: np.ndarray  # at the region's own parameters (the model recomputes it from a draw's)
-    staff_capacity: np.ndarray
+    organisations: OrganisationParams  # the spread of financial room and free staff time the region was built at
     room_z: np.ndarray  # each organisation's place in its type's log-normal spread of financial room (standard normal)
     staff_u: np.ndarray  # ... and in its type's Beta spread of free staff time (a uniform)
     innovativeness: np.ndarray
@@ -73,6 +72,22 @@ class Region:
     def n(self) -> int:
         """Number of organisations."""
         return int(self.org_type.size)
+
+    @cached_property
+    def _attributes(self) -> tuple[np.ndarray, np.ndarray]:
+        # computed when first asked: a model computes its own at its parameter draw, so a replication with draws
+        # never needs the region's (the Beta quantiles were a fifth of building a large region, issue 17)
+        return attributes(self.org_type, self.room_z, self.staff_u, self.organisations)
+
+    @property
+    def financial_room(self) -> np.ndarray:
+        """Financial room of each organisation at the region's own parameters (:func:`attributes`)."""
+        return self._attributes[0]
+
+    @property
+    def staff_capacity(self) -> np.ndarray:
+        """Free staff time of each organisation at the region's own parameters (:func:`attributes`)."""
+        return self._attributes[1]
 
     @property
     def rogers_category(self) -> np.ndarray:
@@ -258,7 +273,6 @@ def build_region(params: Params, realisation: int = 0) -> Region:
     room_z = g_attr.standard_normal(n)  # where each organisation stands in its type's spread of financial room
     staff_u = g_attr.random(n)  # ... and of free staff time: the values follow from the parameters (attributes())
     innovativeness = g_attr.standard_normal(n)
-    financial_room, staff_capacity = attributes(org_type, room_z, staff_u, org)
 
     ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties, sites)
     return Region(
@@ -271,8 +285,7 @@ def build_region(params: Params, realisation: int = 0) -> Region:
         x_km=x_km,
         y_km=y_km,
         patients=patients,
-        financial_room=financial_room,
-        staff_capacity=staff_capacity,
+        organisations=org,
         room_z=room_z,
         staff_u=staff_u,
         innovativeness=innovativeness,
