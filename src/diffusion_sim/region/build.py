@@ -19,10 +19,10 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 from scipy import sparse, special
-from scipy.spatial import cKDTree
 
 from diffusion_sim.errors import RegionError
 from diffusion_sim.params import ORG_TYPES, OrganisationParams, Params
+from diffusion_sim.region.nearest import nearest
 from diffusion_sim.rng import REGION_REPLICATION, seed_sequence
 
 KM_PER_DEG_LAT = 110.57
@@ -340,8 +340,7 @@ class Sites:
         if k == 0 or x.size == 0:
             return np.zeros((x.size, 0), dtype=np.int64)
         m = min(self.org.size, 8 * k)
-        _, nn = cKDTree(np.column_stack([self.x_km, self.y_km])).query(np.column_stack([x, y]), k=m)
-        orgs = self.org[np.asarray(nn).reshape(x.size, m)]
+        orgs = self.org[nearest(np.column_stack([self.x_km, self.y_km]), np.column_stack([x, y]), m)]
         # the first occurrence of each organisation, in order of distance: a stable sort by organisation
         # keeps each organisation's nearest site first among its sites
         order = np.argsort(orgs, axis=1, kind="stable")
@@ -414,10 +413,10 @@ def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng,
             continue
         per_muni = np.bincount(municipality[idx], minlength=pop.size)
         has_own = per_muni > 0
-        _, nearest = cKDTree(np.column_stack([x_km[idx], y_km[idx]])).query(np.column_stack([mx, my]))
+        closest = nearest(np.column_stack([x_km[idx], y_km[idx]]), np.column_stack([mx, my]), 1)[:, 0]
         # municipalities without an organisation of this type send their clients to the nearest one
         base = clients[municipality[idx]] / per_muni[municipality[idx]]
-        base = base + np.bincount(nearest[~has_own], weights=clients[~has_own], minlength=idx.size)
+        base = base + np.bincount(closest[~has_own], weights=clients[~has_own], minlength=idx.size)
         sized = base * weights[idx]
         patients[idx] = sized * base.sum() / sized.sum()
     return patients
@@ -439,7 +438,7 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
 
     k = min(net.distance_ties, n - 1)
     if k > 0:
-        _, nn = cKDTree(xy).query(xy, k=k + 1)
+        nn = nearest(xy, xy, k + 1)
         add("distance", np.repeat(np.arange(n), k), nn[:, 1:].ravel())
 
     for t in range(len(ORG_TYPES)):
@@ -448,8 +447,7 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
         k = min(net.peer_ties, m)
         if k <= 0:
             continue
-        _, nn = cKDTree(xy[idx]).query(xy[idx], k=m + 1)
-        candidates = nn.reshape(idx.size, m + 1)[:, 1:]
+        candidates = nearest(xy[idx], xy[idx], m + 1)[:, 1:]
         pick = np.argsort(rng.random(candidates.shape), axis=1)[:, :k]
         chosen = np.take_along_axis(candidates, pick, axis=1)
         add("peer", np.repeat(idx, k), idx[chosen.ravel()])
@@ -459,8 +457,7 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
         k = min(k, targets.size)
         if k <= 0 or sources.size == 0:
             return None
-        _, nn = cKDTree(xy[targets]).query(xy[sources], k=k)
-        return targets[np.asarray(nn).reshape(sources.size, k)]
+        return targets[nearest(xy[targets], xy[sources], k)]
 
     referring = np.flatnonzero(np.isin(org_type, (GP, ELDERLY, HOME, MENTAL)))
     hosp = sites.nearest_orgs(x_km[referring], y_km[referring], 2) if sites.org.size else None
