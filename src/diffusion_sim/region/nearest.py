@@ -25,17 +25,7 @@ def nearest(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     queries = np.ascontiguousarray(queries, dtype=np.float64)
     if not 0 < k <= points.shape[0]:
         raise ValueError(f"k = {k} nearest of {points.shape[0]} points")
-    lo = points.min(axis=0)
-    span = float(max((points.max(axis=0) - lo).max(), 1e-9))
-    cells = max(1, int(np.sqrt(points.shape[0] / PER_CELL)))  # per side, over the larger extent
-    cell = span / cells
-    nx = int((points[:, 0].max() - lo[0]) / cell) + 1
-    ny = int((points[:, 1].max() - lo[1]) / cell) + 1
-    cx = np.minimum(((points[:, 0] - lo[0]) / cell).astype(np.int64), nx - 1)
-    cy = np.minimum(((points[:, 1] - lo[1]) / cell).astype(np.int64), ny - 1)
-    order = np.argsort(cx * ny + cy, kind="stable")
-    start = np.searchsorted((cx * ny + cy)[order], np.arange(nx * ny + 1))
-    out, tied = _search(points[order], order, queries, k, start, lo[0], lo[1], cell, nx, ny)
+    out, tied = _search(points, queries, k)
     if tied.any():
         rows = np.flatnonzero(tied)
         _, nn = cKDTree(points).query(queries[rows], k=k)
@@ -44,9 +34,28 @@ def nearest(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def _search(by_cell, order, queries, k, start, x0, y0, cell, nx, ny):
-    """Each query's ``k`` nearest of the points ``by_cell`` (sorted by cell; ``order`` their indices), and whether tied."""
-    n = by_cell.shape[0]
+def _search(points, queries, k):
+    """Each query's ``k`` nearest points, and whether any of its ``k + 1`` nearest tie."""
+    # bucket the points by cell (a counting sort): PER_CELL a cell on average, square cells over the larger extent
+    n = points.shape[0]
+    x0, y0 = points[:, 0].min(), points[:, 1].min()
+    span = max(points[:, 0].max() - x0, points[:, 1].max() - y0, 1e-9)
+    cell = span / max(1, int(np.sqrt(n / PER_CELL)))
+    nx = int((points[:, 0].max() - x0) / cell) + 1
+    ny = int((points[:, 1].max() - y0) / cell) + 1
+    cell_of = np.empty(n, dtype=np.int64)
+    start = np.zeros(nx * ny + 1, dtype=np.int64)
+    for p in range(n):
+        cell_of[p] = min(int((points[p, 0] - x0) / cell), nx - 1) * ny + min(int((points[p, 1] - y0) / cell), ny - 1)
+        start[cell_of[p] + 1] += 1
+    start = np.cumsum(start)
+    order = np.empty(n, dtype=np.int64)
+    filled = start[:-1].copy()
+    for p in range(n):
+        order[filled[cell_of[p]]] = p
+        filled[cell_of[p]] += 1
+    by_cell = points[order]
+
     m = min(k + 1, n)  # one beyond the k, to see whether the k-th ties with the next
     out = np.empty((queries.shape[0], k), dtype=np.int64)
     tied = np.zeros(queries.shape[0], dtype=np.bool_)
