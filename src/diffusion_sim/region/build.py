@@ -18,6 +18,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from scipy import sparse, special
 
 from diffusion_sim.errors import RegionError
@@ -341,16 +342,25 @@ class Sites:
             return np.zeros((x.size, 0), dtype=np.int64)
         m = min(self.org.size, 8 * k)
         orgs = self.org[nearest(np.column_stack([self.x_km, self.y_km]), np.column_stack([x, y]), m)]
-        # the first occurrence of each organisation, in order of distance: a stable sort by organisation
-        # keeps each organisation's nearest site first among its sites
-        order = np.argsort(orgs, axis=1, kind="stable")
-        by_org = np.take_along_axis(orgs, order, axis=1)
-        first_sorted = np.ones(by_org.shape, dtype=bool)
-        first_sorted[:, 1:] = by_org[:, 1:] != by_org[:, :-1]
-        first = np.zeros(orgs.shape, dtype=bool)
-        np.put_along_axis(first, order, first_sorted, axis=1)
-        keep = first & (np.cumsum(first, axis=1) <= k)
-        return orgs[keep].reshape(x.size, k)
+        first, found = _first_distinct(orgs, k)
+        if (found < k).any():
+            raise RegionError(f"fewer than {k} hospital organisations among a place's {m} nearest hospital sites")
+        return first
+
+
+@njit(cache=True)
+def _first_distinct(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``k`` distinct values of each row, in the row's order, and how many it has (up to ``k``)."""
+    first = np.empty((rows.shape[0], k), dtype=np.int64)
+    found = np.zeros(rows.shape[0], dtype=np.int64)
+    for i in range(rows.shape[0]):
+        for value in rows[i]:
+            if found[i] == k:
+                break
+            if value not in first[i, :found[i]]:
+                first[i, found[i]] = value
+                found[i] += 1
+    return first, found
 
 
 def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray,
