@@ -13,16 +13,17 @@ from __future__ import annotations
 import csv
 import difflib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from scipy import sparse, special
-from scipy.spatial import cKDTree
 
 from diffusion_sim.errors import RegionError
 from diffusion_sim.params import ORG_TYPES, OrganisationParams, Params
+from diffusion_sim.region.nearest import nearest
 from diffusion_sim.rng import REGION_REPLICATION, seed_sequence
 
 KM_PER_DEG_LAT = 110.57
@@ -54,8 +55,7 @@ class Region:
     x_km: np.ndarray
     y_km: np.ndarray
     patients: np.ndarray
-    financial_room: np.ndarray  # at the region's own parameters (the model recomputes it from a draw's)
-    staff_capacity: np.ndarray
+    organisations: OrganisationParams  # the spread of financial room and free staff time the region was built at
     room_z: np.ndarray  # each organisation's place in its type's log-normal spread of financial room (standard normal)
     staff_u: np.ndarray  # ... and in its type's Beta spread of free staff time (a uniform)
     innovativeness: np.ndarray
@@ -73,6 +73,22 @@ class Region:
     def n(self) -> int:
         """Number of organisations."""
         return int(self.org_type.size)
+
+    @cached_property
+    def _attributes(self) -> tuple[np.ndarray, np.ndarray]:
+        # computed when first asked: a model computes its own at its parameter draw, so a replication with draws
+        # never needs the region's (the Beta quantiles were a fifth of building a large region, issue 17)
+        return attributes(self.org_type, self.room_z, self.staff_u, self.organisations)
+
+    @property
+    def financial_room(self) -> np.ndarray:
+        """Financial room of each organisation at the region's own parameters (:func:`attributes`)."""
+        return self._attributes[0]
+
+    @property
+    def staff_capacity(self) -> np.ndarray:
+        """Free staff time of each organisation at the region's own parameters (:func:`attributes`)."""
+        return self._attributes[1]
 
     @property
     def rogers_category(self) -> np.ndarray:
@@ -258,7 +274,6 @@ def build_region(params: Params, realisation: int = 0) -> Region:
     room_z = g_attr.standard_normal(n)  # where each organisation stands in its type's spread of financial room
     staff_u = g_attr.random(n)  # ... and of free staff time: the values follow from the parameters (attributes())
     innovativeness = g_attr.standard_normal(n)
-    financial_room, staff_capacity = attributes(org_type, room_z, staff_u, org)
 
     ties, tie_counts = _build_ties(org_type, x_km, y_km, params, g_ties, sites)
     return Region(
@@ -271,8 +286,7 @@ def build_region(params: Params, realisation: int = 0) -> Region:
         x_km=x_km,
         y_km=y_km,
         patients=patients,
-        financial_room=financial_room,
-        staff_capacity=staff_capacity,
+        organisations=org,
         room_z=room_z,
         staff_u=staff_u,
         innovativeness=innovativeness,
@@ -327,18 +341,26 @@ class Sites:
         if k == 0 or x.size == 0:
             return np.zeros((x.size, 0), dtype=np.int64)
         m = min(self.org.size, 8 * k)
-        _, nn = cKDTree(np.column_stack([self.x_km, self.y_km])).query(np.column_stack([x, y]), k=m)
-        orgs = self.org[np.asarray(nn).reshape(x.size, m)]
-        # the first occurrence of each organisation, in order of distance: a stable sort by organisation
-        # keeps each organisation's nearest site first among its sites
-        order = np.argsort(orgs, axis=1, kind="stable")
-        by_org = np.take_along_axis(orgs, order, axis=1)
-        first_sorted = np.ones(by_org.shape, dtype=bool)
-        first_sorted[:, 1:] = by_org[:, 1:] != by_org[:, :-1]
-        first = np.zeros(orgs.shape, dtype=bool)
-        np.put_along_axis(first, order, first_sorted, axis=1)
-        keep = first & (np.cumsum(first, axis=1) <= k)
-        return orgs[keep].reshape(x.size, k)
+        orgs = self.org[nearest(np.column_stack([self.x_km, self.y_km]), np.column_stack([x, y]), m)]
+        first, found = _first_distinct(orgs, k)
+        if (found < k).any():
+            raise RegionError(f"fewer than {k} hospital organisations among a place's {m} nearest hospital sites")
+        return first
+
+
+@njit(cache=True)
+def _first_distinct(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``k`` distinct values of each row, in the row's order, and how many it has (up to ``k``)."""
+    first = np.empty((rows.shape[0], k), dtype=np.int64)
+    found = np.zeros(rows.shape[0], dtype=np.int64)
+    for i in range(rows.shape[0]):
+        for value in rows[i]:
+            if found[i] == k:
+                break
+            if value not in first[i, :found[i]]:
+                first[i, found[i]] = value
+                found[i] += 1
+    return first, found
 
 
 def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray,
@@ -401,10 +423,10 @@ def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng,
             continue
         per_muni = np.bincount(municipality[idx], minlength=pop.size)
         has_own = per_muni > 0
-        _, nearest = cKDTree(np.column_stack([x_km[idx], y_km[idx]])).query(np.column_stack([mx, my]))
+        closest = nearest(np.column_stack([x_km[idx], y_km[idx]]), np.column_stack([mx, my]), 1)[:, 0]
         # municipalities without an organisation of this type send their clients to the nearest one
         base = clients[municipality[idx]] / per_muni[municipality[idx]]
-        base = base + np.bincount(nearest[~has_own], weights=clients[~has_own], minlength=idx.size)
+        base = base + np.bincount(closest[~has_own], weights=clients[~has_own], minlength=idx.size)
         sized = base * weights[idx]
         patients[idx] = sized * base.sum() / sized.sum()
     return patients
@@ -426,7 +448,7 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
 
     k = min(net.distance_ties, n - 1)
     if k > 0:
-        _, nn = cKDTree(xy).query(xy, k=k + 1)
+        nn = nearest(xy, xy, k + 1)
         add("distance", np.repeat(np.arange(n), k), nn[:, 1:].ravel())
 
     for t in range(len(ORG_TYPES)):
@@ -435,8 +457,7 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
         k = min(net.peer_ties, m)
         if k <= 0:
             continue
-        _, nn = cKDTree(xy[idx]).query(xy[idx], k=m + 1)
-        candidates = nn.reshape(idx.size, m + 1)[:, 1:]
+        candidates = nearest(xy[idx], xy[idx], m + 1)[:, 1:]
         pick = np.argsort(rng.random(candidates.shape), axis=1)[:, :k]
         chosen = np.take_along_axis(candidates, pick, axis=1)
         add("peer", np.repeat(idx, k), idx[chosen.ravel()])
@@ -446,8 +467,7 @@ def _build_ties(org_type, x_km, y_km, params: Params, rng, sites: Sites) -> tupl
         k = min(k, targets.size)
         if k <= 0 or sources.size == 0:
             return None
-        _, nn = cKDTree(xy[targets]).query(xy[sources], k=k)
-        return targets[np.asarray(nn).reshape(sources.size, k)]
+        return targets[nearest(xy[targets], xy[sources], k)]
 
     referring = np.flatnonzero(np.isin(org_type, (GP, ELDERLY, HOME, MENTAL)))
     hosp = sites.nearest_orgs(x_km[referring], y_km[referring], 2) if sites.org.size else None

@@ -1,0 +1,37 @@
+"""The grid's k nearest neighbours are the k-d tree's, order included, also where distances tie."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial import cKDTree
+
+from diffusion_sim.region.nearest import nearest
+
+
+def tree(points, queries, k):
+    _, nn = cKDTree(points).query(queries, k=k)
+    return np.asarray(nn).reshape(len(queries), k)
+
+
+@pytest.mark.parametrize(("n", "k"), [(1, 1), (2, 2), (7, 7), (50, 3), (2000, 1), (2000, 11), (3000, 16)])
+def test_equals_the_kd_tree(n, k):
+    rng = np.random.default_rng(n + k)
+    points = rng.normal(size=(n, 2)) * [80.0, 30.0]
+    outside = rng.normal(size=(300, 2)) * 200.0  # many queries beyond the points' extent
+    assert np.array_equal(nearest(points, points, k), tree(points, points, k))
+    assert np.array_equal(nearest(points, outside, k), tree(points, outside, k))
+
+
+def test_shared_places_are_ordered_as_the_kd_tree_orders_them():
+    rng = np.random.default_rng(1)
+    seats = np.repeat(rng.normal(size=(40, 2)), 5, axis=0)  # five organisations at each of 40 seats
+    grid = np.stack(np.meshgrid(np.arange(12.0), np.arange(9.0)), axis=-1).reshape(-1, 2)  # equal distances everywhere
+    for points in (seats, grid, np.zeros((6, 2))):
+        for k in (1, 4, 6):
+            assert np.array_equal(nearest(points, points, k), tree(points, points, k))
+
+
+def test_k_beyond_the_points_is_refused():
+    with pytest.raises(ValueError, match="k = 3 nearest of 2 points"):
+        nearest(np.zeros((2, 2)), np.zeros((1, 2)), 3)
