@@ -11,8 +11,10 @@ that cannot be written, or that another run is writing, is refused before anythi
 
 from __future__ import annotations
 
+import contextlib
 import time
 import tomllib
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -228,6 +230,20 @@ def progress_bar(quiet: bool, label: str) -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                     TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=err_console, disable=quiet,
                     transient=True, auto_refresh=False)
+
+
+@contextlib.contextmanager
+def status_line(quiet: bool, text: str) -> Iterator[None]:
+    """One line on the terminal saying what runs now (``text``), gone when it is done.
+
+    For the quiet seconds after the replications (figures, report). Drawn once, with no refresh
+    thread, for the same reason as :func:`progress_bar`.
+    """
+    with Progress(TextColumn("{task.description}"), console=err_console, disable=quiet, transient=True,
+                  auto_refresh=False) as bar:
+        bar.add_task(text)
+        bar.refresh()
+        yield
 
 
 class Ticker:

@@ -35,6 +35,7 @@ from diffusion_sim.cli.common import (
     load,
     out_console,
     progress_bar,
+    status_line,
     workers_or_all,
 )
 from diffusion_sim.errors import DiffusionSimError, ResultsError
@@ -71,30 +72,39 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         raise interrupted("workers stopped, nothing was written") from None
     elapsed = time.perf_counter() - started
     try:
-        outputs = _publish(result.folder, report_lang, searched, population, result.numbers) if report_lang else []
+        # the answer first, as soon as the folder is complete: the figures and the report take seconds more
         where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
-        _print_outcomes(result.outcomes)
-        if result.differences is not None:
-            _print_differences(result.differences)
-        if result.innovations is not None:
-            for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
-                _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
-        if result.team:
-            from diffusion_sim.publish.words import team_sentence
-
-            for name, q in result.team.items():
-                sentence = team_sentence(name, q, result.months, "en")
-                out_console.print(sentence[:1].upper() + sentence[1:], markup=False, highlight=False)
-        if result.assumptions is not None:
-            _print_assumptions(result.assumptions, scenarios[0].name)
-        if result.claims is not None and not result.claims.empty:
-            _print_claims(result.claims, [p.name for p in scenarios], result.months, dict(zip([p.name for p in scenarios],
-                          map(str, paths), strict=True)), answers, scale_ups)
+        _print_answer(result, scenarios, paths, answers, scale_ups)
         out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
-        for path in outputs:
-            out_console.print(f"wrote {path}", markup=False, highlight=False)
+        if report_lang:
+            with status_line(quiet, f"drawing the figures and writing the report ({report_lang}) ..."):
+                outputs = _publish(result.folder, report_lang, searched, population, result.numbers)
+            for path in outputs:
+                out_console.print(f"wrote {path}", markup=False, highlight=False)
     except KeyboardInterrupt:
         raise interrupted(_kept(result.folder, report_lang)) from None
+
+
+def _print_answer(result: Any, scenarios: list[Any], paths: list[Path], answers: dict, scale_ups: dict | None) -> None:
+    """The outcomes, differences, team, assumption ranking and claims of a study, as the terminal shows them."""
+    _print_outcomes(result.outcomes)
+    if result.differences is not None:
+        _print_differences(result.differences)
+    if result.innovations is not None:
+        for (_, innovation), rows in result.innovations.groupby(["position", "innovation"], sort=True):
+            _print_outcomes(rows, title=f"{innovation}: median (90% interval)")
+    if result.team:
+        from diffusion_sim.publish.words import team_sentence
+
+        for name, q in result.team.items():
+            sentence = team_sentence(name, q, result.months, "en")
+            out_console.print(sentence[:1].upper() + sentence[1:], markup=False, highlight=False)
+    if result.assumptions is not None:
+        _print_assumptions(result.assumptions, scenarios[0].name)
+    if result.claims is not None and not result.claims.empty:
+        names = [p.name for p in scenarios]
+        _print_claims(result.claims, names, result.months, dict(zip(names, map(str, paths), strict=True)), answers,
+                      scale_ups)
 
 
 def _kept(folder: Path, lang: str | None) -> str:
