@@ -7,7 +7,8 @@ Rows (each a function below; ``--rows`` picks some):
   for both Zuidwest scenarios and for a parameter change between calls (fixed cost = call - replication);
 - ``morris``: a SALib Morris design (20 parameters, 10 trajectories, 210 points) through ``run_model``
   against the same replications through the runner (``change`` + ``run_chunk``);
-- ``compare``: the README's first command, warm (the second of two runs), wall;
+- ``compare``: the README's first command, warm (the median of three runs after a first), wall, CPU, and
+  when its answer reached the terminal;
 - ``scale``: ``compare -n 10000`` (parameter draws and the assumption ranking), wall and peak resident
   memory of the command and its workers together;
 - ``core``: ``benchmarks/bench.py`` cold ratio to its NumPy reference at 1x, 10x, 100x;
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import resource
@@ -141,12 +143,32 @@ def morris_row() -> dict:
 
 
 def compare_row(warm_runs: int = 3) -> dict:
-    """The first run (cold: compiled code loaded from Numba's cache, files read) and the median of the warm ones."""
+    """The first run (cold: compiled code loaded from Numba's cache, files read) and the median of the warm ones.
+
+    Also when the answer (the claims, then "N replications in ...") reached the terminal: once the
+    folder is complete, before the figures and the report.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [CLI, "compare", str(ISOLATED), str(COLLABORATIVE), "-q"]
-        runs = [timed_command([*cmd, "--out", f"{tmp}/c{k}"]) for k in range(1 + warm_runs)]
-    return {"cold_s": runs[0][0], "warm_s": statistics.median(r[0] for r in runs[1:]),
-            "warm_cpu_s": statistics.median(r[1] for r in runs[1:]), "warm_runs_s": [r[0] for r in runs[1:]]}
+        runs = [timed_answer([*cmd, "--out", f"{tmp}/c{k}"], "replications in") for k in range(1 + warm_runs)]
+    warm = runs[1:]
+    return {"cold_s": runs[0][0], "warm_s": statistics.median(r[0] for r in warm),
+            "warm_cpu_s": statistics.median(r[1] for r in warm), "warm_runs_s": [r[0] for r in warm],
+            "warm_answer_s": statistics.median(r[2] for r in warm)}
+
+
+def timed_answer(cmd: list[str], marker: str) -> tuple[float, float, float]:
+    """:func:`timed_command`, and the seconds until a line of its output holding ``marker`` was printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    answered = math.nan
+    with subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if marker in line and math.isnan(answered):
+                answered = time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), answered
 
 
 def tree_peak_memory(cmd: list[str]) -> tuple[float, float, float, float]:
