@@ -35,6 +35,7 @@ from diffusion_sim.publish.formats import (
 )
 from diffusion_sim.publish.report.document import build_document
 from diffusion_sim.publish.report.html import render_html
+from diffusion_sim.publish.report.pdf import TEXT_W
 from diffusion_sim.publish.words import OUTCOME_LABELS, STRATEGY_LABELS, TEXTS, headline_sentences
 from diffusion_sim.publish.write import write_report
 
@@ -277,6 +278,33 @@ def test_pdf_draws_figures_as_vectors_with_text(folder, tmp_path, cached_documen
         for words in ("Maanden sinds de start", "Doel: 70% van de geschikte organisaties", "eerste gebruiker",
                       "simulaties per scenario"):  # axis labels, targets, the map's legend, the caption line
             assert words in text, words
+
+
+def test_pdf_lines_are_the_greedy_fill_word_by_word(pages):
+    """Lines are found from the words' widths and checked whole; they break where filling word by word breaks."""
+    from diffusion_sim.publish.report.pdf import _Pages
+
+    def greedy(p: _Pages, text: str, size: float, width: float, bold: bool) -> list[str]:
+        lines = []
+        for para in text.split("\n"):
+            line = ""
+            for word in (piece for w in para.split(" ") for piece in p._pieces(w, size, width, bold)):
+                trial = f"{line} {word}" if line else word
+                if line and p.width(trial, size, bold) > width:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = trial
+            lines.append(line)
+        return lines
+
+    doc = pages[0]["nl"]
+    p = _Pages(None, doc)  # type: ignore[arg-type]  (measuring only)
+    texts = [doc.subtitle, doc.claims_note, doc.numbers_note, doc.method_text, *doc.headline, "", "a  b\n\nc",
+             *[c for table in (doc.claims, doc.assumptions) for row in table.rows for c in row]]
+    for text in texts:
+        for size, width, bold in ((6.2, 0.8, False), (7.5, 1.65, True), (9.5, 3.0, False), (9.5, TEXT_W, False)):
+            assert p.wrap(text, size, width, bold) == greedy(p, text, size, width, bold), (text, size, width)
 
 
 def test_failed_report_leaves_the_old_one(folder, tmp_path, monkeypatch, cached_document):
