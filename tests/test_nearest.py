@@ -35,3 +35,14 @@ def test_shared_places_are_ordered_as_the_kd_tree_orders_them():
 def test_k_beyond_the_points_is_refused():
     with pytest.raises(ValueError, match="k = 3 nearest of 2 points"):
         nearest(np.zeros((2, 2)), np.zeros((1, 2)), 3)
+
+
+def test_a_coordinate_that_is_not_finite_is_refused_as_the_k_d_tree_refuses_it():
+    points = np.random.default_rng(0).random((50, 2))
+    for bad in (np.nan, np.inf):
+        broken = points.copy()
+        broken[7, 0] = bad
+        with pytest.raises(ValueError, match="finite"):
+            nearest(broken, points[:3], 2)
+        with pytest.raises(ValueError, match="finite"):
+            nearest(points, broken[5:9], 2)

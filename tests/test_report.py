@@ -305,6 +305,14 @@ def test_pdf_lines_are_the_greedy_fill_word_by_word(pages):
     for text in texts:
         for size, width, bold in ((6.2, 0.8, False), (7.5, 1.65, True), (9.5, 3.0, False), (9.5, TEXT_W, False)):
             assert p.wrap(text, size, width, bold) == greedy(p, text, size, width, bold), (text, size, width)
+    # spaces doubled, leading and trailing, with breaks falling on them (a scenario's name may hold any of these)
+    rng = np.random.default_rng(3)
+    spaced = ["abcde  abcde", " leading", "  two leading", "abcde   ", "   ", "a b  c d   e"]
+    spaced += [" ".join(rng.choice(["", "ab", "abcdef", "x", "zorgorganisaties"], int(rng.integers(1, 12))))
+               for _ in range(200)]
+    for text in spaced:
+        for width in (p.width("abcde", 9) + 0.001, 0.3, 0.6, 1.0, 1e-3):
+            assert p.wrap(text, 9, width) == greedy(p, text, 9, width, False), (text, width)
 
 
 def test_failed_report_leaves_the_old_one(folder, tmp_path, monkeypatch, cached_document):

@@ -25,6 +25,8 @@ def nearest(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     queries = np.ascontiguousarray(queries, dtype=np.float64)
     if not 0 < k <= points.shape[0]:
         raise ValueError(f"k = {k} nearest of {points.shape[0]} points")
+    if not (np.isfinite(points).all() and np.isfinite(queries).all()):  # as cKDTree refuses them
+        raise ValueError("points and queries must be finite")
     out, tied = _search(points, queries, k)
     if tied.any():
         rows = np.flatnonzero(tied)

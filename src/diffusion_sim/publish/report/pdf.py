@@ -66,6 +66,8 @@ class _Pages:
             words = [piece for w in para.split(" ") for piece in self._pieces(w, size, width, bold)]
             first = 0
             while first < len(words):
+                while first < len(words) - 1 and not words[first]:  # a line never starts with a double space's gap
+                    first += 1
                 last = self._last_word(words, first, size, width, bold)
                 lines.append(" ".join(words[first:last + 1]))
                 first = last + 1
