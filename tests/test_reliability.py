@@ -258,6 +258,25 @@ def test_edited_numbers_never_reach_a_report(compared, tmp_path):
 # --- stopping: what was kept is said precisely ---------------------------------------------------------
 
 
+def test_the_answer_is_printed_before_the_folder_is_written_and_a_stop_then_writes_nothing(tmp_path, monkeypatch):
+    """compare prints its numbers once they are computed; a stop while the folder is written keeps nothing."""
+    seen = {}
+
+    def stopped(out, *args, **kwargs):
+        seen["folder existed"] = Path(out).exists()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("diffusion_sim.studies.compare.write_folder", stopped)
+    out = tmp_path / "cmp"
+    res = invoke("compare", ISO, COL, *SMALL, "--lang", "en", "--out", str(out))
+    assert res.exit_code == 130
+    answer, stop = res.output.split("diffusion-sim: interrupted")
+    assert "The initiative's claims" in answer and "replications in" not in answer
+    assert one_line(SimpleNamespace(output="diffusion-sim: interrupted" + stop)) == \
+        "diffusion-sim: interrupted; the results folder was not written"
+    assert seen == {"folder existed": False} and not out.exists() and not list(tmp_path.iterdir())
+
+
 def test_stop_during_the_figures_of_compare_says_what_was_kept(tmp_path, monkeypatch):
     def stopped(folder, lang, **answers):
         (Path(folder) / "figures-en").mkdir()

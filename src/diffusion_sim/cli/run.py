@@ -59,22 +59,30 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         reps = replications or scenarios[0].simulation.replications
         n_workers = workers_or_all(workers)
         total = reps * len(scenarios)
+        answered = False
         with claim(out, stem) as folder:
             started = time.perf_counter()
             with progress_bar(quiet, "replications") as bar:
+
+                def answer(numbers: Any) -> None:  # the answer first: writing the folder, figures and report take seconds
+                    nonlocal answered
+                    bar.stop()  # its line goes before the answer is printed
+                    _print_answer(numbers, scenarios, paths, answers, scale_ups)
+                    answered = True
+
                 result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers,
-                                   Ticker(bar, total, "replications"), command=sys.argv, scheduler=scheduler)
+                                   Ticker(bar, total, "replications"), command=sys.argv, scheduler=scheduler,
+                                   answered=answer)
     except DiffusionSimError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
         if folder is not None and folder.is_dir():  # stopped just after the folder was put in place
             raise interrupted(f"the results are complete in {folder}") from None
-        raise interrupted("workers stopped, nothing was written") from None
+        raise interrupted("the results folder was not written" if answered else "workers stopped, nothing was written") \
+            from None
     elapsed = time.perf_counter() - started
     try:
-        # the answer first, as soon as the folder is complete: the figures and the report take seconds more
         where = f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"
-        _print_answer(result, scenarios, paths, answers, scale_ups)
         out_console.print(f"{total:,} replications in {elapsed:.1f} s on {where}; results in [bold]{result.folder}[/bold]")
         if report_lang:
             with status_line(quiet, f"drawing the figures and writing the report ({report_lang}) ..."):

@@ -67,8 +67,13 @@ def checked_region(params: Params, source: str) -> Region:
 
 def run_study(scenarios: list[Params], sources: list[str], out: Path, replications: int | None = None,
               workers: int = 1, progress: Callable[[int], None] | None = None,
-              command: list[str] | None = None, scheduler: str | None = None) -> StudyResult:
-    """Run every scenario ``replications`` times (replication i shares its streams) and write ``out``."""
+              command: list[str] | None = None, scheduler: str | None = None,
+              answered: Callable[[StudyResult], None] | None = None) -> StudyResult:
+    """Run every scenario ``replications`` times (replication i shares its streams) and write ``out``.
+
+    ``answered(result)`` gets the numbers as soon as they are computed, before the folder is written
+    (seconds for a large study): the command line prints them then. A failure to write still fails.
+    """
     align(scenarios)
     reps = replications or scenarios[0].simulation.replications
     regions = [checked_region(p, src) for p, src in zip(scenarios, sources, strict=True)]
@@ -76,27 +81,24 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
         # each chunk becomes table rows as it comes back, the long tables on disk (10,000 replications fit in 1 GB)
         streamed = StreamedTables(scenarios, regions, Path(scratch), out)
         run_all(scenarios, reps, workers=workers, progress=progress, scheduler=scheduler, collect=streamed.add)
-        return _finish(scenarios, sources, regions, streamed.tables(), out, reps, workers, command, scheduler)
+        return _finish(scenarios, sources, regions, streamed.tables(), out, reps, workers, command, scheduler, answered)
 
 
 def _finish(scenarios: list[Params], sources: list[str], regions: list[Region], tables: dict, out: Path, reps: int,
-            workers: int, command: list[str] | None, scheduler: str | None) -> StudyResult:
+            workers: int, command: list[str] | None, scheduler: str | None,
+            answered: Callable[[StudyResult], None] | None) -> StudyResult:
     """Differences, ranking and claims from the per-replication rows; then the folder, written whole."""
     order = [p.name for p in scenarios]
-    paired = paired_differences(tables["summary"], order, scenarios[0].simulation.months) if len(order) > 1 else None
+    months = scenarios[0].simulation.months
+    paired = paired_differences(tables["summary"], order, months) if len(order) > 1 else None
     if paired is not None:
         tables["paired"] = paired
     ranking = assumption_ranking(tables["summary"], paired, tables["draws"], order, seed=scenarios[0].simulation.seed)
     if ranking is not None:
         tables["assumptions"] = ranking
-    kind = "compare" if len(scenarios) > 1 else "run"
-    meta = manifest(kind, scenarios, sources, replications=reps, workers=workers, scheduler=scheduler, command=command,
-                    regions=regions)
-    folder = write_folder(out, tables, meta, parquet_only=LONG_TABLES, csv_only=CSV_ONLY)
-    months = scenarios[0].simulation.months
     numbers = StudyNumbers(tables["summary"], paired, order, months, tables.get("innovations"))
-    return StudyResult(
-        folder=folder,
+    result = StudyResult(
+        folder=out,
         outcomes=numbers.outcomes,
         differences=numbers.differences,
         innovations=innovation_table(tables["innovations"], order) if any(p.portfolio.innovations for p in scenarios) else None,
@@ -106,3 +108,10 @@ def _finish(scenarios: list[Params], sources: list[str], regions: list[Region], 
         months=months,
         numbers=numbers,
     )
+    if answered is not None:
+        answered(result)
+    kind = "compare" if len(scenarios) > 1 else "run"
+    meta = manifest(kind, scenarios, sources, replications=reps, workers=workers, scheduler=scheduler, command=command,
+                    regions=regions)
+    write_folder(out, tables, meta, parquet_only=LONG_TABLES, csv_only=CSV_ONLY)
+    return result
