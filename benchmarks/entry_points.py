@@ -145,12 +145,11 @@ def morris_row() -> dict:
 def compare_row(warm_runs: int = 3) -> dict:
     """The first run (cold: compiled code loaded from Numba's cache, files read) and the median of the warm ones.
 
-    Also when the answer (the claims, then "N replications in ...") reached the terminal: once the
-    folder is complete, before the figures and the report.
+    Also when the answer (its first line, the outcomes table's title) reached the terminal.
     """
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [CLI, "compare", str(ISOLATED), str(COLLABORATIVE), "-q"]
-        runs = [timed_answer([*cmd, "--out", f"{tmp}/c{k}"], "replications in") for k in range(1 + warm_runs)]
+        runs = [timed_answer([*cmd, "--out", f"{tmp}/c{k}"], "Outcomes over") for k in range(1 + warm_runs)]
     warm = runs[1:]
     return {"cold_s": runs[0][0], "warm_s": statistics.median(r[0] for r in warm),
             "warm_cpu_s": statistics.median(r[1] for r in warm), "warm_runs_s": [r[0] for r in warm],
