@@ -36,7 +36,7 @@ from scipy.spatial import cKDTree
 from diffusion_sim.executors import run_all
 from diffusion_sim.params import ORG_TYPES, change
 from diffusion_sim.region import build_region
-from diffusion_sim.runner import run_replication
+from diffusion_sim.runner import forget_regions, run_replication
 from diffusion_sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,10 @@ def bench_size(base, tiles: int, repeats: int, worker_reps: int) -> dict:
     ref = timed(lambda: numpy_limit(region.x_km, region.y_km, region.org_type.astype(np.int64), 1), repeats)
     mem = peak_mb(lambda: run_replication(params, 3))
     reps = [change(params, {"simulation.replications": worker_reps})]
+    # each from no kept region: the one-worker run (in this process) would leave its regions to the forked workers
+    forget_regions()
     one = timed(lambda: run_all(reps, worker_reps, workers=1), 1)
+    forget_regions()
     two = timed(lambda: run_all(reps, worker_reps, workers=2), 1)
     return {
         "tiles": tiles,
