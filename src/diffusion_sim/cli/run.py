@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -60,7 +61,7 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
         n_workers = workers_or_all(workers)
         total = reps * len(scenarios)
         answered = False
-        with claim(out, stem) as folder:
+        with claim(out, stem) as folder, contextlib.ExitStack() as writing:
             started = time.perf_counter()
             with progress_bar(quiet, "replications") as bar:
 
@@ -69,6 +70,7 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
                     bar.stop()  # its line goes before the answer is printed
                     _print_answer(numbers, scenarios, paths, answers, scale_ups)
                     answered = True
+                    writing.enter_context(status_line(quiet, "writing the results folder ..."))
 
                 result = run_study(scenarios, [str(p) for p in paths], folder, reps, n_workers,
                                    Ticker(bar, total, "replications"), command=sys.argv, scheduler=scheduler,
