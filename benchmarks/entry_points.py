@@ -44,21 +44,26 @@ ISOLATED, COLLABORATIVE = ROOT / "scenarios/zuidwest-isolated.toml", ROOT / "sce
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def wall(cmd: list[str], **kwargs) -> float:
-    return timed_command(cmd, **kwargs)[0]
+def wall(cmd: list[str]) -> float:
+    return timed_command(cmd)[0]
 
 
-def timed_command(cmd: list[str], **kwargs) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system, the command and every worker it waited for) of ``cmd``.
+def timed_command(cmd: list[str], marker: str = "") -> tuple[float, float, float]:
+    """Wall seconds and CPU seconds (user + system, the command and every worker it waited for) of ``cmd``,
+    and the seconds until a line of its output holding ``marker`` was printed (NaN if none did).
 
     On a shared machine the wall time follows other people's load; the CPU time much less so.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, cwd=ROOT, env=ENV, **kwargs)
+    answered = math.nan
+    with subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if marker and marker in line and math.isnan(answered):
+                answered = time.perf_counter() - t
     elapsed = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), answered
 
 
 def median_of(fn, repeats: int) -> float:
@@ -149,25 +154,11 @@ def compare_row(warm_runs: int = 3) -> dict:
     """
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [CLI, "compare", str(ISOLATED), str(COLLABORATIVE), "-q"]
-        runs = [timed_answer([*cmd, "--out", f"{tmp}/c{k}"], "Outcomes over") for k in range(1 + warm_runs)]
+        runs = [timed_command([*cmd, "--out", f"{tmp}/c{k}"], "Outcomes over") for k in range(1 + warm_runs)]
     warm = runs[1:]
     return {"cold_s": runs[0][0], "warm_s": statistics.median(r[0] for r in warm),
             "warm_cpu_s": statistics.median(r[1] for r in warm), "warm_runs_s": [r[0] for r in warm],
             "warm_answer_s": statistics.median(r[2] for r in warm)}
-
-
-def timed_answer(cmd: list[str], marker: str) -> tuple[float, float, float]:
-    """:func:`timed_command`, and the seconds until a line of its output holding ``marker`` was printed."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    answered = math.nan
-    with subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
-        for line in proc.stdout:  # type: ignore[union-attr]
-            if marker in line and math.isnan(answered):
-                answered = time.perf_counter() - t
-    elapsed = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), answered
 
 
 def tree_peak_memory(cmd: list[str]) -> tuple[float, float, float, float]:
