@@ -65,10 +65,10 @@ def _study(paths: list[Path], replications: int | None, seed: int | None, months
             started = time.perf_counter()
             with progress_bar(quiet, "replications") as bar:
 
-                def answer(numbers: Any) -> None:  # the answer first: writing the folder, figures and report take seconds
+                def answer(computed: Any) -> None:  # the answer first: writing the folder, figures and report take seconds
                     nonlocal answered
                     bar.stop()  # its line goes before the answer is printed
-                    _print_answer(numbers, scenarios, paths, answers, scale_ups)
+                    _print_answer(computed, scenarios, paths, answers, scale_ups)
                     answered = True
                     writing.enter_context(status_line(quiet, "writing the results folder ..."))
 
