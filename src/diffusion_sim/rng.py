@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from numba import njit
 
 STREAMS: tuple[str, ...] = (
     "region",
@@ -71,7 +72,7 @@ def parameter_uniform(seed: int, draw: int, name: str) -> float:
 # NumPy's SeedSequence (numpy/random/bit_generator.pyx) and PCG64 (pcg64.h) constants
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
 _MIX_MULT_L, _MIX_MULT_R, _POOL, _M32 = 0xCA01F9DD, 0x4973F715, 4, 0xFFFFFFFF
-_PCG_MULT, _M64, _M128 = 0x2360ED051FC65DA44385DF649FCCF645, (1 << 64) - 1, (1 << 128) - 1
+_PCG_MULT, _M64 = 0x2360ED051FC65DA44385DF649FCCF645, (1 << 64) - 1
 
 
 def _words(n: int) -> list[int]:
@@ -88,51 +89,99 @@ def parameter_uniforms(seed: int, draw: int, names: list[str]) -> list[float]:
     """:func:`parameter_uniform` of each of ``names``, equal to it bit for bit (``tests/test_distributions.py``).
 
     Why not NumPy's objects: a SeedSequence and a Generator per name cost about 10 microseconds, 0.8 ms
-    for a draw of 80 parameters, as much as a replication's whole run (issue 17). Here the names'
-    seed sequences are hashed side by side in uint32 arrays (only the name's word differs) and each
-    PCG64 is seeded and stepped once in Python integers.
+    for a draw of 80 parameters, as much as a replication's whole run (issue 17). The names' seed
+    sequences share every entropy word but the last (the name's), so the pool is mixed once up to it,
+    here; each name's last word, state and first PCG64 output follow in compiled code.
     """
     run = _words(seed)
     run += [0] * (_POOL - len(run))  # a spawn key pads the run entropy to the pool (NumPy >= 1.19)
-    entropy = [np.full(len(names), w, dtype=np.uint32) for w in (*run, *_words(draw + 1), *_words(PARAMETER_STREAM))]
-    entropy += [np.array([_name_key(n) for n in names], dtype=np.uint64).astype(np.uint32)]  # crc32: one word each
+    shared = [*run, *_words(draw + 1), *_words(PARAMETER_STREAM)]
     hash_const = _INIT_A
 
-    def hashmix(value: np.ndarray) -> np.ndarray:
+    def hashmix(value: int) -> int:
         nonlocal hash_const
-        value = value ^ np.uint32(hash_const)
+        value ^= hash_const
         hash_const = (hash_const * _MULT_A) & _M32
-        value = value * np.uint32(hash_const)
-        return value ^ (value >> np.uint32(16))
+        value = (value * hash_const) & _M32
+        return value ^ (value >> 16)
 
-    def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        result = np.uint32(_MIX_MULT_L) * x - np.uint32(_MIX_MULT_R) * y
-        return result ^ (result >> np.uint32(16))
-
-    pool = [hashmix(entropy[i]) for i in range(_POOL)]
+    pool = [hashmix(shared[i]) for i in range(_POOL)]
     for src in range(_POOL):
         for dst in range(_POOL):
             if src != dst:
-                pool[dst] = mix(pool[dst], hashmix(pool[src]))
-    for word in entropy[_POOL:]:
+                pool[dst] = _mix(pool[dst], hashmix(pool[src]))
+    for word in shared[_POOL:]:
         for dst in range(_POOL):
-            pool[dst] = mix(pool[dst], hashmix(word))
-    state, hash_b = [], _INIT_B  # generate_state(4, np.uint64): eight words from the pool in turn
-    for k in range(8):
-        value = pool[k % _POOL] ^ np.uint32(hash_b)
-        hash_b = (hash_b * _MULT_B) & _M32
-        value = value * np.uint32(hash_b)
-        state.append((value ^ (value >> np.uint32(16))).tolist())
-    out = []
-    for w in zip(*state, strict=True):
-        v = [w[2 * j] | (w[2 * j + 1] << 32) for j in range(4)]  # little-endian pairs of words
-        inc = ((((v[2] << 64) | v[3]) << 1) | 1) & _M128
-        x = (((inc + ((v[0] << 64) | v[1])) & _M128) * _PCG_MULT + inc) & _M128  # pcg64 seeding: step, add, step
-        x = (x * _PCG_MULT + inc) & _M128  # the first output: step, then XSL-RR
-        rot = x >> 122
-        xored = ((x >> 64) ^ x) & _M64
-        out.append(((((xored >> rot) | (xored << ((64 - rot) & 63))) & _M64) >> 11) * (1.0 / 9007199254740992.0))
+            pool[dst] = _mix(pool[dst], hashmix(word))
+    keys = np.array([_name_key(n) for n in names], dtype=np.uint64)  # crc32: one word each
+    return _first_uniforms(np.array(pool, dtype=np.uint64), np.uint64(hash_const), keys).tolist()
+
+
+def _mix(x: int, y: int) -> int:
+    result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _M32
+    return result ^ (result >> 16)
+
+
+_U32 = np.uint64(_M32)
+_PCG_MULT_HI, _PCG_MULT_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & _M64)
+
+
+@njit(cache=True)
+def _first_uniforms(pool: np.ndarray, hash_const: np.uint64, keys: np.ndarray) -> np.ndarray:
+    """Each key's last entropy word mixed into a copy of ``pool``, its PCG64 state, and that generator's first ``random()``.
+
+    32-bit words are held in uint64 and masked after each product; 128-bit numbers as (high, low) words.
+    """
+    out = np.empty(keys.size)
+    mixed = np.empty(_POOL, dtype=np.uint64)
+    words = np.empty(8, dtype=np.uint64)
+    for i in range(keys.size):
+        h = hash_const
+        for dst in range(_POOL):  # the name's word, mixed into each pool word (SeedSequence.mix_entropy)
+            value = keys[i] ^ h
+            h = (h * np.uint64(_MULT_A)) & _U32
+            value = (value * h) & _U32
+            value ^= value >> np.uint64(16)
+            result = (np.uint64(_MIX_MULT_L) * pool[dst] - np.uint64(_MIX_MULT_R) * value) & _U32
+            mixed[dst] = result ^ (result >> np.uint64(16))
+        hash_b = np.uint64(_INIT_B)  # generate_state(4, np.uint64): eight words from the pool in turn
+        for k in range(8):
+            value = mixed[k % _POOL] ^ hash_b
+            hash_b = (hash_b * np.uint64(_MULT_B)) & _U32
+            value = (value * hash_b) & _U32
+            words[k] = value ^ (value >> np.uint64(16))
+        state_hi, state_lo = words[0] | (words[1] << np.uint64(32)), words[2] | (words[3] << np.uint64(32))
+        seq_hi, seq_lo = words[4] | (words[5] << np.uint64(32)), words[6] | (words[7] << np.uint64(32))
+        inc_hi = (seq_hi << np.uint64(1)) | (seq_lo >> np.uint64(63))
+        inc_lo = (seq_lo << np.uint64(1)) | np.uint64(1)
+        # pcg64 seeding (step from 0 gives inc, add the state, step), then the first output (step, XSL-RR)
+        hi, lo = _add128(inc_hi, inc_lo, state_hi, state_lo)
+        hi, lo = _step128(hi, lo, inc_hi, inc_lo)
+        hi, lo = _step128(hi, lo, inc_hi, inc_lo)
+        xored = hi ^ lo
+        rot = hi >> np.uint64(58)
+        value = (xored >> rot) | (xored << ((np.uint64(64) - rot) & np.uint64(63)))
+        out[i] = (value >> np.uint64(11)) * (1.0 / 9007199254740992.0)
     return out
+
+
+@njit(cache=True, inline="always")
+def _add128(a_hi, a_lo, b_hi, b_lo):
+    lo = a_lo + b_lo
+    return a_hi + b_hi + np.uint64(lo < a_lo), lo
+
+
+@njit(cache=True, inline="always")
+def _step128(hi, lo, inc_hi, inc_lo):
+    """``state * PCG_MULT + inc`` modulo 2**128."""
+    m_hi, m_lo = _PCG_MULT_HI, _PCG_MULT_LO
+    a0, a1, b0, b1 = lo & _U32, lo >> np.uint64(32), m_lo & _U32, m_lo >> np.uint64(32)
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1  # lo * m_lo in full, from 32-bit halves
+    mid = (p00 >> np.uint64(32)) + (p01 & _U32) + (p10 & _U32)
+    prod_lo = (p00 & _U32) | (mid << np.uint64(32))
+    prod_hi = p11 + (p01 >> np.uint64(32)) + (p10 >> np.uint64(32)) + (mid >> np.uint64(32))
+    prod_hi += hi * m_lo + lo * m_hi  # the cross terms' low words: the rest lies beyond 2**128
+    return _add128(prod_hi, prod_lo, inc_hi, inc_lo)
 
 
 def posterior_index(seed: int, draw: int, source: str, n_rows: int) -> int:
