@@ -101,6 +101,20 @@ def test_parameter_uniforms_equal_numpys_seed_sequence_and_generator_bit_for_bit
     assert parameter_uniforms(seed, 0, []) == []
 
 
+@pytest.mark.parametrize("seed", [0, 20251204, 2**32, 12345678901234567890, 2**130 + 5])
+def test_streams_equal_numpys_seed_sequence_and_generator_bit_for_bit(seed):
+    """rng.streams seeds a model's generators without NumPy's SeedSequence; each must be the one rng.stream opens."""
+    from diffusion_sim.rng import REGION_REPLICATION, STREAMS, stream, streams
+
+    for rep in (REGION_REPLICATION, 0, 1, 999, 2**32 - 1, 2**32 + 7):
+        for track in (0, 1, 2**32 + 1):
+            for name, opened in zip(STREAMS, streams(seed, rep, STREAMS, track), strict=True):
+                numpys = stream(seed, rep, name, track)
+                assert opened.bit_generator.state == numpys.bit_generator.state, (rep, track, name)
+                assert (opened.random(3) == numpys.random(3)).all() and opened.integers(2**62) == numpys.integers(2**62)
+    assert streams(seed, 0, ()) == []
+
+
 def test_parameter_uniforms_refuse_a_negative_seed_as_numpy_does():
     from diffusion_sim.rng import parameter_uniforms
 

@@ -89,13 +89,30 @@ def parameter_uniforms(seed: int, draw: int, names: list[str]) -> list[float]:
     """:func:`parameter_uniform` of each of ``names``, equal to it bit for bit (``tests/test_distributions.py``).
 
     Why not NumPy's objects: a SeedSequence and a Generator per name cost about 10 microseconds, 0.8 ms
-    for a draw of 80 parameters, as much as a replication's whole run (issue 17). The names' seed
-    sequences share every entropy word but the last (the name's), so the pool is mixed once up to it,
-    here; each name's last word, state and first PCG64 output follow in compiled code.
+    for a draw of 80 parameters, as much as a replication's whole run (issue 17).
+    """
+    keys = [[_name_key(n)] for n in names]  # crc32: one word each
+    return _first_uniforms(_states(seed, [*_words(draw + 1), *_words(PARAMETER_STREAM)], keys)).tolist()
+
+
+def streams(seed: int, rep: int, names: tuple[str, ...], track: int = 0) -> list[np.random.Generator]:
+    """Fresh generators for several streams of replication ``rep``, each the one :func:`stream` gives, bit for bit.
+
+    A model opens eight; NumPy's SeedSequence and PCG64 seeding took 10 microseconds each (issue 17).
+    """
+    tails = [[STREAMS.index(name), *(_words(track) if track else ())] for name in names]
+    return [np.random.Generator(np.random.PCG64(_Generated(words))) for words in _states(seed, _words(rep + 1), tails)]
+
+
+def _states(seed: int, key: list[int], tails: list[list[int]]) -> np.ndarray:
+    """``SeedSequence(seed, spawn_key=(*key, *tail)).generate_state(4, np.uint64)`` for each tail, as rows.
+
+    The sequences share every entropy word but their tails (which all have one length), so the pool is
+    mixed once up to them, here in Python integers; each tail and its state follow in compiled code.
     """
     run = _words(seed)
     run += [0] * (_POOL - len(run))  # a spawn key pads the run entropy to the pool (NumPy >= 1.19)
-    shared = [*run, *_words(draw + 1), *_words(PARAMETER_STREAM)]
+    shared = [*run, *key]
     hash_const = _INIT_A
 
     def hashmix(value: int) -> int:
@@ -113,8 +130,8 @@ def parameter_uniforms(seed: int, draw: int, names: list[str]) -> list[float]:
     for word in shared[_POOL:]:
         for dst in range(_POOL):
             pool[dst] = _mix(pool[dst], hashmix(word))
-    keys = np.array([_name_key(n) for n in names], dtype=np.uint64)  # crc32: one word each
-    return _first_uniforms(np.array(pool, dtype=np.uint64), np.uint64(hash_const), keys).tolist()
+    tail_words = np.array(tails, dtype=np.uint64).reshape(len(tails), len(tails[0]) if tails else 0)
+    return _mixed_states(np.array(pool, dtype=np.uint64), np.uint64(hash_const), tail_words)
 
 
 def _mix(x: int, y: int) -> int:
@@ -122,40 +139,63 @@ def _mix(x: int, y: int) -> int:
     return result ^ (result >> 16)
 
 
+class _Generated(np.random.bit_generator.ISeedSequence):
+    """A seed sequence whose state is already generated: PCG64 seeds itself from these four words as from a SeedSequence's."""
+
+    def __init__(self, words: np.ndarray) -> None:
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+        if n_words != _POOL or dtype is not np.uint64:
+            raise ValueError("holds the four 64-bit words PCG64 asks for, nothing else")
+        return self.words
+
+
 _U32 = np.uint64(_M32)
 _PCG_MULT_HI, _PCG_MULT_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & _M64)
 
 
 @njit(cache=True)
-def _first_uniforms(pool: np.ndarray, hash_const: np.uint64, keys: np.ndarray) -> np.ndarray:
-    """Each key's last entropy word mixed into a copy of ``pool``, its PCG64 state, and that generator's first ``random()``.
+def _mixed_states(pool: np.ndarray, hash_const: np.uint64, tails: np.ndarray) -> np.ndarray:
+    """Each row of ``tails`` mixed into a copy of ``pool`` (SeedSequence.mix_entropy), then generate_state(4, np.uint64).
 
-    32-bit words are held in uint64 and masked after each product; 128-bit numbers as (high, low) words.
+    32-bit words are held in uint64 and masked after each product.
     """
-    out = np.empty(keys.size)
+    states = np.empty((tails.shape[0], _POOL), dtype=np.uint64)
     mixed = np.empty(_POOL, dtype=np.uint64)
-    words = np.empty(8, dtype=np.uint64)
-    for i in range(keys.size):
+    for i in range(tails.shape[0]):
+        mixed[:] = pool
         h = hash_const
-        for dst in range(_POOL):  # the name's word, mixed into each pool word (SeedSequence.mix_entropy)
-            value = keys[i] ^ h
-            h = (h * np.uint64(_MULT_A)) & _U32
-            value = (value * h) & _U32
-            value ^= value >> np.uint64(16)
-            result = (np.uint64(_MIX_MULT_L) * pool[dst] - np.uint64(_MIX_MULT_R) * value) & _U32
-            mixed[dst] = result ^ (result >> np.uint64(16))
-        hash_b = np.uint64(_INIT_B)  # generate_state(4, np.uint64): eight words from the pool in turn
-        for k in range(8):
+        for word in tails[i]:
+            for dst in range(_POOL):
+                value = word ^ h
+                h = (h * np.uint64(_MULT_A)) & _U32
+                value = (value * h) & _U32
+                value ^= value >> np.uint64(16)
+                result = (np.uint64(_MIX_MULT_L) * mixed[dst] - np.uint64(_MIX_MULT_R) * value) & _U32
+                mixed[dst] = result ^ (result >> np.uint64(16))
+        hash_b = np.uint64(_INIT_B)  # eight 32-bit words from the pool in turn, paired little-endian
+        for k in range(2 * _POOL):
             value = mixed[k % _POOL] ^ hash_b
             hash_b = (hash_b * np.uint64(_MULT_B)) & _U32
             value = (value * hash_b) & _U32
-            words[k] = value ^ (value >> np.uint64(16))
-        state_hi, state_lo = words[0] | (words[1] << np.uint64(32)), words[2] | (words[3] << np.uint64(32))
-        seq_hi, seq_lo = words[4] | (words[5] << np.uint64(32)), words[6] | (words[7] << np.uint64(32))
-        inc_hi = (seq_hi << np.uint64(1)) | (seq_lo >> np.uint64(63))
-        inc_lo = (seq_lo << np.uint64(1)) | np.uint64(1)
-        # pcg64 seeding (step from 0 gives inc, add the state, step), then the first output (step, XSL-RR)
-        hi, lo = _add128(inc_hi, inc_lo, state_hi, state_lo)
+            value ^= value >> np.uint64(16)
+            if k % 2 == 0:
+                states[i, k // 2] = value
+            else:
+                states[i, k // 2] |= value << np.uint64(32)
+    return states
+
+
+@njit(cache=True)
+def _first_uniforms(states: np.ndarray) -> np.ndarray:
+    """The first ``random()`` of a PCG64 seeded with each row of ``states``; 128-bit numbers as (high, low) words."""
+    out = np.empty(states.shape[0])
+    for i in range(states.shape[0]):
+        inc_hi = (states[i, 2] << np.uint64(1)) | (states[i, 3] >> np.uint64(63))
+        inc_lo = (states[i, 3] << np.uint64(1)) | np.uint64(1)
+        # pcg64 seeding (a step from 0 gives inc, add the state, step), then the first output (step, XSL-RR)
+        hi, lo = _add128(inc_hi, inc_lo, states[i, 0], states[i, 1])
         hi, lo = _step128(hi, lo, inc_hi, inc_lo)
         hi, lo = _step128(hi, lo, inc_hi, inc_lo)
         xored = hi ^ lo

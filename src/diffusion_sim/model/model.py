@@ -38,7 +38,7 @@ from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
 from diffusion_sim.region import Region, attributes, build_region
-from diffusion_sim.rng import seed_sequence, stream
+from diffusion_sim.rng import stream, streams
 
 N_TYPES = len(ORG_TYPES)
 UNIFORMS_PER_DRAW = 2**16  # uniforms drawn at once per phase stream: several months' worth in small regions
@@ -69,8 +69,10 @@ class DiffusionModel(mesa.Model):
         realisation = region_realisation(params, replication)  # the region its draw runs on (0 without draws)
         params, self.drawn_values = drawn(params, replication)  # this replication's parameter draw, if the scenario draws
         seed = params.simulation.seed
+        (mesa_rng, self._u_awareness, self._u_consider, self._u_decision, self._u_implement, self._u_discontinue,
+         self._u_reconsider, self._u_facilitation) = streams(seed, replication, ("mesa", *rules.PHASES, "facilitation"), track)
         # scenario: Mesa's own, unused here
-        super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)
+        super().__init__(rng=mesa_rng, scenario=scenario)
         self.params = params
         self.innovation = innovation if innovation is not None else params.innovation
         self.replication = replication
@@ -79,13 +81,6 @@ class DiffusionModel(mesa.Model):
         self.months = params.simulation.months
         self.running = True
 
-        self._u_awareness = stream(seed, replication, "awareness", track)
-        self._u_consider = stream(seed, replication, "consideration", track)
-        self._u_decision = stream(seed, replication, "decision", track)
-        self._u_implement = stream(seed, replication, "implementation", track)
-        self._u_discontinue = stream(seed, replication, "discontinuation", track)
-        self._u_reconsider = stream(seed, replication, "reconsideration", track)
-        self._u_facilitation = stream(seed, replication, "facilitation", track)
         # the phases' streams, in the order of the rows of the month's uniforms (kernel.U_*)
         self._phase_streams = (self._u_awareness, self._u_consider, self._u_decision, self._u_implement,
                                self._u_discontinue, self._u_reconsider)

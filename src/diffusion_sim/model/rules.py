@@ -52,7 +52,7 @@ import numpy as np
 
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgState
 from diffusion_sim.params import ORG_TYPES
-from diffusion_sim.rng import stream
+from diffusion_sim.rng import streams
 
 if TYPE_CHECKING:
     from diffusion_sim.model.agents import TeamBudget
@@ -131,9 +131,10 @@ class Ledger:
     def of(cls, model: DiffusionModel, track: int = 0) -> Ledger:
         """The ledger of a model just set up (innovation ``track`` of a portfolio), before its first month."""
         seed, n = model.params.simulation.seed, model.region.n
-        streams = {name: stream(seed, model.replication, name, track) for name in (*PHASES, "facilitation")}
-        noise = np.exp(model.innovation.implementation_months_sigma * streams["implementation"].standard_normal(n))
-        return cls(streams, noise)
+        names = (*PHASES, "facilitation")
+        opened = dict(zip(names, streams(seed, model.replication, names, track), strict=True))
+        noise = np.exp(model.innovation.implementation_months_sigma * opened["implementation"].standard_normal(n))
+        return cls(opened, noise)
 
 
 def tie_counts(m: DiffusionModel) -> np.ndarray:
