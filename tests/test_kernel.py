@@ -162,3 +162,31 @@ def test_the_teams_first_places_are_the_head_of_its_full_order(seed):
         full = orgs[np.lexsort(keys)]
         for first in {0, 1, 2, 5, orgs.size // 8, orgs.size // 8 + 1, orgs.size, orgs.size + 3}:
             assert_array_equal(kernel.by_priority(orgs, type_rank, target, tie_break, first), full[:first], strict=True)
+
+
+def test_compiled_beta_quantile_equals_scipys_ufunc_bit_for_bit():
+    """kernel.BETAINCINV (SciPy's cython_special) gives the ufunc's bits, across shapes, tails and edge uniforms."""
+    from scipy import special
+
+    from diffusion_sim.model.kernel import (
+        BETAINCINV,
+        F_STAFF_A,
+        F_STAFF_B,
+        F_STAFF_CAPACITY,
+        F_STAFF_U,
+        N_FIXED,
+        staff_capacities,
+    )
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    mean = np.clip(rng.choice([1e-6, 0.01, 0.05, 0.15, 0.3, 0.5, 0.8, 1 - 1e-6], n), 1e-6, 1 - 1e-6)
+    conc = rng.choice([0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 500.0], n) * rng.uniform(0.5, 2.0, n)
+    u = rng.random(n)
+    u[:8] = [0.0, 5e-324, 1e-300, 1e-12, 0.5, 1 - 1e-16, 0.9999999, 0.25]
+    fixed = np.full((n, N_FIXED), np.nan)
+    fixed[:, F_STAFF_A], fixed[:, F_STAFF_B], fixed[:, F_STAFF_U] = mean * conc, (1 - mean) * conc, u
+    expected = special.betaincinv(mean * conc, (1 - mean) * conc, u)
+    got = staff_capacities(fixed, np.arange(n), BETAINCINV)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(fixed[:, F_STAFF_CAPACITY], expected)  # kept for the next read

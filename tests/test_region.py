@@ -136,23 +136,23 @@ def test_hospitals_sharing_a_seat_share_its_catchment(isolated):
     assert nl.patients[nl.org_type == ORG_TYPES.index("hospital")].min() > 50_000
 
 
-def test_attributes_reused_only_for_the_same_region_and_spread():
-    """attributes() keeps its last answer: the same region arrays and spread give it back, any other input recomputes."""
-    from scipy import special
-
+def test_a_model_works_out_free_staff_time_where_it_is_read_with_the_regions_bits():
+    """The run computes free staff time only for organisations that decide; each value, and the whole array on
+    request, equals attributes() at the model's parameters bit for bit (SciPy's ufunc against its cython_special)."""
+    from diffusion_sim.model import DiffusionModel
+    from diffusion_sim.model.kernel import F_STAFF_CAPACITY
     from diffusion_sim.params import Params
     from diffusion_sim.region import attributes
 
-    params = Params()
+    params = change(Params(), {"organisations.staff_capacity_concentration": 2.0, "simulation.months": 24})
     region = build_region(params)
-    org = params.organisations
-    first = attributes(region.org_type, region.room_z, region.staff_u, org)
-    assert all(a is b for a, b in zip(first, attributes(region.org_type, region.room_z, region.staff_u, org), strict=True))
-    wider = change(params, {"organisations.staff_capacity_concentration": 2.0}).organisations
-    room, staff = attributes(region.org_type, region.room_z, region.staff_u, wider)
-    mean = np.clip(np.asarray(wider.staff_capacity.as_tuple())[region.org_type], 1e-6, 1 - 1e-6)
-    np.testing.assert_array_equal(staff, special.betaincinv(mean * 2.0, (1 - mean) * 2.0, region.staff_u))
-    np.testing.assert_array_equal(room, first[0])
-    other = build_region(params, 1)  # another realisation: equal spread, other places in it
-    assert not np.array_equal(attributes(other.org_type, other.room_z, other.staff_u, org)[1], first[1])
-    assert not staff.flags.writeable  # shared between the models that asked
+    model = DiffusionModel(params, region=region, agent_views=False).run()
+    read = ~np.isnan(model._fixed[:, F_STAFF_CAPACITY])
+    decided = model.orgs.months[1] >= 0  # the month each organisation started deciding (origins: month 0)
+    assert 0 < read.sum() < region.n
+    assert not (read & ~decided).any()  # nobody who never decided had it worked out
+    expected = attributes(region.org_type, region.room_z, region.staff_u, model.params.organisations)[1]  # its draw
+    np.testing.assert_array_equal(model._fixed[read, F_STAFF_CAPACITY], expected[read])
+    np.testing.assert_array_equal(model.staff_capacity, expected)
+
+

@@ -89,7 +89,7 @@ def run_to_horizon(model: DiffusionModel) -> None:
         model.barrier_weights, model._experienced_by_type, model._enrolled_now, float(model.innovation.ramp_months),
         model._turnover, model._shared_seen, origins, origin_enrolled, model.state_counts, model.enrolled, model.new_patients,
         model.reached_additional, model._new, model.implementation_cost, model.facilitation_cost, model.team_hours,
-        model.share_adopted, model.supported_count, model.places, model.budget_added, model.reimbursing,
+        model.share_adopted, model.supported_count, model.places, model.budget_added, model.reimbursing, kernel.BETAINCINV,
     )
     model.meeting[start:] = meeting[start:]
     distinct = model.distinct_share[origins]
@@ -179,7 +179,7 @@ def months_loop(start, months, n_origins, n_eligible, insurer, team, event_month
                 experienced_elsewhere, org_type, type_rank, month, by_type, weights, experienced_by_type, enrolled_now,
                 ramp, turnover, seen, origins, origin_enrolled, state_counts, enrolled, new_patients, reached, new,
                 implementation_cost, facilitation_cost, team_hours, share_adopted, supported_count, places_kept,
-                budget_added, reimbursing):
+                budget_added, reimbursing, betaincinv):
     """Months ``start`` to ``months``, each as ``DiffusionModel.step``; returns whether each month had a meeting.
 
     ``stakes`` holds the insurer's arranging and reimbursing months, the team's supported count and the
@@ -254,7 +254,7 @@ def months_loop(start, months, n_origins, n_eligible, insurer, team, event_month
         month[kernel.M_DISCONTINUE] = p_discontinue[1] if reimbursed else p_discontinue[0]
         kernel.advance_month(t, state, due, supported, event_month, main_barrier, org_cost, go_live, flags, fixed,
                              tie_counts, chain, is_origin, experienced_elsewhere, org_type, u[:, row], month, by_type,
-                             weights, implementation_cost[t], experienced_by_type)
+                             weights, implementation_cost[t], experienced_by_type, betaincinv)
 
         # 6. record (DiffusionModel._record)
         facilitation_cost[t] = cost

@@ -15,8 +15,11 @@ order of operations. Totals that NumPy sums pairwise are summed the same way (``
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 from numba import njit
+from numba.extending import get_cython_function_address
 
 from diffusion_sim.model.state import OrgState
 
@@ -36,8 +39,8 @@ U_AWARENESS, U_CONSIDERATION, U_DECISION, U_IMPLEMENTATION, U_DISCONTINUATION, U
 
 # columns of the organisations' fixed attributes (``fixed``), set up once per model
 (F_OUTSIDE, F_IMITATION, F_CONSIDER, F_CONSIDER_SUPPORTED, F_FINANCIAL_ROOM, F_STAFF_CAPACITY, F_TARGET, F_TYPE_COST,
- F_TYPE_MONTHS, F_DURATION_NOISE, F_PRIMARY, F_DISTINCT) = range(12)
-N_FIXED = 12
+ F_TYPE_MONTHS, F_DURATION_NOISE, F_PRIMARY, F_DISTINCT, F_STAFF_A, F_STAFF_B, F_STAFF_U) = range(15)
+N_FIXED = 15
 
 # the month's scalars (``month``), set by the model before each month
 (M_SUPPORT_MISS, M_SUPPORT_TIME, M_DECISION_MONTHS, M_OWN_EXPONENT, M_COST_FACTOR, M_KNOWHOW_BASE, M_SUPPORT_ODDS,
@@ -47,6 +50,38 @@ N_MONTH = 13
 # the month's values per organisation type (``by_type``): a meeting's miss, the shared learning and experience
 T_MEETING_MISS, T_SHARED_LEARNING, T_SHARED_EXPOSURE = range(3)
 N_BY_TYPE = 3
+
+
+# SciPy's betaincinv for compiled code: cython_special's double version calls the Boost routine the ufunc calls, so
+# both give the same bits (tests/test_kernel.py). Compiled functions take it as an argument: a pointer held in the
+# code itself would not survive numba's cache into another process.
+BETAINCINV = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_int)(
+    get_cython_function_address("scipy.special.cython_special", "__pyx_fuse_0betaincinv"))
+
+
+@njit(cache=True)
+def staff_capacity(fixed, i, betaincinv):
+    """Organisation ``i``'s free staff time, worked out the first time it is read and kept in ``fixed``.
+
+    The Beta quantile (shapes ``F_STAFF_A``, ``F_STAFF_B``) of the organisation's place in its type's
+    spread (``F_STAFF_U``). Only an organisation that decides reads it, in most runs fewer than half
+    of them, and each quantile costs about a microsecond: computing all of them was the largest part
+    of setting up a large model (issue 17).
+    """
+    capacity = fixed[i, F_STAFF_CAPACITY]
+    if np.isnan(capacity):
+        capacity = betaincinv(fixed[i, F_STAFF_A], fixed[i, F_STAFF_B], fixed[i, F_STAFF_U], 0)
+        fixed[i, F_STAFF_CAPACITY] = capacity
+    return capacity
+
+
+@njit(cache=True)
+def staff_capacities(fixed, idx, betaincinv):
+    """:func:`staff_capacity` of each organisation in ``idx``."""
+    out = np.empty(idx.size)
+    for j in range(idx.size):
+        out[j] = staff_capacity(fixed, idx[j], betaincinv)
+    return out
 
 
 @njit(cache=True)
@@ -74,13 +109,14 @@ def learning(ties_experienced: float, month: np.ndarray, shared: float) -> float
 
 @njit(cache=True)
 def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_live, flags, fixed, ties, chain,
-                  is_origin, experienced_elsewhere, org_type, u, month, by_type, weights, cost_row, adopted_by_type):
+                  is_origin, experienced_elsewhere, org_type, u, month, by_type, weights, cost_row, adopted_by_type,
+                  betaincinv):
     """Phases 1-5 of month ``t`` for every organisation; returns how many adopted this month.
 
     ``months`` holds the event months, one row per event in the order of ``state.EVENTS``; ``u`` one
     uniform per organisation from each phase's stream; ``by_type`` the month's values per
     organisation type; ``cost_row`` receives the month's implementation costs per type and
-    ``adopted_by_type`` counts this month's adopters per type.
+    ``adopted_by_type`` counts this month's adopters per type; ``betaincinv`` is :data:`BETAINCINV`.
     """
     n = state.size
     support_time = month[M_SUPPORT_TIME]
@@ -116,7 +152,7 @@ def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_l
             net_cost = fixed[i, F_TYPE_COST] * rate_learned * month[M_COST_FACTOR]
             gap = month[M_KNOWHOW_BASE] ** (ties[i, 1] + by_type[kind, T_SHARED_EXPOSURE])
             financial = net_cost / (net_cost + fixed[i, F_FINANCIAL_ROOM])
-            staff = 1.0 - fixed[i, F_STAFF_CAPACITY]
+            staff = 1.0 - staff_capacity(fixed, i, betaincinv)
             fit = np.exp(-fixed[i, F_TARGET] / month[M_FIT_SCALE])
             prob = (1.0 - weights[0] * financial) * (1.0 - weights[1] * gap)
             prob = prob * (1.0 - weights[2] * staff) * (1.0 - weights[3] * fit)

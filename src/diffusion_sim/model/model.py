@@ -37,7 +37,7 @@ from diffusion_sim.model.agents import FacilitationTeam, Insurer, Organisation, 
 from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
-from diffusion_sim.region import Region, attributes, build_region
+from diffusion_sim.region import Region, build_region, financial_room, staff_beta
 from diffusion_sim.rng import stream, streams
 
 N_TYPES = len(ORG_TYPES)
@@ -149,9 +149,13 @@ class DiffusionModel(mesa.Model):
         fixed[:, kernel.F_CONSIDER] = rules.monthly_probability(consider)
         fixed[:, kernel.F_CONSIDER_SUPPORTED] = rules.monthly_probability(consider * (1.0 + p.facilitation.support_consideration))
         # room and free staff time: each organisation's place in its type's spread (the region's), the spread (the parameters)
-        self.financial_room, self.staff_capacity = attributes(region.org_type, region.room_z, region.staff_u, p.organisations)
+        self.financial_room = financial_room(t, region.room_z, p.organisations)
         fixed[:, kernel.F_FINANCIAL_ROOM] = self.financial_room
-        fixed[:, kernel.F_STAFF_CAPACITY] = self.staff_capacity
+        staff_a, staff_b = staff_beta(p.organisations)
+        fixed[:, kernel.F_STAFF_A] = staff_a[t]
+        fixed[:, kernel.F_STAFF_B] = staff_b[t]
+        fixed[:, kernel.F_STAFF_U] = region.staff_u
+        fixed[:, kernel.F_STAFF_CAPACITY] = np.nan  # worked out when first read (kernel.staff_capacity)
         fixed[:, kernel.F_TARGET] = target
         fixed[:, kernel.F_TYPE_COST] = self.type_cost
         fixed[:, kernel.F_TYPE_MONTHS] = self.type_months
@@ -259,6 +263,15 @@ class DiffusionModel(mesa.Model):
         self._n_eligible = int(self.orgs.eligible.sum())
 
     # ------------------------------------------------------------- helpers
+    @property
+    def staff_capacity(self) -> np.ndarray:
+        """Free staff time of every organisation at this model's parameters (the run itself works out only what it reads)."""
+        return self.staff_capacity_of(np.arange(self.region.n))
+
+    def staff_capacity_of(self, idx: np.ndarray) -> np.ndarray:
+        """Free staff time of organisations ``idx`` (:func:`kernel.staff_capacity`)."""
+        return kernel.staff_capacities(self._fixed, np.asarray(idx, dtype=np.int64), kernel.BETAINCINV)
+
     def calendar_month(self, step: int) -> int:
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
         return (self.params.simulation.start_month + step - 2) % 12 + 1
@@ -312,7 +325,8 @@ class DiffusionModel(mesa.Model):
         kernel.advance_month(t, orgs.state, orgs.due, orgs.supported, orgs.months, orgs.main_barrier,
                              orgs.implementation_cost, self.go_live, self.ties.flags, self._fixed, tie_counts, self.chain,
                              self.is_origin, self.experienced_elsewhere, self.region.org_type, self._u[:, row], month,
-                             by_type, self.barrier_weights, self.implementation_cost[t], self._experienced_by_type)
+                             by_type, self.barrier_weights, self.implementation_cost[t], self._experienced_by_type,
+                             kernel.BETAINCINV)
         self.ties.flags_changed()
 
         # 6. record

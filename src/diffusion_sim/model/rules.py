@@ -371,7 +371,7 @@ def decision(m: DiffusionModel, month: Month, u: np.ndarray, duration_noise: np.
     rate_learned = learning(m, month, idx)
     net_cost = m.type_cost[idx] * rate_learned * (1.0 - p.insurer.cost_share * month.reimbursing)
     gap = (1.0 - p.barriers.knowhow_per_adopted_tie) ** (month.ties[idx, 1] + month.shared_experience[region.org_type[idx]])
-    strengths = barrier_strengths(net_cost, m.financial_room[idx], gap, m.staff_capacity[idx],
+    strengths = barrier_strengths(net_cost, m.financial_room[idx], gap, m.staff_capacity_of(idx),
                                   orgs.target_patients[idx], p.barriers.fit_scale_patients)
     prob = adoption_probability(strengths, m.barrier_weights)
     odds = f.support_decision_odds_ratio

@@ -5,9 +5,12 @@ from diffusion_sim.region.build import (
     Region,
     attributes,
     build_region,
+    financial_room,
     municipalities_for,
     preset_names,
     region_key,
+    staff_beta,
 )
 
-__all__ = ["ROGERS_CATEGORIES", "Region", "attributes", "build_region", "municipalities_for", "preset_names", "region_key"]
+__all__ = ["ROGERS_CATEGORIES", "Region", "attributes", "build_region", "financial_room", "municipalities_for", "preset_names",
+           "region_key", "staff_beta"]

@@ -76,9 +76,11 @@ class Region:
 
     @cached_property
     def _attributes(self) -> tuple[np.ndarray, np.ndarray]:
-        # computed when first asked: a model computes its own at its parameter draw, so a replication with draws
+        # computed when first asked: a model works out its own at its parameter draw, so a replication with draws
         # never needs the region's (the Beta quantiles were a fifth of building a large region, issue 17)
-        return attributes(self.org_type, self.room_z, self.staff_u, self.organisations)
+        room, staff = attributes(self.org_type, self.room_z, self.staff_u, self.organisations)
+        room.flags.writeable = staff.flags.writeable = False  # the region's, shared by whoever asks
+        return room, staff
 
     @property
     def financial_room(self) -> np.ndarray:
@@ -367,30 +369,24 @@ def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray,
                org: OrganisationParams) -> tuple[np.ndarray, np.ndarray]:
     """Financial room and free staff time of every organisation, from its place in its type's spread and the parameters.
 
-    Room is log-normal around the type's median (``financial_room_eur``, spread
-    ``financial_room_sigma``); staff capacity is Beta with the type's mean and
-    ``staff_capacity_concentration``. The region fixes each organisation's place in the spread (a
-    standard normal and a uniform), the parameters the spread itself, so a parameter draw changes
-    the values without redrawing the region.
+    The region fixes each organisation's place in the spread (a standard normal and a uniform), the
+    parameters the spread itself, so a parameter draw changes the values without redrawing the region.
+    A model works out free staff time only where it reads it (``model.kernel.staff_capacity``).
     """
-    spread = (org.financial_room_eur.as_tuple(), org.financial_room_sigma, org.staff_capacity.as_tuple(),
-              org.staff_capacity_concentration)
-    last = _LAST_ATTRIBUTES[0]
-    if last is not None and last[0] is org_type and last[1] is room_z and last[2] is staff_u and last[3] == spread:
-        return last[4], last[5]
-    financial_room = np.asarray(org.financial_room_eur.as_tuple())[org_type] * np.exp(org.financial_room_sigma * room_z)
-    mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
+    staff_a, staff_b = staff_beta(org)
+    return financial_room(org_type, room_z, org), special.betaincinv(staff_a[org_type], staff_b[org_type], staff_u)
+
+
+def financial_room(org_type: np.ndarray, room_z: np.ndarray, org: OrganisationParams) -> np.ndarray:
+    """Financial room: log-normal around the type's median (``financial_room_eur``, spread ``financial_room_sigma``)."""
+    return np.asarray(org.financial_room_eur.as_tuple())[org_type] * np.exp(org.financial_room_sigma * room_z)
+
+
+def staff_beta(org: OrganisationParams) -> tuple[np.ndarray, np.ndarray]:
+    """The Beta shapes of free staff time per type: mean the type's ``staff_capacity``, ``staff_capacity_concentration``."""
+    mean = np.clip(np.asarray(org.staff_capacity.as_tuple()), 1e-6, 1 - 1e-6)
     conc = org.staff_capacity_concentration
-    staff_capacity = special.betaincinv(mean_cap * conc, (1 - mean_cap) * conc, staff_u)
-    financial_room.flags.writeable = staff_capacity.flags.writeable = False  # shared by the models that asked
-    _LAST_ATTRIBUTES[0] = (org_type, room_z, staff_u, spread, financial_room, staff_capacity)
-    return financial_room, staff_capacity
-
-
-# The last call of attributes(), its inputs (the region's arrays by identity) and its values. The two replications
-# of a parameter draw run one after the other on the same region: the second reuses the first's values (the Beta
-# quantiles of free staff time were a third of building a model, issue 17).
-_LAST_ATTRIBUTES: list[tuple | None] = [None]
+    return mean * conc, (1 - mean) * conc
 
 
 def _allocate_clients(org_type, municipality, x_km, y_km, mx, my, pop, org, rng, sites: Sites) -> np.ndarray:
