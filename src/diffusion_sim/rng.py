@@ -131,7 +131,8 @@ def _states(seed: int, key: list[int], tails: list[list[int]]) -> np.ndarray:
         for dst in range(_POOL):
             pool[dst] = _mix(pool[dst], hashmix(word))
     tail_words = np.array(tails, dtype=np.uint64).reshape(len(tails), len(tails[0]) if tails else 0)
-    return _mixed_states(np.array(pool, dtype=np.uint64), np.uint64(hash_const), tail_words)
+    # the hash constant travels as the pool's fifth word: a NumPy scalar argument costs numba's dispatch 40 microseconds
+    return _mixed_states(np.array([*pool, hash_const], dtype=np.uint64), tail_words)
 
 
 def _mix(x: int, y: int) -> int:
@@ -156,16 +157,18 @@ _PCG_MULT_HI, _PCG_MULT_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & _
 
 
 @njit(cache=True)
-def _mixed_states(pool: np.ndarray, hash_const: np.uint64, tails: np.ndarray) -> np.ndarray:
+def _mixed_states(pool: np.ndarray, tails: np.ndarray) -> np.ndarray:
     """Each row of ``tails`` mixed into a copy of ``pool`` (SeedSequence.mix_entropy), then generate_state(4, np.uint64).
+
+    ``pool`` holds the four pool words and then the hash constant where the shared words left it.
 
     32-bit words are held in uint64 and masked after each product.
     """
     states = np.empty((tails.shape[0], _POOL), dtype=np.uint64)
     mixed = np.empty(_POOL, dtype=np.uint64)
     for i in range(tails.shape[0]):
-        mixed[:] = pool
-        h = hash_const
+        mixed[:] = pool[:_POOL]
+        h = pool[_POOL]
         for word in tails[i]:
             for dst in range(_POOL):
                 value = word ^ h
