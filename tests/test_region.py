@@ -156,3 +156,24 @@ def test_attributes_reused_only_for_the_same_region_and_spread():
     other = build_region(params, 1)  # another realisation: equal spread, other places in it
     assert not np.array_equal(attributes(other.org_type, other.room_z, other.staff_u, org)[1], first[1])
     assert not staff.flags.writeable  # shared between the models that asked
+
+
+def test_regions_share_their_fixed_part_read_only(isolated):
+    """What does not depend on the seed (types, municipalities, names) is built once and shared, and cannot be changed."""
+    import pytest
+
+    a, b = build_region(isolated), build_region(change(isolated, {"simulation.seed": 1}), 1)
+    assert a.org_type is b.org_type and a.org_name is b.org_name and a.municipality_codes is b.municipality_codes
+    assert not np.array_equal(a.x_km, b.x_km)
+    for shared in (a.org_type, a.municipality, a.org_name, a.municipality_codes, a.municipality_lat):
+        with pytest.raises(ValueError, match="read-only"):
+            shared[0] = shared[1]
+    a.municipalities.loc[0, "population"] = 0  # each region's table is its own
+    assert b.municipalities.loc[0, "population"] > 0
+
+
+def test_a_region_of_hospitals_alone_builds(isolated):
+    others = {f"organisations.per_100k.{t}": 0.0 for t in ORG_TYPES if t != "hospital"}
+    region = build_region(change(isolated, others))
+    assert region.n == 4 and (region.org_type == ORG_TYPES.index("hospital")).all()
+    assert np.isclose(region.patients.sum(), ZUIDWEST_POPULATION)
