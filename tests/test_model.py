@@ -14,7 +14,7 @@ from diffusion_sim.errors import ScenarioError
 from diffusion_sim.model import DiffusionModel, OrgState, kernel
 from diffusion_sim.model.agents import Organisation
 from diffusion_sim.outcomes import summarise
-from diffusion_sim.params import change
+from diffusion_sim.params import ORG_TYPES, change
 from diffusion_sim.region import build_region
 from diffusion_sim.runner import run_replication
 
@@ -278,3 +278,25 @@ def test_more_word_of_mouth_never_lowers_reach_beyond_chance(scenario, changes, 
         assert d.mean() >= -3 * se - 1e-9, (q_low, q_high, d.mean(), se)
         diffs.append(d.mean())
     assert max(diffs) > 0 or scenario == "isolated"  # it does something where ties matter
+
+
+def test_free_staff_time_is_computed_only_where_organisations_decide(collaborative, monkeypatch):
+    """Free staff time is NaN outside the innovation's eligible types: only eligible organisations decide, the one
+    place it is read, so a run equals one with every organisation's value, and one missing a type it reads does not."""
+    from diffusion_sim.model import model as model_module
+    from diffusion_sim.region import attributes, build
+
+    region = build_region(collaborative)
+    eligible = collaborative.innovation.eligible_types()
+    m = DiffusionModel(collaborative, replication=2, region=region, agent_views=False)
+    assert not all(eligible) and np.array_equal(np.isnan(m.staff_capacity), ~np.asarray(eligible)[region.org_type])
+    run = run_replication(collaborative, 2, region)
+
+    def with_types(types):
+        build._LAST_ATTRIBUTES[0] = None  # computed afresh, not extended from the last call's
+        monkeypatch.setattr(model_module, "attributes", lambda *args: attributes(*args[:4], types))
+        return run_replication(collaborative, 2, region)
+
+    assert same(run, with_types((True,) * len(eligible)))
+    without_gps = tuple(e and t != "gp_practice" for e, t in zip(eligible, ORG_TYPES, strict=True))
+    assert not same(run, with_types(without_gps))

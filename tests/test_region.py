@@ -177,3 +177,24 @@ def test_a_region_of_hospitals_alone_builds(isolated):
     region = build_region(change(isolated, others))
     assert region.n == 4 and (region.org_type == ORG_TYPES.index("hospital")).all()
     assert np.isclose(region.patients.sum(), ZUIDWEST_POPULATION)
+
+
+def test_attributes_of_some_types_leave_the_others_nan_and_later_calls_add_theirs():
+    from diffusion_sim.params import Params
+    from diffusion_sim.region import attributes
+
+    params = Params()
+    full = build_region(params, 4).staff_capacity
+    region = build_region(params, 4)  # the same region, other arrays: nothing kept from the call above
+    org = params.organisations
+    gps = (False, True, False, False, False, False)
+    _, some = attributes(region.org_type, region.room_z, region.staff_u, org, gps)
+    is_gp = region.org_type == ORG_TYPES.index("gp_practice")
+    np.testing.assert_array_equal(some[is_gp], full[is_gp])
+    assert np.isnan(some[~is_gp]).all()
+    pharmacies = (False, False, False, False, False, True)
+    _, more = attributes(region.org_type, region.room_z, region.staff_u, org, pharmacies)  # a portfolio's next innovation
+    both = is_gp | (region.org_type == ORG_TYPES.index("pharmacy"))
+    np.testing.assert_array_equal(more[both], full[both])
+    assert np.isnan(more[~both]).all() and np.isnan(some[~is_gp]).all()  # the first caller's array is as it was
+    assert attributes(region.org_type, region.room_z, region.staff_u, org, gps)[1] is more

@@ -154,7 +154,8 @@ class DiffusionModel(mesa.Model):
         fixed[:, kernel.F_CONSIDER] = rules.monthly_probability(consider)
         fixed[:, kernel.F_CONSIDER_SUPPORTED] = rules.monthly_probability(consider * (1.0 + p.facilitation.support_consideration))
         # room and free staff time: each organisation's place in its type's spread (the region's), the spread (the parameters)
-        self.financial_room, self.staff_capacity = attributes(region.org_type, region.room_z, region.staff_u, p.organisations)
+        self.financial_room, self.staff_capacity = attributes(region.org_type, region.room_z, region.staff_u, p.organisations,
+                                                              inn.eligible_types())  # only eligible organisations decide
         fixed[:, kernel.F_FINANCIAL_ROOM] = self.financial_room
         fixed[:, kernel.F_STAFF_CAPACITY] = self.staff_capacity
         fixed[:, kernel.F_TARGET] = target

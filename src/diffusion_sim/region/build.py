@@ -439,33 +439,48 @@ def _first_distinct(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return first, found
 
 
-def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray,
-               org: OrganisationParams) -> tuple[np.ndarray, np.ndarray]:
+ALL_TYPES = (True,) * len(ORG_TYPES)
+
+
+def attributes(org_type: np.ndarray, room_z: np.ndarray, staff_u: np.ndarray, org: OrganisationParams,
+               types: tuple[bool, ...] = ALL_TYPES) -> tuple[np.ndarray, np.ndarray]:
     """Financial room and free staff time of every organisation, from its place in its type's spread and the parameters.
 
     Room is log-normal around the type's median (``financial_room_eur``, spread
     ``financial_room_sigma``); staff capacity is Beta with the type's mean and
     ``staff_capacity_concentration``. The region fixes each organisation's place in the spread (a
     standard normal and a uniform), the parameters the spread itself, so a parameter draw changes
-    the values without redrawing the region.
+    the values without redrawing the region. Free staff time is computed for the organisations of
+    ``types`` (one flag per type) and NaN for the others: a model reads it only where an organisation
+    decides, which only its innovation's eligible types do, and the Beta quantiles are the costly part.
     """
     spread = (org.financial_room_eur.as_tuple(), org.financial_room_sigma, org.staff_capacity.as_tuple(),
               org.staff_capacity_concentration)
     last = _LAST_ATTRIBUTES[0]
     if last is not None and last[0] is org_type and last[1] is room_z and last[2] is staff_u and last[3] == spread:
-        return last[4], last[5]
-    financial_room = np.asarray(org.financial_room_eur.as_tuple())[org_type] * np.exp(org.financial_room_sigma * room_z)
-    mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type], 1e-6, 1 - 1e-6)
-    conc = org.staff_capacity_concentration
-    staff_capacity = special.betaincinv(mean_cap * conc, (1 - mean_cap) * conc, staff_u)
-    financial_room.flags.writeable = staff_capacity.flags.writeable = False  # shared by the models that asked
-    _LAST_ATTRIBUTES[0] = (org_type, room_z, staff_u, spread, financial_room, staff_capacity)
+        known, financial_room, staff_capacity = last[4:]
+    else:
+        known = (False,) * len(ORG_TYPES)
+        financial_room = np.asarray(org.financial_room_eur.as_tuple())[org_type] * np.exp(org.financial_room_sigma * room_z)
+        financial_room.flags.writeable = False  # shared by the models that asked
+        staff_capacity = np.full(org_type.size, np.nan)
+    missing = np.asarray(types) & ~np.asarray(known)
+    if missing.any():
+        pick = np.flatnonzero(missing[org_type])
+        mean_cap = np.clip(np.asarray(org.staff_capacity.as_tuple())[org_type[pick]], 1e-6, 1 - 1e-6)
+        conc = org.staff_capacity_concentration
+        staff_capacity = staff_capacity.copy()  # the one handed out before stays as it was
+        staff_capacity[pick] = special.betaincinv(mean_cap * conc, (1 - mean_cap) * conc, staff_u[pick])
+        known = tuple(k or t for k, t in zip(known, types, strict=True))
+        _LAST_ATTRIBUTES[0] = (org_type, room_z, staff_u, spread, known, financial_room, staff_capacity)
+    staff_capacity.flags.writeable = False
     return financial_room, staff_capacity
 
 
-# The last call of attributes(), its inputs (the region's arrays by identity) and its values. The two replications
-# of a parameter draw run one after the other on the same region: the second reuses the first's values (the Beta
-# quantiles of free staff time were a third of building a model, issue 17).
+# The last call of attributes(), its inputs (the region's arrays by identity), the types it has free staff time of, and
+# its values. The two replications of a parameter draw run one after the other on the same region: the second reuses
+# the first's values (the Beta quantiles of free staff time were a third of building a model, issue 17); the
+# innovations of a portfolio add the types the others did not need.
 _LAST_ATTRIBUTES: list[tuple | None] = [None]
 
 
