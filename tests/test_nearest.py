@@ -46,3 +46,8 @@ def test_a_coordinate_that_is_not_finite_is_refused_as_the_k_d_tree_refuses_it()
             nearest(broken, points[:3], 2)
         with pytest.raises(ValueError, match="finite"):
             nearest(points, broken[5:9], 2)
+
+
+def test_no_queries_no_neighbours():
+    points = np.random.default_rng(2).random((40, 2))
+    assert nearest(points, np.zeros((0, 2)), 3).shape == (0, 3) == tree(points, np.zeros((0, 2)), 3).shape

@@ -260,6 +260,7 @@ class _Skeleton:
     municipality: np.ndarray
     org_name: np.ndarray
     of_type: tuple[np.ndarray, ...]  # the organisations of each type
+    referring: np.ndarray  # the organisations that refer to a hospital
     hospital_x: np.ndarray
     hospital_y: np.ndarray
     draw_x: np.ndarray
@@ -356,6 +357,7 @@ def _skeleton(r: RegionParams, per_100k: PerTypeRate) -> _Skeleton:
         municipality=municipality,
         org_name=label,
         of_type=tuple(np.flatnonzero(org_type == t) for t in range(len(ORG_TYPES))),
+        referring=np.flatnonzero(np.isin(org_type, (GP, ELDERLY, HOME, MENTAL))),
         hospital_x=np.concatenate([np.zeros(0), *xs]),
         hospital_y=np.concatenate([np.zeros(0), *ys]),
         draw_x=draw_x,
@@ -513,11 +515,11 @@ def _allocate_clients(s: _Skeleton, x_km, y_km, org: OrganisationParams, rng) ->
                 patients[idx] += share[municipality[idx]]
             continue
         per_muni = np.bincount(municipality[idx], minlength=pop.size)
-        has_own = per_muni > 0
-        closest = nearest(np.column_stack([x_km[idx], y_km[idx]]), np.column_stack([s.mx, s.my]), 1)[:, 0]
         # municipalities without an organisation of this type send their clients to the nearest one
+        without = np.flatnonzero(per_muni == 0)
+        closest = nearest(np.column_stack([x_km[idx], y_km[idx]]), np.column_stack([s.mx[without], s.my[without]]), 1)[:, 0]
         base = clients[municipality[idx]] / per_muni[municipality[idx]]
-        base = base + np.bincount(closest[~has_own], weights=clients[~has_own], minlength=idx.size)
+        base = base + np.bincount(closest, weights=clients[without], minlength=idx.size)
         sized = base * weights[idx]
         patients[idx] = sized * base.sum() / sized.sum()
     return patients
@@ -559,7 +561,7 @@ def _build_ties(s: _Skeleton, x_km, y_km, params: Params, rng) -> tuple[sparse.c
             return None
         return targets[nearest(xy[targets], xy[sources], k)]
 
-    referring = np.flatnonzero(np.isin(org_type, (GP, ELDERLY, HOME, MENTAL)))
+    referring = s.referring
     hosp = sites.nearest_orgs(x_km[referring], y_km[referring], 2) if sites.org.size else None
     if hosp is not None and hosp.shape[1] > 0:
         add("referral", referring, hosp[:, 0])

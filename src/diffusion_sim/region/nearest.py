@@ -27,6 +27,8 @@ def nearest(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
         raise ValueError(f"k = {k} nearest of {points.shape[0]} points")
     if not (np.isfinite(points).all() and np.isfinite(queries).all()):  # as cKDTree refuses them
         raise ValueError("points and queries must be finite")
+    if queries.shape[0] == 0:  # (bucketing the points would be all the work)
+        return np.zeros((0, k), dtype=np.int64)
     out, tied = _search(points, queries, k)
     if tied.any():
         rows = np.flatnonzero(tied)
