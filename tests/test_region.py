@@ -198,3 +198,27 @@ def test_attributes_of_some_types_leave_the_others_nan_and_later_calls_add_their
     np.testing.assert_array_equal(more[both], full[both])
     assert np.isnan(more[~both]).all() and np.isnan(some[~is_gp]).all()  # the first caller's array is as it was
     assert attributes(region.org_type, region.room_z, region.staff_u, org, gps)[1] is more
+
+
+def test_nearest_hospital_organisations_equal_those_of_the_full_search_where_sites_tie():
+    """Sites.nearest_orgs searches a few sites first, all ``m`` only where those tie or lack ``k`` organisations: the
+    same as searching ``m`` for every place, also with several organisations at one place, sites at equal distances
+    and every organisation's sites close together."""
+    from diffusion_sim.region.build import Sites, _first_distinct
+    from diffusion_sim.region.nearest import nearest
+
+    rng = np.random.default_rng(5)
+    lattice = np.stack(np.meshgrid(np.arange(6.0), np.arange(5.0)), axis=-1).reshape(-1, 2)
+    cases = {
+        "shared places": (np.repeat(rng.normal(size=(6, 2)) * 5, 3, axis=0), rng.integers(0, 9, 18)),
+        "lattice": (lattice, rng.integers(0, 7, lattice.shape[0])),
+        "clusters": (np.repeat(rng.normal(size=(8, 2)) * 10, 5, axis=0) + rng.normal(size=(40, 2)) * 0.1,
+                     np.repeat(np.arange(8), 5)),
+    }
+    for name, (xy, org) in cases.items():
+        sites = Sites(xy[:, 0].copy(), xy[:, 1].copy(), org)
+        places = np.concatenate([xy, lattice + 0.5, lattice, rng.normal(size=(300, 2)) * 5])  # at and between the sites
+        for k in (1, 2, 3):
+            m = min(org.size, 8 * min(k, np.unique(org).size))
+            full, _ = _first_distinct(org[nearest(xy, places, m)], min(k, np.unique(org).size))
+            assert np.array_equal(sites.nearest_orgs(places[:, 0], places[:, 1], k), full), (name, k)

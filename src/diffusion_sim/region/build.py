@@ -23,7 +23,7 @@ from scipy import sparse, special
 
 from diffusion_sim.errors import RegionError
 from diffusion_sim.params import ORG_TYPES, OrganisationParams, Params, PerTypeRate, RegionParams
-from diffusion_sim.region.nearest import nearest
+from diffusion_sim.region.nearest import grid_nearest, nearest
 from diffusion_sim.rng import REGION_REPLICATION, seed_sequence
 
 KM_PER_DEG_LAT = 110.57
@@ -36,6 +36,7 @@ PHARMACY = ORG_TYPES.index("pharmacy")
 # Rogers (2003): categories cut at -1, 0, +1 and +2 SD of innovativeness (16%, 34%, 34%, 13.5%, 2.5%).
 ROGERS_CATEGORIES = ("laggard", "late_majority", "early_majority", "early_adopter", "innovator")
 ROGERS_CUTS = (-1.0, 0.0, 1.0, 2.0)
+FEW_SITES_PER_ORG = 2  # nearest sites searched first for each hospital organisation wanted (Sites.nearest_orgs)
 
 
 @dataclass(frozen=True)
@@ -413,14 +414,23 @@ class Sites:
     org: np.ndarray
 
     def nearest_orgs(self, x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
-        """The ``k`` nearest distinct hospital organisations to each point, by their nearest site."""
+        """The ``k`` nearest distinct hospital organisations to each point, by their nearest site.
+
+        Each point's first ``k`` distinct among its ``m`` nearest sites. Most points have them among
+        their few nearest sites: where those do not tie, they are the first few of the ``m`` (as
+        :func:`grid_nearest` says), so only the other points need the search of ``m``.
+        """
         n_orgs = np.unique(self.org).size
         k = min(k, n_orgs)
         if k == 0 or x.size == 0:
             return np.zeros((x.size, 0), dtype=np.int64)
         m = min(self.org.size, 8 * k)
-        orgs = self.org[nearest(np.column_stack([self.x_km, self.y_km]), np.column_stack([x, y]), m)]
-        first, found = _first_distinct(orgs, k)
+        sites, places = np.column_stack([self.x_km, self.y_km]), np.column_stack([x, y])
+        near, tied = grid_nearest(sites, places, min(m, FEW_SITES_PER_ORG * k))
+        first, found = _first_distinct(self.org[near], k)
+        again = np.flatnonzero(tied | (found < k))
+        if again.size:
+            first[again], found[again] = _first_distinct(self.org[nearest(sites, places[again], m)], k)
         if (found < k).any():
             raise RegionError(f"fewer than {k} hospital organisations among a place's {m} nearest hospital sites")
         return first
