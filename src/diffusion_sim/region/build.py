@@ -587,14 +587,38 @@ def _build_ties(s: _Skeleton, x_km, y_km, params: Params, rng) -> tuple[sparse.c
     if home_gps is not None:
         add("referral", np.repeat(homes, home_gps.shape[1]), home_gps.ravel())
 
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
     # undirected 0/1 ties: each pair once per direction, rows and columns in order
-    r, c = r.astype(np.int64), c.astype(np.int64)
-    pairs = np.sort(np.concatenate([r * n + c, c * n + r]))  # (np.unique is several times slower here)
-    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(pairs // n, minlength=n))]).astype(np.int32)
-    a = sparse.csr_matrix((np.ones(pairs.size), (pairs % n).astype(np.int32), indptr), shape=(n, n))
+    no_ties = np.zeros(0, dtype=np.int64)
+    pairs = _both_ways(np.concatenate([no_ties, *rows]), np.concatenate([no_ties, *cols]), n)
+    pairs.sort()  # (np.unique is several times slower here)
+    indptr, indices = _csr_of_sorted(pairs, n)
+    a = sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(n, n))
     a.has_sorted_indices = True
     counts["unique_undirected"] = int(a.nnz // 2)
     return a, counts
+
+
+@njit(cache=True)
+def _both_ways(rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    """Each tie ``rows[i]``-``cols[i]`` as the codes ``row * n + col`` of its two directions."""
+    pairs = np.empty(2 * rows.size, dtype=np.int64)
+    for i in range(rows.size):
+        pairs[2 * i] = rows[i] * n + cols[i]
+        pairs[2 * i + 1] = cols[i] * n + rows[i]
+    return pairs
+
+
+@njit(cache=True)
+def _csr_of_sorted(pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR ``indptr`` and ``indices`` of sorted codes ``row * n + col``, repeats once: one pass instead of eight."""
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    indices = np.empty(pairs.size, dtype=np.int32)
+    kept = 0
+    for i in range(pairs.size):
+        if i == 0 or pairs[i] != pairs[i - 1]:
+            indices[kept] = pairs[i] % n
+            indptr[pairs[i] // n + 1] += 1
+            kept += 1
+    for r in range(n):
+        indptr[r + 1] += indptr[r]
+    return indptr, indices[:kept].copy()
