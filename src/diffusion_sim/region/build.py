@@ -201,7 +201,7 @@ def build_region(params: Params, realisation: int = 0) -> Region:
     r, org = params.region, params.organisations
     s = _skeleton(r, org.per_100k)
     key = seed_sequence(params.simulation.seed, REGION_REPLICATION, "region", track=realisation)
-    streams = [np.random.default_rng(s) for s in key.spawn(4)]
+    streams = [np.random.default_rng(child) for child in key.spawn(4)]
     g_place, g_size, g_attr, g_ties = streams
 
     # the organisations around their municipal seat: one draw for all, the x then the y of each type in turn
@@ -246,7 +246,7 @@ class _Skeleton:
     The same for every seed and realisation; built once per process and shared by its regions, so its
     arrays are read-only. The hospitals come first, at fixed places; the other organisations follow
     type by type, each placed around its municipal seat (``seat_x``, ``seat_y``) by its municipality's
-    ``spread`` times a standard normal: ``draw_x`` and ``draw_y`` say which of the region's draw.
+    ``spread`` times a standard normal: ``draw_x`` and ``draw_y`` are their places in the region's draw.
     """
 
     municipalities: pd.DataFrame
