@@ -156,3 +156,46 @@ def test_a_model_works_out_free_staff_time_where_it_is_read_with_the_regions_bit
     np.testing.assert_array_equal(model.staff_capacity, expected)
 
 
+def test_regions_share_their_fixed_part_read_only(isolated):
+    """What does not depend on the seed (types, municipalities, names) is built once and shared, and cannot be changed."""
+    import pytest
+
+    a, b = build_region(isolated), build_region(change(isolated, {"simulation.seed": 1}), 1)
+    assert a.org_type is b.org_type and a.org_name is b.org_name and a.municipality_codes is b.municipality_codes
+    assert not np.array_equal(a.x_km, b.x_km)
+    for shared in (a.org_type, a.municipality, a.org_name, a.municipality_codes, a.municipality_lat):
+        with pytest.raises(ValueError, match="read-only"):
+            shared[0] = shared[1]
+    a.municipalities.loc[0, "population"] = 0  # each region's table is its own
+    assert b.municipalities.loc[0, "population"] > 0
+
+
+def test_a_region_of_hospitals_alone_builds(isolated):
+    others = {f"organisations.per_100k.{t}": 0.0 for t in ORG_TYPES if t != "hospital"}
+    region = build_region(change(isolated, others))
+    assert region.n == 4 and (region.org_type == ORG_TYPES.index("hospital")).all()
+    assert np.isclose(region.patients.sum(), ZUIDWEST_POPULATION)
+
+
+def test_nearest_hospital_organisations_equal_those_of_the_full_search_where_sites_tie():
+    """Sites.nearest_orgs searches a few sites first, all ``m`` only where those tie or lack ``k`` organisations: the
+    same as searching ``m`` for every place, also with several organisations at one place, sites at equal distances
+    and every organisation's sites close together."""
+    from diffusion_sim.region.build import Sites, _first_distinct
+    from diffusion_sim.region.nearest import nearest
+
+    rng = np.random.default_rng(5)
+    lattice = np.stack(np.meshgrid(np.arange(6.0), np.arange(5.0)), axis=-1).reshape(-1, 2)
+    cases = {
+        "shared places": (np.repeat(rng.normal(size=(6, 2)) * 5, 3, axis=0), rng.integers(0, 9, 18)),
+        "lattice": (lattice, rng.integers(0, 7, lattice.shape[0])),
+        "clusters": (np.repeat(rng.normal(size=(8, 2)) * 10, 5, axis=0) + rng.normal(size=(40, 2)) * 0.1,
+                     np.repeat(np.arange(8), 5)),
+    }
+    for name, (xy, org) in cases.items():
+        sites = Sites(xy[:, 0].copy(), xy[:, 1].copy(), org)
+        places = np.concatenate([xy, lattice + 0.5, lattice, rng.normal(size=(300, 2)) * 5])  # at and between the sites
+        for k in (1, 2, 3):
+            m = min(org.size, 8 * min(k, np.unique(org).size))
+            full, _ = _first_distinct(org[nearest(xy, places, m)], min(k, np.unique(org).size))
+            assert np.array_equal(sites.nearest_orgs(places[:, 0], places[:, 1], k), full), (name, k)

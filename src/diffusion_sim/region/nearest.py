@@ -16,23 +16,35 @@ from numba import njit
 from scipy.spatial import cKDTree
 
 TIE = 1e-9  # relative gap in squared distance below which two neighbours count as tied
-PER_CELL = 2.0  # points per grid cell on average
+PER_CELL = 0.5  # points per grid cell on average: organisations cluster at municipal seats, so a query's cells hold more
 
 
 def nearest(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     """Indices (queries x k) into ``points`` of each query's ``k`` nearest, nearest first, as the k-d tree orders them."""
+    out, tied = grid_nearest(points, queries, k)
+    if tied.any():
+        rows = np.flatnonzero(tied)
+        _, nn = cKDTree(points).query(queries[rows], k=k)
+        out[rows] = np.asarray(nn).reshape(rows.size, k)
+    return out
+
+
+def grid_nearest(points: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's answer: each query's ``k`` nearest, and whether any of its ``k + 1`` nearest tie.
+
+    An untied row is the k-d tree's answer too, and the start of any longer search's for that query
+    (its ``k`` nearest are unambiguous, and so is their order); a tied row is what :func:`nearest`
+    asks the k-d tree again.
+    """
     points = np.ascontiguousarray(points, dtype=np.float64)
     queries = np.ascontiguousarray(queries, dtype=np.float64)
     if not 0 < k <= points.shape[0]:
         raise ValueError(f"k = {k} nearest of {points.shape[0]} points")
     if not (np.isfinite(points).all() and np.isfinite(queries).all()):  # as cKDTree refuses them
         raise ValueError("points and queries must be finite")
-    out, tied = _search(points, queries, k)
-    if tied.any():
-        rows = np.flatnonzero(tied)
-        _, nn = cKDTree(points).query(queries[rows], k=k)
-        out[rows] = np.asarray(nn).reshape(rows.size, k)
-    return out
+    if queries.shape[0] == 0:  # (bucketing the points would be all the work)
+        return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.bool_)
+    return _search(points, queries, k)
 
 
 @njit(cache=True)
