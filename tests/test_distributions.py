@@ -103,8 +103,8 @@ def test_parameter_uniforms_equal_numpys_seed_sequence_and_generator_bit_for_bit
 
 @pytest.mark.parametrize("seed", [0, 20251204, 2**32, 12345678901234567890, 2**130 + 5])
 def test_streams_equal_numpys_seed_sequence_and_generator_bit_for_bit(seed):
-    """rng.streams seeds a model's generators without NumPy's SeedSequence; each must be the one rng.stream opens."""
-    from diffusion_sim.rng import REGION_REPLICATION, STREAMS, stream, streams
+    """rng.streams and rng.spawned seed generators without NumPy's SeedSequence; each must be the one NumPy's objects open."""
+    from diffusion_sim.rng import REGION_REPLICATION, STREAMS, seed_sequence, spawned, stream, streams
 
     for rep in (REGION_REPLICATION, 0, 1, 999, 2**32 - 1, 2**32 + 7):
         for track in (0, 1, 2**32 + 1):
@@ -113,6 +113,10 @@ def test_streams_equal_numpys_seed_sequence_and_generator_bit_for_bit(seed):
                 assert opened.bit_generator.state == numpys.bit_generator.state, (rep, track, name)
                 assert (opened.random(3) == numpys.random(3)).all() and opened.integers(2**62) == numpys.integers(2**62)
     assert streams(seed, 0, ()) == []
+    for rep, name, track in ((REGION_REPLICATION, "region", 0), (REGION_REPLICATION, "region", 17), (5, "mesa", 2**33)):
+        children = seed_sequence(seed, rep, name, track).spawn(4)
+        for child, opened in zip(children, spawned(seed, rep, name, 4, track), strict=True):
+            assert opened.bit_generator.state == np.random.default_rng(child).bit_generator.state, (rep, name, track)
 
 
 def test_parameter_uniforms_refuse_a_negative_seed_as_numpy_does():

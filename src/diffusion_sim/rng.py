@@ -101,7 +101,17 @@ def streams(seed: int, rep: int, names: tuple[str, ...], track: int = 0) -> list
     A model opens eight; NumPy's SeedSequence and PCG64 seeding took 10 microseconds each (issue 17).
     """
     tails = [[STREAMS.index(name), *(_words(track) if track else ())] for name in names]
-    return [np.random.Generator(np.random.PCG64(_Generated(words))) for words in _states(seed, _words(rep + 1), tails)]
+    return _generators(_states(seed, _words(rep + 1), tails))
+
+
+def spawned(seed: int, rep: int, name: str, n: int, track: int = 0) -> list[np.random.Generator]:
+    """Generators of the ``n`` children of :func:`seed_sequence`, as ``seed_sequence(...).spawn(n)`` gives them, bit for bit."""
+    key = [*_words(rep + 1), *_words(STREAMS.index(name)), *(_words(track) if track else ())]
+    return _generators(_states(seed, key, [[child] for child in range(n)]))
+
+
+def _generators(states: np.ndarray) -> list[np.random.Generator]:
+    return [np.random.Generator(np.random.PCG64(_Generated(words))) for words in states]
 
 
 def _states(seed: int, key: list[int], tails: list[list[int]]) -> np.ndarray:

@@ -24,7 +24,7 @@ from scipy import sparse, special
 from diffusion_sim.errors import RegionError
 from diffusion_sim.params import ORG_TYPES, OrganisationParams, Params, PerTypeRate, RegionParams
 from diffusion_sim.region.nearest import grid_nearest, nearest
-from diffusion_sim.rng import REGION_REPLICATION, seed_sequence
+from diffusion_sim.rng import REGION_REPLICATION, spawned
 
 KM_PER_DEG_LAT = 110.57
 HOSPITAL = ORG_TYPES.index("hospital")
@@ -202,9 +202,8 @@ def build_region(params: Params, realisation: int = 0) -> Region:
     """
     r, org = params.region, params.organisations
     s = _skeleton(r, org.per_100k)
-    key = seed_sequence(params.simulation.seed, REGION_REPLICATION, "region", track=realisation)
-    streams = [np.random.default_rng(child) for child in key.spawn(4)]
-    g_place, g_size, g_attr, g_ties = streams
+    # the four children of the region's seed sequence, as SeedSequence.spawn(4) makes them
+    g_place, g_size, g_attr, g_ties = spawned(params.simulation.seed, REGION_REPLICATION, "region", 4, track=realisation)
 
     # the organisations around their municipal seat: one draw for all, the x then the y of each type in turn
     z = g_place.normal(0.0, 1.0, 2 * s.seat_x.size)
