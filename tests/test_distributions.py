@@ -119,6 +119,20 @@ def test_streams_equal_numpys_seed_sequence_and_generator_bit_for_bit(seed):
             assert opened.bit_generator.state == np.random.default_rng(child).bit_generator.state, (rep, name, track)
 
 
+def test_posterior_index_equals_numpys_generator():
+    """rng.posterior_index seeds its generator without NumPy's SeedSequence; it must pick NumPy's row."""
+    import zlib
+
+    from diffusion_sim.rng import PARAMETER_STREAM, posterior_index
+
+    for seed in (0, 20251204, 2**64 + 1):
+        for draw in (0, 7, 2**32):
+            for source, rows in (("hf", 400), ("diabetes", 1), ("x", 2**40 + 3)):
+                key = (draw + 1, PARAMETER_STREAM, zlib.crc32(f"posterior:{source}".encode()))
+                numpys = int(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).integers(rows))
+                assert posterior_index(seed, draw, source, rows) == numpys
+
+
 def test_parameter_uniforms_refuse_a_negative_seed_as_numpy_does():
     from diffusion_sim.rng import parameter_uniforms
 

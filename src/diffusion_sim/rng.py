@@ -239,8 +239,8 @@ def _step128(hi, lo, inc_hi, inc_lo):
 
 def posterior_index(seed: int, draw: int, source: str, n_rows: int) -> int:
     """Which row of a posterior sample (named ``source``) parameter draw ``draw`` takes."""
-    key = (draw + 1, PARAMETER_STREAM, _name_key(f"posterior:{source}"))
-    return int(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).integers(n_rows))
+    key = [*_words(draw + 1), *_words(PARAMETER_STREAM)]  # as SeedSequence(seed, spawn_key=(*key, crc32)) seeds it
+    return int(_generators(_states(seed, key, [[_name_key(f"posterior:{source}")]]))[0].integers(n_rows))
 
 
 # ---------------------------------------------------------------- a population of innovations
