@@ -983,8 +983,7 @@ class Params(Section):
             if share > 0 and typical[org_type] <= 0:
                 raise ValueError(f"population.target_share.{org_type}: must be above 0, since population.primary_type."
                                  f"{org_type} is {share:g} (innovations that type runs need a target group)")
-        known = names()
-        floats = [k for k, v in known.items() if v == "float" and not k.startswith("population.")]
+        known, floats = names(), _model_floats()
         for name in pop.calibration_parameters:
             if name not in floats:
                 close = difflib.get_close_matches(name, floats, n=1)
@@ -1073,6 +1072,15 @@ def _kind(annotation: Any) -> Kind | None:
 
 
 @cache
+def _model_floats() -> tuple[str, ...]:
+    """The model's decimal parameters (not the population's), which ``population.calibration_parameters`` may name.
+
+    Worked out once: every validation asks, and a parameter draw validates a whole scenario (issue 17).
+    """
+    return tuple(k for k, v in names().items() if v == "float" and not k.startswith("population."))
+
+
+@cache
 def names() -> dict[str, Kind | None]:
     """Every name a change may use, with its kind ("float", "int", "bool"; None for text, choices, lists, tables).
 
@@ -1130,12 +1138,16 @@ def change(params: Params, changes: Mapping[str, Any], source: str = "--set") ->
     """``params`` with the named values changed and the whole validated again; one clear line if not allowed.
 
     A new ``innovation.profile`` first replaces every innovation value with the profile's, then the
-    other changes apply. ``model_copy(update=...)`` would skip validation, so the tree is rebuilt.
+    other changes apply. ``model_copy(update=...)`` would skip validation, so the tree is rebuilt: the
+    sections with a change from their values, the others passed whole (validated already, and
+    pydantic takes a model instance as it is), then the checks across sections.
     """
     if not changes:
         return params
     wanted = {normalise(k): v for k, v in changes.items()}
-    data = params.model_dump()
+    touched = {dotted.split(".")[0] for dotted in wanted}
+    data = {name: value.model_dump() if name in touched and isinstance(value, BaseModel) else value
+            for name, value in params}
     if "innovation.profile" in wanted:
         try:
             data["innovation"] = profile_data(str(wanted["innovation.profile"]))
