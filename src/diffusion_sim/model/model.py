@@ -38,7 +38,7 @@ from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
 from diffusion_sim.region import Region, build_region, financial_room, staff_beta
-from diffusion_sim.rng import stream, streams
+from diffusion_sim.rng import seed_sequence, stream, streams
 
 N_TYPES = len(ORG_TYPES)
 UNIFORMS_PER_DRAW = 2**16  # uniforms drawn at once per phase stream: several months' worth in small regions
@@ -69,10 +69,10 @@ class DiffusionModel(mesa.Model):
         realisation = region_realisation(params, replication)  # the region its draw runs on (0 without draws)
         params, self.drawn_values = drawn(params, replication)  # this replication's parameter draw, if the scenario draws
         seed = params.simulation.seed
-        (mesa_rng, self._u_awareness, self._u_consider, self._u_decision, self._u_implement, self._u_discontinue,
-         self._u_reconsider, self._u_facilitation) = streams(seed, replication, ("mesa", *rules.PHASES, "facilitation"), track)
-        # scenario: Mesa's own, unused here
-        super().__init__(rng=mesa_rng, scenario=scenario)
+        # Mesa's generator from NumPy's own SeedSequence (model.rng.spawn works); the model's streams seeded compiled
+        super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)  # scenario: unused here
+        (self._u_awareness, self._u_consider, self._u_decision, self._u_implement, self._u_discontinue,
+         self._u_reconsider, self._u_facilitation) = streams(seed, replication, (*rules.PHASES, "facilitation"), track)
         self.params = params
         self.innovation = innovation if innovation is not None else params.innovation
         self.replication = replication
