@@ -15,7 +15,7 @@ import diffusion_sim
 PACKAGE = Path(diffusion_sim.__file__).resolve().parent
 FLOORS = [
     ("errors", "diffusion_sim", "processes"),
-    ("params", "scenario", "innovations", "rng", "distributions", "draws", "population"),
+    ("params", "scenario", "innovations", "rng", "seeding", "distributions", "draws", "population"),
     ("region",),
     ("model",),
     ("runner",),
