@@ -119,6 +119,15 @@ def test_streams_equal_numpys_seed_sequence_and_generator_bit_for_bit(seed):
             assert opened.bit_generator.state == np.random.default_rng(child).bit_generator.state, (rep, name, track)
 
 
+def test_compiled_seeding_takes_numpy_integers_as_numpy_does():
+    """mesa.batch_run passes replications as NumPy integers; NumPy's SeedSequence takes them, and so must ours."""
+    from diffusion_sim.rng import parameter_uniforms, stream, streams
+
+    for kind in (np.int64, np.int32, np.uint64):
+        assert streams(20261125, kind(3), ("decision",))[0].random() == stream(20261125, 3, "decision").random()
+        assert parameter_uniforms(kind(20261125), kind(1), ["diffusion.q"]) == parameter_uniforms(20261125, 1, ["diffusion.q"])
+
+
 def test_posterior_index_equals_numpys_generator():
     """rng.posterior_index seeds its generator without NumPy's SeedSequence; it must pick NumPy's row."""
     import zlib

@@ -289,3 +289,13 @@ def test_mesas_generator_is_numpys_own_and_spawns(collaborative):
     seeded = m.rng.bit_generator.seed_seq
     assert (seeded.entropy, seeded.spawn_key) == (expected.entropy, expected.spawn_key)
     assert len(m.rng.spawn(2)) == 2
+
+
+def test_staff_capacity_of_takes_indices_or_a_mask_and_refuses_a_place_outside(collaborative):
+    m = DiffusionModel(collaborative, replication=np.int64(2), agent_views=False)  # as mesa.batch_run passes it
+    mask = np.zeros(m.region.n, dtype=bool)
+    mask[[3, 7]] = True
+    np.testing.assert_array_equal(m.staff_capacity_of(mask), m.staff_capacity_of(np.array([3, 7])))
+    np.testing.assert_array_equal(m.staff_capacity_of(np.array([3, 7])), m.staff_capacity[[3, 7]])
+    with pytest.raises(IndexError):
+        m.staff_capacity_of(np.array([m.region.n]))

@@ -11,6 +11,8 @@ so a command that only checks its input does not load Numba.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 from numba import njit
 
@@ -33,6 +35,7 @@ _PCG_MULT, _M64 = 0x2360ED051FC65DA44385DF649FCCF645, (1 << 64) - 1
 
 def _words(n: int) -> list[int]:
     """An integer as NumPy's SeedSequence takes it: 32-bit words, least significant first (0 is one word)."""
+    n = operator.index(n)  # a Python int, as NumPy makes it: a NumPy integer would overflow in the mixing
     if n < 0:
         raise ValueError(f"a seed sequence takes integers of at least 0, got {n}")  # as NumPy says it
     words = [n & _M32]

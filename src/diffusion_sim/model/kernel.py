@@ -55,8 +55,21 @@ N_BY_TYPE = 3
 # SciPy's betaincinv for compiled code: cython_special's double version calls the Boost routine the ufunc calls, so
 # both give the same bits (tests/test_kernel.py). Compiled functions take it as an argument: a pointer held in the
 # code itself would not survive numba's cache into another process.
-BETAINCINV = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_int)(
-    get_cython_function_address("scipy.special.cython_special", "__pyx_fuse_0betaincinv"))
+def _betaincinv() -> ctypes._CFuncPtr:
+    import scipy.special.cython_special as special
+
+    # its double version, as Cython names fused functions; checked by signature, as a SciPy release could reorder them
+    name = "__pyx_fuse_0betaincinv"
+    get_name = ctypes.pythonapi.PyCapsule_GetName
+    get_name.restype, get_name.argtypes = ctypes.c_char_p, [ctypes.py_object]
+    signature = get_name(special.__pyx_capi__[name]).decode()
+    if signature != "double (double, double, double, int __pyx_skip_dispatch)":
+        raise ImportError(f"scipy.special.cython_special.{name} is '{signature}', not betaincinv's double version")
+    prototype = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_int)
+    return prototype(get_cython_function_address("scipy.special.cython_special", name))
+
+
+BETAINCINV = _betaincinv()
 
 
 @njit(cache=True)

@@ -71,8 +71,12 @@ class DiffusionModel(mesa.Model):
         seed = params.simulation.seed
         # Mesa's generator from NumPy's own SeedSequence (model.rng.spawn works); the model's streams seeded compiled
         super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)  # scenario: unused here
-        (self._u_awareness, self._u_consider, self._u_decision, self._u_implement, self._u_discontinue,
-         self._u_reconsider, self._u_facilitation) = streams(seed, replication, (*rules.PHASES, "facilitation"), track)
+        names = (*rules.PHASES, "facilitation")
+        opened = dict(zip(names, streams(seed, replication, names, track), strict=True))
+        self._u_awareness, self._u_consider = opened["awareness"], opened["consideration"]
+        self._u_decision, self._u_implement = opened["decision"], opened["implementation"]
+        self._u_discontinue, self._u_reconsider = opened["discontinuation"], opened["reconsideration"]
+        self._u_facilitation = opened["facilitation"]
         self.params = params
         self.innovation = innovation if innovation is not None else params.innovation
         self.replication = replication
@@ -269,8 +273,9 @@ class DiffusionModel(mesa.Model):
         return self.staff_capacity_of(np.arange(self.region.n))
 
     def staff_capacity_of(self, idx: np.ndarray) -> np.ndarray:
-        """Free staff time of organisations ``idx`` (:func:`kernel.staff_capacity`)."""
-        return kernel.staff_capacities(self._fixed, np.asarray(idx, dtype=np.int64), kernel.BETAINCINV)
+        """Free staff time of organisations ``idx``, indices or a mask (:func:`kernel.staff_capacity`)."""
+        which = np.arange(self.region.n)[idx]  # NumPy's indexing checks it: the compiled code does not
+        return kernel.staff_capacities(self._fixed, which, kernel.BETAINCINV)
 
     def calendar_month(self, step: int) -> int:
         """Calendar month (1-12) that step ``step`` covers: step 1 is ``simulation.start_month``."""
