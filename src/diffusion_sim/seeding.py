@@ -3,8 +3,8 @@
 A SeedSequence and a Generator cost about 10 microseconds through NumPy's objects: a parameter draw of
 80 names was as long as a replication's whole run, and a model opens eight streams (issue 17). The
 seed sequences a call asks for share their root seed and every spawn-key entry but the last few (the
-*tail*), so the pool is mixed once up to them in Python integers, and each tail, its state and (for
-parameter draws) the first PCG64 output follow in compiled code. ``tests/test_distributions.py`` holds
+*tail*), so the pool is mixed once up to them, then each tail, its state and (for parameter draws)
+the first PCG64 output, all in compiled code. ``tests/test_distributions.py`` holds
 every result equal to NumPy's own, bit for bit. Imported by :mod:`diffusion_sim.rng` when first used,
 so a command that only checks its input does not load Numba.
 """
@@ -51,33 +51,9 @@ def _states(seed: int, key: tuple[int, ...], tails: list[tuple[int, ...]]) -> np
     """
     run = _words(seed)
     run += [0] * (_POOL - len(run))  # a spawn key pads the run entropy to the pool (NumPy >= 1.19)
-    shared = [*run, *(w for k in key for w in _words(k))]
-    hash_const = _INIT_A
-
-    def hashmix(value: int) -> int:
-        nonlocal hash_const
-        value ^= hash_const
-        hash_const = (hash_const * _MULT_A) & _M32
-        value = (value * hash_const) & _M32
-        return value ^ (value >> 16)
-
-    pool = [hashmix(shared[i]) for i in range(_POOL)]
-    for src in range(_POOL):
-        for dst in range(_POOL):
-            if src != dst:
-                pool[dst] = _mix(pool[dst], hashmix(pool[src]))
-    for word in shared[_POOL:]:
-        for dst in range(_POOL):
-            pool[dst] = _mix(pool[dst], hashmix(word))
+    shared = np.array([*run, *(w for k in key for w in _words(k))], dtype=np.uint64)
     tail_words = np.array([[w for k in tail for w in _words(k)] for tail in tails], dtype=np.uint64)
-    tail_words = tail_words.reshape(len(tails), tail_words.size // max(len(tails), 1))
-    # the hash constant travels as the pool's fifth word: a NumPy scalar argument costs numba's dispatch 40 microseconds
-    return _mixed_states(np.array([*pool, hash_const], dtype=np.uint64), tail_words)
-
-
-def _mix(x: int, y: int) -> int:
-    result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _M32
-    return result ^ (result >> 16)
+    return _mixed_states(shared, tail_words.reshape(len(tails), tail_words.size // max(len(tails), 1)))
 
 
 class _Generated(np.random.bit_generator.ISeedSequence):
@@ -96,27 +72,49 @@ _U32 = np.uint64(_M32)
 _PCG_MULT_HI, _PCG_MULT_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & _M64)
 
 
+@njit(cache=True, inline="always")
+def _hashmix(value, h):
+    """SeedSequence's hashmix: the mixed word and the next hash constant (32-bit words held in uint64)."""
+    value ^= h
+    h = (h * np.uint64(_MULT_A)) & _U32
+    value = (value * h) & _U32
+    return value ^ (value >> np.uint64(16)), h
+
+
+@njit(cache=True, inline="always")
+def _mix(x, y):
+    result = (np.uint64(_MIX_MULT_L) * x - np.uint64(_MIX_MULT_R) * y) & _U32
+    return result ^ (result >> np.uint64(16))
+
+
 @njit(cache=True)
-def _mixed_states(pool: np.ndarray, tails: np.ndarray) -> np.ndarray:
-    """Each row of ``tails`` mixed into a copy of ``pool`` (SeedSequence.mix_entropy), then generate_state(4, np.uint64).
+def _mixed_states(shared: np.ndarray, tails: np.ndarray) -> np.ndarray:
+    """SeedSequence.mix_entropy of ``shared`` then of each row of ``tails``, and generate_state(4, np.uint64) of each.
 
-    ``pool`` holds the four pool words and then the hash constant where the shared words left it.
-
-    32-bit words are held in uint64 and masked after each product.
+    The shared words (at least the pool's four: the run entropy is padded) are mixed once.
     """
+    pool = np.empty(_POOL, dtype=np.uint64)
+    h = np.uint64(_INIT_A)
+    for i in range(_POOL):
+        pool[i], h = _hashmix(shared[i], h)
+    for src in range(_POOL):
+        for dst in range(_POOL):
+            if src != dst:
+                value, h = _hashmix(pool[src], h)
+                pool[dst] = _mix(pool[dst], value)
+    for word in shared[_POOL:]:
+        for dst in range(_POOL):
+            value, h = _hashmix(word, h)
+            pool[dst] = _mix(pool[dst], value)
     states = np.empty((tails.shape[0], _POOL), dtype=np.uint64)
     mixed = np.empty(_POOL, dtype=np.uint64)
     for i in range(tails.shape[0]):
-        mixed[:] = pool[:_POOL]
-        h = pool[_POOL]
+        mixed[:] = pool
+        h_tail = h
         for word in tails[i]:
             for dst in range(_POOL):
-                value = word ^ h
-                h = (h * np.uint64(_MULT_A)) & _U32
-                value = (value * h) & _U32
-                value ^= value >> np.uint64(16)
-                result = (np.uint64(_MIX_MULT_L) * mixed[dst] - np.uint64(_MIX_MULT_R) * value) & _U32
-                mixed[dst] = result ^ (result >> np.uint64(16))
+                value, h_tail = _hashmix(word, h_tail)
+                mixed[dst] = _mix(mixed[dst], value)
         hash_b = np.uint64(_INIT_B)  # eight 32-bit words from the pool in turn, paired little-endian
         for k in range(2 * _POOL):
             value = mixed[k % _POOL] ^ hash_b
