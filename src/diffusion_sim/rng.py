@@ -38,8 +38,12 @@ def seed_sequence(seed: int, rep: int, name: str, track: int = 0) -> np.random.S
     ``track`` is the position of an innovation in a portfolio: the first (or only) innovation uses the
     plain streams, so a portfolio of one draws exactly what the single-innovation model draws.
     """
-    key = (rep + 1, STREAMS.index(name)) if track == 0 else (rep + 1, STREAMS.index(name), track)
-    return np.random.SeedSequence(seed, spawn_key=key)
+    return np.random.SeedSequence(seed, spawn_key=_stream_key(rep, name, track))
+
+
+def _stream_key(rep: int, name: str, track: int) -> tuple[int, ...]:
+    """The spawn key of stream ``name``: (replication + 1, the stream's index), and the track after it if not 0."""
+    return (rep + 1, STREAMS.index(name), track) if track else (rep + 1, STREAMS.index(name))
 
 
 def stream(seed: int, rep: int, name: str, track: int = 0) -> np.random.Generator:
@@ -82,19 +86,18 @@ def parameter_uniforms(seed: int, draw: int, names: list[str]) -> list[float]:
 def streams(seed: int, rep: int, names: tuple[str, ...], track: int = 0) -> list[np.random.Generator]:
     """Fresh generators for several streams of replication ``rep``, each the one :func:`stream` gives, bit for bit.
 
-    A model opens eight; NumPy's SeedSequence and PCG64 seeding took 10 microseconds each (issue 17).
+    A model opens seven; NumPy's SeedSequence and PCG64 seeding took 10 microseconds each (issue 17).
     """
     from diffusion_sim import seeding
 
-    return seeding.generators(seed, (rep + 1,), [(STREAMS.index(name), *((track,) if track else ())) for name in names])
+    return seeding.generators(seed, (rep + 1,), [_stream_key(rep, name, track)[1:] for name in names])
 
 
 def spawned(seed: int, rep: int, name: str, n: int, track: int = 0) -> list[np.random.Generator]:
     """Generators of the ``n`` children of :func:`seed_sequence`, as ``seed_sequence(...).spawn(n)`` gives them, bit for bit."""
     from diffusion_sim import seeding
 
-    key = (rep + 1, STREAMS.index(name), *((track,) if track else ()))
-    return seeding.generators(seed, key, [(child,) for child in range(n)])
+    return seeding.generators(seed, _stream_key(rep, name, track), [(child,) for child in range(n)])
 
 
 def posterior_index(seed: int, draw: int, source: str, n_rows: int) -> int:

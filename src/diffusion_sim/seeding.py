@@ -73,10 +73,13 @@ _PCG_MULT_HI, _PCG_MULT_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & _
 
 
 @njit(cache=True, inline="always")
-def _hashmix(value, h):
-    """SeedSequence's hashmix: the mixed word and the next hash constant (32-bit words held in uint64)."""
+def _hashmix(value, h, mult=_MULT_A):
+    """SeedSequence's hashmix: the mixed word and the next hash constant (32-bit words held in uint64).
+
+    Mixing entropy steps the constant by ``_MULT_A``, generating the state by ``_MULT_B``.
+    """
     value ^= h
-    h = (h * np.uint64(_MULT_A)) & _U32
+    h = (h * np.uint64(mult)) & _U32
     value = (value * h) & _U32
     return value ^ (value >> np.uint64(16)), h
 
@@ -117,10 +120,7 @@ def _mixed_states(shared: np.ndarray, tails: np.ndarray) -> np.ndarray:
                 mixed[dst] = _mix(mixed[dst], value)
         hash_b = np.uint64(_INIT_B)  # eight 32-bit words from the pool in turn, paired little-endian
         for k in range(2 * _POOL):
-            value = mixed[k % _POOL] ^ hash_b
-            hash_b = (hash_b * np.uint64(_MULT_B)) & _U32
-            value = (value * hash_b) & _U32
-            value ^= value >> np.uint64(16)
+            value, hash_b = _hashmix(mixed[k % _POOL], hash_b, _MULT_B)
             if k % 2 == 0:
                 states[i, k // 2] = value
             else:
