@@ -70,9 +70,10 @@ class Region:
 
     def __post_init__(self) -> None:
         if self.municipality_codes is None:
-            object.__setattr__(self, "municipality_codes", self.municipalities["code"].to_numpy(dtype=str))
-            object.__setattr__(self, "municipality_lat", self.municipalities["lat"].to_numpy(dtype=float))
-            object.__setattr__(self, "municipality_lon", self.municipalities["lon"].to_numpy(dtype=float))
+            codes, lat, lon = _municipality_arrays(self.municipalities)
+            object.__setattr__(self, "municipality_codes", codes)
+            object.__setattr__(self, "municipality_lat", lat)
+            object.__setattr__(self, "municipality_lon", lon)
 
     @property
     def n(self) -> int:
@@ -121,6 +122,11 @@ class Region:
                 "degree": np.diff(self.ties.indptr),
             }
         )
+
+
+def _municipality_arrays(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The codes, latitudes and longitudes of a municipality table as arrays (``Region.municipality_codes`` ...)."""
+    return table["code"].to_numpy(dtype=str), table["lat"].to_numpy(dtype=float), table["lon"].to_numpy(dtype=float)
 
 
 @cache
@@ -346,11 +352,12 @@ def _skeleton(r: RegionParams, per_100k: PerTypeRate) -> _Skeleton:
     draw_x = np.repeat(np.cumsum(sizes) - sizes, sizes) + np.arange(placed_muni.size)
     hospital_ids = {str(label[i]): int(i) for i in range(n_hospitals)}
     sites = Sites(np.asarray(site_x), np.asarray(site_y), np.asarray([hospital_ids[o] for o in site_org], dtype=np.int64))
+    codes, lat, lon = _municipality_arrays(muni)
     skeleton = _Skeleton(
         municipalities=muni.copy(),  # in one block per dtype: each region's copy of it is quicker
-        municipality_codes=muni["code"].to_numpy(dtype=str),
-        municipality_lat=muni["lat"].to_numpy(dtype=float),
-        municipality_lon=muni["lon"].to_numpy(dtype=float),
+        municipality_codes=codes,
+        municipality_lat=lat,
+        municipality_lon=lon,
         km_per_deg_lon=km_per_deg_lon,
         mx=mx,
         my=my,
