@@ -38,7 +38,7 @@ from diffusion_sim.model.state import N_STATES, NOT_YET, OrgArrays, OrgState
 from diffusion_sim.model.ties import Ties
 from diffusion_sim.params import ORG_TYPES, InnovationParams, Params, change
 from diffusion_sim.region import Region, build_region, financial_room, staff_beta
-from diffusion_sim.rng import seed_sequence, stream, streams
+from diffusion_sim.rng import seed_sequence, stream
 
 N_TYPES = len(ORG_TYPES)
 UNIFORMS_PER_DRAW = 2**16  # uniforms drawn at once per phase stream: several months' worth in small regions
@@ -71,8 +71,7 @@ class DiffusionModel(mesa.Model):
         seed = params.simulation.seed
         # Mesa's generator from NumPy's own SeedSequence (model.rng.spawn works); the model's streams seeded compiled
         super().__init__(rng=seed_sequence(seed, replication, "mesa", track), scenario=scenario)  # scenario: unused here
-        names = (*rules.PHASES, "facilitation")
-        opened = dict(zip(names, streams(seed, replication, names, track), strict=True))
+        opened = rules.model_streams(seed, replication, track)
         self._u_awareness, self._u_consider = opened["awareness"], opened["consideration"]
         self._u_decision, self._u_implement = opened["decision"], opened["implementation"]
         self._u_discontinue, self._u_reconsider = opened["discontinuation"], opened["reconsideration"]

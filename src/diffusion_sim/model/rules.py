@@ -119,7 +119,7 @@ def enrolled_patients(target_patients: np.ndarray, months_live: np.ndarray, ramp
 class Ledger:
     """What the rules carry from month to month beside the model's arrays: their own random streams.
 
-    The streams are made as the model makes them (``rng.stream``), so the rules draw the model's
+    The streams are made as the model makes them (:func:`model_streams`), so the rules draw the model's
     numbers without sharing its generators; ``duration_noise`` is each organisation's implementation-time factor
     exp(σ ε), drawn once at set-up from the implementation stream before any monthly draw (3.1).
     """
@@ -130,11 +130,15 @@ class Ledger:
     @classmethod
     def of(cls, model: DiffusionModel, track: int = 0) -> Ledger:
         """The ledger of a model just set up (innovation ``track`` of a portfolio), before its first month."""
-        seed, n = model.params.simulation.seed, model.region.n
-        names = (*PHASES, "facilitation")
-        opened = dict(zip(names, streams(seed, model.replication, names, track), strict=True))
-        noise = np.exp(model.innovation.implementation_months_sigma * opened["implementation"].standard_normal(n))
+        opened = model_streams(model.params.simulation.seed, model.replication, track)
+        noise = np.exp(model.innovation.implementation_months_sigma * opened["implementation"].standard_normal(model.region.n))
         return cls(opened, noise)
+
+
+def model_streams(seed: int, replication: int, track: int = 0) -> dict[str, np.random.Generator]:
+    """Fresh generators of a replication's model streams by name: each phase's (:data:`PHASES`) and the team's."""
+    names = (*PHASES, "facilitation")
+    return dict(zip(names, streams(seed, replication, names, track), strict=True))
 
 
 def tie_counts(m: DiffusionModel) -> np.ndarray:
