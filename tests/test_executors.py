@@ -176,3 +176,56 @@ def test_a_chunk_leaves_no_finished_model_behind():
     finally:
         gc.enable()
     assert len(reps) == COLLECT_EVERY and alive == 0
+
+
+
+ALONGSIDE = """
+import multiprocessing, os, threading, time
+from diffusion_sim.errors import ScenarioError
+from diffusion_sim.executors import HelperLost, alongside
+
+def fails():
+    raise ScenarioError("x.toml: field 'a': not allowed")
+
+assert threading.active_count() == 1  # so the job is forked
+with alongside(os.getpid) as result:
+    assert result() not in (os.getpid(), None) and result() == result()  # elsewhere; asked twice, one answer
+try:
+    with alongside(fails) as result:
+        result()
+except ScenarioError as exc:
+    assert "field 'a'" in str(exc)
+else:
+    raise AssertionError("the job's error was not raised")
+try:
+    with alongside(lambda: os._exit(3)) as result:
+        result()
+except HelperLost as exc:
+    assert "exit status 3" in str(exc)
+started = time.perf_counter()
+try:
+    with alongside(lambda: time.sleep(60)):
+        raise KeyboardInterrupt  # Ctrl-C here while the job runs
+except KeyboardInterrupt:
+    pass
+with alongside(lambda: time.sleep(60)):
+    pass  # a block that never waits does not leave its job running either
+assert time.perf_counter() - started < 5 and multiprocessing.active_children() == []
+print("ok")
+"""
+
+
+def test_alongside_runs_the_job_beside_and_gives_back_its_result_or_error_and_leaves_nothing_running():
+    """Run in a fresh process: with another Python thread running here (other tests start some) it would not fork."""
+    done = subprocess.run([sys.executable, "-c", ALONGSIDE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_alongside_runs_the_job_here_when_forking_is_not_safe(monkeypatch):
+    import os
+
+    from diffusion_sim import executors
+
+    monkeypatch.setattr(executors.threading, "active_count", lambda: 2)  # another Python thread runs
+    with executors.alongside(os.getpid) as result:
+        assert result() == os.getpid()

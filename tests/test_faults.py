@@ -103,6 +103,31 @@ def test_stopping_the_explorer_leaves_no_process(tmp_path, sig):
         assert "Traceback" not in err and err.strip().endswith("diffusion-sim: interrupted; the explorer has stopped")
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_stopping_a_report_while_its_pdf_is_drawn_beside_it_leaves_no_process_and_no_half_report(tmp_path, sig):
+    """The PDF is drawn by a forked helper while the command draws the pictures; a stop ends both, writes nothing."""
+    out = tmp_path / "cmp"
+    made = subprocess.run([*command(), "compare", ISO, COL, "-n", "4", "--months", "12", "-w", "1", "-q", "--no-report",
+                           "--out", str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    before = sorted(p.name for p in out.iterdir())
+    proc = start("report", str(out), "--lang", "en", cwd=tmp_path)
+    kids = descendants_when(proc, 1)  # the helper drawing the PDF
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert_all_gone(kids)
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143, err
+        assert "Traceback" not in err and "each figures folder and report is the previous one" in err
+        assert sorted(p.name for p in out.iterdir()) == before, "no report, and no temporary file of one"
+    else:  # killed outright: the helper ends itself; what the two left is the next writer's to remove
+        assert proc.returncode == -signal.SIGKILL
+        again = subprocess.run([*command(), "report", str(out), "--lang", "en"], cwd=tmp_path, capture_output=True,
+                               text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert sorted(p.name for p in out.iterdir()) == sorted([*before, "report-en.html", "report-en.pdf"])
+
+
 def handles(pid: int, sig: int) -> bool:
     """Whether process ``pid`` has a handler for ``sig`` installed (Linux's /proc says which signals it catches)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -102,16 +102,32 @@ def test_read_only_place_is_refused(tmp_path, no_computing):
         ro.chmod(0o755)
 
 
-def test_full_disk_while_writing_is_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["scratch", "folder", "long csv"])
+def test_full_disk_while_writing_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, where):
+    """The disk fills while a chunk's long tables are put aside, while the folder is written, or while its long
+    CSV is written by the process beside it: one line, after the answer once the answer was printed, and nothing left."""
     def full(self, path, *args, **kwargs):
         Path(path).write_bytes(b"PAR1")  # a partial file, as a full disk leaves
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    def full_scratch(self, key, frame):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if where == "scratch":
+        monkeypatch.setattr(results.SpilledTable, "add", full_scratch)
+    elif where == "folder":
+        monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    else:
+        monkeypatch.setattr(results.SpilledTable, "to_csv", full)  # runs in the forked helper, which inherits this
     out = tmp_path / "new" / "deeper" / "out"
     res = invoke("run", ISO, *SMALL, "--out", str(out))
     assert res.exit_code == 1
-    assert "No space left on device" in one_line(res) and str(out) in res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    if where == "scratch":  # during the run: nothing but the line
+        assert len(lines) == 1, res.output
+    else:  # after the answer
+        assert "Outcomes over replications" in lines[0] and "diffusion-sim:" not in res.output.split("Outcomes")[0]
+    assert "No space left on device" in lines[-1] and str(out) in lines[-1] and "nothing was written" in lines[-1]
     assert not (tmp_path / "new").exists(), "no temporary folder, and the parents made for it are removed"
 
 

@@ -80,7 +80,8 @@ def pages(study):
 @pytest.fixture
 def cached_document(monkeypatch, pages):
     """Tests of how files are written reuse the module's documents instead of drawing the figures again."""
-    monkeypatch.setattr(write, "build_document", lambda study, lang, pngs=None, searched=None: pages[0][lang])
+    monkeypatch.setattr(write, "build_document", lambda study, lang, *args, **kwargs: pages[0][lang])
+    monkeypatch.setattr(write, "figure_pngs", lambda study, lang: {n: png for n, _, _, png in pages[0][lang].figures})
 
 
 def visible_text(page: str) -> str:

@@ -15,6 +15,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import socket
 import sys
@@ -218,6 +219,80 @@ def stop(executor: ProcessPoolExecutor) -> None:
         proc.terminate()
     for proc in processes:
         proc.join(timeout=5)
+
+
+class HelperLost(DiffusionSimError):
+    """The process doing part of a command's work alongside it died (killed, or out of memory)."""
+
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
+    """Start ``job()`` in a process forked from this one, and go on; yields a function that waits for its result.
+
+    For the independent parts of a command's last seconds, when the workers are done and a core is
+    idle: a long CSV file while this process writes the rest of a folder, the PDF report while it
+    draws the figure files. The fork inherits everything ``job`` needs (a closure over data frames
+    and figure builders; nothing is pickled but the result) and starts as :func:`start_worker` does:
+    Ctrl-C is left to this process and it ends when this process ends. Where forking is not safe
+    (another Python thread runs here, or not on Linux) ``job`` runs here and now instead, with the
+    same outcome. An exception in ``job`` is raised again by the waiting function; leaving the block
+    any other way than by waiting (an error, Ctrl-C) ends the process at once.
+    """
+    if not (sys.platform.startswith("linux") and threading.active_count() == 1):
+        value = job()
+        yield lambda: value
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    helper = context.Process(target=_helper_main, args=(job, send, os.getpid()), name="diffusion-sim-helper")
+    outcome: list[tuple[str, Any]] = []
+
+    def result() -> Any:
+        if not outcome:
+            try:
+                outcome.append(pickle.loads(receive.recv_bytes()))
+            except EOFError:  # it ended without a word
+                outcome.append(("lost", None))
+            except Exception as exc:  # an exception that pickles but does not unpickle
+                outcome.append(("error", HelperLost(f"a helper process failed, and what it said cannot be read ({exc})")))
+            helper.join()
+        status, value = outcome[0]
+        if status == "lost":
+            raise HelperLost(f"a helper process died (exit status {helper.exitcode}; killed, or out of memory?)")
+        if status == "error":
+            raise value
+        return value
+
+    try:
+        # a stop that lands while forking is raised just after it, here, where the new process is ended
+        with stop_signals_held(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
+            helper.start()
+        send.close()
+        yield result
+    finally:
+        send.close()
+        receive.close()
+        if helper.pid is not None and helper.is_alive():  # stopped, failed, or never asked: not left running
+            helper.terminate()
+            helper.join(timeout=5)
+
+
+def _helper_main(job: Callable[[], Any], send: Any, parent_pid: int) -> None:
+    """What :func:`alongside`'s forked process runs: ``job()``, its result or exception sent back."""
+    start_worker(parent_pid)
+    try:
+        message: tuple[str, Any] = ("ok", job())
+    except BaseException as exc:  # sent to the parent, which raises it
+        message = ("error", exc)
+    try:
+        data = pickle.dumps(message)
+    except Exception as exc:  # a result or exception that does not pickle: say what it was
+        data = pickle.dumps(("error", HelperLost(f"a helper process failed: {message[1]!r} ({exc})")))
+    send.send_bytes(data)
+    send.close()
 
 
 def _run_in_processes(scenarios: list[Params], work: list[tuple[int, list[int]]], workers: int, store: Store,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -98,6 +98,10 @@ class Document:
     version: str
     # name -> (height in inches at figures.WIDTH, draw into a part of a page): the PDF draws figures as vectors
     drawers: dict[str, tuple[float, Callable[[FigureBase], None]]] = field(default_factory=dict)
+
+    def with_pngs(self, pngs: dict[str, bytes]) -> Document:
+        """The same document with the figures' PNG bytes (name -> bytes) that the HTML page embeds."""
+        return replace(self, figures=[(name, title, note, pngs[name]) for name, title, note, _ in self.figures])
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -439,9 +443,23 @@ def method_rows(study: Study, lang: Lang) -> list[tuple[str, str, bool]]:
 # --- the document ------------------------------------------------------------------------------
 
 
+def figure_pngs(study: Study, lang: Lang) -> dict[str, bytes]:
+    """Every figure of ``study`` as PNG bytes (name -> bytes), as the HTML page embeds them."""
+    pngs = {}
+    with house_style():
+        for name in figure_names(study):
+            buf = io.BytesIO()
+            save(make_figure(study, name, lang), buf, "png")
+            pngs[name] = buf.getvalue()
+    return pngs
+
+
 def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None,
                    searched: dict[tuple[str, str], dict] | None = None, population: dict | None = None) -> Document:
     """Everything the report says in ``lang``; figures are drawn unless ``pngs`` (name -> PNG bytes) are given.
+
+    The PDF draws its figures itself (``Document.drawers``): a document for the PDF alone may take
+    empty bytes for each figure, and :meth:`Document.with_pngs` adds the pictures later.
 
     ``searched``: the answers of ``what-it-takes`` folders for the claims table (:func:`claims_table`);
     ``population``: claim 3's answer (:func:`diffusion_sim.analysis.population.population_answer`), if any.
@@ -450,12 +468,7 @@ def build_document(study: Study, lang: str, pngs: dict[str, bytes] | None = None
     numbers = headline_numbers(study)
     claims, reps = claims_table(study, lang, searched, population)
     if pngs is None:
-        pngs = {}
-        with house_style():
-            for name in figure_names(study):
-                buf = io.BytesIO()
-                save(make_figure(study, name, lang), buf, "png")
-                pngs[name] = buf.getvalue()
+        pngs = figure_pngs(study, lang)
     scenario_names = ", ".join(strategy_text(n, "label", lang) for n in study.order)
     subject = report_subject(study, lang)
     figures = [(name, t(f"fig_{_FIG_KEYS[name]}_title", lang), t(f"read_{_FIG_KEYS[name]}", lang), pngs[name])
