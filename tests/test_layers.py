@@ -14,7 +14,7 @@ import diffusion_sim
 
 PACKAGE = Path(diffusion_sim.__file__).resolve().parent
 FLOORS = [
-    ("errors", "diffusion_sim", "processes"),
+    ("errors", "diffusion_sim", "processes", "compiled"),
     ("params", "scenario", "innovations", "rng", "seeding", "distributions", "draws", "population"),
     ("region",),
     ("model",),

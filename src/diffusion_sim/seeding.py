@@ -14,7 +14,8 @@ from __future__ import annotations
 import operator
 
 import numpy as np
-from numba import njit
+
+from diffusion_sim.compiled import compiled
 
 
 def generators(seed: int, key: tuple[int, ...], tails: list[tuple[int, ...]]) -> list[np.random.Generator]:
@@ -72,7 +73,7 @@ _U32 = np.uint64(_M32)
 _PCG_MULT_HI, _PCG_MULT_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & _M64)
 
 
-@njit(cache=True, inline="always")
+@compiled(inline="always")
 def _hashmix(value, h, mult=_MULT_A):
     """SeedSequence's hashmix: the mixed word and the next hash constant (32-bit words held in uint64).
 
@@ -84,13 +85,13 @@ def _hashmix(value, h, mult=_MULT_A):
     return value ^ (value >> np.uint64(16)), h
 
 
-@njit(cache=True, inline="always")
+@compiled(inline="always")
 def _mix(x, y):
     result = (np.uint64(_MIX_MULT_L) * x - np.uint64(_MIX_MULT_R) * y) & _U32
     return result ^ (result >> np.uint64(16))
 
 
-@njit(cache=True)
+@compiled()
 def _mixed_states(shared: np.ndarray, tails: np.ndarray) -> np.ndarray:
     """SeedSequence.mix_entropy of ``shared`` then of each row of ``tails``, and generate_state(4, np.uint64) of each.
 
@@ -128,7 +129,7 @@ def _mixed_states(shared: np.ndarray, tails: np.ndarray) -> np.ndarray:
     return states
 
 
-@njit(cache=True)
+@compiled()
 def _first_uniforms(states: np.ndarray) -> np.ndarray:
     """The first ``random()`` of a PCG64 seeded with each row of ``states``; 128-bit numbers as (high, low) words."""
     out = np.empty(states.shape[0])
@@ -146,13 +147,13 @@ def _first_uniforms(states: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True, inline="always")
+@compiled(inline="always")
 def _add128(a_hi, a_lo, b_hi, b_lo):
     lo = a_lo + b_lo
     return a_hi + b_hi + np.uint64(lo < a_lo), lo
 
 
-@njit(cache=True, inline="always")
+@compiled(inline="always")
 def _step128(hi, lo, inc_hi, inc_lo):
     """``state * PCG_MULT + inc`` modulo 2**128."""
     m_hi, m_lo = _PCG_MULT_HI, _PCG_MULT_LO

@@ -19,8 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit, objmode
+from numba import objmode
 
+from diffusion_sim.compiled import compiled
 from diffusion_sim.model import kernel, rules
 from diffusion_sim.model.state import NOT_YET
 
@@ -112,13 +113,13 @@ def run_to_horizon(model: DiffusionModel) -> None:
     model.running = False
 
 
-@njit(cache=True)
+@compiled()
 def calendar_month(step, start_month):
     """``DiffusionModel.calendar_month``: the calendar month (1-12) that step ``step`` covers."""
     return (start_month + step - 2) % 12 + 1
 
 
-@njit(cache=True)
+@compiled()
 def insurer_acts(t, adopters_beyond_origin, insurer, stakes):
     """``Insurer.act``: start arranging when demand is shown, contract at the window (or start at a fixed month)."""
     if insurer[I_REIMBURSES] == 0 or stakes[1] != NOT_YET or insurer[I_ROUTE_NONE] != 0:
@@ -134,14 +135,14 @@ def insurer_acts(t, adopters_beyond_origin, insurer, stakes):
             stakes[1] = t
 
 
-@njit(cache=True)
+@compiled()
 def use_hours(money, hours):
     """``TeamBudget._use_hours``."""
     money[B_HOURS_LEFT] -= hours
     money[B_HOURS_USED] += hours
 
 
-@njit(cache=True)
+@compiled()
 def open_month(t, team, event_months, money):
     """``TeamBudget.open_month``: refill money and time, pay the network and a planned meeting; (its cost, a meeting)."""
     works = team[T_WORKS] != 0.0
@@ -160,7 +161,7 @@ def open_month(t, team, event_months, money):
     return team[T_EVENT_COST], True
 
 
-@njit(cache=True)
+@compiled()
 def places(team, money):
     """``TeamBudget.places``: organisations the team could support now, (by its hours left, by its money left)."""
     if team[T_WORKS] == 0.0:
@@ -171,7 +172,7 @@ def places(team, money):
     return by_time, by_money
 
 
-@njit(cache=True)
+@compiled()
 def months_loop(start, months, n_origins, n_eligible, insurer, team, event_months, stakes, money, p_discontinue,
                 attendance_miss, facilitation, g_awareness, g_consideration, g_decision, g_implementation,
                 g_discontinuation, g_reconsideration, u, state, due, supported, event_month, main_barrier, org_cost,

@@ -18,9 +18,9 @@ from __future__ import annotations
 import ctypes
 
 import numpy as np
-from numba import njit
 from numba.extending import get_cython_function_address
 
+from diffusion_sim.compiled import compiled
 from diffusion_sim.model.state import OrgState
 
 INELIGIBLE = int(OrgState.INELIGIBLE)
@@ -72,7 +72,7 @@ def _betaincinv() -> ctypes._CFuncPtr:
 BETAINCINV = _betaincinv()
 
 
-@njit(cache=True)
+@compiled()
 def staff_capacity(fixed, i, betaincinv):
     """Organisation ``i``'s free staff time, worked out the first time it is read and kept in ``fixed``.
 
@@ -88,7 +88,7 @@ def staff_capacity(fixed, i, betaincinv):
     return capacity
 
 
-@njit(cache=True)
+@compiled()
 def staff_capacities(fixed, idx, betaincinv):
     """:func:`staff_capacity` of each organisation in ``idx``."""
     out = np.empty(idx.size)
@@ -97,7 +97,7 @@ def staff_capacities(fixed, idx, betaincinv):
     return out
 
 
-@njit(cache=True)
+@compiled()
 def power(base: float, exponent: float) -> float:
     """``base ** exponent`` as NumPy computes an array to a scalar power (its shortcuts for -1, 0, 0.5, 1, 2)."""
     if exponent == -1.0:
@@ -113,14 +113,14 @@ def power(base: float, exponent: float) -> float:
     return base**exponent
 
 
-@njit(cache=True)
+@compiled()
 def learning(ties_experienced: float, month: np.ndarray, shared: float) -> float:
     """Wright learning over the organisation's own ties, or the experience shared with its type if larger."""
     own = 1.0 if month[M_OWN_EXPONENT] == 0.0 else power(1.0 + ties_experienced, month[M_OWN_EXPONENT])
     return min(own, shared)
 
 
-@njit(cache=True)
+@compiled()
 def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_live, flags, fixed, ties, chain,
                   is_origin, experienced_elsewhere, org_type, u, month, by_type, weights, cost_row, adopted_by_type,
                   betaincinv):
@@ -222,7 +222,7 @@ def advance_month(t, state, due, supported, months, main_barrier, org_cost, go_l
     return adopted
 
 
-@njit(cache=True)
+@compiled()
 def block_sum(a, lo, n):
     """NumPy's sum of at most 128 numbers: eight running sums, combined pairwise, then the rest."""
     if n < 8:
@@ -243,7 +243,7 @@ def block_sum(a, lo, n):
     return total
 
 
-@njit(cache=True)
+@compiled()
 def pairwise_sum(a, lo, n):
     """The sum of ``a[lo:lo + n]`` as ``np.sum`` computes it (NumPy's pairwise summation), so totals agree bit for bit.
 
@@ -280,7 +280,7 @@ def pairwise_sum(a, lo, n):
     return values[0]
 
 
-@njit(cache=True)
+@compiled()
 def record_month(t, state, org_type, go_live, is_origin, fixed, enrolled_now, ramp, turnover, counts, enrolled_row,
                  new_row, reached, new):
     """Counts per type and state, patients enrolled and newly reached per type, and the cumulative reach beyond the origins.
@@ -322,7 +322,7 @@ def record_month(t, state, org_type, go_live, is_origin, fixed, enrolled_now, ra
     return k
 
 
-@njit(cache=True)
+@compiled()
 def update_tie_counts(counts, flags, flags_seen, indptr, indices):
     """Bring the tie counts up to date: pass on the flags that moved since ``flags_seen`` to each organisation's ties.
 
@@ -342,7 +342,7 @@ def update_tie_counts(counts, flags, flags_seen, indptr, indices):
 
 
 # ---------------------------------------------------------------- the facilitation team's places
-@njit(cache=True)
+@compiled()
 def by_priority(orgs, type_rank, target, tie_break, first):
     """The first ``first`` of ``orgs`` in the team's order: priority type, most patients, ``tie_break`` (if any), index.
 
@@ -373,7 +373,7 @@ def by_priority(orgs, type_rank, target, tie_break, first):
     return picked
 
 
-@njit(cache=True)
+@compiled()
 def _ahead(a, b, ia, ib, type_rank, target, tie_break):
     """Whether organisation ``a`` (at ``ia`` among the candidates) comes before ``b`` (at ``ib``) in the team's order."""
     if type_rank[a] != type_rank[b]:
@@ -385,13 +385,13 @@ def _ahead(a, b, ia, ib, type_rank, target, tie_break):
     return ia < ib
 
 
-@njit(cache=True)
+@compiled()
 def on_the_way(s, waits_for_partner):
     """Whether an organisation in state ``s`` is on its way to using it and can move (the team may support it)."""
     return UNAWARE <= s <= IMPLEMENTING and not (waits_for_partner and s <= AWARE)
 
 
-@njit(cache=True)
+@compiled()
 def team_places(state, supported, chain, ties, is_origin, type_rank, target, affordable):
     """Whom the team keeps supporting, in its order, and who could fill its free places.
 

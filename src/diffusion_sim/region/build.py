@@ -18,9 +18,9 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-from numba import njit
 from scipy import sparse, special
 
+from diffusion_sim.compiled import compiled
 from diffusion_sim.errors import RegionError
 from diffusion_sim.params import ORG_TYPES, OrganisationParams, Params, PerTypeRate, RegionParams
 from diffusion_sim.region.nearest import grid_nearest, nearest
@@ -444,7 +444,7 @@ class Sites:
         return first
 
 
-@njit(cache=True)
+@compiled()
 def _first_distinct(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The first ``k`` distinct values of each row, in the row's order, and how many it has (up to ``k``)."""
     first = np.empty((rows.shape[0], k), dtype=np.int64)
@@ -585,7 +585,7 @@ def _build_ties(s: _Skeleton, x_km, y_km, params: Params, rng) -> tuple[sparse.c
     return a, counts
 
 
-@njit(cache=True)
+@compiled()
 def _both_ways(rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
     """Each tie ``rows[i]``-``cols[i]`` as the codes ``row * n + col`` of its two directions."""
     pairs = np.empty(2 * rows.size, dtype=np.int64)
@@ -595,7 +595,7 @@ def _both_ways(rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
     return pairs
 
 
-@njit(cache=True)
+@compiled()
 def _csr_of_sorted(pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR ``indptr`` and ``indices`` of sorted codes ``row * n + col``, repeats once: one pass instead of eight."""
     indptr = np.zeros(n + 1, dtype=np.int32)

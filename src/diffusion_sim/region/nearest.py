@@ -12,8 +12,9 @@ answered by the k-d tree itself; every other query has one right answer, which b
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 from scipy.spatial import cKDTree
+
+from diffusion_sim.compiled import compiled
 
 TIE = 1e-9  # relative gap in squared distance below which two neighbours count as tied
 PER_CELL = 0.5  # points per grid cell on average: organisations cluster at municipal seats, so a query's cells hold more
@@ -47,7 +48,7 @@ def grid_nearest(points: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.nd
     return _search(points, queries, k)
 
 
-@njit(cache=True)
+@compiled()
 def _search(points, queries, k):
     """Each query's ``k`` nearest points, and whether any of its ``k + 1`` nearest tie."""
     # bucket the points by cell (a counting sort): PER_CELL a cell on average, square cells over the larger extent
