@@ -119,6 +119,23 @@ def test_patients_draws_1000_at_month_12(study):
     assert ax.get_ylim()[1] > 1000  # the target is inside the axes
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("name", ["1-adoption", "2-patients"])
+def test_the_key_covers_neither_the_targets_words_nor_its_marks(study, name, lang):
+    """The legend of a band plot once sat on figure 2's "Target: 1,000 additional patients" and its marker."""
+    from matplotlib.legend import Legend
+
+    fig = draw(study, name, lang)
+    renderer = fig._get_renderer()  # the one the drawing above laid it out with
+    (key,) = fig.findobj(Legend)
+    box = key.get_window_extent(renderer)
+    words = [t for t in fig.findobj(Text) if t.get_text().startswith(("Target", "Doel"))]
+    marks = [a for a in fig.findobj() if a.get_gid() in ("target_1000", "target_1000_level")]  # figure 2's point
+    assert words and (marks or name != "2-patients")
+    for artist in (*words, *marks):
+        assert not box.overlaps(artist.get_window_extent(renderer)), f"{name}: the key covers {artist}"
+
+
 def test_time_to_targets_shows_share_reached_and_never(study):
     fig = draw(study, "3-time-to-targets")
     summary = study.results.summary

@@ -265,14 +265,19 @@ def _band_plot(ax: Any, study: Study, column: str, lang: Lang) -> float:
     return top
 
 
-def _band_legend(ax: Any, study: Study, lang: Lang, loc: str) -> None:
-    handles = [Line2D([], [], color=study.colours[n], linewidth=2.2, label=study.label(n, lang)) for n in study.order]
-    handles += [
+def _band_handles(study: Study, lang: Lang) -> list[Any]:
+    """The key of a band plot: each strategy's colour, then the median and the two bands."""
+    handles: list[Any] = [Line2D([], [], color=study.colours[n], linewidth=2.2, label=study.label(n, lang))
+                          for n in study.order]
+    return handles + [
         Line2D([], [], color=GREY, linewidth=2.2, label=t("band_median", lang)),
         Patch(facecolor=GREY, alpha=0.45, label=t("band_50", lang)),
         Patch(facecolor=GREY, alpha=0.18, label=t("band_90", lang)),
     ]
-    ax.legend(handles=handles, loc=loc, ncols=1, handlelength=1.8, borderaxespad=0.3)
+
+
+def _band_legend(ax: Any, study: Study, lang: Lang, loc: str) -> None:
+    ax.legend(handles=_band_handles(study, lang), loc=loc, ncols=1, handlelength=1.8, borderaxespad=0.3)
 
 
 # --- 1. adoption -------------------------------------------------------------------------------
@@ -318,8 +323,9 @@ def patients(study: Study, lang: Lang, fig: FigureBase) -> FigureBase:
     _number_axis(ax, lang)
     _ylabel(ax, t("fig_patients_y", lang), 48)
     _month_ticks(ax, study, lang)
-    _band_legend(ax, study, lang, loc="upper left")
-    ax.get_legend().set_zorder(7)
+    # under the panel: the target's words take the upper left, where figure 1 keeps its key
+    handles = _band_handles(study, lang)
+    _figure_legend(fig, handles, ncols=min(len(handles), 3), fontsize=8.5, handlelength=1.8)
     _finish(fig, study, t("fig_patients_title", lang), lang)
     return fig
 
