@@ -25,13 +25,13 @@ def caller():
 SHIM = """
 from pathlib import Path
 from numba import njit
-from diffusion_sim.compiled import fresh_caches
+from diffusion_sim.compiled import njit_stamped
 
 HERE = Path(__file__).resolve().parent
 
 def compiled(**options):
     if CHECK:
-        fresh_caches(HERE, ("caller.py", "callee.py"))
+        return njit_stamped(HERE, ("caller.py", "callee.py"), **options)
     return njit(cache=True, **options)
 """
 
@@ -58,11 +58,15 @@ def _callee(pkg: Path, value: int) -> None:
     os.utime(path, (1_000_000_000 + value, 1_000_000_000 + value))  # a different stamp, whatever the clock
 
 
-def _run(pkg: Path) -> int:
+def _env(pkg: Path) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": f"{pkg.parent}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     env.pop("NUMBA_CACHE_DIR", None)
-    done = subprocess.run([sys.executable, "-c", "from stale.caller import caller; print(caller())"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return env
+
+
+def _run(pkg: Path, env: dict[str, str] | None = None) -> int:
+    done = subprocess.run([sys.executable, "-c", "from stale.caller import caller; print(caller())"],
+                          env=env or _env(pkg), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return int(done.stdout)
 
@@ -76,6 +80,30 @@ def test_a_change_to_a_called_file_alone_reaches_the_compiled_caller(tmp_path):
     assert _run(unchecked) == 1, "Numba's own cache no longer goes stale here: compiled.py may be unnecessary"
     assert _run(checked) == 2
     assert _run(checked) == 2  # and cached again from there
+
+
+def test_a_run_that_read_the_old_files_never_leaves_its_code_to_a_later_run(tmp_path):
+    """A run started before a change compiles after a run with the new files: later runs still get the new code."""
+    pkg = _package(tmp_path, check=True)
+    assert _run(pkg) == 1
+    slow = subprocess.Popen([sys.executable, "-c", "import sys; from stale.caller import caller; print('read'); "
+                             "sys.stdout.flush(); sys.stdin.readline(); print(caller())"], env=_env(pkg),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert slow.stdout.readline().strip() == "read"  # it has imported the old files
+    _callee(pkg, 2)
+    assert _run(pkg) == 2  # compiled and cached from the new files
+    out, _ = slow.communicate("go\n", timeout=120)  # now the old run calls, compiles and writes its cache
+    assert int(out) == 1  # it runs the code it read
+    assert _run(pkg) == 2  # and a later run does not take that cache
+
+
+def test_a_cache_folder_set_by_numba_cache_dir_is_stamped_too(tmp_path):
+    pkg = _package(tmp_path, check=True)
+    env = {**_env(pkg), "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    assert _run(pkg, env) == 1
+    _callee(pkg, 2)
+    assert _run(pkg) == 2  # without the variable
+    assert _run(pkg, env) == 2  # and with it again: its old entry is not taken
 
 
 def test_caches_are_kept_while_the_sources_are_unchanged_and_removed_when_one_changes(tmp_path):

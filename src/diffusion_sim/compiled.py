@@ -1,16 +1,22 @@
-"""Compiled functions, and Numba's on-disk cache of them kept in step with every file compiled into them.
+"""Compiled functions, and Numba's on-disk cache of them tied to every file compiled into them.
 
-Numba keeps a compiled function beside its source (``__pycache__/<module>.<function>-<line>.py312.nbi``
-and ``.nbc``) and loads it again for as long as *that* source file is unchanged. It does not look at
-the other files whose functions and constants were compiled into it (numba PR #8396 is still open):
-the monthly update in ``model/horizon.py`` calls ``model/kernel.py`` and reads ``model/state.py``'s
-states, so after a change to ``kernel.py`` alone (a ``git pull`` into the editable install the README
-sets up, or an edit) ``horizon``'s cached loop would go on running the old kernel, with no error.
+Numba keeps a compiled function on disk (``__pycache__/<module>.<function>-<line>.py312.nbi`` and
+``.nbc``) stamped with its own source file, and loads it again for as long as *that* file is
+unchanged. It does not look at the other files whose functions and constants were compiled into it
+(numba PR #8396 is still open): the monthly update in ``model/horizon.py`` calls ``model/kernel.py``
+and reads ``model/state.py``'s states, so after a change to ``kernel.py`` alone (a ``git pull`` into
+the editable install the README sets up, or an edit) ``horizon``'s cached loop would go on running
+the old kernel, with no error.
 
-So every compiled function of the package is made by :func:`compiled`, which first compares a
-SHA-256 of the files in :data:`SOURCES` with the one recorded beside their caches, and removes
-every cache of those files when they differ: the next call compiles afresh (about 15 s for the
-whole model, once). Reading the files takes well under a millisecond, once per process.
+So every compiled function of the package is made by :func:`compiled`, and its cache entry carries,
+besides Numba's own stamp, the SHA-256 of all the files in :data:`SOURCES` as this process read
+them: an entry written from other sources (before a change, or by a process that started before
+it) never matches, and the function is compiled afresh (about 15 s for the whole model, once).
+Numba has no documented hook for the stamp; this subclasses its cache locators
+(``numba.core.caching.CacheImpl._locator_classes``). Where those are not there (another Numba, or
+``NUMBA_CACHE_LOCATOR_CLASSES`` set) the caches of the sources are removed instead whenever their
+digest differs from the one recorded in ``__pycache__``, which covers the common case, a change
+made while nothing runs.
 """
 
 from __future__ import annotations
@@ -27,60 +33,97 @@ PACKAGE = Path(__file__).resolve().parent
 # monthly loop calls back into): tests/test_compiled.py checks the list
 SOURCES = ("model/kernel.py", "model/horizon.py", "model/state.py", "model/rules.py", "seeding.py", "region/nearest.py",
            "region/build.py")
-STAMP = "compiled-sources.sha256"  # in the package's __pycache__, beside the caches of seeding.py
+STAMP = "compiled-sources.sha256"  # the fallback's record, in the package's __pycache__
 
-_checked: list[bool] = []
+_stamped: dict[str, str] = {}  # package folder -> the digest its functions' cache entries carry in this process
 
 
 def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit(cache=True, **options)``, once the package's caches are known to match their sources."""
+    """``numba.njit(cache=True, **options)``, its cache entries tied to every file in :data:`SOURCES`."""
+    return njit_stamped(PACKAGE, SOURCES, **options)
+
+
+def njit_stamped(package: Path, sources: Iterable[str], **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``numba.njit(cache=True, **options)`` for a function in ``package``, cached under the digest of ``sources``."""
     from numba import njit
 
-    if not _checked:
-        fresh_caches(PACKAGE, SOURCES)
-        _checked.append(True)
+    if str(package) not in _stamped:
+        _stamped[str(package)] = stamp_caches(package, tuple(sources))
     return njit(cache=True, **options)
 
 
-def fresh_caches(package: Path, sources: Iterable[str]) -> bool:
+def sources_digest(package: Path, sources: Iterable[str]) -> str:
+    """SHA-256 of the files ``sources`` (paths in ``package``), names and contents."""
+    digest = hashlib.sha256()
+    for source in sources:
+        with contextlib.suppress(OSError):  # a file that is gone counts as empty
+            digest.update(source.encode() + b"\0" + (package / source).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def stamp_caches(package: Path, sources: tuple[str, ...]) -> str:
+    """Make Numba stamp the cache entry of every function in ``package`` with the digest of ``sources``; returns it."""
+    digest = sources_digest(package, sources)
+    try:
+        from numba.core import caching, config
+
+        impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl  # public since Numba 0.62
+        locators = impl._locator_classes
+        if getattr(config, "CACHE_LOCATOR_CLASSES", None):  # the user chose the locators: they are used as given
+            raise AttributeError("NUMBA_CACHE_LOCATOR_CLASSES")
+        locators[:0] = [_stamped_locator(base, package, digest) for base in locators
+                        if not getattr(base, "stamped_package", None)]
+    except (ImportError, AttributeError, TypeError):
+        fresh_caches(package, sources, digest)
+    return digest
+
+
+def _stamped_locator(base: type, package: Path, digest: str) -> type:
+    """Numba's cache locator ``base`` for the files in ``package`` only, its stamp extended by ``digest``."""
+    folder = os.path.normcase(os.path.abspath(package)) + os.sep
+
+    class Stamped(base):  # type: ignore[valid-type, misc]
+        stamped_package = folder
+
+        @classmethod
+        def from_function(cls, py_func: Any, py_file: str) -> Any:
+            if not os.path.normcase(os.path.abspath(os.path.realpath(py_file))).startswith(folder) and \
+                    not os.path.normcase(os.path.abspath(py_file)).startswith(folder):
+                return None  # another package's function: Numba's own locators take it
+            return super().from_function(py_func, py_file)
+
+        def get_source_stamp(self) -> Any:
+            return ("diffusion-sim sources", digest, super().get_source_stamp())
+
+    Stamped.__name__ = Stamped.__qualname__ = f"SourcesStamped{base.__name__}"
+    return Stamped
+
+
+def fresh_caches(package: Path, sources: Iterable[str], digest: str | None = None) -> bool:
     """Remove the Numba caches of ``sources`` (paths in ``package``) unless they were made from these very files.
 
-    Returns whether caches were removed. The SHA-256 of the sources is recorded in ``package``'s
-    ``__pycache__``; without a record every cache of them is removed, as nothing says which code
-    made it. Where the caches cannot be written (an installed package that is not writable, where
-    nothing changes a file in place) nothing is done. With ``NUMBA_CACHE_DIR`` set, Numba's
-    caches of these files are looked for there too.
+    The fallback where Numba's locators cannot be extended. Returns whether caches were removed. The
+    digest is recorded in ``package``'s ``__pycache__``; without a record every cache of them is
+    removed, as nothing says which code made it. Where the caches cannot be written (an installed
+    package that is not writable, where nothing changes a file in place) nothing is done.
     """
-    files = [package / s for s in sources]
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    sources = tuple(sources)
+    digest = digest or sources_digest(package, sources)
     stamp = package / "__pycache__" / STAMP
     with contextlib.suppress(OSError):
-        if stamp.read_text(encoding="ascii").strip() == digest.hexdigest():
+        if stamp.read_text(encoding="ascii").strip() == digest:
             return False
     try:
         stamp.parent.mkdir(exist_ok=True)
-        for path in files:
-            for folder in _cache_folders(path):
-                for cache in (*folder.glob(f"{path.stem}.*.nbi"), *folder.glob(f"{path.stem}.*.nbc")):
-                    cache.unlink(missing_ok=True)
+        for source in sources:
+            path = package / source
+            folder = path.parent / "__pycache__"
+            for cache in (*folder.glob(f"{path.stem}.*.nbi"), *folder.glob(f"{path.stem}.*.nbc")):
+                cache.unlink(missing_ok=True)
         partial = stamp.with_name(f"{STAMP}.{os.getpid()}")
-        partial.write_text(digest.hexdigest() + "\n", encoding="ascii")
+        partial.write_text(digest + "\n", encoding="ascii")
         os.replace(partial, stamp)
     except OSError:  # not writable here: Numba keeps its caches elsewhere, and installed files do not change in place
         return False
     return True
-
-
-def _cache_folders(source: Path) -> list[Path]:
-    """Where Numba keeps the caches of ``source``: its ``__pycache__``, and its folder in ``NUMBA_CACHE_DIR`` if set.
-
-    The latter is named as Numba names it: the source folder's name and the SHA-1 of its absolute path.
-    """
-    folders = [source.parent / "__pycache__"]
-    root = os.environ.get("NUMBA_CACHE_DIR")
-    if root:
-        where = str(source.parent.resolve())
-        folders.append(Path(root) / f"{source.parent.name}_{hashlib.sha1(where.encode()).hexdigest()}")
-    return [f for f in folders if f.is_dir()]
