@@ -128,6 +128,40 @@ def test_stopping_a_report_while_its_pdf_is_drawn_beside_it_leaves_no_process_an
         assert sorted(p.name for p in out.iterdir()) == sorted([*before, "report-en.html", "report-en.pdf"])
 
 
+HELPER_DIES = """
+import os, sys
+from diffusion_sim import results
+from diffusion_sim.publish import write
+results.SpilledTable.to_csv = lambda self, path: os._exit(9)  # the helper dies while writing the long CSV ...
+write.render_pdf = lambda doc, path: os._exit(9)  # ... or the PDF
+sys.argv = ["diffusion-sim", *sys.argv[1:]]
+from diffusion_sim.__main__ import main
+main()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper is forked on Linux only")
+def test_a_helper_that_dies_is_one_line_and_leaves_the_folder_whole_or_absent(tmp_path):
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-c", HELPER_DIES, "run", ISO, "-n", "2", "--months", "3", "-w", "1", "-q",
+                           "--out", str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [f"diffusion-sim: {out}: writing the results failed (a helper process "
+                                                "died (exit status 9; killed, or out of memory?)); nothing was written"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    made = subprocess.run([*command(), "run", ISO, "-n", "2", "--months", "3", "-w", "1", "-q", "--out",
+                           str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    before = sorted(p.name for p in out.iterdir())
+    done = subprocess.run([sys.executable, "-c", HELPER_DIES, "report", str(out), "--lang", "en"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"diffusion-sim: {out / 'report-en.pdf'}: drawing the report failed (a helper process died")
+    assert line.endswith("the report was not written, the previous one (if any) is kept")
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
 def handles(pid: int, sig: int) -> bool:
     """Whether process ``pid`` has a handler for ``sig`` installed (Linux's /proc says which signals it catches)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -246,7 +246,9 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
         return
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    helper = context.Process(target=_helper_main, args=(job, send, os.getpid()), name="diffusion-sim-helper")
+    # a daemon: should it outlive this block, Python's exit ends it rather than wait for it
+    helper = context.Process(target=_helper_main, args=(job, send, os.getpid()), name="diffusion-sim-helper",
+                             daemon=True)
     outcome: list[tuple[str, Any]] = []
 
     def result() -> Any:
@@ -273,11 +275,15 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
         send.close()
         yield result
     finally:
-        send.close()
-        receive.close()
-        if helper.pid is not None and helper.is_alive():  # stopped, failed, or never asked: not left running
-            helper.terminate()
-            helper.join(timeout=5)
+        with stop_signals_held():  # a second Ctrl-C waits until the helper is gone
+            send.close()
+            receive.close()
+            if helper.pid is not None and helper.is_alive():  # stopped, failed, or never asked: not left running
+                helper.terminate()
+                helper.join(timeout=5)
+                if helper.is_alive():
+                    helper.kill()
+                    helper.join()
 
 
 def _helper_main(job: Callable[[], Any], send: Any, parent_pid: int) -> None:

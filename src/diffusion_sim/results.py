@@ -56,7 +56,7 @@ import pandas as pd
 
 from diffusion_sim import __version__
 from diffusion_sim.errors import ResultsError, WriteError
-from diffusion_sim.executors import alongside
+from diffusion_sim.executors import HelperLost, alongside
 from diffusion_sim.model.state import BARRIER_NAMES, STATE_NAMES
 from diffusion_sim.outcomes import summarise
 from diffusion_sim.params import ORG_TYPES, Params
@@ -700,7 +700,10 @@ def write_folder(out: str | Path, tables: dict[str, pd.DataFrame | SpilledTable]
                     frame.to_parquet(tmp / f"{name}.parquet", index=False)
                 if name not in parquet_only and not spilled:
                     frame.to_csv(tmp / f"{name}.csv", index=False)
-            long_csv_written()
+            try:
+                long_csv_written()
+            except HelperLost as exc:
+                raise WriteError(f"{out}: writing the results failed ({exc}); nothing was written") from None
         written = dict(meta)
         if extras is not None:
             written["figures"] = extras(tmp)

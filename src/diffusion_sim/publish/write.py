@@ -15,7 +15,8 @@ from pathlib import Path
 from diffusion_sim.analysis.population import population_answer
 from diffusion_sim.analysis.search import answers_for
 from diffusion_sim.analysis.summary import StudyNumbers
-from diffusion_sim.executors import alongside
+from diffusion_sim.errors import WriteError
+from diffusion_sim.executors import HelperLost, alongside
 from diffusion_sim.publish.figures import Study, figure_names, figures_dirname, load_study, render_figures
 from diffusion_sim.publish.formats import Lang, check_lang
 from diffusion_sim.publish.report.document import Document, build_document, figure_pngs
@@ -42,7 +43,11 @@ def _write_report_files(doc: Document, folder: Path, pictures: Callable[[], dict
     try:
         with alongside(partial(render_pdf, doc, tmp_pdf)) as pdf_rendered:
             pngs = pictures()
-            pdf_rendered()
+            try:
+                pdf_rendered()
+            except HelperLost as exc:
+                raise WriteError(f"{pdf_path}: drawing the report failed ({exc}); the report was not written, "
+                                 "the previous one (if any) is kept") from None
         tmp_html.write_text(render_html(doc.with_pngs(pngs)), encoding="utf-8")
         os.replace(tmp_html, html_path)
         os.replace(tmp_pdf, pdf_path)
