@@ -31,8 +31,9 @@ def command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "diffusion_sim"]
 
 
-def start(*args: str, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([*command(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen([*command(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
 
 
 def descendants_when(proc: subprocess.Popen, count: int, timeout: float = 120) -> list[psutil.Process]:
@@ -70,7 +71,10 @@ def assert_all_gone(kids: list[psutil.Process], within: float = 5.0) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_stopping_a_run_leaves_no_worker_and_no_half_folder(tmp_path, sig):
     out = tmp_path / "results" / "run"
-    proc = start("run", ISO, "-n", "3000", "--months", "24", "-w", "2", "-q", "--out", str(out), cwd=tmp_path)
+    scratch = tmp_path / "tmp"  # the system's temporary folder, where the long tables wait while it runs
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    proc = start("run", ISO, "-n", "3000", "--months", "24", "-w", "2", "-q", "--out", str(out), cwd=tmp_path, env=env)
     kids = descendants_when(proc, 2)
     time.sleep(0.3)  # the workers are computing
     proc.send_signal(sig)
@@ -81,12 +85,16 @@ def test_stopping_a_run_leaves_no_worker_and_no_half_folder(tmp_path, sig):
         assert proc.returncode == 143, err
         assert err.strip() == "diffusion-sim: interrupted; workers stopped, nothing was written"
         assert not out.parent.exists(), "a stopped run removes its lock, and the folder it made for --out"
-    else:  # killed outright: only the next writer there can clean up what it left (its lock)
+        assert not list(scratch.iterdir()), "its scratch folder is removed"
+    else:  # killed outright: only the next run can clean up what it left (its lock, its scratch folder)
         assert proc.returncode == -signal.SIGKILL
+        assert len(list(scratch.iterdir())) == 1
         again = subprocess.run([*command(), "run", ISO, "-n", "2", "--months", "3", "-w", "1", "-q", "--out",
-                                str(out.parent / "again")], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                                str(out.parent / "again")], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                               env=env)
         assert again.returncode == 0, again.stderr
         assert sorted(p.name for p in out.parent.iterdir()) == ["again"]
+        assert not list(scratch.iterdir()), "the killed run's scratch folder is removed by the next run"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])

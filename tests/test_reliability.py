@@ -518,3 +518,30 @@ def test_docs_name_no_path_of_a_particular_machine():
         text = path.read_text(encoding="utf-8", errors="replace")
         found += [f"{path.relative_to(root)}: {m}" for m in ("/work/", "/home/", "/root/", "/Users/", "C:\\Users") if m in text]
     assert not found, found
+
+
+def test_scratch_folders_of_killed_runs_are_removed_never_a_live_ones(tmp_path):
+    """A run killed outright leaves its long tables' scratch folder (hundreds of MB at 10,000 pairs); the next removes it."""
+    dead, live = dead_pid(), os.getppid()
+    names = {
+        "dead": f"{results.SCRATCH_PREFIX}{dead}--abc123",
+        "dead with its start": f"{results.SCRATCH_PREFIX}{dead}-12345-abc123",
+        "live": f"{results.SCRATCH_PREFIX}{live}-{start_time(live) or ''}-abc123",
+        "live, another start": f"{results.SCRATCH_PREFIX}{live}-1-abc123",  # its id, given to a later process
+        "this process": f"{results.SCRATCH_PREFIX}{os.getpid()}--abc123",
+        "old, a day old": f"{results.SCRATCH_PREFIX}abc123xy",
+        "old, recent": f"{results.SCRATCH_PREFIX}zz9_xy12",
+        "not ours": "another-tool-123--abc",
+    }
+    for name in names.values():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "monthly-0.arrow").write_bytes(b"x")
+    day_ago = time.time() - results.SCRATCH_GRACE_SECONDS - 60
+    os.utime(tmp_path / names["old, a day old"], (day_ago, day_ago))
+    with results.scratch_folder(tmp_path) as scratch:
+        assert scratch.is_dir() and scratch.parent == tmp_path and scratch.name.startswith(
+            f"{results.SCRATCH_PREFIX}{os.getpid()}-")
+        left = {p.name for p in tmp_path.iterdir()} - {scratch.name}
+    removed = {k for k, name in names.items() if name not in left}
+    assert removed == {"dead", "dead with its start", "live, another start", "old, a day old"}
+    assert not scratch.exists()

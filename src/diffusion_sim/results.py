@@ -43,6 +43,7 @@ import platform
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
@@ -462,6 +463,49 @@ def remove_stale(folder: Path) -> list[Path]:
         except OSError:  # another run cleaned it up first, or it is not ours to remove
             continue
     return done
+
+
+SCRATCH_PREFIX = "diffusion-sim-tables-"
+_SCRATCH = re.compile(rf"^{SCRATCH_PREFIX}(?:(?P<pid>\d+)-(?P<started>\d*)-)?.+$")
+SCRATCH_GRACE_SECONDS = 24 * 3600  # one without a process id (before 5 Dec 2026) is a killed run's once this old
+
+
+@contextmanager
+def scratch_folder(where: str | Path | None = None) -> Iterator[Path]:
+    """A scratch folder for a run's long tables while it runs (:class:`StreamedTables`), removed afterwards.
+
+    Named for this process (its id and start time), so that the next run removes what a run that was
+    killed outright left behind (``kill -9``, out of memory): for 10,000 pairs a few hundred MB of the
+    system's temporary space. ``where``: the folder to make it in (the system's temporary folder).
+    """
+    root = Path(where or tempfile.gettempdir())
+    for entry in _scratch_of_gone_runs(root):
+        shutil.rmtree(entry, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-{start_time(os.getpid()) or ''}-",
+                                     dir=root) as scratch:
+        yield Path(scratch)
+
+
+def _scratch_of_gone_runs(root: Path) -> list[Path]:
+    """The scratch folders in ``root`` of runs that are no longer running (never this process's, never a live one's)."""
+    gone = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return gone
+    for entry in entries:
+        found = _SCRATCH.match(entry.name)
+        if not found or not entry.is_dir() or entry.is_symlink():
+            continue
+        try:
+            if found["pid"] is None:
+                if time.time() - entry.stat().st_mtime > SCRATCH_GRACE_SECONDS:
+                    gone.append(entry)
+            elif int(found["pid"]) != os.getpid() and not alive(int(found["pid"]), found["started"] or None):
+                gone.append(entry)
+        except OSError:
+            continue
+    return gone
 
 
 class FolderTaken(ResultsError):

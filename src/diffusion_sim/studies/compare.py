@@ -7,7 +7,6 @@ separate step afterwards (``publish/``), which reads the folder back as ``diffus
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from diffusion_sim.model import build_model
 from diffusion_sim.outcomes import paired_differences
 from diffusion_sim.params import Params
 from diffusion_sim.region import Region, build_region
-from diffusion_sim.results import CSV_ONLY, LONG_TABLES, StreamedTables, manifest, write_folder
+from diffusion_sim.results import CSV_ONLY, LONG_TABLES, StreamedTables, manifest, scratch_folder, write_folder
 
 
 @dataclass
@@ -77,9 +76,9 @@ def run_study(scenarios: list[Params], sources: list[str], out: Path, replicatio
     align(scenarios)
     reps = replications or scenarios[0].simulation.replications
     regions = [checked_region(p, src) for p, src in zip(scenarios, sources, strict=True)]
-    with tempfile.TemporaryDirectory(prefix="diffusion-sim-tables-") as scratch:
+    with scratch_folder() as scratch:
         # each chunk becomes table rows as it comes back, the long tables on disk (10,000 replications fit in 1 GB)
-        streamed = StreamedTables(scenarios, regions, Path(scratch), out)
+        streamed = StreamedTables(scenarios, regions, scratch, out)
         run_all(scenarios, reps, workers=workers, progress=progress, scheduler=scheduler, collect=streamed.add)
         return _finish(scenarios, sources, regions, streamed.tables(), out, reps, workers, command, scheduler, answered)
 
