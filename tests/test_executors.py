@@ -194,7 +194,8 @@ try:
     with alongside(fails) as result:
         result()
 except ScenarioError as exc:
-    assert "field 'a'" in str(exc)
+    assert "field 'a'" in str(exc)  # the one line, as before
+    assert "in the helper process" in exc.__notes__[0] and "in fails" in exc.__notes__[0]  # and where it happened
 else:
     raise AssertionError("the job's error was not raised")
 try:
@@ -211,6 +212,22 @@ except KeyboardInterrupt:
 with alongside(lambda: time.sleep(60)):
     pass  # a block that never waits does not leave its job running either
 assert time.perf_counter() - started < 5 and multiprocessing.active_children() == []
+fork = os.fork
+def no_fork():
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+os.fork = no_fork  # no process to be had: the job runs here
+try:
+    with alongside(os.getpid) as result:
+        assert result() == os.getpid()
+    try:
+        with alongside(fails) as result:
+            result()
+    except ScenarioError:
+        pass
+    else:
+        raise AssertionError("the job's error was not raised")
+finally:
+    os.fork = fork
 print("ok")
 """
 

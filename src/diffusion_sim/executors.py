@@ -20,6 +20,7 @@ import signal
 import socket
 import sys
 import threading
+import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -238,7 +239,8 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
     Ctrl-C is left to this process and it ends when this process ends. Where forking is not safe
     (another Python thread runs here, or not on Linux) ``job`` runs here and now instead, with the
     same outcome. An exception in ``job`` is raised again by the waiting function; leaving the block
-    any other way than by waiting (an error, Ctrl-C) ends the process at once.
+    any other way than by waiting (an error, Ctrl-C) ends the process at once. Should no process be
+    had (out of memory, a process limit), the job runs here too.
     """
     if not (sys.platform.startswith("linux") and threading.active_count() == 1):
         value = job()
@@ -271,8 +273,14 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
         # a stop that lands while forking is raised just after it, here, where the new process is ended
         with stop_signals_held(), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
-            helper.start()
+            with contextlib.suppress(OSError):  # no process to be had (out of memory, a process limit) ...
+                helper.start()
         send.close()
+        if helper.pid is None:  # ... so the job runs here, now
+            try:
+                outcome.append(("ok", job()))
+            except Exception as exc:
+                outcome.append(("error", exc))
         yield result
     finally:
         with stop_signals_held():  # a second Ctrl-C waits until the helper is gone
@@ -291,7 +299,8 @@ def _helper_main(job: Callable[[], Any], send: Any, parent_pid: int) -> None:
     start_worker(parent_pid)
     try:
         message: tuple[str, Any] = ("ok", job())
-    except BaseException as exc:  # sent to the parent, which raises it
+    except BaseException as exc:  # sent to the parent, which raises it, with where it happened here
+        exc.add_note("in the helper process:\n" + "".join(traceback.format_exception(exc)).rstrip())
         message = ("error", exc)
     try:
         data = pickle.dumps(message)
