@@ -237,21 +237,14 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
     draws the figure files. The fork inherits everything ``job`` needs (a closure over data frames
     and figure builders; nothing is pickled but the result) and starts as :func:`start_worker` does:
     Ctrl-C is left to this process and it ends when this process ends. Where forking is not safe
-    (another Python thread runs here, or not on Linux) ``job`` runs here and now instead, with the
-    same outcome. An exception in ``job`` is raised again by the waiting function; leaving the block
-    any other way than by waiting (an error, Ctrl-C) ends the process at once. Should no process be
-    had (out of memory, a process limit), the job runs here too.
+    (another Python thread runs here, or not on Linux) or no process can be had (out of memory, a
+    process limit), ``job`` runs here and now instead, with the same outcome. An exception in ``job``
+    is raised by the waiting function either way; leaving the block any other way than by waiting
+    (an error, Ctrl-C) ends the process at once.
     """
-    if not (sys.platform.startswith("linux") and threading.active_count() == 1):
-        value = job()
-        yield lambda: value
-        return
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    # a daemon: should it outlive this block, Python's exit ends it rather than wait for it
-    helper = context.Process(target=_helper_main, args=(job, send, os.getpid()), name="diffusion-sim-helper",
-                             daemon=True)
     outcome: list[tuple[str, Any]] = []
+    helper: multiprocessing.process.BaseProcess | None = None
+    receive = send = None
 
     def result() -> Any:
         if not outcome:
@@ -270,13 +263,19 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
         return value
 
     try:
-        # a stop that lands while forking is raised just after it, here, where the new process is ended
-        with stop_signals_held(), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
-            with contextlib.suppress(OSError):  # no process to be had (out of memory, a process limit) ...
-                helper.start()
-        send.close()
-        if helper.pid is None:  # ... so the job runs here, now
+        if sys.platform.startswith("linux") and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            # a daemon: should it outlive this block, Python's exit ends it rather than wait for it
+            helper = context.Process(target=_helper_main, args=(job, send, os.getpid()), name="diffusion-sim-helper",
+                                     daemon=True)
+            # a stop that lands while forking is raised just after it, here, where the new process is ended
+            with stop_signals_held(), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded, use of fork", DeprecationWarning)
+                with contextlib.suppress(OSError):  # no process to be had (out of memory, a process limit)
+                    helper.start()
+            send.close()
+        if helper is None or helper.pid is None:  # not forked: the job runs here, now
             try:
                 outcome.append(("ok", job()))
             except Exception as exc:
@@ -284,9 +283,10 @@ def alongside(job: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
         yield result
     finally:
         with stop_signals_held():  # a second Ctrl-C waits until the helper is gone
-            send.close()
-            receive.close()
-            if helper.pid is not None and helper.is_alive():  # stopped, failed, or never asked: not left running
+            for end in (send, receive):
+                if end is not None:
+                    end.close()
+            if helper is not None and helper.pid is not None and helper.is_alive():  # stopped, failed, never asked
                 helper.terminate()
                 helper.join(timeout=5)
                 if helper.is_alive():
