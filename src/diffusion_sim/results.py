@@ -226,8 +226,10 @@ class SpilledTable:
         for table in self.arrow_tables():
             yield table.to_pandas()
 
-    def to_parquet(self, path: Path) -> None:
-        """One Parquet file of every part in order."""
+    def to_parquet(self, path: Path, index: bool = False) -> None:
+        """One Parquet file of every part in order (``index`` as ``DataFrame.to_parquet``'s: its parts have none)."""
+        if index:
+            raise ValueError("a spilled table has no index to write")
         import pyarrow.parquet as pq
 
         writer = None
@@ -422,10 +424,15 @@ def _ours(owner: tuple[int, str | None] | None) -> bool:
     return owner is not None and owner[0] == os.getpid() and owner[1] in (None, start_time(os.getpid()))
 
 
+def _gone(pid: int, started: str | None = None) -> bool:
+    """Whether what process ``pid`` (started at ``started``, if known) left is a killed run's: not ours, not running."""
+    return not _ours((pid, started)) and not alive(pid, started)
+
+
 def _lock_is_stale(lock: Path) -> bool:
     owner = _lock_owner(lock)
     if owner is not None:
-        return not _ours(owner) and not alive(*owner)
+        return _gone(*owner)
     try:
         return time.time() - lock.stat().st_mtime > LOCK_GRACE_SECONDS
     except OSError:
@@ -448,7 +455,7 @@ def remove_stale(folder: Path) -> list[Path]:
     for entry in entries:
         left, lock = _LEFT.match(entry.name), _LOCK.match(entry.name)
         try:
-            if left and int(left["pid"]) != os.getpid() and not alive(int(left["pid"])):
+            if left and _gone(int(left["pid"])):
                 target = entry.parent / left["name"]
                 if left["kind"] == "old" and not os.path.lexists(target):
                     os.replace(entry, target)
@@ -501,7 +508,7 @@ def _scratch_of_gone_runs(root: Path) -> list[Path]:
             if found["pid"] is None:
                 if time.time() - entry.stat().st_mtime > SCRATCH_GRACE_SECONDS:
                     gone.append(entry)
-            elif int(found["pid"]) != os.getpid() and not alive(int(found["pid"]), found["started"] or None):
+            elif _gone(int(found["pid"]), found["started"] or None):
                 gone.append(entry)
         except OSError:
             continue
@@ -737,12 +744,9 @@ def write_folder(out: str | Path, tables: dict[str, pd.DataFrame | SpilledTable]
 
         with alongside(write_long_csv) if long_csv else nullcontext(lambda: None) as long_csv_written:
             for name, frame in tables.items():
-                spilled = isinstance(frame, SpilledTable)
-                if name not in csv_only and spilled:
-                    frame.to_parquet(tmp / f"{name}.parquet")
-                elif name not in csv_only:
+                if name not in csv_only:
                     frame.to_parquet(tmp / f"{name}.parquet", index=False)
-                if name not in parquet_only and not spilled:
+                if name not in parquet_only and not isinstance(frame, SpilledTable):
                     frame.to_csv(tmp / f"{name}.csv", index=False)
             try:
                 long_csv_written()
