@@ -35,7 +35,7 @@ SOURCES = ("model/kernel.py", "model/horizon.py", "model/state.py", "model/rules
            "region/build.py")
 STAMP = "compiled-sources.sha256"  # the fallback's record, in the package's __pycache__
 
-_stamped: dict[str, str] = {}  # package folder -> the digest its functions' cache entries carry in this process
+_stamped: set[str] = set()  # the package folders whose cache entries carry their sources' digest in this process
 
 
 def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
@@ -48,7 +48,8 @@ def njit_stamped(package: Path, sources: Iterable[str], **options: Any) -> Calla
     from numba import njit
 
     if str(package) not in _stamped:
-        _stamped[str(package)] = stamp_caches(package, tuple(sources))
+        stamp_caches(package, tuple(sources))
+        _stamped.add(str(package))
     return njit(cache=True, **options)
 
 
@@ -62,8 +63,8 @@ def sources_digest(package: Path, sources: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def stamp_caches(package: Path, sources: tuple[str, ...]) -> str:
-    """Make Numba stamp the cache entry of every function in ``package`` with the digest of ``sources``; returns it."""
+def stamp_caches(package: Path, sources: tuple[str, ...]) -> None:
+    """Make Numba stamp the cache entry of every function in ``package`` with the digest of ``sources``."""
     digest = sources_digest(package, sources)
     try:
         from numba.core import caching, config
@@ -76,7 +77,6 @@ def stamp_caches(package: Path, sources: tuple[str, ...]) -> str:
                         if not getattr(base, "stamped_package", None)]
     except (ImportError, AttributeError, TypeError):
         fresh_caches(package, sources, digest)
-    return digest
 
 
 def _stamped_locator(base: type, package: Path, digest: str) -> type:
